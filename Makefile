@@ -1,0 +1,43 @@
+# Awaaz: `make run` starts the whole system locally, `make test` runs the whole gate.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export AWS_EC2_METADATA_DISABLED := true
+PORT ?= 8000
+MOTO_PORT ?= 5000
+WEB_PORT ?= 8080
+
+.PHONY: run test lint typecheck unit integration e2e bench package clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $(STAMP)
+
+run: $(STAMP)
+	PORT=$(PORT) MOTO_PORT=$(MOTO_PORT) WEB_PORT=$(WEB_PORT) exec $(PY) -m local.stack
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check app.py chalicelib
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy app.py chalicelib local tests bench
+
+test: $(STAMP) lint typecheck
+	$(PY) -m pytest -q -p no:cacheprovider
+
+bench: $(STAMP)
+	$(PY) -m bench.run
+
+package: $(STAMP)
+	rm -rf build/chalice build/package
+	AWS_DEFAULT_REGION=ap-south-1 $(VENV)/bin/chalice package --stage prod build/chalice
+	$(PY) infra/build_template.py --generated build/chalice/sam.json build/merge.json
+	AWS_DEFAULT_REGION=ap-south-1 $(VENV)/bin/chalice package --stage prod --merge-template build/merge.json build/package
+	$(VENV)/bin/cfn-lint build/package/sam.json
+
+clean:
+	rm -rf build .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,43 @@
+"""Awaaz: the Chalice application. Wiring only; behaviour lives in chalicelib/."""
+
+from typing import Any
+
+from chalice.app import Chalice
+
+from chalicelib.api.auth import auth_routes
+from chalicelib.api.authorizer import authorizer_routes
+from chalicelib.api.complaints import complaint_routes
+from chalicelib.api.directory import directory_routes
+from chalicelib.api.health import health_routes
+from chalicelib.api.notifications import notification_routes
+from chalicelib.api.officer import officer_routes
+from chalicelib.observability import logger, publish_metrics
+from chalicelib.workers.route import route_workers
+from chalicelib.workers.sweeper import sweeper_workers
+
+app = Chalice(app_name="awaaz")
+
+for blueprint in (
+    authorizer_routes,
+    health_routes,
+    directory_routes,
+    auth_routes,
+    complaint_routes,
+    notification_routes,
+    officer_routes,
+    route_workers,
+    sweeper_workers,
+):
+    app.register_blueprint(blueprint)
+
+
+@app.middleware("http")
+def observe_request(event: Any, get_response: Any) -> Any:
+    """Tag every log line with the request id and route; publish the request's metrics."""
+    context = event.context or {}
+    logger.append_keys(request_id=context.get("requestId"), route=context.get("resourcePath"))
+    try:
+        return get_response(event)
+    finally:
+        publish_metrics()
+        logger.remove_keys(["request_id", "route"])

@@ -1,0 +1,129 @@
+"""`make bench`: AWS calls per operation and import time, printed as the table the README quotes.
+
+Calls are counted with botocore's `before-call` event on every client the app
+uses, against the in-process stack (moto), after one warm-up request so the
+per-container directory cache and JWKS are loaded as on a warm Lambda.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@contextmanager
+def counting() -> Iterator[Counter[str]]:
+    """Count AWS API calls made through the app's cached clients while the block runs."""
+    from chalicelib import aws
+
+    calls: Counter[str] = Counter()
+
+    def record(event_name: str, **kwargs: Any) -> None:
+        _, service, operation = event_name.split(".", 2)
+        calls[f"{service}.{operation}"] += 1
+
+    clients = [aws.client(s) for s in ("dynamodb", "sqs", "cognito-idp")]
+    for c in clients:
+        c.meta.events.register("before-call.*.*", record, unique_id="bench-count")
+    try:
+        yield calls
+    finally:
+        for c in clients:
+            c.meta.events.unregister("before-call.*.*", unique_id="bench-count")
+
+
+def import_seconds(module: str, runs: int = 5) -> float:
+    """Median wall time of `import module` in a fresh interpreter (what a cold start pays)."""
+    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+    samples = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+        samples.append(float(out.stdout.strip()))
+    return statistics.median(samples)
+
+
+Row = tuple[str, int, int | None, str]
+
+
+def measure_calls() -> list[Row]:
+    from tests.harness import running_stack
+    from tests.integration.test_journey import complaint_body
+
+    rows: list[Row] = []
+    with running_stack() as stack:
+        citizen = stack.login("citizen")
+        officer = stack.login("officer")
+        stack.get("/v1/complaints", token=citizen)  # warm: directory cache, JWKS, clients
+
+        def op(name: str, action: Callable[[], Any], budget: int | None = None) -> None:
+            with counting() as calls:
+                action()
+            detail = ", ".join(f"{k} ×{v}" for k, v in sorted(calls.items()))
+            rows.append((name, sum(calls.values()), budget, detail))
+
+        created: dict[str, str] = {}
+
+        def submit() -> None:
+            reply = stack.post("/v1/complaints", complaint_body(stack), token=citizen)
+            created["id"] = reply.json["id"]
+
+        op("submit", submit, budget=3)
+        op("submit (Idempotency-Key)", lambda: stack.post(
+            "/v1/complaints", complaint_body(stack), token=citizen, headers={"Idempotency-Key": "bench-1"}), budget=3)
+        op("submit (replayed key)", lambda: stack.post(
+            "/v1/complaints", complaint_body(stack), token=citizen, headers={"Idempotency-Key": "bench-1"}))
+        op("list own", lambda: stack.get("/v1/complaints", token=citizen), budget=2)
+        op("track", lambda: stack.get(f"/v1/complaints/{created['id']}", token=citizen), budget=2)
+        op("route (worker, per case)", lambda: _route_one(stack))
+        supervisor = stack.login("supervisor")
+        op("officer queue (one office)", lambda: stack.get("/v1/officer/cases", token=officer))
+        op("officer queue (supervisor's subtree)", lambda: stack.get("/v1/officer/cases", token=supervisor))
+        op("sweeper (nothing due)", lambda: stack.run_sweeper())
+    return rows
+
+
+def _route_one(stack: Any) -> None:
+    # Receive/delete belong to the Lambda service in AWS, not to the function: count only the handler.
+    import boto3
+
+    sqs = boto3.client("sqs")  # not the app's client: receiving is the Lambda service's work
+    got = sqs.receive_message(QueueUrl=stack.resources["INTAKE_QUEUE_URL"], MaxNumberOfMessages=1)["Messages"]
+    event = stack.client.events.generate_sqs_event(message_bodies=[got[0]["Body"]], queue_name="awaaz-intake")
+    stack.client.lambda_.invoke("route_intake", event)
+
+
+def main() -> int:
+    started = time.perf_counter()
+    rows = measure_calls()
+    app_import = import_seconds("app")
+    print("AWS API calls per operation (warm container, moto in process)")
+    print(f"{'operation':<38} {'calls':>5}  {'budget':>6}  detail")
+    failed = False
+    for name, count, budget, detail in rows:
+        mark = "" if budget is None else (f"≤ {budget}" if count <= budget else f"> {budget} !")
+        failed = failed or (budget is not None and count > budget)
+        print(f"{name:<38} {count:>5}  {mark:>6}  {detail}")
+    print()
+    print("Import time (median of 5 fresh interpreters)")
+    print(f"{'app (every function: api, authorizer, route_intake, sweep_deadlines)':<70} {app_import * 1000:7.0f} ms")
+    for module in ("boto3", "pydantic", "chalice.app", "aws_lambda_powertools"):
+        print(f"{'  ' + module + ' alone':<70} {import_seconds(module) * 1000:7.0f} ms")
+    print(f"{'  jwt (authorizer only, imported on first token)':<70} {import_seconds('jwt') * 1000:7.0f} ms")
+    batch = import_seconds("aws_lambda_powertools.utilities.batch")
+    print(f"{'  powertools batch (route_intake only, on first batch)':<70} {batch * 1000:7.0f} ms")
+    print()
+    print(f"bench finished in {time.perf_counter() - started:.1f} s")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

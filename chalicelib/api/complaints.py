@@ -1,0 +1,60 @@
+"""A citizen's complaints: file, list own, track one."""
+
+from __future__ import annotations
+
+from chalice.app import Blueprint, Response
+
+from chalicelib.api.authorizer import jwt_authorizer
+from chalicelib.api.context import principal
+from chalicelib.api.cors import CORS
+from chalicelib.api.errors import created, endpoint, header, page_params, parse_body
+from chalicelib.logic import complaints
+from chalicelib.models.common import Listing
+from chalicelib.models.complaints import CaseOut, CaseSummary, ComplaintIn
+from chalicelib.models.errors import FieldProblem, InvalidInput
+from chalicelib.wiring import services
+
+complaint_routes = Blueprint(__name__)
+_MAX_IDEMPOTENCY_KEY = 128
+
+
+def _request():  # type: ignore[no-untyped-def]
+    return complaint_routes.current_request
+
+
+def _idempotency_key() -> str | None:
+    key = header(complaint_routes.current_request, "idempotency-key")
+    if key is None:
+        return None
+    key = key.strip()
+    if not 1 <= len(key) <= _MAX_IDEMPOTENCY_KEY or not key.isprintable():
+        raise InvalidInput(
+            "bad Idempotency-Key",
+            [FieldProblem("Idempotency-Key", f"1 to {_MAX_IDEMPOTENCY_KEY} printable characters")],
+        )
+    return key
+
+
+@complaint_routes.route("/v1/complaints", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
+@endpoint(_request)
+def submit_complaint() -> Response:
+    who = principal(complaint_routes)
+    data = parse_body(complaint_routes.current_request, ComplaintIn)
+    result = complaints.submit(services(), who, data, _idempotency_key())
+    headers = {"Location": f"/v1/complaints/{result.case['id']}"}
+    if result.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return created(result.case, headers)
+
+
+@complaint_routes.route("/v1/complaints", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
+@endpoint(_request)
+def list_complaints() -> Listing[CaseSummary]:
+    limit, cursor = page_params(complaint_routes.current_request)
+    return complaints.list_own(services(), principal(complaint_routes), limit, cursor)
+
+
+@complaint_routes.route("/v1/complaints/{case_id}", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
+@endpoint(_request)
+def track_complaint(case_id: str) -> CaseOut:
+    return complaints.track(services(), principal(complaint_routes), case_id)

@@ -1,0 +1,156 @@
+"""HTTP edges shared by every blueprint: parsing input and mapping errors to status codes.
+
+This is the one place a typed error becomes a status code.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from chalice.app import Request, Response
+from pydantic import BaseModel, ValidationError
+
+from chalicelib.logic.messages import error_text
+from chalicelib.models import errors
+from chalicelib.models.common import Language
+from chalicelib.observability import logger
+
+M = TypeVar("M", bound=BaseModel)
+
+MAX_BODY_BYTES = 64 * 1024
+MAX_PAGE = 50
+
+STATUS: list[tuple[type[errors.AwaazError], int]] = [
+    (errors.InvalidInput, 400),
+    (errors.Unauthenticated, 401),
+    (errors.Forbidden, 403),
+    (errors.NotFound, 404),
+    (errors.Conflict, 409),
+    (errors.BodyTooLarge, 413),
+    (errors.IdempotencyKeyReused, 422),
+    (errors.RateLimited, 429),
+    (errors.ServiceUnavailable, 503),
+]
+
+
+def status_of(error: errors.AwaazError) -> int:
+    for kind, status in STATUS:
+        if isinstance(error, kind):
+            return status
+    return 500
+
+
+def header(request: Request, name: str) -> str | None:
+    """A request header (case-insensitive), or None."""
+    headers: Mapping[str, str] = request.headers or {}
+    value = headers.get(name.lower())
+    return None if value is None else str(value)
+
+
+def query(request: Request, name: str) -> str | None:
+    """A query-string parameter, or None."""
+    params: Mapping[str, str] = request.query_params or {}
+    value = params.get(name)
+    return None if value is None else str(value)
+
+
+def language_of(request: Request | None) -> Language:
+    if request is None:
+        return "en"
+    value = header(request, "accept-language") or ""
+    return "ur" if value.strip().lower().startswith("ur") else "en"
+
+
+def error_response(error: errors.AwaazError, language: Language = "en") -> Response:
+    body = {
+        "error": {
+            "code": error.code,
+            "message": error_text(error.code, language, error.message),
+            "details": [{"field": d.field, "problem": d.problem} for d in error.details],
+        }
+    }
+    return Response(status_code=status_of(error), body=body)
+
+
+def _field_path(location: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in location) or "body"
+
+
+def validation_problems(exc: ValidationError) -> list[errors.FieldProblem]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        location = tuple(p for p in err["loc"])
+        message = err["msg"]
+        if err["type"] == "extra_forbidden":
+            message = "unknown field; remove it"
+        elif err["type"] == "missing":
+            message = "required"
+        elif message.startswith("Value error, "):
+            message = message[len("Value error, ") :]
+        problems.append(errors.FieldProblem(_field_path(location), message))
+    return problems
+
+
+def parse_body(request: Request, model: type[M]) -> M:
+    """The request body as `model`, or a 400/413 naming each field and its problem."""
+    raw = request.raw_body or b""
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8")
+    if len(raw) > MAX_BODY_BYTES:
+        raise errors.BodyTooLarge(f"the body is larger than {MAX_BODY_BYTES // 1024} KB")
+    try:
+        data = json.loads(raw.decode("utf-8")) if raw else None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise errors.InvalidInput(
+            "the body is not valid JSON", [errors.FieldProblem("body", "not valid JSON")]
+        ) from exc
+    if not isinstance(data, dict):
+        raise errors.InvalidInput("the body must be a JSON object", [errors.FieldProblem("body", "expected an object")])
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise errors.InvalidInput("some fields need correcting", validation_problems(exc)) from exc
+
+
+def page_params(request: Request) -> tuple[int, str | None]:
+    raw_limit = query(request, "limit") or "20"
+    try:
+        limit = int(raw_limit)
+    except ValueError:
+        limit = -1
+    if not 1 <= limit <= MAX_PAGE:
+        raise errors.InvalidInput("bad limit", [errors.FieldProblem("limit", f"a whole number from 1 to {MAX_PAGE}")])
+    cursor = query(request, "cursor") or None
+    if cursor is not None and len(cursor) > 2048:
+        raise errors.InvalidInput("bad cursor", [errors.FieldProblem("cursor", "not a cursor this service issued")])
+    return limit, cursor
+
+
+def endpoint(current_request: Callable[[], Request | None]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Wrap a route: typed errors become their status; a model result becomes a 200 JSON body."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            request = current_request()
+            try:
+                result = view(*args, **kwargs)
+            except errors.AwaazError as exc:
+                if status_of(exc) >= 500:
+                    logger.warning("request failed", extra={"code": exc.code})
+                return error_response(exc, language_of(request))
+            if isinstance(result, BaseModel):
+                return Response(status_code=200, body=result.model_dump(mode="json"))
+            return result
+
+        return wrapper
+
+    return decorate
+
+
+def created(body: BaseModel | dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+    payload = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
+    return Response(status_code=201, body=payload, headers=dict(headers or {}))

@@ -1,0 +1,20 @@
+"""Health: 200 only when the service can serve (the directory is loaded)."""
+
+from __future__ import annotations
+
+from chalice.app import Blueprint, Response
+
+from chalicelib.api.cors import CORS
+from chalicelib.api.errors import endpoint
+from chalicelib.models.errors import ServiceUnavailable
+from chalicelib.wiring import services
+
+health_routes = Blueprint(__name__)
+
+
+@health_routes.route("/v1/health", methods=["GET"], cors=CORS)
+@endpoint(lambda: health_routes.current_request)
+def health() -> Response:
+    if not services().directory().categories:
+        raise ServiceUnavailable("the directory is not seeded yet")
+    return Response(status_code=200, body={"status": "ok"})

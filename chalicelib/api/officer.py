@@ -1,0 +1,35 @@
+"""An officer's queue and the cases in it."""
+
+from __future__ import annotations
+
+from chalice.app import Blueprint
+
+from chalicelib.api.authorizer import jwt_authorizer
+from chalicelib.api.context import principal
+from chalicelib.api.cors import CORS
+from chalicelib.api.errors import endpoint, page_params, query
+from chalicelib.logic import officer
+from chalicelib.models.common import Listing
+from chalicelib.models.complaints import CaseOut, CaseSummary
+from chalicelib.wiring import services
+
+officer_routes = Blueprint(__name__)
+
+
+def _request():  # type: ignore[no-untyped-def]
+    return officer_routes.current_request
+
+
+@officer_routes.route("/v1/officer/cases", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
+@endpoint(_request)
+def officer_cases() -> Listing[CaseSummary]:
+    request = officer_routes.current_request
+    limit, cursor = page_params(request)
+    status = query(request, "status")
+    return officer.office_queue(services(), principal(officer_routes), limit=limit, cursor=cursor, status=status)
+
+
+@officer_routes.route("/v1/officer/cases/{case_id}", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
+@endpoint(_request)
+def officer_case(case_id: str) -> CaseOut:
+    return officer.case_for_officer(services(), principal(officer_routes), case_id)

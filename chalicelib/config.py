@@ -1,0 +1,85 @@
+"""Settings: the environment, read once into a typed object.
+
+Nothing here runs at import time: Chalice's test client only applies
+`.chalice/config.json` variables during a call, and Lambda cold starts should
+not pay for work a function does not need.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Settings(BaseModel):
+    """Everything the functions read from their environment."""
+
+    model_config = ConfigDict(frozen=True)
+
+    stage: Literal["local", "test", "dev", "prod"]
+    region: str
+    table_name: str
+    intake_queue_url: str
+    notifications_queue_url: str
+    attachments_bucket: str
+    user_pool_id: str
+    user_pool_client_id: str
+    # Where the pool's public keys are served. Derived from the pool in AWS; the
+    # local stack points it at the embedded moto server.
+    jwks_url: str
+    issuer: str
+    # 32 random bytes (base64): keys the CNIC hash and encrypts the stored CNIC.
+    pii_key: bytes = Field(repr=False)
+    aws_endpoint_url: str | None = None
+
+    @property
+    def is_local(self) -> bool:
+        return self.stage in ("local", "test")
+
+
+def _required(env: dict[str, str], name: str) -> str:
+    value = env.get(name)
+    if not value:
+        raise RuntimeError(f"environment variable {name} is required")
+    return value
+
+
+def settings_from(env: dict[str, str]) -> Settings:
+    """Build settings from an environment mapping; a missing variable fails loudly."""
+    region = env.get("AWS_REGION") or _required(env, "AWS_DEFAULT_REGION")
+    pool_id = _required(env, "USER_POOL_ID")
+    issuer = f"https://cognito-idp.{region}.amazonaws.com/{pool_id}"
+    endpoint = env.get("AWS_ENDPOINT_URL") or None
+    stage = _required(env, "STAGE")
+    if endpoint and stage in ("local", "test"):
+        # moto serves the pool's JWKS under its own endpoint; only trusted locally.
+        jwks_url = f"{endpoint.rstrip('/')}/{pool_id}/.well-known/jwks.json"
+    else:
+        jwks_url = f"{issuer}/.well-known/jwks.json"
+    pii_key = base64.b64decode(_required(env, "PII_KEY"))
+    if len(pii_key) != 32:
+        raise RuntimeError("PII_KEY must be 32 bytes, base64-encoded")
+    return Settings(
+        stage=stage,
+        region=region,
+        table_name=_required(env, "TABLE_NAME"),
+        intake_queue_url=_required(env, "INTAKE_QUEUE_URL"),
+        notifications_queue_url=_required(env, "NOTIFICATIONS_QUEUE_URL"),
+        attachments_bucket=_required(env, "ATTACHMENTS_BUCKET"),
+        user_pool_id=pool_id,
+        user_pool_client_id=_required(env, "USER_POOL_CLIENT_ID"),
+        jwks_url=jwks_url,
+        issuer=issuer,
+        pii_key=pii_key,
+        aws_endpoint_url=endpoint,
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process, read on first use."""
+    return settings_from(dict(os.environ))

@@ -1,0 +1,202 @@
+"""A citizen's complaints: filing one, listing their own, tracking one."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib.logic import tracking
+from chalicelib.logic.directory import Directory
+from chalicelib.logic.ports import Services
+from chalicelib.models.common import Listing, Principal
+from chalicelib.models.complaints import (
+    Case,
+    CaseOut,
+    CaseSummary,
+    ComplaintIn,
+    Location,
+    OfficeRef,
+    TimelineEvent,
+)
+from chalicelib.models.errors import (
+    CaseNotFound,
+    ConditionFailure,
+    FieldProblem,
+    Forbidden,
+    IdempotencyKeyReused,
+    InvalidInput,
+    ServiceUnavailable,
+)
+from chalicelib.observability import logger, metrics
+from chalicelib.store import cases as case_store
+from chalicelib.store import keys
+from chalicelib.store.table import Increment
+
+# A case not routed this long after filing is re-sent by the sweeper.
+REDRIVE_AFTER = timedelta(minutes=2)
+IDEMPOTENCY_TTL = timedelta(hours=24)
+_ID_ATTEMPTS = 3
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class Submitted:
+    case: dict[str, Any]
+    replayed: bool
+
+
+def _check_against_directory(directory: Directory, data: ComplaintIn) -> None:
+    problems = []
+    category = directory.categories.get(data.category_id)
+    if category is None:
+        problems.append(FieldProblem("category_id", "unknown category; see GET /v1/categories"))
+    elif category.kind != "complaint":
+        problems.append(FieldProblem("category_id", f"this category takes {category.kind}, not complaints"))
+    if data.location.district not in directory.districts:
+        problems.append(FieldProblem("location.district", "unknown district; see GET /v1/districts"))
+    if data.attachments:
+        problems.append(FieldProblem("attachments", "unknown upload id; upload files with POST /v1/uploads first"))
+    if problems:
+        raise InvalidInput("the complaint needs correcting", problems)
+
+
+def _counters(dimension_values: dict[str, str], day: str, counts: dict[str, int]) -> list[Increment]:
+    return [Increment(keys.stat_key(dim, value, day), counts) for dim, value in dimension_values.items()]
+
+
+def submit(services: Services, principal: Principal, data: ComplaintIn, idempotency_key: str | None) -> Submitted:
+    """File a complaint: one transaction (case, first event, counters, idempotency), then enqueue."""
+    if principal.role != "citizen":
+        raise Forbidden("only citizens file complaints")
+    directory = services.directory()
+    _check_against_directory(directory, data)
+    now = services.clock()
+    stamp = iso(now)
+    body_hash = hashlib.sha256(data.model_dump_json().encode()).hexdigest()
+
+    for _ in range(_ID_ATTEMPTS):
+        case = Case(
+            id=tracking.new_tracking_number("C"),
+            status="submitted",
+            category_id=data.category_id,
+            subject=data.subject,
+            description=data.description,
+            location=Location(**data.location.model_dump()),
+            attachments=data.attachments,
+            public_name=data.public_name,
+            citizen_sub=principal.sub,
+            language=principal.language,
+            created_at=stamp,
+            updated_at=stamp,
+            next_check_at=iso(now + REDRIVE_AFTER),
+        )
+        event = TimelineEvent(at=stamp, type="submitted", actor_role="citizen")
+        response = to_case_out(case, [event], directory).model_dump(mode="json")
+        idempotency = None
+        if idempotency_key:
+            expires = int(time.time() + IDEMPOTENCY_TTL.total_seconds())
+            idempotency = case_store.idempotency_item(principal.sub, idempotency_key, body_hash, response, expires)
+        change = case_store.CaseChange(
+            case=case,
+            events=[event],
+            counters=_counters(
+                {"all": "all", "category": case.category_id, "district": case.location.district},
+                stamp[:10],
+                {"submitted": 1},
+            ),
+        )
+        try:
+            case_store.create_case(services.table, change, actor_sub=principal.sub, idempotency=idempotency)
+        except ConditionFailure as exc:
+            if idempotency is not None and len(change.events) + len(change.counters) + 1 in exc.failed_indexes:
+                return _replay(services, principal, idempotency_key or "", body_hash)
+            continue  # the tracking number was taken: draw another
+        break
+    else:
+        raise ServiceUnavailable("could not allocate a tracking number; try again")
+
+    logger.info("complaint submitted", extra={"case_id": case.id, "category_id": case.category_id})
+    metrics.add_metric(name="ComplaintsSubmitted", unit="Count", value=1)
+    try:
+        services.intake.send_case(case.id)
+    except ServiceUnavailable:
+        # The case is stored; the deadlines sweeper re-drives it once REDRIVE_AFTER passes.
+        logger.warning("intake enqueue failed; the sweeper will re-drive", extra={"case_id": case.id})
+        metrics.add_metric(name="IntakeEnqueueFailed", unit="Count", value=1)
+    return Submitted(case=response, replayed=False)
+
+
+def _replay(services: Services, principal: Principal, key: str, body_hash: str) -> Submitted:
+    stored = case_store.get_idempotency(services.table, principal.sub, key)
+    if stored is None:
+        raise ServiceUnavailable("try again")
+    if stored["body_hash"] != body_hash:
+        raise IdempotencyKeyReused("this Idempotency-Key was used with a different complaint")
+    response: dict[str, Any] = json.loads(stored["response"])
+    return Submitted(case=response, replayed=True)
+
+
+def _office_ref(directory: Directory, office_id: str | None) -> OfficeRef | None:
+    if not office_id:
+        return None
+    office = directory.offices.get(office_id)
+    if office is None:
+        return OfficeRef(id=office_id, name=office_id)
+    return OfficeRef(id=office.id, name=office.name, name_ur=office.name_ur)
+
+
+def to_case_out(case: Case, events: list[TimelineEvent], directory: Directory) -> CaseOut:
+    return CaseOut(
+        id=case.id,
+        status=case.status,
+        category_id=case.category_id,
+        subject=case.subject,
+        description=case.description,
+        location=case.location,
+        attachments=case.attachments,
+        office=_office_ref(directory, case.office_id),
+        level=case.level,
+        due_at=case.due_at,
+        version=case.version,
+        created_at=case.created_at,
+        updated_at=case.updated_at,
+        timeline=events,
+    )
+
+
+def to_summary(case: Case, directory: Directory) -> CaseSummary:
+    return CaseSummary(
+        id=case.id,
+        status=case.status,
+        category_id=case.category_id,
+        subject=case.subject,
+        district=case.location.district,
+        office=_office_ref(directory, case.office_id),
+        level=case.level,
+        due_at=case.due_at,
+        created_at=case.created_at,
+        updated_at=case.updated_at,
+    )
+
+
+def list_own(services: Services, principal: Principal, limit: int, cursor: str | None) -> Listing[CaseSummary]:
+    found, next_cursor = case_store.citizen_cases(services.table, principal.sub, limit=limit, cursor=cursor)
+    directory = services.directory()
+    return Listing[CaseSummary](items=[to_summary(c, directory) for c in found], next_cursor=next_cursor)
+
+
+def track(services: Services, principal: Principal, raw_id: str) -> CaseOut:
+    """One of the caller's cases with its timeline; anyone else's is indistinguishable from none."""
+    case_id = tracking.normalise(raw_id)
+    found = case_store.get_case_with_timeline(services.table, case_id) if case_id else None
+    if found is None or found[0].citizen_sub != principal.sub:
+        raise CaseNotFound("no complaint with this tracking number in your account")
+    case, events = found
+    return to_case_out(case, events, services.directory())

@@ -1,0 +1,133 @@
+"""The government directory: levels, districts, organisations, offices, categories, rules, SLAs."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+CategoryKind = Literal["complaint", "information", "feedback"]
+OrganisationKind = Literal["ministry", "department", "utility", "authority", "police", "municipal"]
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class Level(_Entry):
+    id: str
+    name: str
+    name_ur: str
+
+
+class District(_Entry):
+    id: str
+    name: str
+    name_ur: str
+    level_id: str
+    lat: float | None = None
+    lon: float | None = None
+
+
+class Organisation(_Entry):
+    id: str
+    name: str
+    name_ur: str
+    level_id: str
+    kind: OrganisationKind
+
+
+class Office(_Entry):
+    id: str
+    organisation_id: str
+    name: str
+    name_ur: str
+    district_id: str
+    parent_id: str | None = None
+
+
+class Category(_Entry):
+    id: str
+    name: str
+    name_ur: str
+    group: str
+    group_ur: str = ""
+    kind: CategoryKind
+    organisation_ids: list[str] = Field(default_factory=list)
+
+
+class RoutingRule(_Entry):
+    category_id: str
+    district_id: str
+    office_id: str
+
+
+class Fallback(_Entry):
+    category_id: str
+    office_id: str
+
+
+class SlaPolicy(_Entry):
+    id: str
+    category_id: str | None = None
+    days_per_level: int = 20
+    head_of_organisation_by_day: int = 41
+    feedback_window_days: int = 7
+    reopen_window_days: int = 30
+
+
+class DirectorySnapshot(BaseModel):
+    """The whole directory as seeded or loaded; small enough to hold in memory."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    levels: list[Level]
+    districts: list[District]
+    organisations: list[Organisation]
+    offices: list[Office]
+    categories: list[Category]
+    routing_rules: list[RoutingRule]
+    fallbacks: list[Fallback]
+    sla_policies: list[SlaPolicy]
+
+
+# Public outputs ------------------------------------------------------------
+
+
+class CategoryOut(BaseModel):
+    id: str
+    name: str
+    name_ur: str
+    group: str
+    group_ur: str
+    kind: CategoryKind
+
+
+class DistrictOut(BaseModel):
+    id: str
+    name: str
+    name_ur: str
+    level_id: str
+
+
+class OfficeNode(BaseModel):
+    id: str
+    name: str
+    name_ur: str
+    district_id: str
+    offices: list[OfficeNode] = Field(default_factory=list)
+
+
+class OrganisationNode(BaseModel):
+    id: str
+    name: str
+    name_ur: str
+    kind: OrganisationKind
+    offices: list[OfficeNode]
+
+
+class LevelNode(BaseModel):
+    id: str
+    name: str
+    name_ur: str
+    organisations: list[OrganisationNode]

@@ -1,0 +1,92 @@
+"""Typed domain errors. Each maps to one HTTP status, in chalicelib/api/errors.py only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One field of the input and what is wrong with it."""
+
+    field: str
+    problem: str
+
+
+class AwaazError(Exception):
+    """Base of every error a caller may see; `code` is the machine-readable name."""
+
+    code = "error"
+
+    def __init__(self, message: str = "", details: list[FieldProblem] | None = None) -> None:
+        super().__init__(message or self.code)
+        self.message = message or self.code
+        self.details = details or []
+
+
+class InvalidInput(AwaazError):
+    code = "invalid_input"
+
+
+class InvalidCursor(InvalidInput):
+    code = "invalid_cursor"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the cursor is not one this service issued", [FieldProblem("cursor", "not a cursor this service issued")]
+        )
+
+
+class BodyTooLarge(AwaazError):
+    code = "body_too_large"
+
+
+class Unauthenticated(AwaazError):
+    code = "unauthenticated"
+
+
+class Forbidden(AwaazError):
+    code = "forbidden"
+
+
+class NotFound(AwaazError):
+    code = "not_found"
+
+
+class CaseNotFound(NotFound):
+    code = "case_not_found"
+
+
+class Conflict(AwaazError):
+    code = "conflict"
+
+
+class VersionConflict(Conflict):
+    code = "version_conflict"
+
+
+class TransitionNotAllowed(Conflict):
+    code = "transition_not_allowed"
+
+
+class AlreadyExists(Conflict):
+    code = "already_exists"
+
+
+class IdempotencyKeyReused(AwaazError):
+    code = "idempotency_key_reused"
+
+
+class RateLimited(AwaazError):
+    code = "rate_limited"
+
+
+class ServiceUnavailable(AwaazError):
+    code = "service_unavailable"
+
+
+@dataclass
+class ConditionFailure(Exception):
+    """A conditional write lost: which items of a transaction failed their condition."""
+
+    failed_indexes: list[int] = field(default_factory=list)

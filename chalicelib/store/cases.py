@@ -1,0 +1,226 @@
+"""Cases and their timelines in the table: item mapping and conditional writes."""
+
+from __future__ import annotations
+
+import heapq
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.models.complaints import OPEN_STATUSES, Case, TimelineEvent
+from chalicelib.models.errors import ConditionFailure, InvalidCursor, VersionConflict
+from chalicelib.store import keys
+from chalicelib.store.table import (
+    Increment,
+    Item,
+    Key,
+    Page,
+    Put,
+    SortCondition,
+    Table,
+    Write,
+    decode_cursor,
+    encode_cursor,
+)
+
+
+@dataclass(frozen=True)
+class Notification:
+    """An in-app notice for a person: a template and its parameters, rendered per language."""
+
+    sub: str
+    id: str
+    at: str
+    template: str
+    params: dict[str, str]
+    case_id: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseChange:
+    """Everything one state change writes, in one transaction."""
+
+    case: Case
+    events: Sequence[TimelineEvent]
+    notifications: Sequence[Notification] = ()
+    counters: Sequence[Increment] = ()
+
+
+def case_item(case: Case) -> Item:
+    item: Item = {"PK": keys.case_pk(case.id), "SK": keys.CASE_SK, **case.model_dump()}
+    item.update(keys.citizen_gsi(case.citizen_sub, case.created_at, case.id))
+    open_case = case.status in OPEN_STATUSES
+    if open_case and case.office_id and case.due_at:
+        item.update(keys.office_queue_gsi(case.office_id, case.due_at, case.id))
+    if open_case and case.next_check_at:
+        item.update(keys.due_gsi(case.next_check_at, case.id))
+    item.update(keys.service_gsi(case.category_id, case.created_at, case.id))
+    return item
+
+
+def event_item(case_id: str, seq: int, event: TimelineEvent, actor_sub: str | None) -> Item:
+    return {
+        "PK": keys.case_pk(case_id),
+        "SK": keys.event_sk(event.at, seq),
+        "actor_sub": actor_sub,
+        **event.model_dump(exclude_none=True),
+    }
+
+
+def notification_item(note: Notification) -> Item:
+    return {
+        "PK": keys.user_pk(note.sub),
+        "SK": keys.note_sk(note.at, note.id),
+        "id": note.id,
+        "at": note.at,
+        "template": note.template,
+        "params": note.params,
+        "case_id": note.case_id,
+    }
+
+
+def _writes_for(change: CaseChange, *, first_seq: int, actor_sub: str | None) -> list[Write]:
+    writes: list[Write] = []
+    for offset, event in enumerate(change.events):
+        writes.append(Put(event_item(change.case.id, first_seq + offset, event, actor_sub)))
+    writes.extend(Put(notification_item(n)) for n in change.notifications)
+    writes.extend(change.counters)
+    return writes
+
+
+def create_case(
+    table: Table,
+    change: CaseChange,
+    *,
+    actor_sub: str,
+    idempotency: Item | None = None,
+) -> None:
+    """Write a new case, its first events, counters and the idempotency record together.
+
+    Raises ConditionFailure(failed_indexes) when the id is taken (index 0) or the
+    idempotency key was used already (last index).
+    """
+    writes: list[Write] = [Put(case_item(change.case))]
+    writes.extend(_writes_for(change, first_seq=1, actor_sub=actor_sub))
+    if idempotency is not None:
+        writes.append(Put(idempotency))
+    table.transact(writes)
+
+
+def save_change(table: Table, change: CaseChange, *, expected_version: int, actor_sub: str | None) -> None:
+    """Apply a state change if nobody changed the case since `expected_version`."""
+    first_seq = change.case.event_seq - len(change.events) + 1
+    writes: list[Write] = [Put(case_item(change.case), expect_version=expected_version)]
+    writes.extend(_writes_for(change, first_seq=first_seq, actor_sub=actor_sub))
+    try:
+        table.transact(writes)
+    except ConditionFailure as exc:
+        if 0 in exc.failed_indexes:
+            raise VersionConflict("the case changed since you read it; reload and try again") from exc
+        raise
+
+
+def get_case(table: Table, case_id: str) -> Case | None:
+    item = table.get({"PK": keys.case_pk(case_id), "SK": keys.CASE_SK})
+    return Case.model_validate(item) if item else None
+
+
+def get_case_with_timeline(table: Table, case_id: str) -> tuple[Case, list[TimelineEvent]] | None:
+    """The case and its whole timeline in one Query of the case's partition."""
+    items: list[Item] = []
+    start: Key | None = None
+    while True:
+        page = table.query(keys.case_pk(case_id), limit=200, start_key=start)
+        items.extend(page.items)
+        if not page.last_key:
+            break
+        start = page.last_key
+    case = next((i for i in items if i["SK"] == keys.CASE_SK), None)
+    if case is None:
+        return None
+    events = [TimelineEvent.model_validate(i) for i in items if i["SK"].startswith(keys.EVENT_SK_PREFIX)]
+    return Case.model_validate(case), events
+
+
+_GSI1_CURSOR = {"PK", "SK", "GSI1PK", "GSI1SK"}
+
+
+def citizen_cases(table: Table, sub: str, *, limit: int, cursor: str | None) -> tuple[list[Case], str | None]:
+    start = decode_cursor(cursor, _GSI1_CURSOR)
+    if start and start.get("GSI1PK") != keys.citizen_pk(sub):
+        raise InvalidCursor()
+    page = table.query(keys.citizen_pk(sub), index="GSI1", newest_first=True, limit=limit, start_key=start)
+    return [Case.model_validate(i) for i in page.items], encode_cursor(page.last_key)
+
+
+def office_queue(
+    table: Table, office_ids: Sequence[str], *, limit: int, cursor: str | None
+) -> tuple[list[Case], str | None]:
+    """Open cases of several offices, soonest deadline first: a k-way merge of one Query per office.
+
+    The opaque cursor remembers, per office, the last queue position already shown.
+    """
+    positions: dict[str, str] = {}
+    if cursor:
+        raw = decode_cursor(cursor, {"q"})
+        try:
+            positions = json.loads(raw["q"]) if raw else {}
+        except ValueError as exc:
+            raise InvalidCursor() from exc
+        if not isinstance(positions, dict):
+            raise InvalidCursor()
+    streams: list[list[Item]] = []
+    more_on_server = False
+    for office_id in office_ids:
+        after = positions.get(office_id)
+        sort = SortCondition(">", after) if isinstance(after, str) else None
+        page: Page = table.query(keys.office_queue_pk(office_id), index="GSI2", sort=sort, limit=limit)
+        streams.append(page.items)
+        more_on_server = more_on_server or page.last_key is not None
+    merged = list(heapq.merge(*streams, key=lambda i: i["GSI2SK"]))
+    shown = merged[:limit]
+    for item in shown:
+        positions[item["office_id"]] = item["GSI2SK"]
+    has_more = len(merged) > limit or more_on_server
+    next_cursor = encode_cursor({"q": json.dumps(positions, separators=(",", ":"))}) if has_more else None
+    return [Case.model_validate(i) for i in shown], next_cursor
+
+
+def due_case_ids(table: Table, day: str, shard: int, *, until_iso: str, limit: int, start: Key | None) -> Page:
+    """Ids of open cases whose next deadline on `day` is at or before `until_iso` (keys only)."""
+    return table.query(
+        keys.due_pk(day, shard),
+        index="GSI3",
+        sort=SortCondition("<=", until_iso + "\uffff"),
+        limit=limit,
+        start_key=start,
+    )
+
+
+def get_idempotency(table: Table, sub: str, key: str) -> Item | None:
+    return table.get(keys.idempotency_key(sub, key))
+
+
+def idempotency_item(sub: str, key: str, body_hash: str, response: dict[str, Any], expires_at: int) -> Item:
+    return {
+        **keys.idempotency_key(sub, key),
+        "body_hash": body_hash,
+        # As JSON text: the replay must be byte-for-byte the first answer, nulls included.
+        "response": json.dumps(response, ensure_ascii=False, separators=(",", ":")),
+        "expires_at": expires_at,
+    }
+
+
+def user_notifications(table: Table, sub: str, *, limit: int, cursor: str | None) -> tuple[list[Item], str | None]:
+    start = decode_cursor(cursor, {"PK", "SK"})
+    if start and start.get("PK") != keys.user_pk(sub):
+        raise InvalidCursor()
+    page = table.query(
+        keys.user_pk(sub),
+        sort=SortCondition("begins_with", keys.NOTE_SK_PREFIX),
+        newest_first=True,
+        limit=limit,
+        start_key=start,
+    )
+    return page.items, encode_cursor(page.last_key)

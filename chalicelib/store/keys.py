@@ -1,0 +1,118 @@
+"""Every DynamoDB key of the single table is built here and nowhere else.
+
+See docs/access-patterns.md for the access pattern each key serves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from enum import StrEnum
+
+# Partitions that a national peak could heat (the due index) are spread over
+# shards; readers query every shard. An office's queue is bounded by one
+# office's intake and needs none.
+DUE_SHARDS = 4
+STAT_SHARDS = 8
+
+
+class Prefix(StrEnum):
+    CASE = "CASE"
+    EVENT = "EVT"
+    CITIZEN = "CITIZEN"
+    OFFICE = "OFFICE"
+    DUE = "DUE"
+    SERVICE = "SVC"
+    DIRECTORY = "DIR"
+    STAT = "STAT"
+    IDEMPOTENCY = "IDEM"
+    USER = "USER"
+    NOTE = "NOTE"
+
+
+CASE_SK = "CASE"
+PROFILE_SK = "PROFILE"
+DIRECTORY_PK = Prefix.DIRECTORY.value
+
+
+def case_pk(case_id: str) -> str:
+    return f"{Prefix.CASE}#{case_id}"
+
+
+def event_sk(at_iso: str, seq: int) -> str:
+    return f"{Prefix.EVENT}#{at_iso}#{seq:04d}"
+
+
+EVENT_SK_PREFIX = f"{Prefix.EVENT}#"
+
+
+def citizen_gsi(sub: str, created_iso: str, case_id: str) -> dict[str, str]:
+    """GSI1: a citizen's cases, newest first."""
+    return {"GSI1PK": citizen_pk(sub), "GSI1SK": f"{created_iso}#{case_id}"}
+
+
+def citizen_pk(sub: str) -> str:
+    return f"{Prefix.CITIZEN}#{sub}"
+
+
+def office_queue_pk(office_id: str) -> str:
+    return f"{Prefix.OFFICE}#{office_id}#OPEN"
+
+
+def office_queue_gsi(office_id: str, due_iso: str, case_id: str) -> dict[str, str]:
+    """GSI2 (sparse): an office's open cases, soonest deadline first."""
+    return {"GSI2PK": office_queue_pk(office_id), "GSI2SK": f"{due_iso}#{case_id}"}
+
+
+def _shard(value: str, shards: int) -> int:
+    return int(hashlib.blake2s(value.encode(), digest_size=2).hexdigest(), 16) % shards
+
+
+def due_pk(day: str, shard: int) -> str:
+    return f"{Prefix.DUE}#{day}#{shard}"
+
+
+def due_gsi(due_iso: str, case_id: str) -> dict[str, str]:
+    """GSI3 (sparse): open cases by the day their next deadline falls due."""
+    return {
+        "GSI3PK": due_pk(due_iso[:10], _shard(case_id, DUE_SHARDS)),
+        "GSI3SK": f"{due_iso}#{case_id}",
+    }
+
+
+def service_gsi(service_code: str, requested_iso: str, case_id: str) -> dict[str, str]:
+    """GSI4: public listing by service and month (Open311)."""
+    return {
+        "GSI4PK": f"{Prefix.SERVICE}#{service_code}#{requested_iso[:7]}",
+        "GSI4SK": f"{requested_iso}#{case_id}",
+    }
+
+
+def directory_snapshot_key() -> dict[str, str]:
+    return {"PK": DIRECTORY_PK, "SK": "SNAPSHOT"}
+
+
+def stat_key(dimension: str, value: str, day: str) -> dict[str, str]:
+    """A daily counter; the shard is random so one busy day spreads its writes."""
+    shard = random.randrange(STAT_SHARDS)
+    return {"PK": f"{Prefix.STAT}#{dimension}#{value}#{shard}", "SK": f"DAY#{day}"}
+
+
+def idempotency_key(sub: str, key: str) -> dict[str, str]:
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    return {"PK": f"{Prefix.IDEMPOTENCY}#{sub}#{digest}", "SK": "IDEM"}
+
+
+def user_pk(sub: str) -> str:
+    return f"{Prefix.USER}#{sub}"
+
+
+def profile_key(sub: str) -> dict[str, str]:
+    return {"PK": user_pk(sub), "SK": PROFILE_SK}
+
+
+def note_sk(at_iso: str, note_id: str) -> str:
+    return f"{Prefix.NOTE}#{at_iso}#{note_id}"
+
+
+NOTE_SK_PREFIX = f"{Prefix.NOTE}#"

@@ -1,0 +1,374 @@
+"""The single table behind a small interface, in DynamoDB and in memory.
+
+Repositories describe writes as `Put` / `Increment` / `Delete` values with an
+explicit condition; `DynamoTable` turns them into one TransactWriteItems call,
+`MemoryTable` applies them to dictionaries with the same semantics. Unit tests
+run the repositories over `MemoryTable`; integration tests over moto.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal, Protocol
+
+from chalicelib.models.errors import ConditionFailure, InvalidCursor, ServiceUnavailable
+
+Item = dict[str, Any]
+Key = dict[str, str]
+
+INDEX_KEYS: dict[str | None, tuple[str, str]] = {
+    None: ("PK", "SK"),
+    "GSI1": ("GSI1PK", "GSI1SK"),
+    "GSI2": ("GSI2PK", "GSI2SK"),
+    "GSI3": ("GSI3PK", "GSI3SK"),
+    "GSI4": ("GSI4PK", "GSI4SK"),
+}
+# GSI3 projects keys only: the sweeper reads ids, then the cases it acts on.
+KEYS_ONLY_INDEXES = {"GSI3"}
+
+
+@dataclass(frozen=True)
+class Put:
+    """Write a whole item. `expect_version=None` means the item must not exist yet."""
+
+    item: Item
+    expect_version: int | None = None
+    overwrite: bool = False
+
+
+@dataclass(frozen=True)
+class Increment:
+    """Add to numeric attributes of an item, creating it when absent."""
+
+    key: Key
+    counts: dict[str, int]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Delete:
+    key: Key
+
+
+Write = Put | Increment | Delete
+
+
+@dataclass(frozen=True)
+class SortCondition:
+    op: Literal["begins_with", "<=", ">=", ">", "between"]
+    value: str
+    upper: str | None = None
+
+    def matches(self, sk: str) -> bool:
+        if self.op == "begins_with":
+            return sk.startswith(self.value)
+        if self.op == "<=":
+            return sk <= self.value
+        if self.op == ">=":
+            return sk >= self.value
+        if self.op == ">":
+            return sk > self.value
+        return self.value <= sk <= (self.upper or "")
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Item]
+    last_key: Key | None
+
+
+class Table(Protocol):
+    def get(self, key: Key) -> Item | None: ...
+
+    def query(
+        self,
+        pk: str,
+        *,
+        index: str | None = None,
+        sort: SortCondition | None = None,
+        newest_first: bool = False,
+        limit: int = 50,
+        start_key: Key | None = None,
+    ) -> Page: ...
+
+    def transact(self, writes: Sequence[Write]) -> None: ...
+
+    def put_many(self, items: Sequence[Item]) -> None: ...
+
+
+def encode_cursor(key: Key | None) -> str | None:
+    if not key:
+        return None
+    raw = json.dumps(key, separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, allowed: set[str]) -> Key | None:
+    """An opaque cursor back to a start key; anything else is an InvalidCursor (400)."""
+    if not cursor:
+        return None
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        key = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, TypeError) as exc:
+        raise InvalidCursor() from exc
+    if not isinstance(key, dict) or not key or not set(key) <= allowed:
+        raise InvalidCursor()
+    if not all(isinstance(v, str) for v in key.values()):
+        raise InvalidCursor()
+    return key
+
+
+# --- DynamoDB -----------------------------------------------------------------
+
+
+def _to_dynamo(value: Any) -> Any:
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, dict):
+        return {k: _to_dynamo(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_to_dynamo(v) for v in value]
+    return value
+
+
+def _from_dynamo(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _from_dynamo(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_dynamo(v) for v in value]
+    return value
+
+
+class DynamoTable:
+    """The table in DynamoDB, through the low-level client (cheaper to import than resources)."""
+
+    def __init__(self, name: str, client: Any) -> None:
+        from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+        self.name = name
+        self._client = client
+        self._ser = TypeSerializer()
+        self._de = TypeDeserializer()
+
+    def _dump(self, item: Item) -> dict[str, Any]:
+        return {k: self._ser.serialize(_to_dynamo(v)) for k, v in item.items() if v is not None}
+
+    def _load(self, raw: dict[str, Any]) -> Item:
+        return {k: _from_dynamo(self._de.deserialize(v)) for k, v in raw.items()}
+
+    def _call(self, operation: str, **kwargs: Any) -> Any:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            return getattr(self._client, operation)(TableName=self.name, **kwargs)
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code == "ConditionalCheckFailedException":
+                raise ConditionFailure([0]) from exc
+            if code == "TransactionCanceledException":
+                reasons = exc.response.get("CancellationReasons", [])
+                failed = [i for i, r in enumerate(reasons) if r.get("Code") == "ConditionalCheckFailed"]
+                if failed:
+                    raise ConditionFailure(failed) from exc
+            raise ServiceUnavailable("the case store is unavailable, try again shortly") from exc
+        except BotoCoreError as exc:
+            raise ServiceUnavailable("the case store is unavailable, try again shortly") from exc
+
+    def get(self, key: Key) -> Item | None:
+        out = self._call("get_item", Key=self._dump(key), ConsistentRead=True)
+        raw = out.get("Item")
+        return self._load(raw) if raw else None
+
+    def query(
+        self,
+        pk: str,
+        *,
+        index: str | None = None,
+        sort: SortCondition | None = None,
+        newest_first: bool = False,
+        limit: int = 50,
+        start_key: Key | None = None,
+    ) -> Page:
+        pk_name, sk_name = INDEX_KEYS[index]
+        expression = "#pk = :pk"
+        names = {"#pk": pk_name}
+        values: dict[str, Any] = {":pk": {"S": pk}}
+        if sort is not None:
+            names["#sk"] = sk_name
+            values[":sk"] = {"S": sort.value}
+            if sort.op == "begins_with":
+                expression += " AND begins_with(#sk, :sk)"
+            elif sort.op == "between":
+                values[":up"] = {"S": sort.upper or ""}
+                expression += " AND #sk BETWEEN :sk AND :up"
+            else:
+                expression += f" AND #sk {sort.op} :sk"
+        kwargs: dict[str, Any] = {
+            "KeyConditionExpression": expression,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+            "ScanIndexForward": not newest_first,
+            "Limit": limit,
+        }
+        if index:
+            kwargs["IndexName"] = index
+        if start_key:
+            kwargs["ExclusiveStartKey"] = self._dump(start_key)
+        out = self._call("query", **kwargs)
+        last = out.get("LastEvaluatedKey")
+        return Page([self._load(i) for i in out.get("Items", [])], self._load(last) if last else None)
+
+    def _transact_item(self, write: Write) -> dict[str, Any]:
+        if isinstance(write, Put):
+            put: dict[str, Any] = {"TableName": self.name, "Item": self._dump(write.item)}
+            if write.expect_version is None and not write.overwrite:
+                put["ConditionExpression"] = "attribute_not_exists(PK)"
+            elif write.expect_version is not None:
+                put["ConditionExpression"] = "version = :expected"
+                put["ExpressionAttributeValues"] = {":expected": {"N": str(write.expect_version)}}
+            return {"Put": put}
+        if isinstance(write, Increment):
+            names = {f"#c{i}": k for i, k in enumerate(write.counts)}
+            values: dict[str, Any] = {f":c{i}": {"N": str(v)} for i, v in enumerate(write.counts.values())}
+            expression = "ADD " + ", ".join(f"#c{i} :c{i}" for i in range(len(write.counts)))
+            if write.extra:
+                names.update({f"#e{i}": k for i, k in enumerate(write.extra)})
+                values.update(
+                    {f":e{i}": self._ser.serialize(_to_dynamo(v)) for i, v in enumerate(write.extra.values())}
+                )
+                expression += " SET " + ", ".join(f"#e{i} = :e{i}" for i in range(len(write.extra)))
+            return {
+                "Update": {
+                    "TableName": self.name,
+                    "Key": self._dump(write.key),
+                    "UpdateExpression": expression,
+                    "ExpressionAttributeNames": names,
+                    "ExpressionAttributeValues": values,
+                }
+            }
+        return {"Delete": {"TableName": self.name, "Key": self._dump(write.key)}}
+
+    def transact(self, writes: Sequence[Write]) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self._client.transact_write_items(TransactItems=[self._transact_item(w) for w in writes])
+        except ClientError as exc:
+            reasons = exc.response.get("CancellationReasons", [])
+            failed = [i for i, r in enumerate(reasons) if r.get("Code") == "ConditionalCheckFailed"]
+            if failed:
+                raise ConditionFailure(failed) from exc
+            raise ServiceUnavailable("the case store is unavailable, try again shortly") from exc
+        except BotoCoreError as exc:
+            raise ServiceUnavailable("the case store is unavailable, try again shortly") from exc
+
+    def put_many(self, items: Sequence[Item]) -> None:
+        for start in range(0, len(items), 25):
+            requests = [{"PutRequest": {"Item": self._dump(i)}} for i in items[start : start + 25]]
+            pending: dict[str, Any] = {self.name: requests}
+            while pending:
+                out = self._client.batch_write_item(RequestItems=pending)
+                pending = out.get("UnprocessedItems") or {}
+
+
+# --- In memory ------------------------------------------------------------------
+
+
+class MemoryTable:
+    """The same semantics over dictionaries, for unit tests (and nothing else)."""
+
+    def __init__(self) -> None:
+        self.items: dict[tuple[str, str], Item] = {}
+        self._lock = threading.Lock()
+        self.calls: list[str] = []
+
+    @staticmethod
+    def _copy(item: Item) -> Item:
+        copied: Item = json.loads(json.dumps(item))
+        return copied
+
+    def get(self, key: Key) -> Item | None:
+        self.calls.append("GetItem")
+        item = self.items.get((key["PK"], key["SK"]))
+        return self._copy(item) if item else None
+
+    def query(
+        self,
+        pk: str,
+        *,
+        index: str | None = None,
+        sort: SortCondition | None = None,
+        newest_first: bool = False,
+        limit: int = 50,
+        start_key: Key | None = None,
+    ) -> Page:
+        self.calls.append("Query")
+        pk_name, sk_name = INDEX_KEYS[index]
+        rows = [
+            i
+            for i in self.items.values()
+            if i.get(pk_name) == pk and sk_name in i and (sort is None or sort.matches(i[sk_name]))
+        ]
+        rows.sort(key=lambda i: (i[sk_name], i["PK"], i["SK"]), reverse=newest_first)
+        if start_key:
+            marker = (start_key[sk_name], start_key["PK"], start_key["SK"])
+            rows = [
+                r
+                for r in rows
+                if (
+                    (r[sk_name], r["PK"], r["SK"]) < marker if newest_first else (r[sk_name], r["PK"], r["SK"]) > marker
+                )
+            ]
+        page = rows[:limit]
+        last = None
+        if len(rows) > limit and page:
+            tail = page[-1]
+            last = {"PK": tail["PK"], "SK": tail["SK"]}
+            if index:
+                last.update({pk_name: tail[pk_name], sk_name: tail[sk_name]})
+        if index in KEYS_ONLY_INDEXES:
+            page = [{k: r[k] for k in ("PK", "SK", pk_name, sk_name)} for r in page]
+        return Page([self._copy(r) for r in page], last)
+
+    def transact(self, writes: Sequence[Write]) -> None:
+        self.calls.append("TransactWriteItems")
+        with self._lock:
+            failed = []
+            for index, write in enumerate(writes):
+                if isinstance(write, Put):
+                    current = self.items.get((write.item["PK"], write.item["SK"]))
+                    if (write.expect_version is None and not write.overwrite and current is not None) or (
+                        write.expect_version is not None
+                        and (current is None or current.get("version") != write.expect_version)
+                    ):
+                        failed.append(index)
+            if failed:
+                raise ConditionFailure(failed)
+            for write in writes:
+                if isinstance(write, Put):
+                    clean = {k: v for k, v in write.item.items() if v is not None}
+                    self.items[(write.item["PK"], write.item["SK"])] = self._copy(clean)
+                elif isinstance(write, Increment):
+                    item = self.items.setdefault((write.key["PK"], write.key["SK"]), dict(write.key))
+                    for name, amount in write.counts.items():
+                        item[name] = item.get(name, 0) + amount
+                    item.update(self._copy(write.extra))
+                else:
+                    self.items.pop((write.key["PK"], write.key["SK"]), None)
+
+    def put_many(self, items: Sequence[Item]) -> None:
+        self.calls.append("BatchWriteItem")
+        for item in items:
+            self.items[(item["PK"], item["SK"])] = self._copy(item)

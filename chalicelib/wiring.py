@@ -1,0 +1,54 @@
+"""The composition root: builds the real dependencies of the use cases, once per container."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import lru_cache
+
+from chalicelib import aws
+from chalicelib.config import get_settings
+from chalicelib.integrations.cognito import CognitoIdentity
+from chalicelib.integrations.jwks import JwksCache
+from chalicelib.integrations.queues import SqsIntakeQueue
+from chalicelib.logic.directory import Directory, directory_of
+from chalicelib.logic.ports import Services
+from chalicelib.store.directory import DirectoryCache
+from chalicelib.store.table import DynamoTable
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@lru_cache(maxsize=1)
+def services() -> Services:
+    settings = get_settings()
+    table = DynamoTable(settings.table_name, aws.client("dynamodb"))
+    cache = DirectoryCache()
+
+    def directory() -> Directory:
+        return directory_of(cache.get(table))
+
+    return Services(
+        table=table,
+        directory=directory,
+        intake=SqsIntakeQueue(lambda: aws.client("sqs"), settings.intake_queue_url),
+        identity=CognitoIdentity(
+            lambda: aws.client("cognito-idp"), settings.user_pool_id, settings.user_pool_client_id
+        ),
+        clock=utc_now,
+        pii_key=settings.pii_key,
+    )
+
+
+@lru_cache(maxsize=1)
+def jwks() -> JwksCache:
+    return JwksCache(get_settings().jwks_url)
+
+
+def reset() -> None:
+    """Forget every cached dependency (tests and the local stack's restarts)."""
+    services.cache_clear()
+    jwks.cache_clear()
+    get_settings.cache_clear()
+    aws.reset_clients()

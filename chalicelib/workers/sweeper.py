@@ -1,0 +1,32 @@
+"""The deadlines sweeper, every 15 minutes; its clock is the schedule's `time`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from chalice.app import Blueprint, CloudWatchEvent, Rate
+
+from chalicelib.logic.sweeper import sweep
+from chalicelib.observability import publish_metrics
+from chalicelib.wiring import services
+
+sweeper_workers = Blueprint(__name__)
+
+
+def event_time(event: CloudWatchEvent) -> datetime:
+    """When the schedule fired (the local stack's `make job AT=` sets it to replay a moment)."""
+    raw = getattr(event, "time", None) or ""
+    try:
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        return datetime.now(UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@sweeper_workers.schedule(Rate(15, unit=Rate.MINUTES))
+def sweep_deadlines(event: CloudWatchEvent) -> dict[str, int]:
+    try:
+        report = sweep(services(), event_time(event))
+    finally:
+        publish_metrics()
+    return {"examined": report.examined, "redriven": report.redriven}

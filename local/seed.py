@@ -1,0 +1,197 @@
+"""Seed the local stack: the directory (infra/seed/directory.json) and the demo accounts.
+
+The directory is written when the table has none yet, or when the seed file changed
+since it was last written (entries are overwritten, never deleted). Demo accounts are
+created in Cognito with admin calls when they do not exist. The accounts file is
+written on every start, before the API serves, so `GET /v1/health` = 200 means it is there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+log = logging.getLogger("local.seed")
+
+DEMO_CATEGORY = "electricity-overbilling"
+DEMO_DISTRICT = "lahore"
+DEMO_PASSWORD = "Awaaz-demo-2026"
+MARKER_FILE = "seeded.json"
+
+Role = Literal["citizen", "officer", "admin"]
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    key: str
+    role: Role
+    name: str
+    username: str
+    language: Literal["en", "ur"]
+    office_id: str | None = None
+    password: str = DEMO_PASSWORD
+
+    @property
+    def attributes(self) -> dict[str, str]:
+        attrs = {"name": self.name, "custom:language": self.language}
+        if self.username.startswith("+"):
+            attrs["phone_number"] = self.username
+            attrs["phone_number_verified"] = "true"
+        else:
+            attrs["email"] = self.username
+            attrs["email_verified"] = "true"
+        if self.office_id:
+            attrs["custom:office_id"] = self.office_id
+        if self.role == "citizen":
+            attrs["custom:user_type"] = "resident"
+            attrs["custom:district"] = DEMO_DISTRICT
+        return attrs
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "role": self.role,
+            "name": self.name,
+            "username": self.username,
+            "password": self.password,
+        }
+        if self.office_id:
+            out["office_id"] = self.office_id
+        return out
+
+
+@dataclass(frozen=True)
+class DemoRoute:
+    category_id: str
+    district: str
+    office_id: str
+    parent_office_id: str
+
+
+def demo_route(directory: dict[str, Any]) -> DemoRoute:
+    """The routing rule the demo journey uses, read from the seed file, and the office above it."""
+    for rule in directory.get("routing_rules", []):
+        if rule.get("category_id") == DEMO_CATEGORY and rule.get("district_id") == DEMO_DISTRICT:
+            office_id = rule["office_id"]
+            break
+    else:
+        raise SystemExit(f"the seed directory has no routing rule for ({DEMO_CATEGORY}, {DEMO_DISTRICT})")
+    offices = {o["id"]: o for o in directory.get("offices", [])}
+    if office_id not in offices:
+        raise SystemExit(f"the demo route's office {office_id!r} is not among the seed's offices")
+    parent = offices[office_id].get("parent_id")
+    if not parent:
+        raise SystemExit(f"the demo route's office {office_id!r} has no parent office for the supervisor")
+    return DemoRoute(DEMO_CATEGORY, DEMO_DISTRICT, office_id, parent)
+
+
+def demo_accounts(route: DemoRoute) -> list[DemoAccount]:
+    return [
+        DemoAccount("citizen (en)", "citizen", "Ayesha Khan", "+923001234567", "en"),
+        DemoAccount("citizen (ur)", "citizen", "بلال احمد", "bilal.ahmed@example.pk", "ur"),
+        DemoAccount("officer", "officer", "Imran Qureshi", "officer@example.pk", "en", route.office_id),
+        DemoAccount("supervisor", "officer", "Nadia Hussain", "supervisor@example.pk", "en", route.parent_office_id),
+        DemoAccount("admin", "admin", "Portal Administrator", "admin@example.pk", "en"),
+    ]
+
+
+def _directory_present(table_name: str) -> bool:
+    from chalicelib import aws
+    from chalicelib.store import keys
+
+    out = aws.client("dynamodb").query(
+        TableName=table_name,
+        KeyConditionExpression="PK = :pk",
+        ExpressionAttributeValues={":pk": {"S": keys.DIRECTORY_PK}},
+        Limit=1,
+    )
+    return bool(out.get("Items"))
+
+
+def seed_directory(seed_path: Path, table_name: str, state_dir: Path) -> str:
+    """Write the directory when absent or changed; returns what was done."""
+    from chalicelib import aws
+    from chalicelib.models.directory import DirectorySnapshot
+    from chalicelib.store.directory import write_snapshot
+    from chalicelib.store.table import DynamoTable
+
+    raw = seed_path.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    marker = state_dir / MARKER_FILE
+    try:
+        previous = json.loads(marker.read_text()).get("directory_sha256")
+    except (OSError, ValueError):
+        previous = None
+    if previous == digest and _directory_present(table_name):
+        return "directory already seeded"
+    snapshot = DirectorySnapshot.model_validate_json(raw)
+    count = write_snapshot(DynamoTable(table_name, aws.client("dynamodb")), snapshot)
+    tmp = marker.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"directory_sha256": digest}) + "\n")
+    os.replace(tmp, marker)
+    return f"directory seeded: {count} items" + (" (seed file changed)" if previous else "")
+
+
+def seed_accounts(accounts: list[DemoAccount], pool_id: str) -> tuple[int, int]:
+    """Create missing demo accounts; returns (created, existing)."""
+    from chalicelib import aws
+
+    idp = aws.client("cognito-idp")
+    created = existing = 0
+    for account in accounts:
+        try:
+            idp.admin_get_user(UserPoolId=pool_id, Username=account.username)
+            existing += 1
+            continue
+        except idp.exceptions.UserNotFoundException:
+            pass
+        idp.admin_create_user(
+            UserPoolId=pool_id,
+            Username=account.username,
+            UserAttributes=[{"Name": k, "Value": v} for k, v in account.attributes.items()],
+            MessageAction="SUPPRESS",
+        )
+        idp.admin_set_user_password(
+            UserPoolId=pool_id, Username=account.username, Password=account.password, Permanent=True
+        )
+        idp.admin_add_user_to_group(UserPoolId=pool_id, Username=account.username, GroupName=account.role)
+        created += 1
+    return created, existing
+
+
+def write_accounts_file(path: Path, accounts: list[DemoAccount], route: DemoRoute) -> None:
+    document = {
+        "accounts": [a.as_json() for a in accounts],
+        "demo_route": {"category_id": route.category_id, "district": route.district, "office_id": route.office_id},
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def seed(seed_path: Path, table_name: str, pool_id: str, state_dir: Path, accounts_path: Path) -> list[DemoAccount]:
+    if not seed_path.exists():
+        raise SystemExit(f"the seed directory {seed_path} does not exist (set AWAAZ_SEED_PATH to use another)")
+    route = demo_route(json.loads(seed_path.read_text(encoding="utf-8")))
+    log.info("%s", seed_directory(seed_path, table_name, state_dir))
+    accounts = demo_accounts(route)
+    created, existing = seed_accounts(accounts, pool_id)
+    log.info("demo accounts: %d created, %d already there", created, existing)
+    write_accounts_file(accounts_path, accounts, route)
+    return accounts
+
+
+def accounts_table(accounts: list[DemoAccount]) -> str:
+    """The demo accounts as a table for the console (demo credentials, printed on purpose)."""
+    rows = [("who", "username", "password", "office")] + [
+        (a.key, a.username, a.password, a.office_id or "") for a in accounts
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)

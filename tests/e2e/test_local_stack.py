@@ -1,0 +1,349 @@
+"""End to end: boot `python -m local.stack` as `make run` does and drive the API over HTTP.
+
+The stack runs in a subprocess on free ports with a temporary state directory and
+demo-accounts file. The tests below run in order and share one stack: a citizen files
+a complaint that the intake pump routes, the office's officer sees it, another citizen
+cannot; a new citizen registers; finally SIGTERM must stop the stack cleanly (exit 0,
+no child process left) and a restart on the same state must still know the complaint.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+pytestmark = pytest.mark.e2e
+
+REPO = Path(__file__).resolve().parents[2]
+HEALTHY_WITHIN = 60.0
+ROUTED_WITHIN = 20.0
+EXIT_WITHIN = 15.0
+PASSWORD = "Awaaz-e2e-2026"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def children_of(pid: int) -> list[str]:
+    """Processes whose parent is `pid` (Linux /proc), as 'pid command' strings."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":\t", 1) for line in status.splitlines() if ":\t" in line)
+        if fields.get("PPid", "").strip() == str(pid):
+            found.append(f"{entry.name} {fields.get('Name', '').strip()}")
+    return found
+
+
+@dataclass
+class Stack:
+    tmp: Path
+    port: int = field(default_factory=free_port)
+    moto_port: int = field(default_factory=free_port)
+    web_port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+    started_at: float = 0.0
+    healthy_after: float = 0.0
+    starts: int = 0
+
+    @property
+    def api(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def state_dir(self) -> Path:
+        return self.tmp / "state"
+
+    @property
+    def accounts_path(self) -> Path:
+        return self.tmp / "demo-accounts.json"
+
+    @property
+    def log_path(self) -> Path:
+        return self.tmp / "stack.log"
+
+    def log_tail(self, lines: int = 80) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    def start(self) -> None:
+        env = dict(os.environ)
+        env.update(
+            {
+                "PORT": str(self.port),
+                "MOTO_PORT": str(self.moto_port),
+                "WEB_PORT": str(self.web_port),
+                "LOCAL_STATE_DIR": str(self.state_dir),
+                "DEMO_ACCOUNTS_PATH": str(self.accounts_path),
+                "AWS_EC2_METADATA_DISABLED": "true",
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
+        self.starts += 1
+        log = self.log_path.open("ab")
+        log.write(f"\n===== start {self.starts} =====\n".encode())
+        log.flush()
+        self.started_at = time.monotonic()
+        # Exactly what `make run` runs (the Makefile adds nothing but the ports).
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "local.stack"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        log.close()
+        self.wait_healthy()
+
+    def wait_healthy(self) -> None:
+        assert self.process is not None
+        deadline = self.started_at + HEALTHY_WITHIN
+        last = "no answer"
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(
+                    f"the stack exited with {self.process.returncode} before it was healthy:\n{self.log_tail()}"
+                )
+            try:
+                response = requests.get(f"{self.api}/v1/health", timeout=2)
+                if response.status_code == 200:
+                    self.healthy_after = time.monotonic() - self.started_at
+                    return
+                last = f"{response.status_code} {response.text[:200]}"
+            except requests.RequestException as exc:
+                last = type(exc).__name__
+            time.sleep(0.2)
+        pytest.fail(f"GET /v1/health not 200 within {HEALTHY_WITHIN:.0f} s (last: {last}):\n{self.log_tail()}")
+
+    def terminate(self) -> tuple[int | None, float, list[str]]:
+        """SIGTERM; returns (exit code or None if still running, seconds taken, children seen before)."""
+        assert self.process is not None
+        children = children_of(self.process.pid)
+        began = time.monotonic()
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            code: int | None = self.process.wait(EXIT_WITHIN)
+        except subprocess.TimeoutExpired:
+            code = None
+        return code, time.monotonic() - began, children
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+    def accounts(self) -> dict[str, Any]:
+        return dict(json.loads(self.accounts_path.read_text(encoding="utf-8")))
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[Stack]:
+    running = Stack(tmp_path_factory.mktemp("local-stack"))
+    failed_before = request.session.testsfailed
+    running.start()
+    yield running
+    running.kill()
+    if request.session.testsfailed > failed_before:
+        print(f"\n--- local stack log (tail) ---\n{running.log_tail()}")
+
+
+# State shared by the ordered steps below.
+journey: dict[str, Any] = {}
+
+
+def login(stack: Stack, username: str, password: str) -> str:
+    response = requests.post(
+        f"{stack.api}/v1/auth/login", json={"username": username, "password": password}, timeout=10
+    )
+    assert response.status_code == 200, f"login of {username}: {response.status_code} {response.text}"
+    token = response.json()["id_token"]
+    assert isinstance(token, str) and token.count(".") == 2
+    return token
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def account(stack: Stack, role: str, *, index: int = 0, office_id: str | None = None) -> dict[str, Any]:
+    matches = [
+        a
+        for a in stack.accounts()["accounts"]
+        if a["role"] == role and (office_id is None or a.get("office_id") == office_id)
+    ]
+    assert len(matches) > index, f"no {role} account #{index} (office {office_id}) in the demo accounts file"
+    return dict(matches[index])
+
+
+def need(*keys: str) -> None:
+    missing = [k for k in keys if k not in journey]
+    if missing:
+        pytest.skip(f"an earlier step did not produce {', '.join(missing)}")
+
+
+def test_health_and_demo_accounts_file(stack: Stack) -> None:
+    response = requests.get(f"{stack.api}/v1/health", timeout=5)
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert stack.healthy_after < HEALTHY_WITHIN
+
+    document = stack.accounts()
+    assert set(document) == {"accounts", "demo_route"}
+    route = document["demo_route"]
+    assert set(route) == {"category_id", "district", "office_id"}
+    assert route["category_id"] == "electricity-overbilling"
+    assert route["district"] == "lahore"
+    roles = [a["role"] for a in document["accounts"]]
+    assert roles.count("citizen") == 2 and roles.count("officer") == 2 and roles.count("admin") == 1
+    for entry in document["accounts"]:
+        assert {"role", "username", "password", "name"} <= set(entry)
+        assert len(entry["password"]) >= 8 and any(c.isdigit() for c in entry["password"])
+        if entry["role"] == "officer":
+            assert entry.get("office_id")
+    officers = [a for a in document["accounts"] if a["role"] == "officer"]
+    assert route["office_id"] in {o["office_id"] for o in officers}
+    assert len({o["office_id"] for o in officers}) == 2  # the officer and their supervisor
+    citizens = [a["username"] for a in document["accounts"] if a["role"] == "citizen"]
+    assert any(u.startswith("+92") for u in citizens) and any("@" in u for u in citizens)
+
+
+def test_categories_are_public(stack: Stack) -> None:
+    response = requests.get(f"{stack.api}/v1/categories", timeout=10)
+    assert response.status_code == 200
+    items = response.json()["items"]
+    route = stack.accounts()["demo_route"]
+    assert route["category_id"] in {c["id"] for c in items}
+    for category in items:
+        assert {"id", "name", "name_ur", "group", "kind"} <= set(category)
+
+
+def test_calls_without_a_valid_token_get_401(stack: Stack) -> None:
+    for headers in ({}, {"Authorization": "Bearer not.a.token"}, {"Authorization": "Basic abc"}):
+        response = requests.get(f"{stack.api}/v1/complaints", headers=headers, timeout=10)
+        assert response.status_code == 401, (headers, response.status_code, response.text)
+
+
+def test_citizen_files_a_complaint_and_the_pump_routes_it(stack: Stack) -> None:
+    route = stack.accounts()["demo_route"]
+    citizen = account(stack, "citizen", index=0)
+    token = login(stack, citizen["username"], citizen["password"])
+    journey["citizen_token"] = token
+    description = "My bill for November is three times the usual amount. نومبر کا بل معمول سے تین گنا زیادہ ہے۔"
+    response = requests.post(
+        f"{stack.api}/v1/complaints",
+        headers=bearer(token),
+        json={
+            "category_id": route["category_id"],
+            "subject": "Over-billing / زائد بل",
+            "description": description,
+            "location": {"district": route["district"]},
+        },
+        timeout=10,
+    )
+    assert response.status_code == 201, response.text
+    created = response.json()
+    assert created["status"] == "submitted"
+    assert isinstance(created["id"], str) and created["id"]
+    journey["case_id"] = created["id"]
+
+    deadline = time.monotonic() + ROUTED_WITHIN
+    case: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        tracked = requests.get(f"{stack.api}/v1/complaints/{created['id']}", headers=bearer(token), timeout=10)
+        assert tracked.status_code == 200, tracked.text
+        case = tracked.json()
+        if case["status"] == "routed":
+            break
+        time.sleep(0.3)
+    assert case.get("status") == "routed", f"not routed within {ROUTED_WITHIN:.0f} s: {case}"
+    assert case["office"]["id"] == route["office_id"]
+    assert case["due_at"]
+    assert case["description"] == description  # Urdu round-trips unchanged
+    types = [event["type"] for event in case["timeline"]]
+    assert "submitted" in types and "routed" in types
+    journey["routed_case"] = case
+
+
+def test_the_offices_officer_sees_the_case(stack: Stack) -> None:
+    need("case_id")
+    route = stack.accounts()["demo_route"]
+    officer = account(stack, "officer", office_id=route["office_id"])
+    token = login(stack, officer["username"], officer["password"])
+    response = requests.get(f"{stack.api}/v1/officer/cases", headers=bearer(token), timeout=10)
+    assert response.status_code == 200, response.text
+    listing = response.json()
+    assert "items" in listing and "next_cursor" in listing
+    assert journey["case_id"] in {item["id"] for item in listing["items"]}
+
+
+def test_another_citizen_gets_404_for_the_case(stack: Stack) -> None:
+    need("case_id")
+    other = account(stack, "citizen", index=1)
+    token = login(stack, other["username"], other["password"])
+    response = requests.get(f"{stack.api}/v1/complaints/{journey['case_id']}", headers=bearer(token), timeout=10)
+    assert response.status_code == 404, response.text
+    assert "error" in response.json()
+
+
+def test_registration_confirmation_and_login(stack: Stack) -> None:
+    email = f"e2e-{uuid.uuid4().hex[:10]}@example.pk"
+    response = requests.post(
+        f"{stack.api}/v1/auth/register",
+        json={
+            "name": "Sana Tariq",
+            "email": email,
+            "password": PASSWORD,
+            "language": "ur",
+            "user_type": "resident",
+        },
+        timeout=10,
+    )
+    assert response.status_code == 201, response.text
+    registered = response.json()
+    assert registered["delivery"]["channel"] == "email"
+    assert email not in json.dumps(registered["delivery"])  # the destination is masked
+    username = registered["username"]
+    confirmed = requests.post(f"{stack.api}/v1/auth/confirm", json={"username": username, "code": "123456"}, timeout=10)
+    assert confirmed.status_code == 200, confirmed.text  # moto accepts any code
+    token = login(stack, username, PASSWORD)
+    me = requests.get(f"{stack.api}/v1/me", headers=bearer(token), timeout=10)
+    assert me.status_code == 200, me.text
+    assert me.json()["role"] == "citizen"
+
+
+def test_sigterm_stops_cleanly_and_a_restart_keeps_the_complaint(stack: Stack) -> None:
+    code, seconds, children = stack.terminate()
+    assert code == 0, f"exit code {code} after {seconds:.1f} s:\n{stack.log_tail()}"
+    assert seconds < EXIT_WITHIN
+    assert children == [], f"child processes of the stack: {children}"
+
+    stack.start()  # same state dir, same ports
+    need("case_id", "routed_case")
+    citizen = account(stack, "citizen", index=0)
+    token = login(stack, citizen["username"], citizen["password"])  # the Cognito user survived
+    response = requests.get(f"{stack.api}/v1/complaints/{journey['case_id']}", headers=bearer(token), timeout=10)
+    assert response.status_code == 200, response.text
+    case = response.json()
+    assert case["id"] == journey["case_id"]
+    assert case["office"]["id"] == journey["routed_case"]["office"]["id"]
+    assert case["version"] >= journey["routed_case"]["version"]
+
+    code, seconds, _ = stack.terminate()
+    assert code == 0, f"second stop: exit code {code} after {seconds:.1f} s"

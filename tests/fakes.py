@@ -1,0 +1,185 @@
+"""In-memory stand-ins for the outside world, shared by unit and integration tests."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from chalicelib.logic.directory import Directory
+from chalicelib.logic.ports import Services
+from chalicelib.models.common import Principal
+from chalicelib.models.directory import DirectorySnapshot
+from chalicelib.models.errors import AlreadyExists, ServiceUnavailable, Unauthenticated
+from chalicelib.models.identity import TokensOut
+from chalicelib.store.table import MemoryTable, Table
+
+PII_KEY = base64.b64decode("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
+
+
+@dataclass
+class FakeIntake:
+    sent: list[str] = field(default_factory=list)
+    broken: bool = False
+
+    def send_case(self, case_id: str) -> None:
+        if self.broken:
+            raise ServiceUnavailable("queue down")
+        self.sent.append(case_id)
+
+
+@dataclass
+class FakeIdentity:
+    users: dict[str, dict[str, object]] = field(default_factory=dict)
+
+    def sign_up(self, username: str, password: str, attributes: dict[str, str]) -> str:
+        if username in self.users:
+            raise AlreadyExists("exists")
+        sub = str(uuid.uuid4())
+        self.users[username] = {"sub": sub, "password": password, "attributes": attributes, "groups": []}
+        return sub
+
+    def confirm(self, username: str, code: str) -> None:
+        self.users[username]["confirmed"] = True
+
+    def add_to_group(self, username: str, group: str) -> None:
+        groups = self.users[username]["groups"]
+        assert isinstance(groups, list)
+        groups.append(group)
+
+    def login(self, username: str, password: str) -> TokensOut:
+        user = self.users.get(username)
+        if not user or user["password"] != password:
+            raise Unauthenticated("wrong")
+        return TokensOut(id_token="id", access_token="access", refresh_token="refresh", expires_in=3600)
+
+    def refresh(self, refresh_token: str) -> TokensOut:
+        return TokensOut(id_token="id", access_token="access", refresh_token=refresh_token, expires_in=3600)
+
+
+@dataclass
+class Clock:
+    now: datetime = field(default_factory=lambda: datetime(2026, 11, 27, 9, 0, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now = self.now + timedelta(**kwargs)
+
+
+def small_directory() -> DirectorySnapshot:
+    """A directory small enough to reason about: one utility with a head office and two levels below."""
+    return DirectorySnapshot.model_validate(
+        {
+            "levels": [{"id": "federal", "name": "Federal", "name_ur": "وفاقی"}],
+            "districts": [
+                {"id": "lahore", "name": "Lahore", "name_ur": "لاہور", "level_id": "federal"},
+                {"id": "kasur", "name": "Kasur", "name_ur": "قصور", "level_id": "federal"},
+                {"id": "quetta", "name": "Quetta", "name_ur": "کوئٹہ", "level_id": "federal"},
+            ],
+            "organisations": [
+                {"id": "lesco", "name": "LESCO", "name_ur": "لیسکو", "level_id": "federal", "kind": "utility"},
+                {"id": "pmdu", "name": "PMDU", "name_ur": "پی ایم ڈی یو", "level_id": "federal", "kind": "authority"},
+            ],
+            "offices": [
+                {
+                    "id": "lesco-hq",
+                    "organisation_id": "lesco",
+                    "name": "LESCO HQ",
+                    "name_ur": "لیسکو ہیڈ آفس",
+                    "district_id": "lahore",
+                    "parent_id": None,
+                },
+                {
+                    "id": "lesco-lahore",
+                    "organisation_id": "lesco",
+                    "name": "LESCO Lahore",
+                    "name_ur": "لیسکو لاہور",
+                    "district_id": "lahore",
+                    "parent_id": "lesco-hq",
+                },
+                {
+                    "id": "lesco-kasur",
+                    "organisation_id": "lesco",
+                    "name": "LESCO Kasur",
+                    "name_ur": "لیسکو قصور",
+                    "district_id": "kasur",
+                    "parent_id": "lesco-hq",
+                },
+                {
+                    "id": "pmdu-hq",
+                    "organisation_id": "pmdu",
+                    "name": "PMDU",
+                    "name_ur": "پی ایم ڈی یو",
+                    "district_id": "lahore",
+                    "parent_id": None,
+                },
+            ],
+            "categories": [
+                {
+                    "id": "electricity-overbilling",
+                    "name": "Electricity: over-billing",
+                    "name_ur": "بجلی: زائد بلنگ",
+                    "group": "Electricity",
+                    "group_ur": "بجلی",
+                    "kind": "complaint",
+                },
+                {
+                    "id": "electricity-fault",
+                    "name": "Electricity: no power",
+                    "name_ur": "بجلی: بجلی بند",
+                    "group": "Electricity",
+                    "group_ur": "بجلی",
+                    "kind": "complaint",
+                },
+                {
+                    "id": "information-request",
+                    "name": "Information request",
+                    "name_ur": "معلومات کی درخواست",
+                    "group": "Information",
+                    "group_ur": "معلومات",
+                    "kind": "information",
+                },
+            ],
+            "routing_rules": [
+                {"category_id": "electricity-overbilling", "district_id": "lahore", "office_id": "lesco-lahore"},
+                {"category_id": "electricity-overbilling", "district_id": "kasur", "office_id": "lesco-kasur"},
+            ],
+            "fallbacks": [
+                {"category_id": "electricity-overbilling", "office_id": "lesco-hq"},
+            ],
+            "sla_policies": [
+                {"id": "default", "category_id": None},
+                {"id": "fault", "category_id": "electricity-fault", "days_per_level": 3},
+            ],
+        }
+    )
+
+
+def make_services(
+    table: Table | None = None,
+    snapshot: DirectorySnapshot | None = None,
+    clock: Clock | None = None,
+) -> tuple[Services, FakeIntake, Clock]:
+    directory = Directory(snapshot or small_directory())
+    intake = FakeIntake()
+    clock = clock or Clock()
+    services = Services(
+        table=table or MemoryTable(),
+        directory=lambda: directory,
+        intake=intake,
+        identity=FakeIdentity(),
+        clock=clock,
+        pii_key=PII_KEY,
+    )
+    return services, intake, clock
+
+
+def citizen(sub: str = "citizen-1", language: str = "en") -> Principal:
+    return Principal(sub=sub, role="citizen", language=language)
+
+
+def officer(office_id: str, sub: str = "officer-1") -> Principal:
+    return Principal(sub=sub, role="officer", office_id=office_id)

@@ -1,0 +1,240 @@
+"""An in-process Awaaz: moto (mock_aws) provisioned from infra/, seeded, driven through chalice.test.Client.
+
+Used by the integration tests and by `make bench`.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import gzip
+import json
+import os
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+REGION = "ap-south-1"
+PASSWORD = "Awaaz-test-2026"
+SETTINGS = ("TABLE_NAME", "INTAKE_QUEUE_URL", "NOTIFICATIONS_QUEUE_URL", "ATTACHMENTS_BUCKET", "USER_POOL_ID",
+            "USER_POOL_CLIENT_ID")
+
+
+def _moto_jwks() -> dict[str, dict[str, Any]]:
+    """moto's public signing keys; in process nothing serves them over HTTP."""
+    import moto.cognitoidp
+
+    path = Path(moto.cognitoidp.__file__).parent / "resources" / "jwks-public.json.gz"
+    document = json.loads(gzip.decompress(path.read_bytes()))
+    return {k["kid"]: k for k in document["keys"]}
+
+
+class _StaticJwks:
+    def __init__(self) -> None:
+        self._keys = _moto_jwks()
+
+    def key(self, kid: str) -> dict[str, Any] | None:
+        return self._keys.get(kid)
+
+
+@dataclass
+class Reply:
+    status: int
+    body: bytes
+    headers: dict[str, str]
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.body) if self.body else None
+
+
+@dataclass
+class Stack:
+    client: Any
+    resources: dict[str, str]
+    demo_route: dict[str, str]
+    supervisor_office_id: str
+    other_office_id: str
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    # --- HTTP --------------------------------------------------------------
+
+    def request(self, method: str, path: str, body: bytes = b"", token: str | None = None,
+                headers: dict[str, str] | None = None) -> Reply:
+        sent = {"content-type": "application/json", **{k.lower(): v for k, v in (headers or {}).items()}}
+        if token:
+            sent["authorization"] = f"Bearer {token}"
+        response = self.client.http.request(method, path, headers=sent, body=body)
+        return Reply(response.status_code, response.body, dict(response.headers))
+
+    def get(self, path: str, token: str | None = None, headers: dict[str, str] | None = None) -> Reply:
+        return self.request("GET", path, token=token, headers=headers)
+
+    def post(self, path: str, body: Any, token: str | None = None, headers: dict[str, str] | None = None) -> Reply:
+        return self.request("POST", path, json.dumps(body).encode(), token=token, headers=headers)
+
+    def post_raw(self, path: str, body: bytes, token: str | None = None) -> Reply:
+        return self.request("POST", path, body, token=token)
+
+    # --- accounts ----------------------------------------------------------
+
+    def _create_account(self, username: str, group: str, office_id: str | None = None, language: str = "en") -> None:
+        cognito = _client("cognito-idp")
+        pool = self.resources["USER_POOL_ID"]
+        attributes = [{"Name": "name", "Value": username.split("@")[0]}, {"Name": "custom:language", "Value": language}]
+        if "@" in username:
+            attributes.append({"Name": "email", "Value": username})
+        if office_id:
+            attributes.append({"Name": "custom:office_id", "Value": office_id})
+        cognito.admin_create_user(UserPoolId=pool, Username=username, MessageAction="SUPPRESS", UserAttributes=attributes)
+        cognito.admin_set_user_password(UserPoolId=pool, Username=username, Password=PASSWORD, Permanent=True)
+        cognito.admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName=group)
+
+    def _token(self, username: str) -> str:
+        reply = self.post("/v1/auth/login", {"username": username, "password": PASSWORD})
+        assert reply.status == 200, reply.body
+        return str(reply.json["id_token"])
+
+    def login(self, role: str) -> str:
+        """A token for one of the stack's standing accounts: citizen, citizen2, officer, supervisor, admin."""
+        if role not in self.tokens:
+            offices = {"officer": self.demo_route["office_id"], "supervisor": self.supervisor_office_id}
+            group = "citizen" if role.startswith("citizen") else ("admin" if role == "admin" else "officer")
+            username = f"{role}@example.pk"
+            self._create_account(username, group, offices.get(role), language="ur" if role == "citizen2" else "en")
+            self.tokens[role] = self._token(username)
+        return self.tokens[role]
+
+    def login_officer_of(self, office_id: str) -> str:
+        key = f"officer:{office_id}"
+        if key not in self.tokens:
+            username = f"officer.{office_id}@example.pk"
+            self._create_account(username, "officer", office_id)
+            self.tokens[key] = self._token(username)
+        return self.tokens[key]
+
+    # --- workers -----------------------------------------------------------
+
+    def run_route_worker(self) -> int:
+        """Deliver what waits on the intake queue to `route_intake` as Lambda would; return how many."""
+        sqs = _client("sqs")
+        url = self.resources["INTAKE_QUEUE_URL"]
+        delivered = 0
+        while True:
+            got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get("Messages", [])
+            if not got:
+                return delivered
+            event = self.client.events.generate_sqs_event(
+                message_bodies=[m["Body"] for m in got], queue_name="awaaz-intake"
+            )
+            for record, message in zip(event["Records"], got, strict=True):
+                record["messageId"] = message["MessageId"]
+            result = self.client.lambda_.invoke("route_intake", event).payload
+            failed = {f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])}
+            for message in got:
+                if message["MessageId"] not in failed:
+                    sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+                    delivered += 1
+            if failed:
+                return delivered
+
+    def run_sweeper(self, minutes_from_now: float = 0) -> dict[str, int]:
+        at = datetime.now(UTC) + timedelta(minutes=minutes_from_now)
+        event = self.client.events.generate_cw_event("aws.events", "Scheduled Event", {}, [])
+        event["time"] = at.isoformat().replace("+00:00", "Z")
+        payload: dict[str, int] = self.client.lambda_.invoke("sweep_deadlines", event).payload
+        return payload
+
+    @contextlib.contextmanager
+    def intake_broken(self) -> Iterator[None]:
+        """The intake queue refuses messages for a while (as during an SQS outage)."""
+        from botocore.exceptions import EndpointConnectionError
+
+        sqs = _client("sqs")
+
+        def refuse(**_: Any) -> None:
+            raise EndpointConnectionError(endpoint_url="https://sqs.unreachable")
+
+        sqs.meta.events.register("before-call.sqs.SendMessage", refuse, unique_id="intake-broken")
+        try:
+            yield
+        finally:
+            sqs.meta.events.unregister("before-call.sqs.SendMessage", unique_id="intake-broken")
+
+
+def _client(service: str) -> Any:
+    from chalicelib import aws
+
+    return aws.client(service)
+
+
+def test_environment() -> dict[str, str]:
+    return {
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "STAGE": "test",
+        "PII_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "POWERTOOLS_METRICS_NAMESPACE": "Awaaz",
+        "POWERTOOLS_SERVICE_NAME": "awaaz",
+    }
+
+
+@contextlib.contextmanager
+def running_stack() -> Iterator[Stack]:
+    """Moto in process, the resources of infra/resources.json, the seeded directory, the app."""
+    from chalice.test import Client
+    from moto import mock_aws
+
+    from chalicelib import aws, wiring
+    from chalicelib.models.directory import DirectorySnapshot
+    from chalicelib.store.directory import write_snapshot
+    from chalicelib.store.table import DynamoTable
+    from local import gateway
+    from local.provision import provision
+
+    gateway.install()
+    saved = dict(os.environ)
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    os.environ.update(test_environment())
+    wiring.reset()
+    try:
+        with mock_aws():
+            provisioned = provision(
+                REPO / "infra" / "resources.json", aws.client,
+                stack_name="awaaz-test", region=REGION, account_id="123456789012",
+            )
+            resources = {k: v for k, v in provisioned.environment.items() if k in SETTINGS}
+            os.environ.update(resources)
+            wiring.reset()
+            snapshot = DirectorySnapshot.model_validate_json((REPO / "infra" / "seed" / "directory.json").read_text())
+            write_snapshot(DynamoTable(resources["TABLE_NAME"], aws.client("dynamodb")), snapshot)
+            demo = _demo_route(snapshot)
+            offices = {o.id: o for o in snapshot.offices}
+            supervisor = offices[demo["office_id"]].parent_id or demo["office_id"]
+            other = next(o.id for o in snapshot.offices if o.organisation_id != offices[demo["office_id"]].organisation_id)
+            import app as application
+
+            original_jwks = wiring.jwks
+            setattr(wiring, "jwks", _StaticJwks)  # noqa: B010 (swap the JWKS source for moto's keys)
+            try:
+                with Client(application.app, stage_name="local", project_dir=str(REPO)) as client:
+                    yield Stack(client, resources, demo, supervisor, other)
+            finally:
+                setattr(wiring, "jwks", original_jwks)  # noqa: B010
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        wiring.reset()
+
+
+def _demo_route(snapshot: Any) -> dict[str, str]:
+    rule = next(r for r in snapshot.routing_rules if (r.category_id, r.district_id) == ("electricity-overbilling", "lahore"))
+    return {"category_id": rule.category_id, "district": rule.district_id, "office_id": rule.office_id}

@@ -1,0 +1,139 @@
+"""Token verification, roles, and the handling of personal data."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from chalicelib.logic import identity, pii, tracking
+from chalicelib.logic.auth import verify_id_token
+from chalicelib.models.errors import InvalidInput, Unauthenticated
+from chalicelib.models.identity import RegisterIn
+from chalicelib.store import keys
+from tests.fakes import PII_KEY, make_services
+
+ISSUER = "https://cognito-idp.ap-south-1.amazonaws.com/ap-south-1_pool"
+CLIENT = "client-1"
+_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+_JWK = {**jwt.algorithms.RSAAlgorithm.to_jwk(_KEY.public_key(), as_dict=True), "kid": "k1", "alg": "RS256"}
+
+
+def token(**claims: Any) -> str:
+    now = int(time.time())
+    body = {
+        "sub": "abc",
+        "iss": ISSUER,
+        "aud": CLIENT,
+        "token_use": "id",
+        "iat": now,
+        "exp": now + 600,
+        "cognito:username": "+923001234567",
+        "name": "Ayesha",
+        "custom:language": "ur",
+    }
+    body.update(claims)
+    return jwt.encode({k: v for k, v in body.items() if v is not None}, _KEY, algorithm="RS256", headers={"kid": "k1"})
+
+
+def verify(raw: str) -> Any:
+    return verify_id_token(raw, key_for=lambda kid: _JWK if kid == "k1" else None, issuer=ISSUER, client_id=CLIENT)
+
+
+def test_a_valid_id_token_gives_a_citizen_with_their_language() -> None:
+    who = verify(token())
+    assert (who.sub, who.role, who.language, who.office_id) == ("abc", "citizen", "ur", None)
+
+
+def test_groups_map_to_roles_and_officers_carry_their_office() -> None:
+    assert (
+        verify(token(**{"cognito:groups": ["officer"], "custom:office_id": "lesco-lahore"})).office_id == "lesco-lahore"
+    )
+    assert verify(token(**{"cognito:groups": ["officer", "admin"]})).role == "admin"
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"exp": int(time.time()) - 3600},
+        {"iss": "https://evil.example/pool"},
+        {"aud": "another-client"},
+        {"token_use": "access"},
+        {"cognito:groups": ["officer"]},  # an officer without an office
+    ],
+)
+def test_tokens_that_fail_a_check_are_refused(claims: dict[str, Any]) -> None:
+    with pytest.raises(Unauthenticated):
+        verify(token(**claims))
+
+
+def test_a_token_signed_by_another_key_is_refused() -> None:
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    forged = jwt.encode(
+        {"sub": "x", "iss": ISSUER, "aud": CLIENT, "token_use": "id", "iat": 1, "exp": 2**31},
+        other,
+        algorithm="RS256",
+        headers={"kid": "k1"},
+    )
+    with pytest.raises(Unauthenticated):
+        verify(forged)
+    with pytest.raises(Unauthenticated):
+        verify("not-a-token")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("03001234567", "+923001234567"),
+        ("0300-1234567", "+923001234567"),
+        ("+92 300 1234567", "+923001234567"),
+        ("00923001234567", "+923001234567"),
+        ("+447700900123", "+447700900123"),
+        ("0421234567", None),  # a landline cannot receive the code
+        ("12345", None),
+    ],
+)
+def test_phone_numbers_are_normalised_to_e164(raw: str, expected: str | None) -> None:
+    assert pii.normalise_phone(raw) == expected
+
+
+def test_cnic_is_checked_hashed_and_encrypted_never_stored_in_clear() -> None:
+    services, _, _ = make_services()
+    out = identity.register(
+        services,
+        RegisterIn(
+            name="Ayesha Khan", phone="03001234567", password="secret123", cnic="35202-1234567-1", language="ur"
+        ),
+    )
+    assert out.username == "+923001234567"
+    assert out.delivery.channel == "sms" and "1234567" not in out.delivery.destination
+    profile = services.table.get(keys.profile_key(services.identity.users["+923001234567"]["sub"]))  # type: ignore[attr-defined]
+    assert profile is not None
+    assert "3520212345671" not in str(profile)
+    assert profile["cnic_hash"] == pii.cnic_hash("3520212345671", PII_KEY)
+    assert pii.decrypt(profile["cnic_encrypted"], PII_KEY) == "3520212345671"
+
+
+def test_registration_names_each_bad_field() -> None:
+    services, _, _ = make_services()
+    with pytest.raises(InvalidInput) as raised:
+        identity.register(
+            services,
+            RegisterIn(
+                name="Ali", phone="12", email="not-an-email", password="secret123", cnic="123", district="atlantis"
+            ),
+        )
+    assert {d.field for d in raised.value.details} == {"phone", "email", "cnic", "district"}
+
+
+def test_tracking_numbers_survive_misreading_and_catch_typos() -> None:
+    number = tracking.new_tracking_number()
+    assert tracking.normalise(number.lower()) == number
+    spoken = number.replace("0", "O").replace("1", "I")
+    assert tracking.normalise(spoken) == number
+    body = number.replace("-", "")
+    typo = body[:3] + ("2" if body[3] != "2" else "3") + body[4:]
+    assert tracking.normalise(typo) is None

@@ -1,0 +1,343 @@
+"""Integrity checks for the directory seed (infra/seed/directory.json)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+SEED = Path(__file__).resolve().parents[2] / "infra/seed/directory.json"
+
+TOP_LEVEL_KEYS = {
+    "levels",
+    "districts",
+    "organisations",
+    "offices",
+    "categories",
+    "routing_rules",
+    "fallbacks",
+    "sla_policies",
+}
+LEVEL_IDS = {
+    "federal",
+    "punjab",
+    "sindh",
+    "khyber-pakhtunkhwa",
+    "balochistan",
+    "islamabad",
+    "azad-kashmir",
+    "gilgit-baltistan",
+}
+ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]")
+ELECTRICITY_PREFIX = "electricity-"
+DEMO = ("electricity-overbilling", "lahore")
+
+
+@cache
+def _seed() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(SEED.read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.fixture
+def seed() -> dict[str, Any]:
+    return _seed()
+
+
+def _by_id(seed: dict[str, Any], collection: str) -> dict[str, dict[str, Any]]:
+    return {entry["id"]: entry for entry in seed[collection]}
+
+
+def _complaint_ids(seed: dict[str, Any]) -> set[str]:
+    return {c["id"] for c in seed["categories"] if c["kind"] == "complaint"}
+
+
+# Shape ---------------------------------------------------------------------------
+
+
+def test_top_level_keys_are_exactly_the_eight_collections(seed):
+    assert set(seed) == TOP_LEVEL_KEYS
+
+
+def test_levels_are_the_eight_known_ids(seed):
+    # When
+    ids = [level["id"] for level in seed["levels"]]
+
+    # Then
+    assert sorted(ids) == sorted(LEVEL_IDS)
+
+
+def test_has_at_least_30_organisations(seed):
+    assert len(seed["organisations"]) >= 30
+
+
+def test_offices_span_at_least_20_districts(seed):
+    assert len({office["district_id"] for office in seed["offices"]}) >= 20
+
+
+def test_has_at_least_60_complaint_categories(seed):
+    assert len(_complaint_ids(seed)) >= 60
+
+
+def test_kinds_are_from_the_allowed_sets(seed):
+    assert {o["kind"] for o in seed["organisations"]} <= {
+        "ministry",
+        "department",
+        "utility",
+        "authority",
+        "police",
+        "municipal",
+    }
+    assert {c["kind"] for c in seed["categories"]} == {"complaint", "information", "feedback"}
+
+
+@pytest.mark.parametrize(
+    "collection", ["levels", "districts", "organisations", "offices", "categories", "sla_policies"]
+)
+def test_ids_are_unique_kebab_case_and_short(seed, collection):
+    # Given
+    ids = [entry["id"] for entry in seed[collection]]
+
+    # Then
+    duplicates = [i for i, n in Counter(ids).items() if n > 1]
+    assert duplicates == []
+    assert [i for i in ids if not ID_PATTERN.match(i) or len(i) > 48] == []
+
+
+def test_urdu_names_are_in_arabic_script(seed):
+    # Given
+    named = [
+        (collection, entry["id"], entry["name_ur"])
+        for collection in ("levels", "districts", "organisations", "offices", "categories")
+        for entry in seed[collection]
+    ]
+
+    # Then
+    assert [n for n in named if not n[2].strip() or not ARABIC_SCRIPT.search(n[2])] == []
+
+
+def test_every_category_has_urdu_name_and_group(seed):
+    for category in seed["categories"]:
+        assert category["name_ur"].strip() and ARABIC_SCRIPT.search(category["name_ur"]), category["id"]
+        assert category["group_ur"].strip() and ARABIC_SCRIPT.search(category["group_ur"]), category["id"]
+        assert category["name"].startswith(category["group"] + ": "), category["id"]
+
+
+def test_district_coordinates_lie_within_pakistan(seed):
+    for district in seed["districts"]:
+        assert 23.5 <= district["lat"] <= 37.5, district["id"]
+        assert 60.5 <= district["lon"] <= 77.5, district["id"]
+
+
+# References ----------------------------------------------------------------------
+
+
+def test_organisations_and_districts_reference_known_levels(seed):
+    # Given
+    levels = _by_id(seed, "levels")
+
+    # Then
+    assert [o["id"] for o in seed["organisations"] if o["level_id"] not in levels] == []
+    assert [d["id"] for d in seed["districts"] if d["level_id"] not in levels] == []
+
+
+def test_offices_reference_known_organisations_and_districts(seed):
+    # Given
+    organisations, districts = _by_id(seed, "organisations"), _by_id(seed, "districts")
+
+    # Then
+    assert [o["id"] for o in seed["offices"] if o["organisation_id"] not in organisations] == []
+    assert [o["id"] for o in seed["offices"] if o["district_id"] not in districts] == []
+
+
+def test_office_parents_exist_in_the_same_organisation(seed):
+    # Given
+    offices = _by_id(seed, "offices")
+
+    # When
+    broken = [
+        office["id"]
+        for office in seed["offices"]
+        if office["parent_id"] is not None
+        and (
+            office["parent_id"] not in offices
+            or offices[office["parent_id"]]["organisation_id"] != office["organisation_id"]
+        )
+    ]
+
+    # Then
+    assert broken == []
+
+
+def test_office_parents_have_no_cycles_and_depth_at_most_three(seed):
+    # Given
+    offices = _by_id(seed, "offices")
+
+    for office_id in offices:
+        # When
+        seen: list[str] = []
+        current: str | None = office_id
+        while current is not None:
+            assert current not in seen, f"parent cycle through {seen}"
+            seen.append(current)
+            current = offices[current]["parent_id"]
+
+        # Then
+        assert len(seen) <= 3, seen
+
+
+def test_every_organisation_has_exactly_one_head_office(seed):
+    # When
+    heads = Counter(o["organisation_id"] for o in seed["offices"] if o["parent_id"] is None)
+
+    # Then
+    assert {org_id: heads.get(org_id, 0) for org_id in _by_id(seed, "organisations")} == {
+        org_id: 1 for org_id in _by_id(seed, "organisations")
+    }
+
+
+def test_routing_rules_reference_known_entries_and_are_unique(seed):
+    # Given
+    categories, districts, offices = (_by_id(seed, c) for c in ("categories", "districts", "offices"))
+    rules = seed["routing_rules"]
+
+    # Then
+    assert [r for r in rules if r["category_id"] not in categories] == []
+    assert [r for r in rules if r["district_id"] not in districts] == []
+    assert [r for r in rules if r["office_id"] not in offices] == []
+    keys = Counter((r["category_id"], r["district_id"]) for r in rules)
+    assert [k for k, n in keys.items() if n > 1] == []
+
+
+def test_routing_rules_go_to_organisations_listed_on_the_category(seed):
+    # Given
+    categories, offices = _by_id(seed, "categories"), _by_id(seed, "offices")
+
+    # Then
+    for rule in seed["routing_rules"]:
+        org_id = offices[rule["office_id"]]["organisation_id"]
+        assert org_id in categories[rule["category_id"]]["organisation_ids"], rule
+
+
+def test_category_organisations_exist(seed):
+    organisations = _by_id(seed, "organisations")
+    for category in seed["categories"]:
+        assert category["organisation_ids"], category["id"]
+        assert set(category["organisation_ids"]) <= set(organisations), category["id"]
+
+
+def test_fallbacks_reference_known_categories_and_offices(seed):
+    # Given
+    categories, offices = _by_id(seed, "categories"), _by_id(seed, "offices")
+
+    # Then
+    assert [f for f in seed["fallbacks"] if f["category_id"] not in categories] == []
+    assert [f for f in seed["fallbacks"] if f["office_id"] not in offices] == []
+
+
+def test_every_complaint_category_has_exactly_one_fallback(seed):
+    # When
+    counts = Counter(f["category_id"] for f in seed["fallbacks"])
+
+    # Then
+    assert set(counts) == _complaint_ids(seed)
+    assert [c for c, n in counts.items() if n != 1] == []
+
+
+def test_other_category_falls_back_to_pmdu_head_office(seed):
+    # Given
+    categories, offices = _by_id(seed, "categories"), _by_id(seed, "offices")
+    fallback = {f["category_id"]: f["office_id"] for f in seed["fallbacks"]}
+
+    # Then
+    assert categories["other"]["kind"] == "complaint"
+    office = offices[fallback["other"]]
+    assert office["organisation_id"] == "pmdu"
+    assert office["parent_id"] is None
+
+
+def test_information_and_feedback_categories_exist(seed):
+    kinds = Counter(c["kind"] for c in seed["categories"])
+    assert kinds["information"] >= 3
+    assert kinds["feedback"] >= 3
+
+
+# SLA -----------------------------------------------------------------------------
+
+
+def test_sla_policies_reference_known_categories_once_each(seed):
+    # Given
+    categories = _by_id(seed, "categories")
+    targets = [p["category_id"] for p in seed["sla_policies"]]
+
+    # Then
+    assert [t for t in targets if t is not None and t not in categories] == []
+    assert [t for t, n in Counter(targets).items() if n > 1] == []
+
+
+def test_exactly_one_default_sla_policy(seed):
+    # When
+    defaults = [p for p in seed["sla_policies"] if p["category_id"] is None]
+
+    # Then
+    assert len(defaults) == 1
+    assert defaults[0]["id"] == "default"
+    assert (
+        defaults[0]["days_per_level"],
+        defaults[0]["head_of_organisation_by_day"],
+        defaults[0]["feedback_window_days"],
+        defaults[0]["reopen_window_days"],
+    ) == (20, 41, 7, 30)
+
+
+def test_demo_category_uses_the_default_sla(seed):
+    assert DEMO[0] not in {p["category_id"] for p in seed["sla_policies"]}
+
+
+def test_sla_policies_are_positive_and_escalate_after_the_levels(seed):
+    for policy in seed["sla_policies"]:
+        assert policy["days_per_level"] > 0, policy["id"]
+        assert policy["head_of_organisation_by_day"] > policy["days_per_level"], policy["id"]
+        assert policy["feedback_window_days"] > 0 and policy["reopen_window_days"] > 0, policy["id"]
+
+
+# The demo and electricity routing ------------------------------------------------
+
+
+def test_demo_rule_routes_to_a_lesco_office_with_a_supervisor(seed):
+    # Given
+    offices = _by_id(seed, "offices")
+
+    # When
+    matches = [r for r in seed["routing_rules"] if (r["category_id"], r["district_id"]) == DEMO]
+
+    # Then
+    assert len(matches) == 1
+    office = offices[matches[0]["office_id"]]
+    assert office["organisation_id"] == "lesco"
+    assert office["district_id"] == "lahore"
+    assert office["parent_id"] is not None
+    assert offices[office["parent_id"]]["organisation_id"] == "lesco"
+
+
+@pytest.mark.parametrize(("district_id", "organisation_id"), [("lahore", "lesco"), ("karachi", "k-electric")])
+def test_electricity_rules_go_to_the_serving_utility(seed, district_id, organisation_id):
+    # Given
+    offices = _by_id(seed, "offices")
+
+    # When
+    rules = [
+        r
+        for r in seed["routing_rules"]
+        if r["district_id"] == district_id and r["category_id"].startswith(ELECTRICITY_PREFIX)
+    ]
+
+    # Then
+    assert rules
+    assert {offices[r["office_id"]]["organisation_id"] for r in rules} == {organisation_id}
