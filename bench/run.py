@@ -77,10 +77,19 @@ def measure_calls() -> list[Row]:
             created["id"] = reply.json["id"]
 
         op("submit", submit, budget=3)
-        op("submit (Idempotency-Key)", lambda: stack.post(
-            "/v1/complaints", complaint_body(stack), token=citizen, headers={"Idempotency-Key": "bench-1"}), budget=3)
-        op("submit (replayed key)", lambda: stack.post(
-            "/v1/complaints", complaint_body(stack), token=citizen, headers={"Idempotency-Key": "bench-1"}))
+        op(
+            "submit (Idempotency-Key)",
+            lambda: stack.post(
+                "/v1/complaints", complaint_body(stack), token=citizen, headers={"Idempotency-Key": "bench-1"}
+            ),
+            budget=3,
+        )
+        op(
+            "submit (replayed key)",
+            lambda: stack.post(
+                "/v1/complaints", complaint_body(stack), token=citizen, headers={"Idempotency-Key": "bench-1"}
+            ),
+        )
         op("list own", lambda: stack.get("/v1/complaints", token=citizen), budget=2)
         op("track", lambda: stack.get(f"/v1/complaints/{created['id']}", token=citizen), budget=2)
         op("route (worker, per case)", lambda: _route_one(stack))
@@ -99,6 +108,106 @@ def _route_one(stack: Any) -> None:
     got = sqs.receive_message(QueueUrl=stack.resources["INTAKE_QUEUE_URL"], MaxNumberOfMessages=1)["Messages"]
     event = stack.client.events.generate_sqs_event(message_bodies=[got[0]["Body"]], queue_name="awaaz-intake")
     stack.client.lambda_.invoke("route_intake", event)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def local_throughput(complaints: int = 50) -> list[str]:
+    """Boot the local stack as `make run` does, file complaints over HTTP, wait until all are routed.
+
+    Loopback only, a bounded number of requests, and the stack is stopped afterwards.
+    """
+    import json
+    import os
+    import signal
+    import tempfile
+
+    import requests
+
+    lines: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        port = _free_port()
+        env = dict(os.environ)
+        env.update(
+            {
+                "PORT": str(port),
+                "MOTO_PORT": str(_free_port()),
+                "WEB_PORT": str(_free_port()),
+                "LOCAL_STATE_DIR": f"{tmp}/state",
+                "DEMO_ACCOUNTS_PATH": f"{tmp}/accounts.json",
+            }
+        )
+        api = f"http://127.0.0.1:{port}"
+        began = time.perf_counter()
+        with open(f"{tmp}/stack.log", "wb") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "local.stack"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
+            )
+        try:
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline:
+                try:
+                    if requests.get(f"{api}/v1/health", timeout=2).status_code == 200:
+                        break
+                except requests.RequestException:
+                    pass
+                time.sleep(0.2)
+            else:
+                raise RuntimeError("the local stack did not become healthy in 90 s")
+            lines.append(f"{'start-up to healthy (empty state)':<52} {time.perf_counter() - began:7.1f} s")
+            accounts = json.loads(Path(f"{tmp}/accounts.json").read_text())
+            citizen = next(a for a in accounts["accounts"] if a["role"] == "citizen")
+            route = accounts["demo_route"]
+            session = requests.Session()
+            token = session.post(
+                f"{api}/v1/auth/login",
+                json={"username": citizen["username"], "password": citizen["password"]},
+                timeout=10,
+            ).json()["id_token"]
+            session.headers["Authorization"] = f"Bearer {token}"
+            body = {
+                "category_id": route["category_id"],
+                "subject": "Bench complaint",
+                "description": "A complaint filed by make bench.",
+                "location": {"district": route["district"]},
+            }
+            started = time.perf_counter()
+            ids = []
+            for _ in range(complaints):
+                reply = session.post(f"{api}/v1/complaints", json=body, timeout=10)
+                reply.raise_for_status()
+                ids.append(reply.json()["id"])
+            filed = time.perf_counter() - started
+            pending = set(ids)
+            deadline = time.monotonic() + 60
+            while pending and time.monotonic() < deadline:
+                for case_id in list(pending):
+                    if session.get(f"{api}/v1/complaints/{case_id}", timeout=10).json()["status"] == "routed":
+                        pending.discard(case_id)
+                time.sleep(0.1)
+            routed = time.perf_counter() - started
+            lines.append(
+                f"{f'{complaints} complaints filed one after another':<52} {filed:7.2f} s "
+                f"({complaints / filed:.0f} submissions/s, {filed / complaints * 1000:.0f} ms each)"
+            )
+            lines.append(
+                f"{'... all routed by the pump after':<52} {routed:7.2f} s "
+                f"({len(ids) - len(pending)}/{len(ids)} routed)"
+            )
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+    return lines
 
 
 def main() -> int:
@@ -120,6 +229,10 @@ def main() -> int:
     print(f"{'  jwt (authorizer only, imported on first token)':<70} {import_seconds('jwt') * 1000:7.0f} ms")
     batch = import_seconds("aws_lambda_powertools.utilities.batch")
     print(f"{'  powertools batch (route_intake only, on first batch)':<70} {batch * 1000:7.0f} ms")
+    print()
+    print("Local stack throughput (one process: moto server + chalice local + pumps, loopback HTTP)")
+    for line in local_throughput():
+        print(line)
     print()
     print(f"bench finished in {time.perf_counter() - started:.1f} s")
     return 1 if failed else 0

@@ -7,7 +7,7 @@ from chalice.app import Blueprint, Response
 from chalicelib.api.authorizer import jwt_authorizer
 from chalicelib.api.context import principal
 from chalicelib.api.cors import CORS
-from chalicelib.api.errors import created, endpoint, parse_body
+from chalicelib.api.errors import created, endpoint, json_response, parse_body
 from chalicelib.logic import identity
 from chalicelib.models.identity import ConfirmIn, LoginIn, MeOut, RefreshIn, RegisterIn, TokensOut
 from chalicelib.wiring import services
@@ -30,7 +30,7 @@ def register() -> Response:
 @endpoint(_request)
 def confirm() -> Response:
     identity.confirm(services(), parse_body(auth_routes.current_request, ConfirmIn))
-    return Response(status_code=200, body={"status": "confirmed"})
+    return json_response(200, {"status": "confirmed"})
 
 
 @auth_routes.route("/v1/auth/login", methods=["POST"], cors=CORS)

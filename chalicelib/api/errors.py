@@ -36,6 +36,14 @@ STATUS: list[tuple[type[errors.AwaazError], int]] = [
 ]
 
 
+def json_response(status: int, payload: Any, headers: dict[str, str] | None = None) -> Response:
+    """A JSON response in UTF-8 as written (Urdu stays readable, not \\u-escaped)."""
+    sent: dict[str, str | list[str]] = {"Content-Type": "application/json; charset=utf-8"}
+    sent.update(headers or {})
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return Response(status_code=status, body=body, headers=sent)
+
+
 def status_of(error: errors.AwaazError) -> int:
     for kind, status in STATUS:
         if isinstance(error, kind):
@@ -72,7 +80,7 @@ def error_response(error: errors.AwaazError, language: Language = "en") -> Respo
             "details": [{"field": d.field, "problem": d.problem} for d in error.details],
         }
     }
-    return Response(status_code=status_of(error), body=body)
+    return json_response(status_of(error), body)
 
 
 def _field_path(location: tuple[Any, ...]) -> str:
@@ -143,7 +151,9 @@ def endpoint(current_request: Callable[[], Request | None]) -> Callable[[Callabl
                     logger.warning("request failed", extra={"code": exc.code})
                 return error_response(exc, language_of(request))
             if isinstance(result, BaseModel):
-                return Response(status_code=200, body=result.model_dump(mode="json"))
+                return json_response(200, result.model_dump(mode="json"))
+            if isinstance(result, dict):
+                return json_response(200, result)
             return result
 
         return wrapper
@@ -153,4 +163,4 @@ def endpoint(current_request: Callable[[], Request | None]) -> Callable[[Callabl
 
 def created(body: BaseModel | dict[str, Any], headers: dict[str, str] | None = None) -> Response:
     payload = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
-    return Response(status_code=201, body=payload, headers=dict(headers or {}))
+    return json_response(201, payload, headers)

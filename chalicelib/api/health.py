@@ -5,7 +5,7 @@ from __future__ import annotations
 from chalice.app import Blueprint, Response
 
 from chalicelib.api.cors import CORS
-from chalicelib.api.errors import endpoint
+from chalicelib.api.errors import endpoint, json_response
 from chalicelib.models.errors import ServiceUnavailable
 from chalicelib.wiring import services
 
@@ -17,4 +17,4 @@ health_routes = Blueprint(__name__)
 def health() -> Response:
     if not services().directory().categories:
         raise ServiceUnavailable("the directory is not seeded yet")
-    return Response(status_code=200, body={"status": "ok"})
+    return json_response(200, {"status": "ok"})

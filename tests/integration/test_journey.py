@@ -116,7 +116,9 @@ def test_malformed_and_oversized_bodies_are_4xx_never_500(stack: Stack) -> None:
 def test_urdu_round_trips_and_errors_speak_urdu_when_asked(stack: Stack) -> None:
     citizen = stack.login("citizen")
     case_id = stack.post("/v1/complaints", complaint_body(stack, description=URDU, subject="بجلی کا بل"), token=citizen).json["id"]
-    tracked = stack.get(f"/v1/complaints/{case_id}", token=citizen).json
+    reply = stack.get(f"/v1/complaints/{case_id}", token=citizen)
+    assert URDU.encode("utf-8") in reply.body  # sent as UTF-8 text, not \u escapes
+    tracked = reply.json
     assert tracked["description"] == URDU and tracked["subject"] == "بجلی کا بل"
     missing = stack.get("/v1/complaints/C-0000-0000", token=citizen, headers={"Accept-Language": "ur"})
     assert missing.status == 404
