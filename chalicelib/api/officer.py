@@ -11,6 +11,7 @@ from chalicelib.api.errors import endpoint, page_params, query
 from chalicelib.logic import officer
 from chalicelib.models.common import Listing
 from chalicelib.models.complaints import CaseOut, CaseSummary
+from chalicelib.models.errors import FieldProblem, InvalidInput
 from chalicelib.wiring import services
 
 officer_routes = Blueprint(__name__)
@@ -25,8 +26,18 @@ def _request():  # type: ignore[no-untyped-def]
 def officer_cases() -> Listing[CaseSummary]:
     request = officer_routes.current_request
     limit, cursor = page_params(request)
-    status = query(request, "status")
-    return officer.office_queue(services(), principal(officer_routes), limit=limit, cursor=cursor, status=status)
+    overdue = (query(request, "overdue") or "false").lower()
+    if overdue not in ("true", "false"):
+        raise InvalidInput("bad overdue filter", [FieldProblem("overdue", "true or false")])
+    return officer.office_queue(
+        services(),
+        principal(officer_routes),
+        limit=limit,
+        cursor=cursor,
+        status=query(request, "status"),
+        kind=query(request, "kind"),
+        overdue=overdue == "true",
+    )
 
 
 @officer_routes.route("/v1/officer/cases/{case_id}", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chalicelib.logic import tracking
-from chalicelib.logic.complaints import to_case_out, to_summary
+from chalicelib.logic.complaints import iso, to_case_out, to_summary
 from chalicelib.logic.ports import Services
 from chalicelib.models.common import Listing, Principal
 from chalicelib.models.complaints import OPEN_STATUSES, CaseOut, CaseSummary
@@ -17,14 +17,39 @@ def _scope(services: Services, principal: Principal) -> list[str]:
     return services.directory().subtree(principal.office_id)
 
 
+KINDS = ("complaint", "information", "feedback")
+
+
 def office_queue(
-    services: Services, principal: Principal, *, limit: int, cursor: str | None, status: str | None
+    services: Services,
+    principal: Principal,
+    *,
+    limit: int,
+    cursor: str | None,
+    status: str | None = None,
+    kind: str | None = None,
+    overdue: bool = False,
 ) -> Listing[CaseSummary]:
-    """Open cases in the officer's scope, soonest deadline first."""
+    """Open cases in the officer's scope, soonest deadline first.
+
+    `overdue` narrows the index query itself; `status` filters each page, so a
+    page may hold fewer than `limit` items while `next_cursor` still goes on.
+    """
     offices = _scope(services, principal)
+    problems = []
     if status is not None and status not in OPEN_STATUSES:
-        raise InvalidInput("status filter", [FieldProblem("status", f"one of {sorted(OPEN_STATUSES)}")])
-    found, next_cursor = case_store.office_queue(services.table, offices, limit=limit, cursor=cursor)
+        problems.append(FieldProblem("status", f"one of {', '.join(sorted(OPEN_STATUSES))}"))
+    if kind is not None and kind not in KINDS:
+        problems.append(FieldProblem("kind", f"one of {', '.join(KINDS)}"))
+    if problems:
+        raise InvalidInput("the queue filters need correcting", problems)
+    if kind not in (None, "complaint"):
+        # Information requests and feedback join the queue with their own issue.
+        return Listing[CaseSummary](items=[], next_cursor=None)
+    due_before = iso(services.clock()) if overdue else None
+    found, next_cursor = case_store.office_queue(
+        services.table, offices, limit=limit, cursor=cursor, due_before=due_before
+    )
     if status:
         found = [c for c in found if c.status == status]
     directory = services.directory()

@@ -155,11 +155,12 @@ def citizen_cases(table: Table, sub: str, *, limit: int, cursor: str | None) -> 
 
 
 def office_queue(
-    table: Table, office_ids: Sequence[str], *, limit: int, cursor: str | None
+    table: Table, office_ids: Sequence[str], *, limit: int, cursor: str | None, due_before: str | None = None
 ) -> tuple[list[Case], str | None]:
     """Open cases of several offices, soonest deadline first: a k-way merge of one Query per office.
 
     The opaque cursor remembers, per office, the last queue position already shown.
+    `due_before` keeps only cases whose deadline has passed (a key condition, not a filter).
     """
     positions: dict[str, str] = {}
     if cursor:
@@ -174,7 +175,13 @@ def office_queue(
     more_on_server = False
     for office_id in office_ids:
         after = positions.get(office_id)
-        sort = SortCondition(">", after) if isinstance(after, str) else None
+        after = after if isinstance(after, str) else None
+        sort: SortCondition | None = SortCondition(">", after) if after else None
+        if due_before is not None:
+            lower = after + "\x00" if after else ""
+            if lower > due_before:
+                continue  # everything overdue in this office was shown already
+            sort = SortCondition("between", lower, due_before) if after else SortCondition("<=", due_before)
         page: Page = table.query(keys.office_queue_pk(office_id), index="GSI2", sort=sort, limit=limit)
         streams.append(page.items)
         more_on_server = more_on_server or page.last_key is not None

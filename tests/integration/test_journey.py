@@ -41,6 +41,11 @@ def test_a_citizen_files_a_complaint_it_is_routed_and_the_officer_sees_it(stack:
     for role in ("officer", "supervisor"):
         queue = stack.get("/v1/officer/cases", token=stack.login(role)).json
         assert case["id"] in [c["id"] for c in queue["items"]], role
+    # And it is not overdue yet; a bad filter is a 400 naming it
+    officer = stack.login("officer")
+    assert stack.get("/v1/officer/cases?overdue=true", token=officer).json["items"] == []
+    bad = stack.get("/v1/officer/cases?overdue=maybe&kind=parcel", token=officer)
+    assert bad.status == 400 and bad.json["error"]["details"][0]["field"] == "overdue"
     # And the citizen has an in-app notification about the routing
     notes = stack.get("/v1/notifications", token=citizen).json["items"]
     assert notes and notes[0]["case_id"] == case["id"]

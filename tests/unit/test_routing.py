@@ -79,12 +79,12 @@ def test_officer_queue_covers_the_office_and_offices_below_soonest_deadline_firs
     lahore = file(services, district="lahore")
     route_case(services, lahore)
     head = officer_principal("lesco-hq")
-    assert [c.id for c in officer.office_queue(services, head, limit=10, cursor=None, status=None).items] == [
+    assert [c.id for c in officer.office_queue(services, head, limit=10, cursor=None).items] == [
         kasur,
         lahore,
     ]
     lahore_only = officer_principal("lesco-lahore")
-    assert [c.id for c in officer.office_queue(services, lahore_only, limit=10, cursor=None, status=None).items] == [
+    assert [c.id for c in officer.office_queue(services, lahore_only, limit=10, cursor=None).items] == [
         lahore
     ]
 
@@ -101,7 +101,7 @@ def test_officer_queue_pages_across_offices_without_repeats() -> None:
     seen: list[str] = []
     cursor = None
     while True:
-        page = officer.office_queue(services, head, limit=3, cursor=cursor, status=None)
+        page = officer.office_queue(services, head, limit=3, cursor=cursor)
         seen.extend(c.id for c in page.items)
         cursor = page.next_cursor
         if cursor is None:
@@ -134,3 +134,29 @@ def test_the_sweeper_does_not_touch_cases_that_are_not_due() -> None:
     report = sweeper.sweep(services, clock())
     assert report.examined == 0
     assert set(table.calls) == {"Query"}
+
+
+def test_officer_queue_filters_overdue_by_key_and_refuses_unknown_filters() -> None:
+    import pytest
+
+    from chalicelib.models.errors import InvalidInput
+
+    services, _, clock = make_services()
+    first = file(services)
+    route_case(services, first)
+    clock.advance(days=15)
+    second = file(services)
+    route_case(services, second)
+    head = officer_principal("lesco-hq")
+    clock.advance(days=6)  # the first is 21 days old (overdue), the second 6
+    overdue = officer.office_queue(services, head, limit=1, cursor=None, overdue=True)
+    assert [c.id for c in overdue.items] == [first]
+    if overdue.next_cursor:
+        rest = officer.office_queue(services, head, limit=1, cursor=overdue.next_cursor, overdue=True)
+        assert rest.items == [] and rest.next_cursor is None
+    everything = officer.office_queue(services, head, limit=10, cursor=None)
+    assert [c.id for c in everything.items] == [first, second]
+    assert officer.office_queue(services, head, limit=10, cursor=None, kind="information").items == []
+    with pytest.raises(InvalidInput) as raised:
+        officer.office_queue(services, head, limit=10, cursor=None, status="closed", kind="parcel")
+    assert {d.field for d in raised.value.details} == {"status", "kind"}
