@@ -9,7 +9,7 @@ PORT ?= 8000
 MOTO_PORT ?= 5000
 WEB_PORT ?= 8080
 
-.PHONY: run test lint typecheck unit integration e2e bench package clean
+.PHONY: run test lint typecheck bench package seed-aws clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check app.py chalicelib
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy app.py chalicelib local tests bench
+	$(VENV)/bin/mypy app.py chalicelib local tests bench infra
 
 test: $(STAMP) lint typecheck
 	$(PY) -m pytest -q -p no:cacheprovider
@@ -38,6 +38,11 @@ package: $(STAMP)
 	$(PY) infra/build_template.py --generated build/chalice/sam.json build/merge.json
 	AWS_DEFAULT_REGION=ap-south-1 $(VENV)/bin/chalice package --stage prod --merge-template build/merge.json build/package
 	$(VENV)/bin/cfn-lint build/package/sam.json
+
+# Load infra/seed/directory.json into a deployed stack's table (operator's AWS credentials).
+seed-aws: $(STAMP)
+	@test -n "$(TABLE)" || { echo "usage: make seed-aws TABLE=<the stack's TableName output>"; exit 2; }
+	$(PY) infra/seed_directory.py --table "$(TABLE)"
 
 clean:
 	rm -rf build .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,37 @@
+"""Load the directory seed into a deployed stack's table: `make seed-aws TABLE=<table name>`.
+
+Uses the operator's AWS credentials and region (the usual AWS_PROFILE / AWS_REGION).
+The file is validated with the same model the functions read it with; the
+directory is replaced whole (one item), and every container picks it up within
+five minutes (its cache time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--table", required=True, help="the stack's table (output TableName)")
+    parser.add_argument("--seed", type=Path, default=REPO / "infra" / "seed" / "directory.json")
+    args = parser.parse_args(argv)
+
+    from chalicelib import aws
+    from chalicelib.models.directory import DirectorySnapshot
+    from chalicelib.store.directory import write_snapshot
+    from chalicelib.store.table import DynamoTable
+
+    snapshot = DirectorySnapshot.model_validate_json(args.seed.read_text(encoding="utf-8"))
+    count = write_snapshot(DynamoTable(args.table, aws.client("dynamodb")), snapshot)
+    print(f"directory written to {args.table}: {count} entries")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
