@@ -7,8 +7,9 @@ from chalice.app import Blueprint, Response
 from chalicelib.api.authorizer import jwt_authorizer
 from chalicelib.api.context import principal
 from chalicelib.api.cors import CORS
-from chalicelib.api.errors import created, endpoint, header, page_params, parse_body
-from chalicelib.logic import complaints
+from chalicelib.api.errors import created, endpoint, header, if_match, page_params, parse_body
+from chalicelib.logic import actions, complaints
+from chalicelib.models.actions import ReplyIn, WithdrawIn
 from chalicelib.models.common import Listing
 from chalicelib.models.complaints import CaseOut, CaseSummary, ComplaintIn
 from chalicelib.models.errors import FieldProblem, InvalidInput
@@ -58,3 +59,21 @@ def list_complaints() -> Listing[CaseSummary]:
 @endpoint(_request)
 def track_complaint(case_id: str) -> CaseOut:
     return complaints.track(services(), principal(complaint_routes), case_id)
+
+
+@complaint_routes.route("/v1/complaints/{case_id}/reply", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
+@endpoint(_request)
+def reply_to_complaint(case_id: str) -> CaseOut:
+    request = complaint_routes.current_request
+    who = principal(complaint_routes)
+    data = parse_body(request, ReplyIn)
+    return actions.reply(services(), who, case_id, data, if_match(request))
+
+
+@complaint_routes.route("/v1/complaints/{case_id}/withdraw", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
+@endpoint(_request)
+def withdraw_complaint(case_id: str) -> CaseOut:
+    request = complaint_routes.current_request
+    who = principal(complaint_routes)
+    data = parse_body(request, WithdrawIn)
+    return actions.withdraw(services(), who, case_id, data, if_match(request))

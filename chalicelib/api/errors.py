@@ -87,12 +87,19 @@ def _field_path(location: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in location) or "body"
 
 
-def validation_problems(exc: ValidationError) -> list[errors.FieldProblem]:
+def validation_problems(exc: ValidationError, tag: str | None = None) -> list[errors.FieldProblem]:
+    """Each field and its problem; `tag` is the chosen member of a tagged union, dropped from paths."""
     problems = []
     for err in exc.errors(include_url=False):
         location = tuple(p for p in err["loc"])
+        if tag is not None and location[:1] == (tag,):
+            location = location[1:]
         message = err["msg"]
-        if err["type"] == "extra_forbidden":
+        if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            ctx = err.get("ctx", {})
+            location = (str(ctx.get("discriminator", "")).strip("'"),)
+            message = f"one of {ctx['expected_tags']}" if "expected_tags" in ctx else "required"
+        elif err["type"] == "extra_forbidden":
             message = "unknown field; remove it"
         elif err["type"] == "missing":
             message = "required"
@@ -117,10 +124,26 @@ def parse_body(request: Request, model: type[M]) -> M:
         ) from exc
     if not isinstance(data, dict):
         raise errors.InvalidInput("the body must be a JSON object", [errors.FieldProblem("body", "expected an object")])
+    tag_field = getattr(model, "tag_field", None)
+    tag = data.get(tag_field) if isinstance(tag_field, str) else None
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise errors.InvalidInput("some fields need correcting", validation_problems(exc)) from exc
+        problems = validation_problems(exc, tag if isinstance(tag, str) else None)
+        raise errors.InvalidInput("some fields need correcting", problems) from exc
+
+
+def if_match(request: Request) -> int | None:
+    """The `If-Match` version of an action, or None; anything but a whole number is a 400."""
+    raw = header(request, "if-match")
+    if raw is None:
+        return None
+    value = raw.strip().removeprefix("W/").strip('"')
+    if not value.isdigit() or len(value) > 12:
+        raise errors.InvalidInput(
+            "bad If-Match", [errors.FieldProblem("If-Match", "the case's version, a whole number")]
+        )
+    return int(value)
 
 
 def page_params(request: Request) -> tuple[int, str | None]:

@@ -7,8 +7,9 @@ from chalice.app import Blueprint
 from chalicelib.api.authorizer import jwt_authorizer
 from chalicelib.api.context import principal
 from chalicelib.api.cors import CORS
-from chalicelib.api.errors import endpoint, page_params, query
-from chalicelib.logic import officer
+from chalicelib.api.errors import endpoint, if_match, page_params, parse_body, query
+from chalicelib.logic import actions, officer
+from chalicelib.models.actions import OfficerActionIn
 from chalicelib.models.common import Listing
 from chalicelib.models.complaints import CaseOut, CaseSummary
 from chalicelib.models.errors import FieldProblem, InvalidInput
@@ -44,3 +45,12 @@ def officer_cases() -> Listing[CaseSummary]:
 @endpoint(_request)
 def officer_case(case_id: str) -> CaseOut:
     return officer.case_for_officer(services(), principal(officer_routes), case_id)
+
+
+@officer_routes.route("/v1/officer/cases/{case_id}/actions", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
+@endpoint(_request)
+def officer_action(case_id: str) -> CaseOut:
+    request = officer_routes.current_request
+    who = principal(officer_routes)
+    data = parse_body(request, OfficerActionIn)
+    return actions.act(services(), who, case_id, data.root, if_match(request))

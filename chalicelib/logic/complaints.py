@@ -167,6 +167,7 @@ def to_case_out(case: Case, events: list[TimelineEvent], directory: Directory) -
         version=case.version,
         created_at=case.created_at,
         updated_at=case.updated_at,
+        resolution=case.resolution.model_dump() if case.resolution else None,
         timeline=events,
     )
 

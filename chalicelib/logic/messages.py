@@ -14,6 +14,37 @@ NOTIFICATIONS: dict[str, dict[Language, str]] = {
         "en": "Your complaint {case_id} has been sent to {office_name}. A response is due by {due_date}.",
         "ur": "آپ کی شکایت {case_id} {office_name_ur} کو بھیج دی گئی ہے۔ جواب کی آخری تاریخ {due_date} ہے۔",
     },
+    "info_requested": {
+        "en": "{office_name} needs more details on your complaint {case_id}: {question} Reply from the complaint's page.",
+        "ur": "{office_name_ur} کو آپ کی شکایت {case_id} پر مزید تفصیل درکار ہے: {question} شکایت کے صفحے سے جواب دیں۔",
+    },
+    "transferred": {
+        "en": "Your complaint {case_id} has been moved to {office_name}, which handles it. A response is due by {due_date}.",
+        "ur": "آپ کی شکایت {case_id} متعلقہ دفتر {office_name_ur} کو منتقل کر دی گئی ہے۔ جواب کی آخری تاریخ {due_date} ہے۔",
+    },
+    "resolved": {
+        "en": "{office_name} has marked your complaint {case_id} as resolved. Please tell us whether you are satisfied.",
+        "ur": "{office_name_ur} نے آپ کی شکایت {case_id} کو حل شدہ قرار دیا ہے۔ براہ کرم بتائیں کہ کیا آپ مطمئن ہیں۔",
+    },
+    "rejected": {
+        "en": "Your complaint {case_id} was not taken up by {office_name}: {reason}.",
+        "ur": "آپ کی شکایت {case_id} پر {office_name_ur} نے کارروائی نہیں کی: {reason_ur}۔",
+    },
+}
+
+# The fixed reasons for rejecting a complaint, as a citizen reads them.
+REJECT_REASONS: dict[str, dict[Language, str]] = {
+    "duplicate": {"en": "it repeats another complaint", "ur": "یہ کسی دوسری شکایت کا اعادہ ہے"},
+    "sub_judice": {"en": "the matter is before a court", "ur": "معاملہ عدالت میں زیر سماعت ہے"},
+    "outside_jurisdiction": {
+        "en": "it is outside the government's jurisdiction",
+        "ur": "یہ حکومت کے دائرہ اختیار سے باہر ہے",
+    },
+    "insufficient_information": {
+        "en": "it does not give enough information to act on",
+        "ur": "اس میں کارروائی کے لیے کافی معلومات نہیں",
+    },
+    "abusive": {"en": "it contains abusive language", "ur": "اس میں نازیبا زبان استعمال کی گئی ہے"},
 }
 
 # Error messages by code; the English text of a raised error is the fallback.

@@ -37,6 +37,8 @@ EventType = Literal[
     "withdrawn",
 ]
 OPEN_STATUSES: frozenset[str] = frozenset({"submitted", "routed", "in_progress", "awaiting_citizen", "reopened"})
+# Statuses the sweeper still looks at (GSI3): open ones, and resolved ones until the feedback window ends.
+DUE_INDEXED_STATUSES: frozenset[str] = OPEN_STATUSES | {"resolved"}
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")]
 
 
@@ -76,6 +78,17 @@ class TimelineEvent(BaseModel):
     note: str | None = None
     office_id: str | None = None
     level: int | None = None
+    # A rejection's reason or a resolution's outcome, from their fixed lists.
+    reason: str | None = None
+
+
+class Resolution(BaseModel):
+    """How an office resolved a case; the citizen's feedback answers it."""
+
+    outcome: str
+    note: str
+    at: str
+    office_id: str
 
 
 class Case(BaseModel):
@@ -107,6 +120,9 @@ class Case(BaseModel):
     # waits to be routed, its deadline afterwards. Drives the due index.
     next_check_at: str | None = None
     redrive_count: int = 0
+    # Set while the case waits for the citizen (the SLA clock is paused since then).
+    paused_at: str | None = None
+    resolution: Resolution | None = None
 
 
 class CaseSummary(BaseModel):

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.models.complaints import OPEN_STATUSES, Case, TimelineEvent
+from chalicelib.models.complaints import DUE_INDEXED_STATUSES, OPEN_STATUSES, Case, TimelineEvent
 from chalicelib.models.errors import ConditionFailure, InvalidCursor, VersionConflict
 from chalicelib.store import keys
 from chalicelib.store.table import (
@@ -53,7 +53,7 @@ def case_item(case: Case) -> Item:
     open_case = case.status in OPEN_STATUSES
     if open_case and case.office_id and case.due_at:
         item.update(keys.office_queue_gsi(case.office_id, case.due_at, case.id))
-    if open_case and case.next_check_at:
+    if case.status in DUE_INDEXED_STATUSES and case.next_check_at:
         item.update(keys.due_gsi(case.next_check_at, case.id))
     item.update(keys.service_gsi(case.category_id, case.created_at, case.id))
     return item

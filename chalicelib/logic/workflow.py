@@ -1,0 +1,70 @@
+"""The complaint state machine: which action may move a case from which status, and to where.
+
+`TRANSITIONS` is the whole of it; docs/transitions.md shows the same table. A pair that
+is not in it is refused with TransitionNotAllowed (409), whoever asks.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+from chalicelib.models.complaints import CaseStatus
+from chalicelib.models.errors import TransitionNotAllowed
+
+OfficerActionName = Literal["acknowledge", "note", "request_info", "transfer", "resolve", "reject"]
+CitizenActionName = Literal["reply", "withdraw"]
+ActionName = OfficerActionName | CitizenActionName
+
+OFFICER_ACTIONS: tuple[str, ...] = get_args(OfficerActionName)
+CITIZEN_ACTIONS: tuple[str, ...] = get_args(CitizenActionName)
+ACTIONS: tuple[str, ...] = OFFICER_ACTIONS + CITIZEN_ACTIONS
+STATUSES: tuple[str, ...] = get_args(CaseStatus)
+
+# (status, action) → the status after it. `note` keeps the status; `transfer` keeps it
+# `routed` at the new office. Escalation, feedback, reopening and closing by the sweeper
+# belong to the verdict part of the lifecycle and join this table with it.
+TRANSITIONS: dict[tuple[str, str], CaseStatus] = {
+    # officer: acknowledge
+    ("routed", "acknowledge"): "in_progress",
+    ("reopened", "acknowledge"): "in_progress",
+    # officer: note (any open status, unchanged)
+    ("submitted", "note"): "submitted",
+    ("routed", "note"): "routed",
+    ("in_progress", "note"): "in_progress",
+    ("awaiting_citizen", "note"): "awaiting_citizen",
+    ("reopened", "note"): "reopened",
+    # officer: request_info (the SLA clock pauses)
+    ("routed", "request_info"): "awaiting_citizen",
+    ("in_progress", "request_info"): "awaiting_citizen",
+    ("reopened", "request_info"): "awaiting_citizen",
+    # officer: transfer (to another office, same level; never a closing)
+    ("routed", "transfer"): "routed",
+    ("in_progress", "transfer"): "routed",
+    ("reopened", "transfer"): "routed",
+    ("awaiting_citizen", "transfer"): "routed",
+    # officer: resolve (the citizen has the last word)
+    ("routed", "resolve"): "resolved",
+    ("in_progress", "resolve"): "resolved",
+    ("reopened", "resolve"): "resolved",
+    # officer: reject (fixed reasons only)
+    ("routed", "reject"): "rejected",
+    ("in_progress", "reject"): "rejected",
+    ("reopened", "reject"): "rejected",
+    ("awaiting_citizen", "reject"): "rejected",
+    # citizen: reply (the SLA clock resumes)
+    ("awaiting_citizen", "reply"): "in_progress",
+    # citizen: withdraw (any open status)
+    ("submitted", "withdraw"): "withdrawn",
+    ("routed", "withdraw"): "withdrawn",
+    ("in_progress", "withdraw"): "withdrawn",
+    ("awaiting_citizen", "withdraw"): "withdrawn",
+    ("reopened", "withdraw"): "withdrawn",
+}
+
+
+def next_status(status: str, action: str) -> CaseStatus:
+    """The status `action` moves a case in `status` to; TransitionNotAllowed if the table has no such pair."""
+    after = TRANSITIONS.get((status, action))
+    if after is None:
+        raise TransitionNotAllowed(f"a case that is {status} cannot take the action {action}")
+    return after

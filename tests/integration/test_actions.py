@@ -1,0 +1,109 @@
+"""Officer actions and the citizen's reply/withdraw over HTTP, moto behind."""
+
+from __future__ import annotations
+
+from tests.harness import Stack
+from tests.integration.test_journey import complaint_body
+
+
+def routed_case(stack: Stack) -> str:
+    filed = stack.post("/v1/complaints", complaint_body(stack), token=stack.login("citizen"))
+    assert filed.status == 201, filed.body
+    assert stack.run_route_worker() == 1
+    return str(filed.json["id"])
+
+
+def actions_path(case_id: str) -> str:
+    return f"/v1/officer/cases/{case_id}/actions"
+
+
+def test_acknowledge_with_the_current_version_moves_it_on_and_a_stale_one_is_409(stack: Stack) -> None:
+    # Given a routed case and its officer
+    case_id = routed_case(stack)
+    officer = stack.login("officer")
+    version = stack.get(f"/v1/officer/cases/{case_id}", token=officer).json["version"]
+    # When the officer acknowledges it with If-Match set to that version
+    acked = stack.post(actions_path(case_id), {"action": "acknowledge"}, token=officer, headers={"If-Match": str(version)})
+    # Then it is in progress one version on, with the event on the timeline
+    assert acked.status == 200, acked.body
+    assert acked.json["status"] == "in_progress" and acked.json["version"] == version + 1
+    assert acked.json["timeline"][-1]["type"] == "acknowledged"
+    # And the same If-Match again is stale: 409, nothing changes
+    stale = stack.post(
+        actions_path(case_id), {"action": "note", "note": "Too late"}, token=officer, headers={"If-Match": str(version)}
+    )
+    assert stale.status == 409 and stale.json["error"]["code"] == "version_conflict"
+    # And an If-Match that is not a number is a 400 naming it
+    bad = stack.post(actions_path(case_id), {"action": "acknowledge"}, token=officer, headers={"If-Match": "latest"})
+    assert bad.status == 400 and bad.json["error"]["details"][0]["field"] == "If-Match"
+    # And acknowledging twice is a forbidden transition
+    again = stack.post(actions_path(case_id), {"action": "acknowledge"}, token=officer)
+    assert again.status == 409 and again.json["error"]["code"] == "transition_not_allowed"
+    assert stack.get(f"/v1/complaints/{case_id}", token=stack.login("citizen")).json["version"] == version + 1
+
+
+def test_a_resolved_case_leaves_the_queue_and_the_citizen_sees_the_resolution(stack: Stack) -> None:
+    # Given a routed case in the officer's queue
+    case_id = routed_case(stack)
+    officer = stack.login("officer")
+    assert case_id in [c["id"] for c in stack.get("/v1/officer/cases", token=officer).json["items"]]
+    # When the officer resolves it
+    body = {"action": "resolve", "outcome": "relief_granted", "note": "Bill corrected to 120 units."}
+    resolved = stack.post(actions_path(case_id), body, token=officer)
+    # Then it is resolved and no longer in the office queue
+    assert resolved.status == 200, resolved.body
+    assert resolved.json["status"] == "resolved"
+    assert case_id not in [c["id"] for c in stack.get("/v1/officer/cases", token=officer).json["items"]]
+    # And the citizen sees the outcome and is asked for their verdict
+    citizen = stack.login("citizen")
+    tracked = stack.get(f"/v1/complaints/{case_id}", token=citizen).json
+    assert tracked["resolution"]["outcome"] == "relief_granted"
+    notes = stack.get("/v1/notifications", token=citizen).json["items"]
+    assert "resolved" in [n["type"] for n in notes]  # same second as the routing: order not guaranteed
+
+
+def test_only_officers_in_scope_act(stack: Stack) -> None:
+    # Given a routed case
+    case_id = routed_case(stack)
+    # When a citizen calls the officer route, Then 403
+    as_citizen = stack.post(actions_path(case_id), {"action": "acknowledge"}, token=stack.login("citizen"))
+    assert as_citizen.status == 403 and as_citizen.json["error"]["code"] == "forbidden"
+    # When another office's officer does, Then 404
+    outsider = stack.login_officer_of(stack.other_office_id)
+    assert stack.post(actions_path(case_id), {"action": "acknowledge"}, token=outsider).status == 404
+    # When the supervisor above the office does, Then it goes through
+    assert stack.post(actions_path(case_id), {"action": "acknowledge"}, token=stack.login("supervisor")).status == 200
+
+
+def test_reject_needs_a_reason_from_the_fixed_list(stack: Stack) -> None:
+    case_id = routed_case(stack)
+    officer = stack.login("officer")
+    for body in (
+        {"action": "reject", "note": "Not ours"},
+        {"action": "reject", "reason": "not_our_department", "note": "Not ours"},
+    ):
+        refused = stack.post(actions_path(case_id), body, token=officer)
+        assert refused.status == 400, refused.body
+        assert [d["field"] for d in refused.json["error"]["details"]] == ["reason"]
+    unknown = stack.post(actions_path(case_id), {"action": "close", "note": "x"}, token=officer)
+    assert unknown.status == 400 and unknown.json["error"]["details"][0]["field"] == "action"
+    rejected = stack.post(actions_path(case_id), {"action": "reject", "reason": "duplicate", "note": "See C-1"}, token=officer)
+    assert rejected.status == 200 and rejected.json["status"] == "rejected"
+
+
+def test_the_citizen_replies_to_a_request_and_can_withdraw(stack: Stack) -> None:
+    # Given an officer's request for details
+    case_id = routed_case(stack)
+    citizen = stack.login("citizen")
+    asked = stack.post(actions_path(case_id), {"action": "request_info", "note": "Your meter number?"}, token=stack.login("officer"))
+    assert asked.json["status"] == "awaiting_citizen"
+    # When someone else replies, Then 404; when the citizen replies, Then it is back in progress
+    assert stack.post(f"/v1/complaints/{case_id}/reply", {"message": "4471"}, token=stack.login("citizen2")).status == 404
+    replied = stack.post(f"/v1/complaints/{case_id}/reply", {"message": "Meter 4471"}, token=citizen)
+    assert replied.status == 200 and replied.json["status"] == "in_progress"
+    assert replied.json["timeline"][-1] == {**replied.json["timeline"][-1], "type": "citizen_replied", "note": "Meter 4471"}
+    # And a second reply is a forbidden transition; withdrawing closes it for good
+    assert stack.post(f"/v1/complaints/{case_id}/reply", {"message": "again"}, token=citizen).status == 409
+    withdrawn = stack.post(f"/v1/complaints/{case_id}/withdraw", {"reason": "Sorted out myself"}, token=citizen)
+    assert withdrawn.status == 200 and withdrawn.json["status"] == "withdrawn"
+    assert stack.post(f"/v1/complaints/{case_id}/withdraw", {}, token=citizen).status == 409
