@@ -9,7 +9,7 @@ PORT ?= 8000
 MOTO_PORT ?= 5000
 WEB_PORT ?= 8080
 
-.PHONY: run test lint typecheck bench package seed-aws clean
+.PHONY: run test lint typecheck bench package seed-aws job clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 run: $(STAMP)
 	PORT=$(PORT) MOTO_PORT=$(MOTO_PORT) WEB_PORT=$(WEB_PORT) exec $(PY) -m local.stack
+
+# Run one scheduled job once against the running `make run` stack, as if the clock read AT:
+#   make job NAME=deadlines AT=2026-12-25T09:00:00Z
+job: $(STAMP)
+	@test -n "$(NAME)" || { echo "usage: make job NAME=<scheduled job, e.g. deadlines> [AT=<ISO time>]"; exit 2; }
+	$(PY) -m local.scheduler "$(NAME)" $(AT)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
