@@ -11,6 +11,7 @@ from chalicelib.api.directory import directory_routes
 from chalicelib.api.health import health_routes
 from chalicelib.api.notifications import notification_routes
 from chalicelib.api.officer import officer_routes
+from chalicelib.api.uploads import upload_routes
 from chalicelib.observability import logger, publish_metrics
 from chalicelib.workers.route import route_workers
 from chalicelib.workers.sweeper import sweeper_workers
@@ -25,6 +26,7 @@ for blueprint in (
     complaint_routes,
     notification_routes,
     officer_routes,
+    upload_routes,
     route_workers,
     sweeper_workers,
 ):

@@ -10,6 +10,7 @@ from chalicelib.config import get_settings
 from chalicelib.integrations.cognito import CognitoIdentity
 from chalicelib.integrations.jwks import JwksCache
 from chalicelib.integrations.queues import SqsIntakeQueue
+from chalicelib.integrations.s3 import S3UploadPresigner
 from chalicelib.logic.directory import Directory, directory_of
 from chalicelib.logic.ports import Services
 from chalicelib.store.directory import DirectoryCache
@@ -36,6 +37,7 @@ def services() -> Services:
         identity=CognitoIdentity(
             lambda: aws.client("cognito-idp"), settings.user_pool_id, settings.user_pool_client_id
         ),
+        uploads=S3UploadPresigner(lambda: aws.client("s3"), settings.attachments_bucket),
         clock=utc_now,
         pii_key=settings.pii_key,
     )

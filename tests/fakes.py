@@ -13,6 +13,7 @@ from chalicelib.models.common import Principal
 from chalicelib.models.directory import DirectorySnapshot
 from chalicelib.models.errors import AlreadyExists, ServiceUnavailable, Unauthenticated
 from chalicelib.models.identity import TokensOut
+from chalicelib.models.uploads import PresignedPost
 from chalicelib.store.table import MemoryTable, Table
 
 PII_KEY = base64.b64decode("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
@@ -56,6 +57,20 @@ class FakeIdentity:
 
     def refresh(self, refresh_token: str) -> TokensOut:
         return TokensOut(id_token="id", access_token="access", refresh_token=refresh_token, expires_in=3600)
+
+
+@dataclass
+class FakePresigner:
+    """Signs nothing: records each request and returns a recognisable form."""
+
+    signed: list[dict[str, object]] = field(default_factory=list)
+    broken: bool = False
+
+    def presign_post(self, key: str, content_type: str, max_bytes: int, expires_in: int) -> PresignedPost:
+        if self.broken:
+            raise ServiceUnavailable("s3 down")
+        self.signed.append({"key": key, "content_type": content_type, "max_bytes": max_bytes, "expires_in": expires_in})
+        return PresignedPost(url="https://uploads.example/", fields={"key": key, "Content-Type": content_type})
 
 
 @dataclass
@@ -171,6 +186,7 @@ def make_services(
         directory=lambda: directory,
         intake=intake,
         identity=FakeIdentity(),
+        uploads=FakePresigner(),
         clock=clock,
         pii_key=PII_KEY,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from chalicelib.logic import tracking, workflow
+from chalicelib.logic import tracking, uploads, workflow
 from chalicelib.logic.complaints import iso, to_case_out
 from chalicelib.logic.directory import Directory
 from chalicelib.logic.messages import REJECT_REASONS
@@ -35,7 +35,6 @@ from chalicelib.store import cases as case_store
 from chalicelib.store import keys
 from chalicelib.store.table import Increment
 
-_UNKNOWN_UPLOAD = "unknown upload id; upload files with POST /v1/uploads first"
 _EVENT_OF: dict[str, EventType] = {
     "acknowledge": "acknowledged",
     "note": "note",
@@ -110,8 +109,9 @@ def act(services: Services, principal: Principal, case_id: str, data: OfficerAct
         template = "transferred"
         params.update(_office_params(directory, target.id), due_date=due[:10])
     elif isinstance(data, ResolveIn):
-        if data.attachments:
-            raise InvalidInput("the resolution needs correcting", [FieldProblem("attachments", _UNKNOWN_UPLOAD)])
+        problems = uploads.attachment_problems(services, principal, data.attachments)
+        if problems:
+            raise InvalidInput("the resolution needs correcting", problems)
         window = directory.sla_for(case.category_id).feedback_window_days
         case.resolution = Resolution(outcome=data.outcome, note=data.note, at=stamp, office_id=acting_office)
         case.next_check_at = iso(now + timedelta(days=window))  # the citizen's feedback window
@@ -141,8 +141,9 @@ def reply(services: Services, principal: Principal, case_id: str, data: ReplyIn,
     case, events = _owned(services, principal, case_id)
     _check_version(case, if_match)
     after = workflow.next_status(case.status, "reply")
-    if data.attachments:
-        raise InvalidInput("the reply needs correcting", [FieldProblem("attachments", _UNKNOWN_UPLOAD)])
+    problems = uploads.attachment_problems(services, principal, data.attachments)
+    if problems:
+        raise InvalidInput("the reply needs correcting", problems)
     now = services.clock()
     stamp = iso(now)
     if case.paused_at and case.due_at:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from chalicelib.logic import tracking
+from chalicelib.logic import tracking, uploads
 from chalicelib.logic.directory import Directory
 from chalicelib.logic.ports import Services
 from chalicelib.models.common import Listing, Principal
@@ -52,7 +52,7 @@ class Submitted:
     replayed: bool
 
 
-def _check_against_directory(directory: Directory, data: ComplaintIn) -> None:
+def _check_input(services: Services, principal: Principal, directory: Directory, data: ComplaintIn) -> None:
     problems = []
     category = directory.categories.get(data.category_id)
     if category is None:
@@ -61,8 +61,7 @@ def _check_against_directory(directory: Directory, data: ComplaintIn) -> None:
         problems.append(FieldProblem("category_id", f"this category takes {category.kind}, not complaints"))
     if data.location.district not in directory.districts:
         problems.append(FieldProblem("location.district", "unknown district; see GET /v1/districts"))
-    if data.attachments:
-        problems.append(FieldProblem("attachments", "unknown upload id; upload files with POST /v1/uploads first"))
+    problems += uploads.attachment_problems(services, principal, data.attachments)
     if problems:
         raise InvalidInput("the complaint needs correcting", problems)
 
@@ -76,7 +75,7 @@ def submit(services: Services, principal: Principal, data: ComplaintIn, idempote
     if principal.role != "citizen":
         raise Forbidden("only citizens file complaints")
     directory = services.directory()
-    _check_against_directory(directory, data)
+    _check_input(services, principal, directory, data)
     now = services.clock()
     stamp = iso(now)
     body_hash = hashlib.sha256(data.model_dump_json().encode()).hexdigest()

@@ -9,6 +9,7 @@ from typing import Protocol
 
 from chalicelib.logic.directory import Directory
 from chalicelib.models.identity import TokensOut
+from chalicelib.models.uploads import PresignedPost
 from chalicelib.store.table import Table
 
 
@@ -30,6 +31,11 @@ class IdentityProvider(Protocol):
     def add_to_group(self, username: str, group: str) -> None: ...
 
 
+class UploadPresigner(Protocol):
+    def presign_post(self, key: str, content_type: str, max_bytes: int, expires_in: int) -> PresignedPost:
+        """A POST for exactly this key and type, 1 to `max_bytes` long; raises ServiceUnavailable if it cannot."""
+
+
 @dataclass
 class Services:
     """The dependencies of a use case, built once per container by chalicelib.wiring."""
@@ -38,5 +44,6 @@ class Services:
     directory: Callable[[], Directory]
     intake: IntakeQueue
     identity: IdentityProvider
+    uploads: UploadPresigner
     clock: Callable[[], datetime]
     pii_key: bytes

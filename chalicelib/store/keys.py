@@ -28,10 +28,12 @@ class Prefix(StrEnum):
     IDEMPOTENCY = "IDEM"
     USER = "USER"
     NOTE = "NOTE"
+    UPLOAD = "UPLOAD"
 
 
 CASE_SK = "CASE"
 PROFILE_SK = "PROFILE"
+UPLOAD_SK = "UPLOAD"
 DIRECTORY_PK = Prefix.DIRECTORY.value
 
 
@@ -116,3 +118,7 @@ def note_sk(at_iso: str, note_id: str) -> str:
 
 
 NOTE_SK_PREFIX = f"{Prefix.NOTE}#"
+
+
+def upload_key(upload_id: str) -> dict[str, str]:
+    return {"PK": f"{Prefix.UPLOAD}#{upload_id}", "SK": UPLOAD_SK}

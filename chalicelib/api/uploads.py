@@ -1,0 +1,27 @@
+"""Attachments: presigned uploads straight to S3, for citizens and officers."""
+
+from __future__ import annotations
+
+from chalice.app import Blueprint, Response
+
+from chalicelib.api.authorizer import jwt_authorizer
+from chalicelib.api.context import principal
+from chalicelib.api.cors import CORS
+from chalicelib.api.errors import created, endpoint, parse_body
+from chalicelib.logic import uploads
+from chalicelib.models.uploads import UploadIn
+from chalicelib.wiring import services
+
+upload_routes = Blueprint(__name__)
+
+
+def _request():  # type: ignore[no-untyped-def]
+    return upload_routes.current_request
+
+
+@upload_routes.route("/v1/uploads", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
+@endpoint(_request)
+def start_upload() -> Response:
+    who = principal(upload_routes)
+    data = parse_body(upload_routes.current_request, UploadIn)
+    return created(uploads.start(services(), who, data))

@@ -1,0 +1,59 @@
+"""Attachments: what a caller asks to upload, the presigned POST it gets back, the stored record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from chalicelib.models.common import StrictInput
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+UploadContentType = Literal["image/jpeg", "image/png", "application/pdf", "video/mp4"]
+
+
+class UploadIn(StrictInput):
+    filename: Annotated[str, Field(min_length=1, max_length=200)]
+    content_type: UploadContentType
+    size: Annotated[int, Field(strict=True, ge=1, le=MAX_UPLOAD_BYTES)]
+
+    @field_validator("filename")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        if "/" in value or "\\" in value:
+            raise ValueError("a file name, without path separators")
+        if not value.isprintable():
+            raise ValueError("printable characters only")
+        return value
+
+
+@dataclass(frozen=True)
+class PresignedPost:
+    """Where and how to POST one file: the form `fields` come first, the file last."""
+
+    url: str
+    fields: dict[str, str]
+
+
+class UploadOut(BaseModel):
+    """A presigned S3 POST: send `fields` and then the file as `file` to `url`, at most `max_bytes`."""
+
+    upload_id: str
+    url: str
+    fields: dict[str, str]
+    max_bytes: int
+
+
+class Upload(BaseModel):
+    """The record of an upload (the `UPLOAD` item): who may attach it, and what was promised."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    owner_sub: str
+    object_key: str
+    content_type: str
+    size: int
+    filename: str
+    created_at: str

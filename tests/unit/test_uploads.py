@@ -1,0 +1,193 @@
+"""Presigned uploads and attachment ownership over the in-memory table and a fake presigner."""
+
+from __future__ import annotations
+
+from typing import cast
+
+import pytest
+from pydantic import ValidationError
+
+from chalicelib.logic import actions, complaints, uploads
+from chalicelib.logic.ports import Services
+from chalicelib.logic.routing import route_case
+from chalicelib.models.actions import ReplyIn, RequestInfoIn, ResolveIn
+from chalicelib.models.common import Principal
+from chalicelib.models.complaints import ComplaintIn
+from chalicelib.models.errors import Forbidden, InvalidInput, ServiceUnavailable
+from chalicelib.models.uploads import MAX_UPLOAD_BYTES, UploadIn
+from chalicelib.store import keys
+from chalicelib.store.table import MemoryTable
+from tests.fakes import FakePresigner, citizen, make_services, officer
+
+LAHORE_OFFICER = officer("lesco-lahore")
+
+
+def upload_in(**overrides: object) -> UploadIn:
+    body: dict[str, object] = {"filename": "bill.pdf", "content_type": "application/pdf", "size": 2048}
+    body.update(overrides)
+    return UploadIn.model_validate(body)
+
+
+def presigner(services: Services) -> FakePresigner:
+    return cast(FakePresigner, services.uploads)
+
+
+def complaint(attachments: list[str]) -> ComplaintIn:
+    return ComplaintIn.model_validate(
+        {
+            "category_id": "electricity-overbilling",
+            "subject": "Bill three times the usual",
+            "description": "My November bill charges 900 units for a closed house.",
+            "location": {"district": "lahore"},
+            "attachments": attachments,
+        }
+    )
+
+
+def upload_id(services: Services, who: Principal) -> str:
+    return uploads.start(services, who, upload_in()).upload_id
+
+
+# --- validation ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("content_type", "text/html"),
+        ("content_type", "image/gif"),
+        ("size", 0),
+        ("size", MAX_UPLOAD_BYTES + 1),
+        ("size", 12 * 1024 * 1024),
+        ("size", "2048"),
+        ("size", True),
+        ("filename", ""),
+        ("filename", "x" * 201),
+        ("filename", "../etc/passwd"),
+        ("filename", "C:\\bill.pdf"),
+    ],
+)
+def test_a_bad_field_is_refused_naming_it(field: str, value: object) -> None:
+    with pytest.raises(ValidationError) as raised:
+        upload_in(**{field: value})
+    assert [e["loc"][0] for e in raised.value.errors()] == [field]
+
+
+def test_unknown_fields_are_refused() -> None:
+    with pytest.raises(ValidationError) as raised:
+        upload_in(bucket="elsewhere")
+    assert raised.value.errors()[0]["type"] == "extra_forbidden"
+
+
+def test_every_allowed_type_and_the_10_mb_limit_are_accepted() -> None:
+    for content_type in ("image/jpeg", "image/png", "application/pdf", "video/mp4"):
+        assert upload_in(content_type=content_type, size=MAX_UPLOAD_BYTES).content_type == content_type
+
+
+# --- presigning and the record ------------------------------------------------------
+
+
+def test_presigning_writes_one_record_and_signs_the_callers_key() -> None:
+    # Given
+    table = MemoryTable()
+    services, _, clock = make_services(table)
+    # When a citizen asks to upload a 2 KB PDF
+    out = uploads.start(services, citizen("c-1"), upload_in())
+    # Then one conditional write stores who owns it, and nothing else is read or written
+    assert table.calls == ["TransactWriteItems"]
+    record = table.items[(f"UPLOAD#{out.upload_id}", "UPLOAD")]
+    assert record["owner_sub"] == "c-1"
+    assert record["object_key"] == f"uploads/c-1/{out.upload_id}"
+    assert (record["content_type"], record["size"], record["filename"]) == ("application/pdf", 2048, "bill.pdf")
+    assert record["created_at"] == "2026-11-27T09:00:00Z"
+    assert record["expires_at"] == int(clock.now.timestamp()) + 30 * 24 * 3600
+    # And the POST is signed for exactly that key and type, capped at the declared size, for 15 minutes
+    assert presigner(services).signed == [
+        {"key": f"uploads/c-1/{out.upload_id}", "content_type": "application/pdf", "max_bytes": 2048, "expires_in": 900}
+    ]
+    assert out.max_bytes == 2048 and out.url and out.fields["key"] == f"uploads/c-1/{out.upload_id}"
+
+
+def test_officers_upload_too_but_admins_do_not() -> None:
+    services, _, _ = make_services()
+    assert uploads.start(services, LAHORE_OFFICER, upload_in()).upload_id
+    with pytest.raises(Forbidden):
+        uploads.start(services, Principal(sub="a-1", role="admin"), upload_in())
+
+
+def test_each_upload_gets_its_own_id_and_a_signing_failure_is_503() -> None:
+    services, _, _ = make_services()
+    ids = {upload_id(services, citizen()) for _ in range(5)}
+    assert len(ids) == 5
+    presigner(services).broken = True
+    with pytest.raises(ServiceUnavailable):
+        uploads.start(services, citizen(), upload_in())
+
+
+# --- ownership ------------------------------------------------------------------
+
+
+def test_a_complaint_attaches_the_citizens_own_uploads() -> None:
+    # Given two uploads of the citizen
+    table = MemoryTable()
+    services, _, _ = make_services(table)
+    first, second = upload_id(services, citizen()), upload_id(services, citizen())
+    table.calls.clear()
+    # When they file a complaint with both
+    case = complaints.submit(services, citizen(), complaint([first, second]), None).case
+    # Then it lists them, after one GetItem per attachment
+    assert case["attachments"] == [first, second]
+    assert table.calls == ["GetItem", "GetItem", "TransactWriteItems"]
+    assert table.items[(keys.case_pk(case["id"]), keys.CASE_SK)]["attachments"] == [first, second]
+
+
+def test_no_attachments_means_no_reads() -> None:
+    table = MemoryTable()
+    services, _, _ = make_services(table)
+    complaints.submit(services, citizen(), complaint([]), None)
+    assert table.calls == ["TransactWriteItems"]
+
+
+def test_someone_elses_or_an_unknown_upload_is_a_400_on_attachments() -> None:
+    services, intake, _ = make_services()
+    others = upload_id(services, citizen("c-2"))
+    own = upload_id(services, citizen("c-1"))
+    for attachments in ([others], ["no-such-upload"], [own, others]):
+        with pytest.raises(InvalidInput) as raised:
+            complaints.submit(services, citizen("c-1"), complaint(attachments), None)
+        assert [(d.field, d.problem) for d in raised.value.details] == [("attachments", uploads.UNKNOWN_UPLOAD)]
+    assert intake.sent == []
+
+
+def routed_case(services: Services) -> str:
+    case_id = str(complaints.submit(services, citizen(), complaint([]), None).case["id"])
+    route_case(services, case_id)
+    return case_id
+
+
+def test_an_officer_resolves_with_their_own_uploads_only() -> None:
+    services, _, _ = make_services()
+    case_id = routed_case(services)
+    citizens = upload_id(services, citizen())
+    theirs = upload_id(services, LAHORE_OFFICER)
+    # When the officer attaches the citizen's upload, Then 400
+    body = ResolveIn(action="resolve", outcome="relief_granted", note="Fixed.", attachments=[citizens])
+    with pytest.raises(InvalidInput) as raised:
+        actions.act(services, LAHORE_OFFICER, case_id, body, None)
+    assert [d.field for d in raised.value.details] == ["attachments"]
+    # When they attach their own, Then it is resolved
+    body = ResolveIn(action="resolve", outcome="relief_granted", note="Fixed.", attachments=[theirs])
+    assert actions.act(services, LAHORE_OFFICER, case_id, body, None).status == "resolved"
+
+
+def test_a_citizen_replies_with_their_own_uploads_only() -> None:
+    services, _, _ = make_services()
+    case_id = routed_case(services)
+    actions.act(services, LAHORE_OFFICER, case_id, RequestInfoIn(action="request_info", note="Meter?"), None)
+    officers = upload_id(services, LAHORE_OFFICER)
+    with pytest.raises(InvalidInput) as raised:
+        actions.reply(services, citizen(), case_id, ReplyIn(message="Here", attachments=[officers]), None)
+    assert [d.field for d in raised.value.details] == ["attachments"]
+    own = upload_id(services, citizen())
+    replied = actions.reply(services, citizen(), case_id, ReplyIn(message="Here", attachments=[own]), None)
+    assert replied.status == "in_progress"
