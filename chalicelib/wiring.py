@@ -9,7 +9,7 @@ from chalicelib import aws
 from chalicelib.config import get_settings
 from chalicelib.integrations.cognito import CognitoIdentity
 from chalicelib.integrations.jwks import JwksCache
-from chalicelib.integrations.queues import SqsIntakeQueue
+from chalicelib.integrations.queues import SqsIntakeQueue, SqsNotificationQueue
 from chalicelib.integrations.s3 import S3UploadPresigner
 from chalicelib.logic.directory import Directory, directory_of
 from chalicelib.logic.ports import Services
@@ -34,6 +34,7 @@ def services() -> Services:
         table=table,
         directory=directory,
         intake=SqsIntakeQueue(lambda: aws.client("sqs"), settings.intake_queue_url),
+        notifications=SqsNotificationQueue(lambda: aws.client("sqs"), settings.notifications_queue_url),
         identity=CognitoIdentity(
             lambda: aws.client("cognito-idp"), settings.user_pool_id, settings.user_pool_client_id
         ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -14,6 +15,7 @@ from chalicelib.models.directory import DirectorySnapshot
 from chalicelib.models.errors import AlreadyExists, ServiceUnavailable, Unauthenticated
 from chalicelib.models.identity import TokensOut
 from chalicelib.models.uploads import PresignedPost
+from chalicelib.store.cases import Notification
 from chalicelib.store.table import MemoryTable, Table
 
 PII_KEY = base64.b64decode("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
@@ -28,6 +30,17 @@ class FakeIntake:
         if self.broken:
             raise ServiceUnavailable("queue down")
         self.sent.append(case_id)
+
+
+@dataclass
+class FakeNotificationQueue:
+    queued: list[Notification] = field(default_factory=list)
+    broken: bool = False
+
+    def enqueue(self, notes: Sequence[Notification]) -> None:
+        if self.broken:
+            raise ServiceUnavailable("queue down")
+        self.queued.extend(notes)
 
 
 @dataclass
@@ -185,6 +198,7 @@ def make_services(
         table=table or MemoryTable(),
         directory=lambda: directory,
         intake=intake,
+        notifications=FakeNotificationQueue(),
         identity=FakeIdentity(),
         uploads=FakePresigner(),
         clock=clock,

@@ -20,8 +20,14 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 REGION = "ap-south-1"
 PASSWORD = "Awaaz-test-2026"
-SETTINGS = ("TABLE_NAME", "INTAKE_QUEUE_URL", "NOTIFICATIONS_QUEUE_URL", "ATTACHMENTS_BUCKET", "USER_POOL_ID",
-            "USER_POOL_CLIENT_ID")
+SETTINGS = (
+    "TABLE_NAME",
+    "INTAKE_QUEUE_URL",
+    "NOTIFICATIONS_QUEUE_URL",
+    "ATTACHMENTS_BUCKET",
+    "USER_POOL_ID",
+    "USER_POOL_CLIENT_ID",
+)
 
 
 def _moto_jwks() -> dict[str, dict[str, Any]]:
@@ -63,8 +69,9 @@ class Stack:
 
     # --- HTTP --------------------------------------------------------------
 
-    def request(self, method: str, path: str, body: bytes = b"", token: str | None = None,
-                headers: dict[str, str] | None = None) -> Reply:
+    def request(
+        self, method: str, path: str, body: bytes = b"", token: str | None = None, headers: dict[str, str] | None = None
+    ) -> Reply:
         sent = {"content-type": "application/json", **{k.lower(): v for k, v in (headers or {}).items()}}
         if token:
             sent["authorization"] = f"Bearer {token}"
@@ -90,7 +97,9 @@ class Stack:
             attributes.append({"Name": "email", "Value": username})
         if office_id:
             attributes.append({"Name": "custom:office_id", "Value": office_id})
-        cognito.admin_create_user(UserPoolId=pool, Username=username, MessageAction="SUPPRESS", UserAttributes=attributes)
+        cognito.admin_create_user(
+            UserPoolId=pool, Username=username, MessageAction="SUPPRESS", UserAttributes=attributes
+        )
         cognito.admin_set_user_password(UserPoolId=pool, Username=username, Password=PASSWORD, Permanent=True)
         cognito.admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName=group)
 
@@ -208,8 +217,11 @@ def running_stack() -> Iterator[Stack]:
     try:
         with mock_aws():
             provisioned = provision(
-                REPO / "infra" / "resources.json", aws.client,
-                stack_name="awaaz-test", region=REGION, account_id="123456789012",
+                REPO / "infra" / "resources.json",
+                aws.client,
+                stack_name="awaaz-test",
+                region=REGION,
+                account_id="123456789012",
             )
             resources = {k: v for k, v in provisioned.environment.items() if k in SETTINGS}
             os.environ.update(resources)
@@ -219,7 +231,9 @@ def running_stack() -> Iterator[Stack]:
             demo = _demo_route(snapshot)
             offices = {o.id: o for o in snapshot.offices}
             supervisor = offices[demo["office_id"]].parent_id or demo["office_id"]
-            other = next(o.id for o in snapshot.offices if o.organisation_id != offices[demo["office_id"]].organisation_id)
+            other = next(
+                o.id for o in snapshot.offices if o.organisation_id != offices[demo["office_id"]].organisation_id
+            )
             import app as application
 
             original_jwks = wiring.jwks
@@ -236,5 +250,7 @@ def running_stack() -> Iterator[Stack]:
 
 
 def _demo_route(snapshot: Any) -> dict[str, str]:
-    rule = next(r for r in snapshot.routing_rules if (r.category_id, r.district_id) == ("electricity-overbilling", "lahore"))
+    rule = next(
+        r for r in snapshot.routing_rules if (r.category_id, r.district_id) == ("electricity-overbilling", "lahore")
+    )
     return {"category_id": rule.category_id, "district": rule.district_id, "office_id": rule.office_id}

@@ -9,7 +9,7 @@ from chalicelib.api.context import principal
 from chalicelib.api.cors import CORS
 from chalicelib.api.errors import created, endpoint, header, if_match, page_params, parse_body
 from chalicelib.logic import actions, complaints
-from chalicelib.models.actions import ReplyIn, WithdrawIn
+from chalicelib.models.actions import FeedbackIn, ReplyIn, WithdrawIn
 from chalicelib.models.common import Listing
 from chalicelib.models.complaints import CaseOut, CaseSummary, ComplaintIn
 from chalicelib.models.errors import FieldProblem, InvalidInput
@@ -77,3 +77,12 @@ def withdraw_complaint(case_id: str) -> CaseOut:
     who = principal(complaint_routes)
     data = parse_body(request, WithdrawIn)
     return actions.withdraw(services(), who, case_id, data, if_match(request))
+
+
+@complaint_routes.route("/v1/complaints/{case_id}/feedback", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
+@endpoint(_request)
+def give_feedback(case_id: str) -> CaseOut:
+    request = complaint_routes.current_request
+    who = principal(complaint_routes)
+    data = parse_body(request, FeedbackIn)
+    return actions.give_feedback(services(), who, case_id, data, if_match(request))

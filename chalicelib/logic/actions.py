@@ -1,23 +1,23 @@
-"""Moving a case along: an officer's actions and a citizen's reply or withdrawal.
+"""Moving a case along: an officer's actions, and the citizen's reply, withdrawal and verdict.
 
 Each action reads the case once, checks scope, `If-Match` and the transition table,
-then writes the case, its timeline event, the citizen's notification and the
-counters in one transaction conditioned on the version it read: of two people
+then writes the case, its timeline events, the notices and the counters in one
+transaction conditioned on the version it read (`changes.commit`): of two people
 acting at once, exactly one wins and the other gets VersionConflict.
 """
 
 from __future__ import annotations
 
-import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from chalicelib.logic import tracking, uploads, workflow
-from chalicelib.logic.complaints import iso, to_case_out
-from chalicelib.logic.directory import Directory
+from chalicelib.logic.changes import assign, commit, counters, next_check, notice, office_params, parse_time, period
+from chalicelib.logic.complaints import feedback_until, iso, to_case_out
 from chalicelib.logic.messages import REJECT_REASONS
 from chalicelib.logic.ports import Services
 from chalicelib.models.actions import (
     AcknowledgeIn,
+    FeedbackIn,
     NoteIn,
     OfficerAction,
     RejectIn,
@@ -28,29 +28,22 @@ from chalicelib.models.actions import (
     WithdrawIn,
 )
 from chalicelib.models.common import Principal
-from chalicelib.models.complaints import Case, CaseOut, CaseStatus, EventType, Resolution, TimelineEvent
-from chalicelib.models.errors import CaseNotFound, FieldProblem, Forbidden, InvalidInput, VersionConflict
+from chalicelib.models.complaints import Case, CaseOut, Resolution, TimelineEvent, Verdict
+from chalicelib.models.errors import (
+    CaseNotFound,
+    FieldProblem,
+    Forbidden,
+    InvalidInput,
+    TransitionNotAllowed,
+    VersionConflict,
+)
 from chalicelib.observability import logger, metrics
 from chalicelib.store import cases as case_store
-from chalicelib.store import keys
-from chalicelib.store.table import Increment
+from chalicelib.store.cases import Notification
 
-_EVENT_OF: dict[str, EventType] = {
-    "acknowledge": "acknowledged",
-    "note": "note",
-    "request_info": "info_requested",
-    "transfer": "transferred",
-    "resolve": "resolved",
-    "reject": "rejected",
-    "reply": "citizen_replied",
-    "withdraw": "withdrawn",
-}
-# Counted per office and day when they happen.
+# Counted per office and day when they happen; each also has a CloudWatch metric.
 _COUNTED = {"resolve": "resolved", "reject": "rejected", "transfer": "transferred_out", "withdraw": "withdrawn"}
-
-
-def _parse_time(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+_METRIC_OF = {"resolve": "CasesResolved", "reject": "CasesRejected", "withdraw": "CasesWithdrawn"}
 
 
 def _read(services: Services, raw_id: str) -> tuple[Case, list[TimelineEvent]] | None:
@@ -61,13 +54,6 @@ def _read(services: Services, raw_id: str) -> tuple[Case, list[TimelineEvent]] |
 def _check_version(case: Case, if_match: int | None) -> None:
     if if_match is not None and if_match != case.version:
         raise VersionConflict(f"the case is at version {case.version}, not {if_match}; reload and try again")
-
-
-def _office_params(directory: Directory, office_id: str | None) -> dict[str, str]:
-    office = directory.offices.get(office_id or "")
-    if office is None:
-        return {"office_name": office_id or "", "office_name_ur": office_id or ""}
-    return {"office_name": office.name, "office_name_ur": office.name_ur or office.name}
 
 
 def act(services: Services, principal: Principal, case_id: str, data: OfficerAction, if_match: int | None) -> CaseOut:
@@ -81,50 +67,54 @@ def act(services: Services, principal: Principal, case_id: str, data: OfficerAct
     case, events = found
     _check_version(case, if_match)
     after = workflow.next_status(case.status, data.action)
+    policy = directory.sla_for(case.category_id)
     now = services.clock()
     stamp = iso(now)
     acting_office = case.office_id or principal.office_id
     event = TimelineEvent(
-        at=stamp, type=_EVENT_OF[data.action], actor_role="officer", note=data.note, office_id=acting_office
+        at=stamp, type=workflow.EVENT_OF[data.action], actor_role="officer", note=data.note, office_id=acting_office
     )
-    template: str | None = None
-    params: dict[str, str] = {"case_id": case.id, **_office_params(directory, case.office_id)}
+    params = office_params(directory, case.office_id)
+    notes: list[Notification] = []
 
     if isinstance(data, AcknowledgeIn | NoteIn):
         pass
     elif isinstance(data, RequestInfoIn):
-        case.paused_at = stamp
-        case.next_check_at = None  # nothing falls due while the clock is paused
-        template, params["question"] = "info_requested", data.note
+        case.paused_at = stamp  # the SLA clock stops until the citizen replies
+        notes.append(notice(case, "info_requested", {**params, "question": data.note}, stamp))
     elif isinstance(data, TransferIn):
         target = directory.offices.get(data.office_id)
         if target is None or target.id == case.office_id:
             problem = "unknown office" if target is None else "the case is at this office already"
             raise InvalidInput("the transfer needs correcting", [FieldProblem("office_id", problem)])
-        due = iso(now + timedelta(days=directory.sla_for(case.category_id).days_per_level))
-        case.office_id, case.organisation_id = target.id, target.organisation_id
-        case.due_at = case.next_check_at = due
-        case.paused_at = None
+        assign(case, target, case.level, now + period(policy))
         event.office_id, event.level = target.id, case.level
-        template = "transferred"
-        params.update(_office_params(directory, target.id), due_date=due[:10])
+        moved = {**office_params(directory, target.id), "due_date": (case.due_at or "")[:10]}
+        notes.append(notice(case, "transferred", moved, stamp))
+        notes.append(notice(case, "office_new_case", moved, stamp, to_office=target.id))
     elif isinstance(data, ResolveIn):
         problems = uploads.attachment_problems(services, principal, data.attachments)
         if problems:
             raise InvalidInput("the resolution needs correcting", problems)
-        window = directory.sla_for(case.category_id).feedback_window_days
         case.resolution = Resolution(outcome=data.outcome, note=data.note, at=stamp, office_id=acting_office)
-        case.next_check_at = iso(now + timedelta(days=window))  # the citizen's feedback window
+        case.feedback = None  # every resolution asks the citizen afresh
         event.reason = data.outcome
-        template = "resolved"
+        notes.append(notice(case, "resolved", params, stamp))
     elif isinstance(data, RejectIn):
-        case.paused_at = case.next_check_at = None
         event.reason = data.reason
-        template = "rejected"
         texts = REJECT_REASONS[data.reason]
-        params.update(reason=texts["en"], reason_ur=texts["ur"])
+        notes.append(notice(case, "rejected", {**params, "reason": texts["en"], "reason_ur": texts["ur"]}, stamp))
 
-    return _save(services, principal, case, events, event, after, data.action, template, params, stamp, acting_office)
+    expected = case.version
+    case.status = after
+    case.next_check_at = next_check(case, policy, now)
+    counted = _COUNTED.get(data.action)
+    counts = counters(stamp[:10], acting_office, {counted: 1}) if counted else []
+    commit(
+        services, case, expected_version=expected, events=[event], notes=notes, counts=counts, actor_sub=principal.sub
+    )
+    _record(data.action, case)
+    return to_case_out(case, [*events, event], directory)
 
 
 def _owned(services: Services, principal: Principal, case_id: str) -> tuple[Case, list[TimelineEvent]]:
@@ -144,15 +134,22 @@ def reply(services: Services, principal: Principal, case_id: str, data: ReplyIn,
     problems = uploads.attachment_problems(services, principal, data.attachments)
     if problems:
         raise InvalidInput("the reply needs correcting", problems)
+    directory = services.directory()
     now = services.clock()
     stamp = iso(now)
     if case.paused_at and case.due_at:
-        paused_for = max(now - _parse_time(case.paused_at), timedelta(0))
-        case.due_at = iso(_parse_time(case.due_at) + paused_for)
+        paused_for = max(now - parse_time(case.paused_at), timedelta(0))
+        case.due_at = iso(parse_time(case.due_at) + paused_for)
     case.paused_at = None
-    case.next_check_at = case.due_at
+    expected = case.version
+    case.status = after
+    case.next_check_at = next_check(case, directory.sla_for(case.category_id), now)
     event = TimelineEvent(at=stamp, type="citizen_replied", actor_role="citizen", note=data.message)
-    return _save(services, principal, case, events, event, after, "reply", None, {}, stamp, case.office_id)
+    params = {**office_params(directory, case.office_id), "due_date": (case.due_at or "")[:10]}
+    notes = [notice(case, "office_citizen_replied", params, stamp, to_office=case.office_id)] if case.office_id else []
+    commit(services, case, expected_version=expected, events=[event], notes=notes, actor_sub=principal.sub)
+    _record("reply", case)
+    return to_case_out(case, [*events, event], directory)
 
 
 def withdraw(services: Services, principal: Principal, case_id: str, data: WithdrawIn, if_match: int | None) -> CaseOut:
@@ -161,50 +158,107 @@ def withdraw(services: Services, principal: Principal, case_id: str, data: Withd
     _check_version(case, if_match)
     after = workflow.next_status(case.status, "withdraw")
     stamp = iso(services.clock())
-    case.paused_at = None
-    case.next_check_at = None
-    event = TimelineEvent(at=stamp, type="withdrawn", actor_role="citizen", note=data.reason)
-    return _save(services, principal, case, events, event, after, "withdraw", None, {}, stamp, case.office_id)
-
-
-def _save(
-    services: Services,
-    principal: Principal,
-    case: Case,
-    events: list[TimelineEvent],
-    event: TimelineEvent,
-    after: CaseStatus,
-    action: str,
-    template: str | None,
-    params: dict[str, str],
-    stamp: str,
-    office_id: str | None,
-) -> CaseOut:
     expected = case.version
-    case.status = after
-    case.updated_at = stamp
-    case.version += 1
-    case.event_seq += 1
-    notes = []
-    if template is not None:
-        notes.append(
-            case_store.Notification(
-                sub=case.citizen_sub,
-                id=secrets.token_hex(6),
+    case.status, case.paused_at, case.next_check_at = after, None, None
+    event = TimelineEvent(at=stamp, type="withdrawn", actor_role="citizen", note=data.reason)
+    counts = counters(stamp[:10], case.office_id, {"withdrawn": 1})
+    commit(services, case, expected_version=expected, events=[event], counts=counts, actor_sub=principal.sub)
+    _record("withdraw", case)
+    return to_case_out(case, [*events, event], services.directory())
+
+
+def give_feedback(
+    services: Services, principal: Principal, case_id: str, data: FeedbackIn, if_match: int | None
+) -> CaseOut:
+    """The citizen's verdict on a resolution: satisfied closes the case; not satisfied reopens it one level up.
+
+    Allowed while the case is resolved, and after a silent feedback window closed it, until
+    the reopen window (30 days from the resolution by default) ends; once per resolution.
+    """
+    case, events = _owned(services, principal, case_id)
+    _check_version(case, if_match)
+    action = "feedback_satisfied" if data.satisfied else "feedback_unsatisfied"
+    after = workflow.next_status(case.status, action)
+    directory = services.directory()
+    policy = directory.sla_for(case.category_id)
+    now = services.clock()
+    until = feedback_until(case, policy)
+    if case.resolution is None or until is None:
+        raise TransitionNotAllowed("this complaint's resolution has had its verdict already")
+    if now > parse_time(until):
+        raise TransitionNotAllowed(f"feedback on this resolution was possible until {until}")
+    stamp = iso(now)
+    resolver = case.resolution.office_id
+    case.feedback = Verdict(satisfied=data.satisfied, rating=data.rating, comment=data.comment, at=stamp)
+    verdict = TimelineEvent(
+        at=stamp,
+        type="feedback",
+        actor_role="citizen",
+        note=data.comment,
+        reason="satisfied" if data.satisfied else "not_satisfied",
+        office_id=resolver,
+    )
+    new_events = [verdict]
+    notes: list[Notification] = []
+    counted: dict[str, int] = {"satisfied" if data.satisfied else "not_satisfied": 1, f"rating_{data.rating}": 1}
+    if data.satisfied:
+        if case.status == "resolved":
+            case.closed_by, case.closed_at = "satisfied", stamp
+            new_events.append(TimelineEvent(at=stamp, type="closed", actor_role="system", reason="satisfied"))
+            notes.append(notice(case, "closed", {}, stamp))
+            counted["closed"] = 1
+    else:
+        chain = directory.chain(resolver)
+        above = directory.offices.get(chain[1] if len(chain) > 1 else resolver)
+        if above is None:
+            raise TransitionNotAllowed("the office that resolved this complaint is no longer in the directory")
+        assign(case, above, case.level + 1, now + period(policy))
+        case.resolution = None  # the resolution stays on the timeline; the case is at work again
+        case.closed_by = case.closed_at = None
+        new_events.append(
+            TimelineEvent(
                 at=stamp,
-                template=template,
-                params=params,
-                case_id=case.id,
+                type="reopened",
+                actor_role="citizen",
+                note=data.comment or "The citizen was not satisfied with the resolution.",
+                office_id=above.id,
+                level=case.level,
             )
         )
-    counters = []
-    if action in _COUNTED:
-        counted = {_COUNTED[action]: 1}
-        counters.append(Increment(keys.stat_key("all", "all", stamp[:10]), counted))
-        if office_id:
-            counters.append(Increment(keys.stat_key("office", office_id, stamp[:10]), counted))
-    change = case_store.CaseChange(case=case, events=[event], notifications=notes, counters=counters)
-    case_store.save_change(services.table, change, expected_version=expected, actor_sub=principal.sub)
+        params = {
+            **office_params(directory, above.id),
+            **office_params(directory, resolver, "from_"),
+            "due_date": (case.due_at or "")[:10],
+        }
+        notes.append(notice(case, "reopened", params, stamp))
+        notes.append(notice(case, "office_reopened", params, stamp, to_office=above.id))
+        counted["reopened"] = 1
+    expected = case.version
+    case.status = after
+    case.next_check_at = next_check(case, policy, now)
+    counts = counters(stamp[:10], resolver, counted)
+    commit(
+        services,
+        case,
+        expected_version=expected,
+        events=new_events,
+        notes=notes,
+        counts=counts,
+        actor_sub=principal.sub,
+    )
+    _record(action, case)
+    if counted.get("closed"):
+        metrics.add_metric(name="CasesClosed", unit="Count", value=1)
+    return to_case_out(case, [*events, *new_events], directory)
+
+
+def _record(action: str, case: Case) -> None:
     logger.info("case action", extra={"case_id": case.id, "action": action, "status": case.status})
     metrics.add_metric(name="CaseActions", unit="Count", value=1)
-    return to_case_out(case, [*events, event], services.directory())
+    if action in _METRIC_OF:
+        metrics.add_metric(name=_METRIC_OF[action], unit="Count", value=1)
+    elif action == "feedback_satisfied":
+        metrics.add_metric(name="CitizensSatisfied", unit="Count", value=1)
+    elif action == "feedback_unsatisfied":
+        metrics.add_metric(name="CitizensNotSatisfied", unit="Count", value=1)
+        metrics.add_metric(name="CasesReopened", unit="Count", value=1)

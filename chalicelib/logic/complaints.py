@@ -22,6 +22,7 @@ from chalicelib.models.complaints import (
     OfficeRef,
     TimelineEvent,
 )
+from chalicelib.models.directory import SlaPolicy
 from chalicelib.models.errors import (
     CaseNotFound,
     ConditionFailure,
@@ -151,6 +152,22 @@ def _office_ref(directory: Directory, office_id: str | None) -> OfficeRef | None
     return OfficeRef(id=office.id, name=office.name, name_ur=office.name_ur)
 
 
+def feedback_until(case: Case, policy: SlaPolicy) -> str | None:
+    """Until when the citizen may give their verdict on the current resolution; None if they cannot.
+
+    A resolved case waits for it; a case closed because the feedback window passed in
+    silence still takes it until the reopen window (from the resolution) ends. One verdict
+    per resolution.
+    """
+    resolution = case.resolution
+    if resolution is None or (case.feedback is not None and case.feedback.at >= resolution.at):
+        return None
+    if case.status == "resolved" or (case.status == "closed" and case.closed_by == "no_feedback"):
+        resolved_at = datetime.fromisoformat(resolution.at.replace("Z", "+00:00"))
+        return iso(resolved_at + timedelta(days=policy.reopen_window_days))
+    return None
+
+
 def to_case_out(case: Case, events: list[TimelineEvent], directory: Directory) -> CaseOut:
     return CaseOut(
         id=case.id,
@@ -167,6 +184,8 @@ def to_case_out(case: Case, events: list[TimelineEvent], directory: Directory) -
         created_at=case.created_at,
         updated_at=case.updated_at,
         resolution=case.resolution.model_dump() if case.resolution else None,
+        feedback=case.feedback,
+        feedback_until=feedback_until(case, directory.sla_for(case.category_id)),
         timeline=events,
     )
 

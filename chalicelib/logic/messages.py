@@ -30,7 +30,65 @@ NOTIFICATIONS: dict[str, dict[Language, str]] = {
         "en": "Your complaint {case_id} was not taken up by {office_name}: {reason}.",
         "ur": "آپ کی شکایت {case_id} پر {office_name_ur} نے کارروائی نہیں کی: {reason_ur}۔",
     },
+    "escalated": {
+        "en": "Your complaint {case_id} passed its deadline and has been escalated to {office_name}. "
+        "A response is due by {due_date}.",
+        "ur": "آپ کی شکایت {case_id} کی مدت گزر گئی، اس لیے اسے {office_name_ur} کو بھیج دیا گیا ہے۔ "
+        "جواب کی آخری تاریخ {due_date} ہے۔",
+    },
+    "reopened": {
+        "en": "Your complaint {case_id} has been reopened and sent to {office_name}, a level higher. "
+        "A response is due by {due_date}.",
+        "ur": "آپ کی شکایت {case_id} دوبارہ کھول کر ایک درجہ اوپر {office_name_ur} کو بھیج دی گئی ہے۔ "
+        "جواب کی آخری تاریخ {due_date} ہے۔",
+    },
+    "closed": {
+        "en": "Your complaint {case_id} is closed. Thank you for your feedback.",
+        "ur": "آپ کی شکایت {case_id} بند کر دی گئی ہے۔ آپ کی رائے کا شکریہ۔",
+    },
+    "closed_no_feedback": {
+        "en": "Your complaint {case_id} is closed: no feedback came within {window_days} days of its resolution. "
+        "If you are not satisfied you can still say so until {reopen_until}.",
+        "ur": "آپ کی شکایت {case_id} بند کر دی گئی ہے کیونکہ حل کے {window_days} دن میں کوئی رائے نہیں ملی۔ "
+        "اگر آپ مطمئن نہیں تو {reopen_until} تک بتا سکتے ہیں۔",
+    },
+    # To an office's staff.
+    "office_new_case": {
+        "en": "New complaint {case_id} for {office_name}. A response is due by {due_date}.",
+        "ur": "{office_name_ur} کے لیے نئی شکایت {case_id}۔ جواب کی آخری تاریخ {due_date} ہے۔",
+    },
+    "office_reminder": {
+        "en": "Reminder: complaint {case_id} at {office_name} is due by {due_date}; most of its time is used.",
+        "ur": "یاددہانی: {office_name_ur} میں شکایت {case_id} کی آخری تاریخ {due_date} ہے؛ اس کا زیادہ تر وقت گزر چکا ہے۔",
+    },
+    "office_escalated_in": {
+        "en": "Complaint {case_id} has been escalated to {office_name}: {from_office_name} missed its deadline. "
+        "A response is due by {due_date}.",
+        "ur": "شکایت {case_id} {office_name_ur} کو بھیجی گئی ہے کیونکہ {from_office_name_ur} نے مقررہ مدت میں جواب نہیں دیا۔ "
+        "جواب کی آخری تاریخ {due_date} ہے۔",
+    },
+    "office_escalated_out": {
+        "en": "Complaint {case_id} passed its deadline at {from_office_name} and has been escalated to {office_name}.",
+        "ur": "شکایت {case_id} کی مدت {from_office_name_ur} میں گزر گئی اور اسے {office_name_ur} کو بھیج دیا گیا ہے۔",
+    },
+    "office_overdue": {
+        "en": "Complaint {case_id} at {office_name} is overdue since {due_date} and there is no level above to escalate to.",
+        "ur": "{office_name_ur} میں شکایت {case_id} {due_date} سے تاخیر کا شکار ہے اور اوپر کوئی درجہ نہیں۔",
+    },
+    "office_reopened": {
+        "en": "Complaint {case_id} was reopened at {office_name}: the citizen was not satisfied with the resolution "
+        "by {from_office_name}. A response is due by {due_date}.",
+        "ur": "شکایت {case_id} {office_name_ur} میں دوبارہ کھولی گئی: شہری {from_office_name_ur} کے حل سے مطمئن نہیں۔ "
+        "جواب کی آخری تاریخ {due_date} ہے۔",
+    },
+    "office_citizen_replied": {
+        "en": "The citizen replied on complaint {case_id} at {office_name}; its clock runs again until {due_date}.",
+        "ur": "شہری نے {office_name_ur} میں شکایت {case_id} پر جواب دیا؛ اس کی مدت {due_date} تک دوبارہ شروع ہو گئی۔",
+    },
 }
+
+# A notice's subject line when it goes by e-mail.
+EMAIL_SUBJECTS: dict[Language, str] = {"en": "Awaaz: complaint {case_id}", "ur": "آواز: شکایت {case_id}"}
 
 # The fixed reasons for rejecting a complaint, as a citizen reads them.
 REJECT_REASONS: dict[str, dict[Language, str]] = {

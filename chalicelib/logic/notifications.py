@@ -1,13 +1,18 @@
-"""A person's in-app notifications, rendered in their language."""
+"""Notifications: reading one's in-app inbox, and queueing delivery after a change commits."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from pydantic import BaseModel
 
 from chalicelib.logic.messages import notification_text
 from chalicelib.logic.ports import Services
 from chalicelib.models.common import Listing, Principal
+from chalicelib.models.errors import ServiceUnavailable
+from chalicelib.observability import logger, metrics
 from chalicelib.store import cases as case_store
+from chalicelib.store import keys
 
 
 class NotificationOut(BaseModel):
@@ -18,8 +23,15 @@ class NotificationOut(BaseModel):
     message: str
 
 
+def inbox_of(principal: Principal) -> str:
+    """Officers read their office's inbox (assignments, reminders, escalations); others their own."""
+    if principal.role == "officer" and principal.office_id:
+        return keys.office_inbox_pk(principal.office_id)
+    return keys.user_pk(principal.sub)
+
+
 def list_mine(services: Services, principal: Principal, limit: int, cursor: str | None) -> Listing[NotificationOut]:
-    items, next_cursor = case_store.user_notifications(services.table, principal.sub, limit=limit, cursor=cursor)
+    items, next_cursor = case_store.inbox(services.table, inbox_of(principal), limit=limit, cursor=cursor)
     return Listing[NotificationOut](
         items=[
             NotificationOut(
@@ -33,3 +45,19 @@ def list_mine(services: Services, principal: Principal, limit: int, cursor: str 
         ],
         next_cursor=next_cursor,
     )
+
+
+def dispatch(services: Services, notes: Sequence[case_store.Notification]) -> None:
+    """Queue SMS/e-mail delivery of notices whose change is committed.
+
+    The in-app copy is already stored with the change, so a queue outage costs only the
+    SMS/e-mail of these notices: it is logged and counted (alarm NotificationEnqueueFailed),
+    never turned into an error for the action that caused it.
+    """
+    if not notes:
+        return
+    try:
+        services.notifications.enqueue(notes)
+    except ServiceUnavailable:
+        logger.warning("notification enqueue failed", extra={"notification_ids": [n.id for n in notes]})
+        metrics.add_metric(name="NotificationEnqueueFailed", unit="Count", value=len(notes))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -10,12 +10,18 @@ from typing import Protocol
 from chalicelib.logic.directory import Directory
 from chalicelib.models.identity import TokensOut
 from chalicelib.models.uploads import PresignedPost
+from chalicelib.store.cases import Notification
 from chalicelib.store.table import Table
 
 
 class IntakeQueue(Protocol):
     def send_case(self, case_id: str) -> None:
         """Ask the route worker to route this case; raises ServiceUnavailable if it cannot."""
+
+
+class NotificationQueue(Protocol):
+    def enqueue(self, notes: Sequence[Notification]) -> None:
+        """Hand committed notices to the notify worker; raises ServiceUnavailable if it cannot."""
 
 
 class IdentityProvider(Protocol):
@@ -43,6 +49,7 @@ class Services:
     table: Table
     directory: Callable[[], Directory]
     intake: IntakeQueue
+    notifications: NotificationQueue
     identity: IdentityProvider
     uploads: UploadPresigner
     clock: Callable[[], datetime]

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import secrets
-from datetime import timedelta
-
+from chalicelib.logic.changes import assign, commit, counters, next_check, notice, office_params, period
 from chalicelib.logic.complaints import iso
 from chalicelib.logic.ports import Services
 from chalicelib.models.complaints import TimelineEvent
 from chalicelib.models.errors import CaseNotFound, ServiceUnavailable, VersionConflict
 from chalicelib.observability import logger, metrics
 from chalicelib.store import cases as case_store
-from chalicelib.store import keys
-from chalicelib.store.table import Increment
 
 
 def route_case(services: Services, case_id: str) -> bool:
@@ -38,38 +34,19 @@ def _route_once(services: Services, case_id: str) -> bool:
     policy = directory.sla_for(case.category_id)
     now = services.clock()
     stamp = iso(now)
-    due = iso(now + timedelta(days=policy.days_per_level))
     expected = case.version
+    assign(case, office, 0, now + period(policy))
     case.status = "routed"
-    case.office_id = office.id
-    case.organisation_id = office.organisation_id
-    case.level = 0
-    case.due_at = due
-    case.next_check_at = due
     case.routed_at = stamp
-    case.updated_at = stamp
-    case.version += 1
-    case.event_seq += 1
+    case.next_check_at = next_check(case, policy, now)
     event = TimelineEvent(at=stamp, type="routed", actor_role="system", office_id=office.id, level=0, note=office.name)
-    note = case_store.Notification(
-        sub=case.citizen_sub,
-        id=secrets.token_hex(6),
-        at=stamp,
-        template="case_routed",
-        params={
-            "case_id": case.id,
-            "office_name": office.name,
-            "office_name_ur": office.name_ur,
-            "due_date": due[:10],
-        },
-        case_id=case.id,
-    )
-    counters = [
-        Increment(keys.stat_key("office", office.id, stamp[:10]), {"routed": 1}),
-        Increment(keys.stat_key("all", "all", stamp[:10]), {"routed": 1}),
+    params = {**office_params(directory, office.id), "due_date": (case.due_at or "")[:10]}
+    notes = [
+        notice(case, "case_routed", params, stamp),
+        notice(case, "office_new_case", params, stamp, to_office=office.id),
     ]
-    change = case_store.CaseChange(case=case, events=[event], notifications=[note], counters=counters)
-    case_store.save_change(services.table, change, expected_version=expected, actor_sub=None)
+    counts = counters(stamp[:10], office.id, {"routed": 1})
+    commit(services, case, expected_version=expected, events=[event], notes=notes, counts=counts, actor_sub=None)
     logger.info("complaint routed", extra={"case_id": case.id, "office_id": office.id})
     metrics.add_metric(name="ComplaintsRouted", unit="Count", value=1)
     return True

@@ -1,8 +1,16 @@
-"""The deadlines sweeper: looks only at cases whose next check is due.
+"""The deadlines sweeper: acts on the cases whose next check has come, and on no others.
 
-Today it re-drives complaints stuck in `submitted` (their enqueue failed or
-the message was lost). It reads the due index (GSI3) day by day and shard by
-shard, so its cost follows the number of due cases, not of all cases.
+It reads the due index (GSI3) day by day and shard by shard, so its cost follows the
+number of due cases, not of all cases. Per due case, by its state:
+- `submitted` too long: re-sent to the route worker (the enqueue failed or was lost);
+- at work, 75 % of its time used: the office is reminded, once per deadline;
+- at work, deadline passed: escalated one level (straight to the head of the
+  organisation when the next deadline would fall after the policy's day for it);
+  at the head already, the head office is told it is overdue;
+- resolved, the feedback window passed in silence: closed (the citizen may still
+  say they are not satisfied until the reopen window ends).
+Every move re-reads the case, asks the transition table, and writes with the version
+it read, so a second run, or a run racing an officer, changes nothing twice.
 """
 
 from __future__ import annotations
@@ -10,8 +18,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from chalicelib.logic import workflow
+from chalicelib.logic.changes import (
+    WORKING_STATUSES,
+    assign,
+    commit,
+    counters,
+    next_check,
+    notice,
+    office_params,
+    parse_time,
+    period,
+)
 from chalicelib.logic.complaints import REDRIVE_AFTER, iso
+from chalicelib.logic.directory import Directory
 from chalicelib.logic.ports import Services
+from chalicelib.models.complaints import Case, TimelineEvent
 from chalicelib.models.errors import ServiceUnavailable, VersionConflict
 from chalicelib.observability import logger, metrics
 from chalicelib.store import cases as case_store
@@ -28,6 +50,14 @@ _PAGE = 100
 class SweepReport:
     examined: int = 0
     redriven: int = 0
+    reminded: int = 0
+    escalated: int = 0
+    overdue_at_head: int = 0
+    closed: int = 0
+    conflicts: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
 
 
 def due_case_ids(services: Services, now: datetime) -> list[str]:
@@ -49,30 +79,145 @@ def due_case_ids(services: Services, now: datetime) -> list[str]:
 
 def sweep(services: Services, now: datetime) -> SweepReport:
     report = SweepReport()
+    directory = services.directory()
+    stamp = iso(now)
     for case_id in due_case_ids(services, now):
         report.examined += 1
         case = case_store.get_case(services.table, case_id)
-        if case is None or case.status != "submitted":
-            continue
-        expected = case.version
-        case.redrive_count += 1
-        # Back off: 2, 4, 8 … minutes (capped at a day) so a dead queue is not hammered.
-        delay = min(REDRIVE_AFTER * (2 ** min(case.redrive_count, 10)), timedelta(days=1))
-        case.next_check_at = iso(now + delay)
-        case.version += 1
+        if case is None or not case.next_check_at or case.next_check_at > stamp:
+            continue  # acted on since the index was read
         try:
-            case_store.save_change(
-                services.table, case_store.CaseChange(case=case, events=[]), expected_version=expected, actor_sub=None
-            )
+            _act_on(services, directory, case, now, report)
         except VersionConflict:
-            continue  # routed meanwhile
-        try:
-            services.intake.send_case(case.id)
-        except ServiceUnavailable:
-            logger.warning("re-drive enqueue failed", extra={"case_id": case.id})
-            continue
-        report.redriven += 1
-    logger.info("sweep finished", extra={"examined": report.examined, "redriven": report.redriven})
-    if report.redriven:
-        metrics.add_metric(name="ComplaintsRedriven", unit="Count", value=report.redriven)
+            report.conflicts += 1  # someone acted meanwhile; the next run sees the new state
+    logger.info("sweep finished", extra=report.as_dict())
+    for name, value in (
+        ("ComplaintsRedriven", report.redriven),
+        ("RemindersSent", report.reminded),
+        ("CasesEscalated", report.escalated),
+        ("CasesOverdueAtHead", report.overdue_at_head),
+        ("CasesClosed", report.closed),
+    ):
+        if value:
+            metrics.add_metric(name=name, unit="Count", value=value)
     return report
+
+
+def _act_on(services: Services, directory: Directory, case: Case, now: datetime, report: SweepReport) -> None:
+    if case.status == "submitted":
+        report.redriven += _redrive(services, case, now)
+    elif case.status in WORKING_STATUSES and case.due_at and not case.paused_at:
+        if case.due_at <= iso(now):
+            if _escalate(services, directory, case, now):
+                report.escalated += 1
+            else:
+                report.overdue_at_head += 1
+        elif case.reminded_due_at != case.due_at:
+            _remind(services, directory, case, now)
+            report.reminded += 1
+    elif case.status == "resolved":
+        _close_unanswered(services, directory, case, now)
+        report.closed += 1
+
+
+def _redrive(services: Services, case: Case, now: datetime) -> int:
+    expected = case.version
+    case.redrive_count += 1
+    # Back off: 2, 4, 8 … minutes (capped at a day) so a dead queue is not hammered.
+    delay = min(REDRIVE_AFTER * (2 ** min(case.redrive_count, 10)), timedelta(days=1))
+    case.next_check_at = iso(now + delay)
+    commit(services, case, expected_version=expected, events=[], actor_sub=None)
+    try:
+        services.intake.send_case(case.id)
+    except ServiceUnavailable:
+        logger.warning("re-drive enqueue failed", extra={"case_id": case.id})
+        return 0
+    return 1
+
+
+def _escalate(services: Services, directory: Directory, case: Case, now: datetime) -> bool:
+    """Move an overdue case one level up; False when it is at the head of its organisation already."""
+    after = workflow.next_status(case.status, "escalate")
+    policy = directory.sla_for(case.category_id)
+    stamp = iso(now)
+    expected = case.version
+    from_office = case.office_id or ""
+    missed = (case.due_at or "")[:10]
+    chain = directory.chain(from_office)
+    if len(chain) < 2:
+        # Nowhere higher: tell the head office every period until it acts.
+        case.next_check_at = iso(now + period(policy))
+        params = {**office_params(directory, from_office), "due_date": missed}
+        event = TimelineEvent(
+            at=stamp, type="reminded", actor_role="system", office_id=from_office, reason="overdue", level=case.level
+        )
+        note = notice(case, "office_overdue", params, stamp, to_office=from_office)
+        commit(services, case, expected_version=expected, events=[event], notes=[note], actor_sub=None)
+        return False
+    # Deadlines keep the policy's rhythm (day 20, 40, ...) even when the sweeper runs late,
+    # but the office above always gets at least a day.
+    due = max(parse_time(case.due_at or iso(now)) + period(policy), now + timedelta(days=1))
+    head_by = parse_time(case.routed_at or case.created_at) + timedelta(days=policy.head_of_organisation_by_day)
+    target = directory.offices[chain[-1] if due > head_by else chain[1]]
+    assign(case, target, case.level + 1, due)
+    case.status = after
+    case.next_check_at = next_check(case, policy, now)
+    event = TimelineEvent(
+        at=stamp,
+        type="escalated",
+        actor_role="system",
+        office_id=target.id,
+        level=case.level,
+        note=f"The deadline of {missed} passed at {office_params(directory, from_office)['office_name']}.",
+        reason="deadline_missed",
+    )
+    params = {
+        **office_params(directory, target.id),
+        **office_params(directory, from_office, "from_"),
+        "due_date": (case.due_at or "")[:10],
+    }
+    notes = [
+        notice(case, "escalated", params, stamp),
+        notice(case, "office_escalated_in", params, stamp, to_office=target.id),
+        notice(case, "office_escalated_out", params, stamp, to_office=from_office),
+    ]
+    counts = counters(stamp[:10], from_office, {"escalated": 1})
+    commit(services, case, expected_version=expected, events=[event], notes=notes, counts=counts, actor_sub=None)
+    return True
+
+
+def _remind(services: Services, directory: Directory, case: Case, now: datetime) -> None:
+    """Tell the office, once per deadline, that three quarters of its time is used."""
+    after = workflow.next_status(case.status, "remind")
+    policy = directory.sla_for(case.category_id)
+    stamp = iso(now)
+    expected = case.version
+    case.status = after
+    case.reminded_due_at = case.due_at
+    case.next_check_at = next_check(case, policy, now)
+    params = {**office_params(directory, case.office_id), "due_date": (case.due_at or "")[:10]}
+    event = TimelineEvent(
+        at=stamp, type="reminded", actor_role="system", office_id=case.office_id, reason="deadline_near"
+    )
+    note = notice(case, "office_reminder", params, stamp, to_office=case.office_id)
+    commit(services, case, expected_version=expected, events=[event], notes=[note], actor_sub=None)
+
+
+def _close_unanswered(services: Services, directory: Directory, case: Case, now: datetime) -> None:
+    """The feedback window passed in silence: close, and say until when the citizen may still object."""
+    after = workflow.next_status(case.status, "close_no_feedback")
+    policy = directory.sla_for(case.category_id)
+    stamp = iso(now)
+    expected = case.version
+    resolved_at = parse_time(case.resolution.at) if case.resolution else now
+    case.status, case.closed_by, case.closed_at = after, "no_feedback", stamp
+    case.next_check_at = next_check(case, policy, now)
+    event = TimelineEvent(at=stamp, type="closed", actor_role="system", reason="no_feedback")
+    params = {
+        "window_days": str(policy.feedback_window_days),
+        "reopen_until": iso(resolved_at + timedelta(days=policy.reopen_window_days))[:10],
+    }
+    note = notice(case, "closed_no_feedback", params, stamp)
+    office_id = case.resolution.office_id if case.resolution else case.office_id
+    counts = counters(stamp[:10], office_id, {"closed": 1, "closed_no_feedback": 1})
+    commit(services, case, expected_version=expected, events=[event], notes=[note], counts=counts, actor_sub=None)

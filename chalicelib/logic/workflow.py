@@ -8,21 +8,44 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-from chalicelib.models.complaints import CaseStatus
+from chalicelib.models.complaints import CaseStatus, EventType
 from chalicelib.models.errors import TransitionNotAllowed
 
 OfficerActionName = Literal["acknowledge", "note", "request_info", "transfer", "resolve", "reject"]
-CitizenActionName = Literal["reply", "withdraw"]
-ActionName = OfficerActionName | CitizenActionName
+CitizenActionName = Literal["reply", "withdraw", "feedback_satisfied", "feedback_unsatisfied"]
+SystemActionName = Literal["escalate", "remind", "close_no_feedback"]
+ActionName = OfficerActionName | CitizenActionName | SystemActionName
 
 OFFICER_ACTIONS: tuple[str, ...] = get_args(OfficerActionName)
 CITIZEN_ACTIONS: tuple[str, ...] = get_args(CitizenActionName)
-ACTIONS: tuple[str, ...] = OFFICER_ACTIONS + CITIZEN_ACTIONS
+SYSTEM_ACTIONS: tuple[str, ...] = get_args(SystemActionName)
+ACTIONS: tuple[str, ...] = OFFICER_ACTIONS + CITIZEN_ACTIONS + SYSTEM_ACTIONS
 STATUSES: tuple[str, ...] = get_args(CaseStatus)
+# Nothing leaves these. `closed` is final too, except that a citizen whose case closed
+# because the feedback window passed in silence may still give their verdict within the
+# reopen window (a guard in logic/actions.py, on top of this table).
+FINAL_STATUSES = frozenset({"rejected", "withdrawn"})
+
+# The timeline event each action writes first.
+EVENT_OF: dict[str, EventType] = {
+    "acknowledge": "acknowledged",
+    "note": "note",
+    "request_info": "info_requested",
+    "transfer": "transferred",
+    "resolve": "resolved",
+    "reject": "rejected",
+    "reply": "citizen_replied",
+    "withdraw": "withdrawn",
+    "feedback_satisfied": "feedback",
+    "feedback_unsatisfied": "feedback",
+    "escalate": "escalated",
+    "remind": "reminded",
+    "close_no_feedback": "closed",
+}
 
 # (status, action) → the status after it. `note` keeps the status; `transfer` keeps it
-# `routed` at the new office. Escalation, feedback, reopening and closing by the sweeper
-# belong to the verdict part of the lifecycle and join this table with it.
+# `routed` at the new office; escalation and reminders (the sweeper's) keep it too:
+# escalation is a level and an event, not a state.
 TRANSITIONS: dict[tuple[str, str], CaseStatus] = {
     # officer: acknowledge
     ("routed", "acknowledge"): "in_progress",
@@ -59,6 +82,21 @@ TRANSITIONS: dict[tuple[str, str], CaseStatus] = {
     ("in_progress", "withdraw"): "withdrawn",
     ("awaiting_citizen", "withdraw"): "withdrawn",
     ("reopened", "withdraw"): "withdrawn",
+    # citizen: the verdict on a resolution (the reopen window is checked in logic)
+    ("resolved", "feedback_satisfied"): "closed",
+    ("resolved", "feedback_unsatisfied"): "reopened",
+    ("closed", "feedback_satisfied"): "closed",
+    ("closed", "feedback_unsatisfied"): "reopened",
+    # system (the deadlines sweeper): a missed deadline goes one level up, unchanged in status
+    ("routed", "escalate"): "routed",
+    ("in_progress", "escalate"): "in_progress",
+    ("reopened", "escalate"): "reopened",
+    # system: the office is reminded when 75 % of its time is used
+    ("routed", "remind"): "routed",
+    ("in_progress", "remind"): "in_progress",
+    ("reopened", "remind"): "reopened",
+    # system: the feedback window passed in silence
+    ("resolved", "close_no_feedback"): "closed",
 }
 
 

@@ -79,3 +79,11 @@ class ReplyIn(StrictInput):
 
 class WithdrawIn(StrictInput):
     reason: Annotated[str, Field(min_length=1, max_length=2000)] | None = None
+
+
+class FeedbackIn(StrictInput):
+    """The citizen's verdict on a resolution: satisfied closes the case, not satisfied reopens it a level up."""
+
+    satisfied: bool
+    rating: Annotated[int, Field(ge=1, le=5)]
+    comment: Annotated[str, Field(min_length=1, max_length=2000)] | None = None

@@ -91,6 +91,15 @@ class Resolution(BaseModel):
     office_id: str
 
 
+class Verdict(BaseModel):
+    """The citizen's answer to a resolution."""
+
+    satisfied: bool
+    rating: int
+    comment: str | None = None
+    at: str
+
+
 class Case(BaseModel):
     """A complaint as stored (the `CASE` item); `version` guards every change."""
 
@@ -123,6 +132,13 @@ class Case(BaseModel):
     # Set while the case waits for the citizen (the SLA clock is paused since then).
     paused_at: str | None = None
     resolution: Resolution | None = None
+    # The citizen's verdict on the latest resolution (None until they answer).
+    feedback: Verdict | None = None
+    # The deadline for which the office was reminded at 75 % (one reminder per deadline).
+    reminded_due_at: str | None = None
+    # How the case was closed: "satisfied" (the citizen said so) or "no_feedback" (window passed).
+    closed_by: Literal["satisfied", "no_feedback"] | None = None
+    closed_at: str | None = None
 
 
 class CaseSummary(BaseModel):
@@ -155,4 +171,7 @@ class CaseOut(BaseModel):
     created_at: str
     updated_at: str
     resolution: dict[str, object] | None = None
+    feedback: Verdict | None = None
+    # Until when the citizen may still say they are not satisfied (null when they cannot).
+    feedback_until: str | None = None
     timeline: list[TimelineEvent]

@@ -27,14 +27,51 @@ from chalicelib.store.table import (
 
 @dataclass(frozen=True)
 class Notification:
-    """An in-app notice for a person: a template and its parameters, rendered per language."""
+    """A notice for a person (`sub`) or for an office's staff (`office_id`): a template and its
+    parameters, rendered per reader's language. Stored in-app with the change that caused it,
+    then queued for SMS/e-mail delivery once the change is committed."""
 
-    sub: str
     id: str
     at: str
     template: str
     params: dict[str, str]
     case_id: str | None = None
+    sub: str | None = None
+    office_id: str | None = None
+
+    def inbox_pk(self) -> str:
+        if self.sub:
+            return keys.user_pk(self.sub)
+        if self.office_id:
+            return keys.office_inbox_pk(self.office_id)
+        raise ValueError("a notification needs a person or an office")
+
+    def message(self) -> dict[str, Any]:
+        """The notifications queue's message body."""
+        body: dict[str, Any] = {
+            "id": self.id,
+            "at": self.at,
+            "template": self.template,
+            "params": self.params,
+            "case_id": self.case_id,
+        }
+        if self.sub:
+            body["sub"] = self.sub
+        if self.office_id:
+            body["office_id"] = self.office_id
+        return body
+
+    @classmethod
+    def from_message(cls, body: dict[str, Any]) -> Notification:
+        return cls(
+            id=str(body["id"]),
+            at=str(body["at"]),
+            template=str(body["template"]),
+            params={str(k): str(v) for k, v in dict(body.get("params") or {}).items()},
+            case_id=body.get("case_id"),
+            sub=body.get("sub"),
+            office_id=body.get("office_id"),
+        )
 
 
 @dataclass(frozen=True)
@@ -70,7 +107,7 @@ def event_item(case_id: str, seq: int, event: TimelineEvent, actor_sub: str | No
 
 def notification_item(note: Notification) -> Item:
     return {
-        "PK": keys.user_pk(note.sub),
+        "PK": note.inbox_pk(),
         "SK": keys.note_sk(note.at, note.id),
         "id": note.id,
         "at": note.at,
@@ -219,12 +256,13 @@ def idempotency_item(sub: str, key: str, body_hash: str, response: dict[str, Any
     }
 
 
-def user_notifications(table: Table, sub: str, *, limit: int, cursor: str | None) -> tuple[list[Item], str | None]:
+def inbox(table: Table, inbox_pk: str, *, limit: int, cursor: str | None) -> tuple[list[Item], str | None]:
+    """A person's or an office's in-app notifications, newest first (`inbox_pk` from keys)."""
     start = decode_cursor(cursor, {"PK", "SK"})
-    if start and start.get("PK") != keys.user_pk(sub):
+    if start and start.get("PK") != inbox_pk:
         raise InvalidCursor()
     page = table.query(
-        keys.user_pk(sub),
+        inbox_pk,
         sort=SortCondition("begins_with", keys.NOTE_SK_PREFIX),
         newest_first=True,
         limit=limit,

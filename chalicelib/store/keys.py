@@ -113,6 +113,11 @@ def profile_key(sub: str) -> dict[str, str]:
     return {"PK": user_pk(sub), "SK": PROFILE_SK}
 
 
+def office_inbox_pk(office_id: str) -> str:
+    """The in-app notifications addressed to an office's staff (new assignments, reminders, escalations)."""
+    return f"{Prefix.OFFICE}#{office_id}#INBOX"
+
+
 def note_sk(at_iso: str, note_id: str) -> str:
     return f"{Prefix.NOTE}#{at_iso}#{note_id}"
 

@@ -29,4 +29,4 @@ def sweep_deadlines(event: CloudWatchEvent) -> dict[str, int]:
         report = sweep(services(), event_time(event))
     finally:
         publish_metrics()
-    return {"examined": report.examined, "redriven": report.redriven}
+    return report.as_dict()

@@ -23,7 +23,9 @@ def test_acknowledge_with_the_current_version_moves_it_on_and_a_stale_one_is_409
     officer = stack.login("officer")
     version = stack.get(f"/v1/officer/cases/{case_id}", token=officer).json["version"]
     # When the officer acknowledges it with If-Match set to that version
-    acked = stack.post(actions_path(case_id), {"action": "acknowledge"}, token=officer, headers={"If-Match": str(version)})
+    acked = stack.post(
+        actions_path(case_id), {"action": "acknowledge"}, token=officer, headers={"If-Match": str(version)}
+    )
     # Then it is in progress one version on, with the event on the timeline
     assert acked.status == 200, acked.body
     assert acked.json["status"] == "in_progress" and acked.json["version"] == version + 1
@@ -87,7 +89,9 @@ def test_reject_needs_a_reason_from_the_fixed_list(stack: Stack) -> None:
         assert [d["field"] for d in refused.json["error"]["details"]] == ["reason"]
     unknown = stack.post(actions_path(case_id), {"action": "close", "note": "x"}, token=officer)
     assert unknown.status == 400 and unknown.json["error"]["details"][0]["field"] == "action"
-    rejected = stack.post(actions_path(case_id), {"action": "reject", "reason": "duplicate", "note": "See C-1"}, token=officer)
+    rejected = stack.post(
+        actions_path(case_id), {"action": "reject", "reason": "duplicate", "note": "See C-1"}, token=officer
+    )
     assert rejected.status == 200 and rejected.json["status"] == "rejected"
 
 
@@ -95,13 +99,21 @@ def test_the_citizen_replies_to_a_request_and_can_withdraw(stack: Stack) -> None
     # Given an officer's request for details
     case_id = routed_case(stack)
     citizen = stack.login("citizen")
-    asked = stack.post(actions_path(case_id), {"action": "request_info", "note": "Your meter number?"}, token=stack.login("officer"))
+    asked = stack.post(
+        actions_path(case_id), {"action": "request_info", "note": "Your meter number?"}, token=stack.login("officer")
+    )
     assert asked.json["status"] == "awaiting_citizen"
     # When someone else replies, Then 404; when the citizen replies, Then it is back in progress
-    assert stack.post(f"/v1/complaints/{case_id}/reply", {"message": "4471"}, token=stack.login("citizen2")).status == 404
+    assert (
+        stack.post(f"/v1/complaints/{case_id}/reply", {"message": "4471"}, token=stack.login("citizen2")).status == 404
+    )
     replied = stack.post(f"/v1/complaints/{case_id}/reply", {"message": "Meter 4471"}, token=citizen)
     assert replied.status == 200 and replied.json["status"] == "in_progress"
-    assert replied.json["timeline"][-1] == {**replied.json["timeline"][-1], "type": "citizen_replied", "note": "Meter 4471"}
+    assert replied.json["timeline"][-1] == {
+        **replied.json["timeline"][-1],
+        "type": "citizen_replied",
+        "note": "Meter 4471",
+    }
     # And a second reply is a forbidden transition; withdrawing closes it for good
     assert stack.post(f"/v1/complaints/{case_id}/reply", {"message": "again"}, token=citizen).status == 409
     withdrawn = stack.post(f"/v1/complaints/{case_id}/withdraw", {"reason": "Sorted out myself"}, token=citizen)

@@ -82,7 +82,9 @@ def test_idempotency_key_replays_the_first_answer_and_refuses_another_body(stack
     headers = {"Idempotency-Key": "retry-7f3a"}
     first = stack.post("/v1/complaints", complaint_body(stack), token=citizen, headers=headers)
     again = stack.post("/v1/complaints", complaint_body(stack), token=citizen, headers=headers)
-    other = stack.post("/v1/complaints", complaint_body(stack, subject="A different one"), token=citizen, headers=headers)
+    other = stack.post(
+        "/v1/complaints", complaint_body(stack, subject="A different one"), token=citizen, headers=headers
+    )
     assert first.status == again.status == 201
     assert again.json == first.json
     assert other.status == 422 and other.json["error"]["code"] == "idempotency_key_reused"
@@ -120,7 +122,9 @@ def test_malformed_and_oversized_bodies_are_4xx_never_500(stack: Stack) -> None:
 
 def test_urdu_round_trips_and_errors_speak_urdu_when_asked(stack: Stack) -> None:
     citizen = stack.login("citizen")
-    case_id = stack.post("/v1/complaints", complaint_body(stack, description=URDU, subject="بجلی کا بل"), token=citizen).json["id"]
+    case_id = stack.post(
+        "/v1/complaints", complaint_body(stack, description=URDU, subject="بجلی کا بل"), token=citizen
+    ).json["id"]
     reply = stack.get(f"/v1/complaints/{case_id}", token=citizen)
     assert URDU.encode("utf-8") in reply.body  # sent as UTF-8 text, not \u escapes
     tracked = reply.json
@@ -145,12 +149,21 @@ def test_a_failed_enqueue_is_still_accepted_and_the_sweeper_redrives_it(stack: S
 def test_registration_confirmation_login_refresh_and_me(stack: Stack) -> None:
     registered = stack.post(
         "/v1/auth/register",
-        {"name": "Bilal Ahmed", "phone": "0321-7654321", "password": "Pakistan2026", "cnic": "35202-7654321-3",
-         "district": "lahore", "language": "ur", "user_type": "resident"},
+        {
+            "name": "Bilal Ahmed",
+            "phone": "0321-7654321",
+            "password": "Pakistan2026",
+            "cnic": "35202-7654321-3",
+            "district": "lahore",
+            "language": "ur",
+            "user_type": "resident",
+        },
     )
     assert registered.status == 201, registered.body
     assert registered.json["username"] == "+923217654321"
-    assert registered.json["delivery"]["channel"] == "sms" and "7654321" not in registered.json["delivery"]["destination"]
+    assert (
+        registered.json["delivery"]["channel"] == "sms" and "7654321" not in registered.json["delivery"]["destination"]
+    )
     assert stack.post("/v1/auth/login", {"username": "03217654321", "password": "Pakistan2026"}).status == 403
     assert stack.post("/v1/auth/confirm", {"username": "+923217654321", "code": "123456"}).status == 200
     tokens = stack.post("/v1/auth/login", {"username": "03217654321", "password": "Pakistan2026"}).json
@@ -167,7 +180,14 @@ def test_registration_confirmation_login_refresh_and_me(stack: Stack) -> None:
 def test_registration_rejects_bad_phone_email_and_cnic_by_field(stack: Stack) -> None:
     response = stack.post(
         "/v1/auth/register",
-        {"name": "X Y", "phone": "12345", "email": "nope", "cnic": "1234", "password": "Pakistan2026", "language": "en"},
+        {
+            "name": "X Y",
+            "phone": "12345",
+            "email": "nope",
+            "cnic": "1234",
+            "password": "Pakistan2026",
+            "language": "en",
+        },
     )
     assert response.status == 400
     assert {d["field"] for d in response.json["error"]["details"]} == {"phone", "email", "cnic"}
@@ -177,7 +197,10 @@ def test_registration_rejects_bad_phone_email_and_cnic_by_field(stack: Stack) ->
 
 def test_lists_are_paged_with_cursors(stack: Stack) -> None:
     citizen = stack.login("citizen")
-    ids = [stack.post("/v1/complaints", complaint_body(stack, subject=f"Complaint {n}"), token=citizen).json["id"] for n in range(3)]
+    ids = [
+        stack.post("/v1/complaints", complaint_body(stack, subject=f"Complaint {n}"), token=citizen).json["id"]
+        for n in range(3)
+    ]
     first = stack.get("/v1/complaints?limit=2", token=citizen).json
     second = stack.get(f"/v1/complaints?limit=2&cursor={first['next_cursor']}", token=citizen).json
     assert len(first["items"]) == 2 and second["next_cursor"] is None

@@ -20,13 +20,21 @@ def test_no_personal_data_reaches_any_log_line(stack: Stack, caplog: pytest.LogC
     # Given a registration with phone and CNIC, and a complaint with an address and personal text
     stack.post(
         "/v1/auth/register",
-        {"name": "Zainab Bibi", "phone": "0333-1112233", "cnic": "61101-1234567-1", "password": "Pakistan2026",
-         "language": "ur"},
+        {
+            "name": "Zainab Bibi",
+            "phone": "0333-1112233",
+            "cnic": "61101-1234567-1",
+            "password": "Pakistan2026",
+            "language": "ur",
+        },
     )
     stack.post("/v1/auth/confirm", {"username": PHONE, "code": "000000"})
     token = stack.post("/v1/auth/login", {"username": PHONE, "password": "Pakistan2026"}).json["id_token"]
-    body = complaint_body(stack, description=SECRET_TEXT + " — bill is wrong.",
-                          location={"district": "lahore", "address": "House 7, Street 9, Gulberg"})
+    body = complaint_body(
+        stack,
+        description=SECRET_TEXT + " — bill is wrong.",
+        location={"district": "lahore", "address": "House 7, Street 9, Gulberg"},
+    )
     case_id = stack.post("/v1/complaints", body, token=token).json["id"]
     stack.run_route_worker()
     stack.get("/v1/complaints/C-0000-0000", token="forged.token.value")
@@ -37,7 +45,9 @@ def test_no_personal_data_reaches_any_log_line(stack: Stack, caplog: pytest.LogC
         assert secret not in text, secret
 
 
-def test_submitted_and_routed_complaints_are_counted_as_emf_metrics(stack: Stack, capsys: pytest.CaptureFixture[str]) -> None:
+def test_submitted_and_routed_complaints_are_counted_as_emf_metrics(
+    stack: Stack, capsys: pytest.CaptureFixture[str]
+) -> None:
     token = stack.login("citizen")
     capsys.readouterr()
     stack.post("/v1/complaints", complaint_body(stack), token=token)

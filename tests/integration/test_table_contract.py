@@ -43,10 +43,18 @@ def test_query_order_conditions_and_pages(table: Table) -> None:
     table.transact([Put(item("P", "CASE"))])
     newest = table.query("P", sort=SortCondition("begins_with", "EVT#"), newest_first=True, limit=2)
     assert [i["SK"] for i in newest.items] == ["EVT#04", "EVT#03"]
-    rest = table.query("P", sort=SortCondition("begins_with", "EVT#"), newest_first=True, limit=10, start_key=newest.last_key)
+    rest = table.query(
+        "P", sort=SortCondition("begins_with", "EVT#"), newest_first=True, limit=10, start_key=newest.last_key
+    )
     assert [i["SK"] for i in rest.items] == ["EVT#02", "EVT#01", "EVT#00"] and rest.last_key is None
-    assert [i["GSI1SK"] for i in table.query("G", index="GSI1", sort=SortCondition(">", "02"), limit=10).items] == ["03", "04"]
-    assert [i["GSI1SK"] for i in table.query("G", index="GSI1", sort=SortCondition("<=", "01"), limit=10).items] == ["00", "01"]
+    assert [i["GSI1SK"] for i in table.query("G", index="GSI1", sort=SortCondition(">", "02"), limit=10).items] == [
+        "03",
+        "04",
+    ]
+    assert [i["GSI1SK"] for i in table.query("G", index="GSI1", sort=SortCondition("<=", "01"), limit=10).items] == [
+        "00",
+        "01",
+    ]
 
 
 def test_due_index_projects_keys_only(table: Table) -> None:
@@ -64,4 +72,3 @@ def test_counters_add_and_unicode_round_trips(table: Table) -> None:
     table.transact([Put(item("U", "1", text="بجلی کا بل", lat=31.5204))])
     stored = table.get({"PK": "U", "SK": "1"})
     assert stored is not None and stored["text"] == "بجلی کا بل" and stored["lat"] == 31.5204
-

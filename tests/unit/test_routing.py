@@ -11,7 +11,9 @@ from tests.fakes import citizen, make_services
 from tests.fakes import officer as officer_principal
 
 
-def file(services: Services, category: str = "electricity-overbilling", district: str = "lahore", sub: str = "citizen-1") -> str:
+def file(
+    services: Services, category: str = "electricity-overbilling", district: str = "lahore", sub: str = "citizen-1"
+) -> str:
     body = ComplaintIn.model_validate(
         {
             "category_id": category,
@@ -84,9 +86,7 @@ def test_officer_queue_covers_the_office_and_offices_below_soonest_deadline_firs
         lahore,
     ]
     lahore_only = officer_principal("lesco-lahore")
-    assert [c.id for c in officer.office_queue(services, lahore_only, limit=10, cursor=None).items] == [
-        lahore
-    ]
+    assert [c.id for c in officer.office_queue(services, lahore_only, limit=10, cursor=None).items] == [lahore]
 
 
 def test_officer_queue_pages_across_offices_without_repeats() -> None:

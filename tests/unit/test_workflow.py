@@ -13,6 +13,7 @@ from chalicelib.logic.ports import Services
 from chalicelib.logic.routing import route_case
 from chalicelib.models.actions import (
     AcknowledgeIn,
+    FeedbackIn,
     NoteIn,
     OfficerAction,
     RejectIn,
@@ -55,8 +56,11 @@ def force_status(services: Services, case_id: str, status: str) -> None:
     forced = Case.model_validate({**case.model_dump(), "status": status, "version": case.version + 1})
     if status == "awaiting_citizen":
         forced.paused_at = complaints.iso(services.clock())
-    if status == "resolved":
-        forced.resolution = Resolution(outcome="relief_granted", note="done", at=forced.updated_at, office_id="x")
+    if status in ("resolved", "closed"):
+        at = forced.updated_at
+        forced.resolution = Resolution(outcome="relief_granted", note="done", at=at, office_id="lesco-lahore")
+    if status == "closed":
+        forced.closed_by, forced.closed_at = "no_feedback", forced.updated_at
     case_store.save_change(
         services.table, case_store.CaseChange(case=forced, events=[]), expected_version=expected, actor_sub=None
     )
@@ -68,6 +72,9 @@ def perform(services: Services, case_id: str, action: str, if_match: int | None 
         return actions.reply(services, citizen(), case_id, ReplyIn(message="The meter number is 4471."), if_match)
     if action == "withdraw":
         return actions.withdraw(services, citizen(), case_id, WithdrawIn(), if_match)
+    if action.startswith("feedback_"):
+        verdict = FeedbackIn(satisfied=action == "feedback_satisfied", rating=2, comment="The bill is still wrong.")
+        return actions.give_feedback(services, citizen(), case_id, verdict, if_match)
     bodies: dict[str, OfficerAction] = {
         "acknowledge": AcknowledgeIn(action="acknowledge"),
         "note": NoteIn(action="note", note="Called the meter reader."),
@@ -79,7 +86,9 @@ def perform(services: Services, case_id: str, action: str, if_match: int | None 
     return actions.act(services, HEAD, case_id, bodies[action], if_match)
 
 
-ALL_PAIRS = list(itertools.product(workflow.STATUSES, workflow.ACTIONS))
+# The sweeper's own moves (escalate, remind, close_no_feedback) are tried in test_sweeper.py.
+PEOPLES_ACTIONS = workflow.OFFICER_ACTIONS + workflow.CITIZEN_ACTIONS
+ALL_PAIRS = list(itertools.product(workflow.STATUSES, PEOPLES_ACTIONS))
 
 
 def test_the_table_speaks_only_of_known_statuses_and_actions() -> None:
@@ -88,8 +97,14 @@ def test_the_table_speaks_only_of_known_statuses_and_actions() -> None:
     assert set(workflow.TRANSITIONS.values()) <= set(workflow.STATUSES)
     # "not our department" is never closing: a transfer always lands at work again
     assert {after for (_, action), after in workflow.TRANSITIONS.items() if action == "transfer"} == {"routed"}
-    # nothing moves a case out of a final state
-    assert not [pair for pair in workflow.TRANSITIONS if pair[0] in ("closed", "rejected", "withdrawn")]
+    # nothing moves a case out of a final state; out of `closed` only the citizen's verdict
+    assert not [pair for pair in workflow.TRANSITIONS if pair[0] in workflow.FINAL_STATUSES]
+    assert {a for (s, a) in workflow.TRANSITIONS if s == "closed"} == {"feedback_satisfied", "feedback_unsatisfied"}
+    # only the citizen's verdict closes a resolved case, or the sweeper when the window passed
+    assert {a for (s, a), after in workflow.TRANSITIONS.items() if after == "closed" and s == "resolved"} == {
+        "feedback_satisfied",
+        "close_no_feedback",
+    }
 
 
 @pytest.mark.parametrize(("status", "action"), ALL_PAIRS, ids=[f"{s}-{a}" for s, a in ALL_PAIRS])
@@ -110,10 +125,10 @@ def test_every_status_and_action_pair_follows_the_table(status: str, action: str
         return
     # When the action is taken
     result = perform(services, case_id, action)
-    # Then the case is in the status the table names, one version on, with the action's event last
+    # Then the case is in the status the table names, one version on, with the action's event
     assert result.status == expected
     assert result.version == before[0].version + 1
-    assert result.timeline[-1].type == actions._EVENT_OF[action]
+    assert workflow.EVENT_OF[action] in [e.type for e in result.timeline[len(before[1]) :]]
     stored = complaints.track(services, citizen(), case_id)
     assert stored.status == expected and stored.version == result.version
     assert [e.type for e in stored.timeline] == [e.type for e in result.timeline]
@@ -148,7 +163,9 @@ def test_two_officers_acting_at_once_one_wins_and_the_other_gets_a_version_confl
     case_id = file_and_route(services)
     won: list[CaseOut] = []
     table.before_next_write = lambda: won.append(
-        actions.act(services, officer_principal("lesco-lahore", "officer-2"), case_id, NoteIn(action="note", note="Mine"), None)
+        actions.act(
+            services, officer_principal("lesco-lahore", "officer-2"), case_id, NoteIn(action="note", note="Mine"), None
+        )
     )
     # When both write, the second one's write landing first
     with pytest.raises(VersionConflict):
@@ -203,7 +220,8 @@ def test_request_info_pauses_the_clock_and_the_reply_extends_the_deadline_by_the
     assert answered.status == "in_progress"
     assert answered.due_at == "2026-12-20T09:00:00Z"
     resumed = case_store.get_case(services.table, case_id)
-    assert resumed is not None and resumed.paused_at is None and resumed.next_check_at == answered.due_at
+    # and the sweeper's next look is the office's reminder, five days (25 % of 20) before it
+    assert resumed is not None and resumed.paused_at is None and resumed.next_check_at == "2026-12-15T09:00:00Z"
     assert [e.type for e in answered.timeline][-2:] == ["info_requested", "citizen_replied"]
     # And the citizen was told what was asked
     notes = list_mine(services, citizen(), 10, None).items
