@@ -97,7 +97,60 @@ def measure_calls() -> list[Row]:
         op("officer queue (one office)", lambda: stack.get("/v1/officer/cases", token=officer))
         op("officer queue (supervisor's subtree)", lambda: stack.get("/v1/officer/cases", token=supervisor))
         op("sweeper (nothing due)", lambda: stack.run_sweeper())
+        _officer_actions(stack, op, created["id"])
+        _sweeper_against_volume(stack, op, created["id"])
     return rows
+
+
+def _officer_actions(stack: Any, op: Callable[..., None], case_id: str) -> None:
+    """One case through acknowledge → note → resolve → not satisfied (reopened) → resolve → satisfied."""
+    officer, supervisor, citizen = stack.login("officer"), stack.login("supervisor"), stack.login("citizen")
+    path = f"/v1/officer/cases/{case_id}/actions"
+    verdict = f"/v1/complaints/{case_id}/feedback"
+    resolve = {"action": "resolve", "outcome": "partial_relief", "note": "Bill corrected."}
+
+    def expect_ok(reply: Any) -> None:
+        assert reply.status == 200, reply.body
+
+    op("officer action: acknowledge", lambda: expect_ok(stack.post(path, {"action": "acknowledge"}, token=officer)))
+    op(
+        "officer action: note",
+        lambda: expect_ok(stack.post(path, {"action": "note", "note": "Meter checked."}, token=officer)),
+    )
+    op("officer action: resolve", lambda: expect_ok(stack.post(path, resolve, token=officer)))
+    op(
+        "citizen verdict: not satisfied (reopen)",
+        lambda: expect_ok(stack.post(verdict, {"satisfied": False, "rating": 2, "comment": "No."}, token=citizen)),
+    )
+    expect_ok(stack.post(path, resolve, token=supervisor))
+    op(
+        "citizen verdict: satisfied (close)",
+        lambda: expect_ok(stack.post(verdict, {"satisfied": True, "rating": 5}, token=citizen)),
+    )
+
+
+def _sweeper_against_volume(stack: Any, op: Callable[..., None], case_id: str) -> None:
+    """The sweeper's calls with 100, then 10,000 cases at work that are not due: they must not change."""
+    from chalicelib import aws
+    from chalicelib.store import cases as case_store
+    from chalicelib.store.table import DynamoTable
+
+    table = DynamoTable(stack.resources["TABLE_NAME"], aws.client("dynamodb"))
+    template = case_store.get_case(table, case_id)
+    assert template is not None
+    later = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 19 * 86400))
+    written = 0
+    for total in (100, 10_000):
+        table.put_many(
+            [
+                case_store.case_item(
+                    template.model_copy(update={"id": f"C-BENCH-{n:05d}", "status": "routed", "next_check_at": later})
+                )
+                for n in range(written, total)
+            ]
+        )
+        written = total
+        op(f"sweeper ({total:,} cases not due)", lambda: stack.run_sweeper())
 
 
 def _route_one(stack: Any) -> None:
@@ -215,12 +268,16 @@ def main() -> int:
     rows = measure_calls()
     app_import = import_seconds("app")
     print("AWS API calls per operation (warm container, moto in process)")
-    print(f"{'operation':<38} {'calls':>5}  {'budget':>6}  detail")
+    print(f"{'operation':<40} {'calls':>5}  {'budget':>6}  detail")
     failed = False
     for name, count, budget, detail in rows:
         mark = "" if budget is None else (f"≤ {budget}" if count <= budget else f"> {budget} !")
         failed = failed or (budget is not None and count > budget)
-        print(f"{name:<38} {count:>5}  {mark:>6}  {detail}")
+        print(f"{name:<40} {count:>5}  {mark:>6}  {detail}")
+    sweeps = {name: count for name, count, _, _ in rows if name.startswith("sweeper (")}
+    flat = sweeps["sweeper (100 cases not due)"] == sweeps["sweeper (10,000 cases not due)"]
+    failed = failed or not flat
+    print(f"sweeper calls with 100 vs 10,000 cases not due: {'equal' if flat else 'DIFFERENT !'}")
     print()
     print("Import time (median of 5 fresh interpreters)")
     print(f"{'app (every function: api, authorizer, route_intake, sweep_deadlines)':<70} {app_import * 1000:7.0f} ms")

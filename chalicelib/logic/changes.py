@@ -36,7 +36,7 @@ def next_check(case: Case, policy: SlaPolicy, now: datetime) -> str | None:
 
     Working cases: the 75 % reminder, then the deadline. A paused case (waiting for the
     citizen) is never due. A resolved case: the end of the citizen's feedback window.
-    Never in the past, because the sweeper only looks back LOOKBACK_DAYS.
+    Never in the past, because the sweeper looks back only so far (sweeper.LOOKBACK_MONTHS).
     """
     if case.status == "submitted":
         return case.next_check_at  # the re-drive time, kept by whoever filed or re-drove it

@@ -40,9 +40,9 @@ from chalicelib.store import cases as case_store
 from chalicelib.store import keys
 from chalicelib.store.table import Key
 
-# How far back the sweeper looks for checks it has not acted on (a sweeper
-# outage shorter than this loses nothing).
-LOOKBACK_DAYS = 7
+# How many whole months before the current one the sweeper looks back for checks it
+# has not acted on: an outage of the sweeper shorter than this loses nothing.
+LOOKBACK_MONTHS = 2
 _PAGE = 100
 
 
@@ -60,16 +60,25 @@ class SweepReport:
         return dict(self.__dict__)
 
 
+def _months_back(now: datetime, count: int) -> list[str]:
+    """`YYYY-MM` of the `count` months before `now`'s and of its own, oldest first."""
+    year, month = now.year, now.month
+    found = []
+    for _ in range(count + 1):
+        found.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return found[::-1]
+
+
 def due_case_ids(services: Services, now: datetime) -> list[str]:
-    """Ids of open cases whose next check is at or before `now`."""
+    """Ids of cases whose next check is at or before `now`: one Query per (month, shard), paged."""
     until = iso(now)
     ids: list[str] = []
-    for back in range(LOOKBACK_DAYS, -1, -1):
-        day = (now - timedelta(days=back)).date().isoformat()
+    for month in _months_back(now, LOOKBACK_MONTHS):
         for shard in range(keys.DUE_SHARDS):
             start: Key | None = None
             while True:
-                page = case_store.due_case_ids(services.table, day, shard, until_iso=until, limit=_PAGE, start=start)
+                page = case_store.due_case_ids(services.table, month, shard, until_iso=until, limit=_PAGE, start=start)
                 ids.extend(item["PK"].split("#", 1)[1] for item in page.items)
                 if not page.last_key:
                     break

@@ -231,10 +231,10 @@ def office_queue(
     return [Case.model_validate(i) for i in shown], next_cursor
 
 
-def due_case_ids(table: Table, day: str, shard: int, *, until_iso: str, limit: int, start: Key | None) -> Page:
-    """Ids of open cases whose next deadline on `day` is at or before `until_iso` (keys only)."""
+def due_case_ids(table: Table, month: str, shard: int, *, until_iso: str, limit: int, start: Key | None) -> Page:
+    """Keys of cases whose next check, in `month` (`YYYY-MM`), is at or before `until_iso` (keys only)."""
     return table.query(
-        keys.due_pk(day, shard),
+        keys.due_pk(month, shard),
         index="GSI3",
         sort=SortCondition("<=", until_iso + "\uffff"),
         limit=limit,

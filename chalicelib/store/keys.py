@@ -70,14 +70,19 @@ def _shard(value: str, shards: int) -> int:
     return int(hashlib.blake2s(value.encode(), digest_size=2).hexdigest(), 16) % shards
 
 
-def due_pk(day: str, shard: int) -> str:
-    return f"{Prefix.DUE}#{day}#{shard}"
+def due_pk(month: str, shard: int) -> str:
+    return f"{Prefix.DUE}#{month}#{shard}"
 
 
 def due_gsi(due_iso: str, case_id: str) -> dict[str, str]:
-    """GSI3 (sparse): open cases by the day their next deadline falls due."""
+    """GSI3 (sparse): cases the sweeper must look at, by the month (`YYYY-MM`) of their next check.
+
+    Monthly buckets let the sweeper look back two whole months in a dozen Queries, so an
+    outage of the sweeper (or `make job` jumping weeks ahead) misses nothing; the sort key
+    bounds each Query to what is due, so cases not yet due cost nothing.
+    """
     return {
-        "GSI3PK": due_pk(due_iso[:10], _shard(case_id, DUE_SHARDS)),
+        "GSI3PK": due_pk(due_iso[:7], _shard(case_id, DUE_SHARDS)),
         "GSI3SK": f"{due_iso}#{case_id}",
     }
 

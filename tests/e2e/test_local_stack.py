@@ -328,6 +328,115 @@ def test_registration_confirmation_and_login(stack: Stack) -> None:
     assert me.json()["role"] == "citizen"
 
 
+def wait_for_status(stack: Stack, case_id: str, token: str, status: str) -> dict[str, Any]:
+    deadline = time.monotonic() + ROUTED_WITHIN
+    case: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        tracked = requests.get(f"{stack.api}/v1/complaints/{case_id}", headers=bearer(token), timeout=10)
+        assert tracked.status_code == 200, tracked.text
+        case = tracked.json()
+        if case["status"] == status:
+            return case
+        time.sleep(0.3)
+    pytest.fail(f"{case_id} not {status} within {ROUTED_WITHIN:.0f} s: {case}")
+
+
+def supervisor_account(stack: Stack) -> dict[str, Any]:
+    """The demo officer of the office above the demo route's office."""
+    route = stack.accounts()["demo_route"]
+    officers = [a for a in stack.accounts()["accounts"] if a["role"] == "officer"]
+    return next(a for a in officers if a.get("office_id") not in (None, route["office_id"]))
+
+
+def act(stack: Stack, token: str, case_id: str, body: dict[str, Any], version: int | None = None) -> Any:
+    headers = bearer(token) | ({"If-Match": str(version)} if version is not None else {})
+    return requests.post(f"{stack.api}/v1/officer/cases/{case_id}/actions", headers=headers, json=body, timeout=10)
+
+
+def verdict(stack: Stack, case_id: str, body: dict[str, Any]) -> Any:
+    url = f"{stack.api}/v1/complaints/{case_id}/feedback"
+    return requests.post(url, headers=bearer(journey["citizen_token"]), json=body, timeout=10)
+
+
+def test_resolved_not_satisfied_reopens_above_and_the_supervisor_closes_it(stack: Stack) -> None:
+    need("case_id", "citizen_token")
+    case_id = journey["case_id"]
+    route = stack.accounts()["demo_route"]
+    officer = account(stack, "officer", office_id=route["office_id"])
+    officer_token = login(stack, officer["username"], officer["password"])
+    version = journey["routed_case"]["version"]
+    # The officer resolves with the version they read; a stale If-Match afterwards gets 409
+    resolve = {"action": "resolve", "outcome": "partial_relief", "note": "The bill was corrected by half."}
+    resolved = act(stack, officer_token, case_id, resolve, version)
+    assert resolved.status_code == 200, resolved.text
+    stale = act(stack, officer_token, case_id, {"action": "note", "note": "Late note."}, version)
+    assert stale.status_code == 409 and stale.json()["error"]["code"] == "version_conflict", stale.text
+    # The citizen is not satisfied: reopened one level up, at the supervisor's office
+    reopened = verdict(stack, case_id, {"satisfied": False, "rating": 2, "comment": "Only half was corrected."})
+    assert reopened.status_code == 200, reopened.text
+    supervisor = supervisor_account(stack)
+    assert reopened.json()["status"] == "reopened" and reopened.json()["level"] == 1
+    assert reopened.json()["office"]["id"] == supervisor["office_id"]
+    # The supervisor resolves it; the citizen is satisfied; the case is closed
+    supervisor_token = login(stack, supervisor["username"], supervisor["password"])
+    assert act(stack, supervisor_token, case_id, {"action": "acknowledge"}).status_code == 200
+    resolve["note"] = "The rest was credited on the December bill."
+    assert act(stack, supervisor_token, case_id, resolve).status_code == 200
+    closed = verdict(stack, case_id, {"satisfied": True, "rating": 5})
+    assert closed.status_code == 200, closed.text
+    assert closed.json()["status"] == "closed"
+    types = [e["type"] for e in closed.json()["timeline"]]
+    assert types == [
+        "submitted",
+        "routed",
+        "resolved",
+        "feedback",
+        "reopened",
+        "acknowledged",
+        "resolved",
+        "feedback",
+        "closed",
+    ]
+    journey["final_case"] = closed.json()
+
+
+def test_make_job_deadlines_25_days_later_escalates_an_untouched_complaint(stack: Stack) -> None:
+    need("citizen_token")
+    route = stack.accounts()["demo_route"]
+    token = journey["citizen_token"]
+    body = {
+        "category_id": route["category_id"],
+        "subject": "Nobody answered",
+        "description": "A complaint nobody acts on, to see it escalate.",
+        "location": {"district": route["district"]},
+    }
+    filed = requests.post(f"{stack.api}/v1/complaints", headers=bearer(token), json=body, timeout=10)
+    assert filed.status_code == 201, filed.text
+    case_id = filed.json()["id"]
+    wait_for_status(stack, case_id, token, "routed")
+    at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 25 * 86400))
+    env = dict(os.environ) | {
+        "PORT": str(stack.port),
+        "MOTO_PORT": str(stack.moto_port),
+        "LOCAL_STATE_DIR": str(stack.state_dir),
+    }
+    job = subprocess.run(
+        ["make", "--no-print-directory", "job", "NAME=deadlines", f"AT={at}"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert job.returncode == 0, job.stdout + job.stderr
+    report = json.loads(job.stdout.strip().splitlines()[-1])
+    assert report["escalated"] >= 1, report
+    case = requests.get(f"{stack.api}/v1/complaints/{case_id}", headers=bearer(token), timeout=10).json()
+    supervisor = supervisor_account(stack)
+    assert case["level"] == 1 and case["office"]["id"] == supervisor["office_id"]
+    assert case["timeline"][-1]["type"] == "escalated"
+
+
 def test_sigterm_stops_cleanly_and_a_restart_keeps_the_complaint(stack: Stack) -> None:
     code, seconds, children = stack.terminate()
     assert code == 0, f"exit code {code} after {seconds:.1f} s:\n{stack.log_tail()}"
@@ -342,7 +451,8 @@ def test_sigterm_stops_cleanly_and_a_restart_keeps_the_complaint(stack: Stack) -
     assert response.status_code == 200, response.text
     case = response.json()
     assert case["id"] == journey["case_id"]
-    assert case["office"]["id"] == journey["routed_case"]["office"]["id"]
+    last_seen = journey.get("final_case", journey["routed_case"])
+    assert case["office"]["id"] == last_seen["office"]["id"] and case["status"] == last_seen["status"]
     assert case["version"] >= journey["routed_case"]["version"]
 
     code, seconds, _ = stack.terminate()
