@@ -8,6 +8,7 @@ from chalicelib.api.auth import auth_routes
 from chalicelib.api.authorizer import authorizer_routes
 from chalicelib.api.complaints import complaint_routes
 from chalicelib.api.directory import directory_routes
+from chalicelib.api.feedback import feedback_routes
 from chalicelib.api.health import health_routes
 from chalicelib.api.notifications import notification_routes
 from chalicelib.api.officer import officer_routes
@@ -24,6 +25,7 @@ for blueprint in (
     directory_routes,
     auth_routes,
     complaint_routes,
+    feedback_routes,
     notification_routes,
     officer_routes,
     upload_routes,

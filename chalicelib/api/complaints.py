@@ -7,33 +7,18 @@ from chalice.app import Blueprint, Response
 from chalicelib.api.authorizer import jwt_authorizer
 from chalicelib.api.context import principal
 from chalicelib.api.cors import CORS
-from chalicelib.api.errors import created, endpoint, header, if_match, page_params, parse_body
+from chalicelib.api.errors import created, endpoint, idempotency_key, if_match, page_params, parse_body
 from chalicelib.logic import actions, complaints
 from chalicelib.models.actions import FeedbackIn, ReplyIn, WithdrawIn
 from chalicelib.models.common import Listing
 from chalicelib.models.complaints import CaseOut, CaseSummary, ComplaintIn
-from chalicelib.models.errors import FieldProblem, InvalidInput
 from chalicelib.wiring import services
 
 complaint_routes = Blueprint(__name__)
-_MAX_IDEMPOTENCY_KEY = 128
 
 
 def _request():  # type: ignore[no-untyped-def]
     return complaint_routes.current_request
-
-
-def _idempotency_key() -> str | None:
-    key = header(complaint_routes.current_request, "idempotency-key")
-    if key is None:
-        return None
-    key = key.strip()
-    if not 1 <= len(key) <= _MAX_IDEMPOTENCY_KEY or not key.isprintable():
-        raise InvalidInput(
-            "bad Idempotency-Key",
-            [FieldProblem("Idempotency-Key", f"1 to {_MAX_IDEMPOTENCY_KEY} printable characters")],
-        )
-    return key
 
 
 @complaint_routes.route("/v1/complaints", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
@@ -41,7 +26,7 @@ def _idempotency_key() -> str | None:
 def submit_complaint() -> Response:
     who = principal(complaint_routes)
     data = parse_body(complaint_routes.current_request, ComplaintIn)
-    result = complaints.submit(services(), who, data, _idempotency_key())
+    result = complaints.submit(services(), who, data, idempotency_key(complaint_routes.current_request))
     headers = {"Location": f"/v1/complaints/{result.case['id']}"}
     if result.replayed:
         headers["Idempotent-Replayed"] = "true"

@@ -187,3 +187,20 @@ def endpoint(current_request: Callable[[], Request | None]) -> Callable[[Callabl
 def created(body: BaseModel | dict[str, Any], headers: dict[str, str] | None = None) -> Response:
     payload = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
     return json_response(201, payload, headers)
+
+
+_MAX_IDEMPOTENCY_KEY = 128
+
+
+def idempotency_key(request: Request) -> str | None:
+    """The `Idempotency-Key` header of a creating call, checked (400 when unusable)."""
+    key = header(request, "idempotency-key")
+    if key is None:
+        return None
+    key = key.strip()
+    if not 1 <= len(key) <= _MAX_IDEMPOTENCY_KEY or not key.isprintable():
+        raise errors.InvalidInput(
+            "bad Idempotency-Key",
+            [errors.FieldProblem("Idempotency-Key", f"1 to {_MAX_IDEMPOTENCY_KEY} printable characters")],
+        )
+    return key

@@ -66,6 +66,14 @@ def act(services: Services, principal: Principal, case_id: str, data: OfficerAct
         raise CaseNotFound("no case with this tracking number in your office")
     case, events = found
     _check_version(case, if_match)
+    if case.kind == "information":
+        from chalicelib.logic import information
+
+        return information.act(services, principal, case, events, data)
+    if case.kind == "feedback":
+        from chalicelib.logic import feedback
+
+        return feedback.act(services, principal, case, events, data)
     after = workflow.next_status(case.status, data.action)
     policy = directory.sla_for(case.category_id)
     now = services.clock()
@@ -121,7 +129,7 @@ def _owned(services: Services, principal: Principal, case_id: str) -> tuple[Case
     if principal.role != "citizen":
         raise Forbidden("only the citizen who filed a complaint may do this")
     found = _read(services, case_id)
-    if found is None or found[0].citizen_sub != principal.sub:
+    if found is None or found[0].citizen_sub != principal.sub or found[0].kind != "complaint":
         raise CaseNotFound("no complaint with this tracking number in your account")
     return found
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -79,11 +80,10 @@ def submit(services: Services, principal: Principal, data: ComplaintIn, idempote
     _check_input(services, principal, directory, data)
     now = services.clock()
     stamp = iso(now)
-    body_hash = hashlib.sha256(data.model_dump_json().encode()).hexdigest()
 
-    for _ in range(_ID_ATTEMPTS):
+    def build(case_id: str) -> case_store.CaseChange:
         case = Case(
-            id=tracking.new_tracking_number("C"),
+            id=case_id,
             status="submitted",
             category_id=data.category_id,
             subject=data.subject,
@@ -97,31 +97,20 @@ def submit(services: Services, principal: Principal, data: ComplaintIn, idempote
             updated_at=stamp,
             next_check_at=iso(now + REDRIVE_AFTER),
         )
-        event = TimelineEvent(at=stamp, type="submitted", actor_role="citizen")
-        response = to_case_out(case, [event], directory).model_dump(mode="json")
-        idempotency = None
-        if idempotency_key:
-            expires = int(time.time() + IDEMPOTENCY_TTL.total_seconds())
-            idempotency = case_store.idempotency_item(principal.sub, idempotency_key, body_hash, response, expires)
-        change = case_store.CaseChange(
+        return case_store.CaseChange(
             case=case,
-            events=[event],
+            events=[TimelineEvent(at=stamp, type="submitted", actor_role="citizen")],
             counters=_counters(
-                {"all": "all", "category": case.category_id, "district": case.location.district},
+                {"all": "all", "category": case.category_id, "district": data.location.district},
                 stamp[:10],
                 {"submitted": 1},
             ),
         )
-        try:
-            case_store.create_case(services.table, change, actor_sub=principal.sub, idempotency=idempotency)
-        except ConditionFailure as exc:
-            if idempotency is not None and len(change.events) + len(change.counters) + 1 in exc.failed_indexes:
-                return _replay(services, principal, idempotency_key or "", body_hash)
-            continue  # the tracking number was taken: draw another
-        break
-    else:
-        raise ServiceUnavailable("could not allocate a tracking number; try again")
 
+    submitted, change = create(services, principal, "C", build, idempotency_key, data.model_dump_json())
+    if change is None:
+        return submitted
+    case = change.case
     logger.info("complaint submitted", extra={"case_id": case.id, "category_id": case.category_id})
     metrics.add_metric(name="ComplaintsSubmitted", unit="Count", value=1)
     try:
@@ -130,7 +119,40 @@ def submit(services: Services, principal: Principal, data: ComplaintIn, idempote
         # The case is stored; the deadlines sweeper re-drives it once REDRIVE_AFTER passes.
         logger.warning("intake enqueue failed; the sweeper will re-drive", extra={"case_id": case.id})
         metrics.add_metric(name="IntakeEnqueueFailed", unit="Count", value=1)
-    return Submitted(case=response, replayed=False)
+    return submitted
+
+
+def create(
+    services: Services,
+    principal: Principal,
+    kind_letter: str,
+    build: Callable[[str], case_store.CaseChange],
+    idempotency_key: str | None,
+    body: str,
+) -> tuple[Submitted, case_store.CaseChange | None]:
+    """Store a new case built by `build(tracking_number)`, with its idempotency record, in one transaction.
+
+    Returns the answer and the stored change, or the first answer and None when the
+    Idempotency-Key was used before with the same body (422 with another body).
+    """
+    body_hash = hashlib.sha256(body.encode()).hexdigest()
+    directory = services.directory()
+    for _ in range(_ID_ATTEMPTS):
+        change = build(tracking.new_tracking_number(kind_letter))
+        response = to_case_out(change.case, list(change.events), directory).model_dump(mode="json")
+        idempotency = None
+        if idempotency_key:
+            expires = int(time.time() + IDEMPOTENCY_TTL.total_seconds())
+            idempotency = case_store.idempotency_item(principal.sub, idempotency_key, body_hash, response, expires)
+        try:
+            case_store.create_case(services.table, change, actor_sub=principal.sub, idempotency=idempotency)
+        except ConditionFailure as exc:
+            written = 1 + len(change.events) + len(change.notifications) + len(change.counters)
+            if idempotency is not None and written in exc.failed_indexes:
+                return _replay(services, principal, idempotency_key or "", body_hash), None
+            continue  # the tracking number was taken: draw another
+        return Submitted(case=response, replayed=False), change
+    raise ServiceUnavailable("could not allocate a tracking number; try again")
 
 
 def _replay(services: Services, principal: Principal, key: str, body_hash: str) -> Submitted:
@@ -168,9 +190,18 @@ def feedback_until(case: Case, policy: SlaPolicy) -> str | None:
     return None
 
 
+def _organisation_ref(directory: Directory, organisation_id: str | None) -> OfficeRef | None:
+    organisation = directory.organisations.get(organisation_id or "")
+    if organisation is None:
+        return OfficeRef(id=organisation_id, name=organisation_id) if organisation_id else None
+    return OfficeRef(id=organisation.id, name=organisation.name, name_ur=organisation.name_ur)
+
+
 def to_case_out(case: Case, events: list[TimelineEvent], directory: Directory) -> CaseOut:
+    information = case.kind == "information"
     return CaseOut(
         id=case.id,
+        kind=case.kind,
         status=case.status,
         category_id=case.category_id,
         subject=case.subject,
@@ -186,6 +217,14 @@ def to_case_out(case: Case, events: list[TimelineEvent], directory: Directory) -
         resolution=case.resolution.model_dump() if case.resolution else None,
         feedback=case.feedback,
         feedback_until=feedback_until(case, directory.sla_for(case.category_id)),
+        organisation=_organisation_ref(directory, case.organisation_id) if information else None,
+        question=case.description if information else None,
+        extended_at=case.extended_at,
+        delay=case.delay,
+        answer=case.answer,
+        appeal_until=case.appeal_until,
+        feedback_kind=case.feedback_kind,
+        rating=case.rating,
         timeline=events,
     )
 
@@ -193,13 +232,15 @@ def to_case_out(case: Case, events: list[TimelineEvent], directory: Directory) -
 def to_summary(case: Case, directory: Directory) -> CaseSummary:
     return CaseSummary(
         id=case.id,
+        kind=case.kind,
         status=case.status,
         category_id=case.category_id,
         subject=case.subject,
-        district=case.location.district,
+        district=case.location.district if case.location else None,
         office=_office_ref(directory, case.office_id),
         level=case.level,
         due_at=case.due_at,
+        delay=case.delay,
         created_at=case.created_at,
         updated_at=case.updated_at,
     )
@@ -215,7 +256,7 @@ def track(services: Services, principal: Principal, raw_id: str) -> CaseOut:
     """One of the caller's cases with its timeline; anyone else's is indistinguishable from none."""
     case_id = tracking.normalise(raw_id)
     found = case_store.get_case_with_timeline(services.table, case_id) if case_id else None
-    if found is None or found[0].citizen_sub != principal.sub:
+    if found is None or found[0].citizen_sub != principal.sub or found[0].kind != "complaint":
         raise CaseNotFound("no complaint with this tracking number in your account")
     case, events = found
     return to_case_out(case, events, services.directory())

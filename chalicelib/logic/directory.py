@@ -69,6 +69,18 @@ class Directory:
         office_id = self._rules.get((category_id, district_id)) or self._fallbacks.get(category_id)
         return self.offices.get(office_id) if office_id else None
 
+    def head_office(self, organisation_id: str) -> Office | None:
+        """The organisation's head office (the root of its office tree)."""
+        return self._heads.get(organisation_id)
+
+    @cached_property
+    def _heads(self) -> dict[str, Office]:
+        heads: dict[str, Office] = {}
+        for office in self.snapshot.offices:
+            if not office.parent_id:
+                heads.setdefault(office.organisation_id, office)
+        return heads
+
     def triage_office(self) -> Office | None:
         """Where a case goes when the directory has no route for it (never left stuck)."""
         heads = [o for o in self.snapshot.offices if o.organisation_id == TRIAGE_ORGANISATION and not o.parent_id]

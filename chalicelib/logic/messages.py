@@ -87,6 +87,157 @@ NOTIFICATIONS: dict[str, dict[Language, str]] = {
     },
 }
 
+# Information requests (Right of Access to Information Act 2017).
+NOTIFICATIONS.update(
+    {
+        "information_received": {
+            "en": "Your information request {case_id} has reached {office_name}. "
+            "The answer is due by {due_date} (10 working days).",
+            "ur": "آپ کی معلومات کی درخواست {case_id} {office_name_ur} کو موصول ہو گئی ہے۔ "
+            "جواب کی آخری تاریخ {due_date} ہے (10 کاری دن)۔",
+        },
+        "information_extended": {
+            "en": "{office_name} has extended the time to answer your information request {case_id} to {due_date}.",
+            "ur": "{office_name_ur} نے آپ کی معلومات کی درخواست {case_id} کے جواب کی مدت {due_date} تک بڑھا دی ہے۔",
+        },
+        "information_answered": {
+            "en": "{office_name} has answered your information request {case_id}. "
+            "If you are not content you may appeal until {appeal_until}.",
+            "ur": "{office_name_ur} نے آپ کی معلومات کی درخواست {case_id} کا جواب دے دیا ہے۔ "
+            "اگر آپ مطمئن نہیں تو {appeal_until} تک اپیل کر سکتے ہیں۔",
+        },
+        "information_not_held": {
+            "en": "{office_name} says it does not hold the information asked for in {case_id}. "
+            "You may appeal until {appeal_until}.",
+            "ur": "{office_name_ur} کے مطابق درخواست {case_id} میں مانگی گئی معلومات اس کے پاس نہیں۔ "
+            "آپ {appeal_until} تک اپیل کر سکتے ہیں۔",
+        },
+        "information_refused": {
+            "en": "{office_name} has refused your information request {case_id} because {exemption}. "
+            "You may appeal until {appeal_until}.",
+            "ur": "{office_name_ur} نے آپ کی معلومات کی درخواست {case_id} مسترد کر دی ہے کیونکہ {exemption_ur}۔ "
+            "آپ {appeal_until} تک اپیل کر سکتے ہیں۔",
+        },
+        "information_delayed": {
+            "en": "Your information request {case_id} was not answered in time; it is now with {office_name}. "
+            "You may also appeal.",
+            "ur": "آپ کی معلومات کی درخواست {case_id} کا جواب وقت پر نہیں ملا؛ اب یہ {office_name_ur} کے پاس ہے۔ "
+            "آپ اپیل بھی کر سکتے ہیں۔",
+        },
+        "information_long_overdue": {
+            "en": "Your information request {case_id} is long overdue at {office_name}. You may appeal.",
+            "ur": "آپ کی معلومات کی درخواست {case_id} {office_name_ur} میں بہت زیادہ تاخیر کا شکار ہے۔ "
+            "آپ اپیل کر سکتے ہیں۔",
+        },
+        "information_appealed": {
+            "en": "Your appeal on {case_id} has reached {office_name}. A decision is due by {due_date}.",
+            "ur": "{case_id} پر آپ کی اپیل {office_name_ur} کو موصول ہو گئی ہے۔ فیصلے کی آخری تاریخ {due_date} ہے۔",
+        },
+        "information_appeal_allowed": {
+            "en": "Your appeal on {case_id} was allowed: {office_name} must answer by {due_date}.",
+            "ur": "{case_id} پر آپ کی اپیل منظور ہو گئی: {office_name_ur} کو {due_date} تک جواب دینا ہوگا۔",
+        },
+        "information_appeal_dismissed": {
+            "en": "Your appeal on {case_id} was dismissed by {office_name}. The request is closed.",
+            "ur": "{case_id} پر آپ کی اپیل {office_name_ur} نے خارج کر دی۔ درخواست بند کر دی گئی ہے۔",
+        },
+        "information_closed": {
+            "en": "Your information request {case_id} is closed: no appeal came within 30 days.",
+            "ur": "آپ کی معلومات کی درخواست {case_id} بند کر دی گئی ہے: 30 دن میں کوئی اپیل نہیں آئی۔",
+        },
+        "office_new_information_request": {
+            "en": "New information request {case_id} for {office_name}. The answer is due by {due_date}.",
+            "ur": "{office_name_ur} کے لیے معلومات کی نئی درخواست {case_id}۔ جواب کی آخری تاریخ {due_date} ہے۔",
+        },
+        "office_information_delayed": {
+            "en": "Information request {case_id} was not answered in time by {from_office_name} "
+            "and is now with {office_name}.",
+            "ur": "معلومات کی درخواست {case_id} کا جواب {from_office_name_ur} نے وقت پر نہیں دیا؛ اب یہ {office_name_ur} کے پاس ہے۔",
+        },
+        "office_information_long_overdue": {
+            "en": "Information request {case_id} at {office_name} is long overdue (past twice its limit).",
+            "ur": "{office_name_ur} میں معلومات کی درخواست {case_id} بہت زیادہ تاخیر کا شکار ہے (دگنی مدت گزر چکی)۔",
+        },
+        "office_information_appeal": {
+            "en": "Appeal on information request {case_id} (from {from_office_name}) for {office_name}. "
+            "A decision is due by {due_date}.",
+            "ur": "معلومات کی درخواست {case_id} پر ({from_office_name_ur} سے) اپیل {office_name_ur} کے لیے۔ "
+            "فیصلے کی آخری تاریخ {due_date} ہے۔",
+        },
+        "office_appeal_overdue": {
+            "en": "The appeal on {case_id} at {office_name} is past its decision date {due_date}.",
+            "ur": "{office_name_ur} میں {case_id} پر اپیل کے فیصلے کی تاریخ {due_date} گزر چکی ہے۔",
+        },
+    }
+)
+
+# Feedback: appreciation, suggestions, ratings.
+NOTIFICATIONS.update(
+    {
+        "office_appreciation": {
+            "en": "A citizen has sent {office_name} an appreciation ({case_id}).",
+            "ur": "ایک شہری نے {office_name_ur} کے لیے تعریفی پیغام بھیجا ہے ({case_id})۔",
+        },
+        "office_rating": {
+            "en": "A citizen rated the service of {office_name} {rating} out of 5 ({case_id}).",
+            "ur": "ایک شہری نے {office_name_ur} کی خدمت کو 5 میں سے {rating} درجہ دیا ہے ({case_id})۔",
+        },
+        "office_suggestion": {
+            "en": "A citizen's suggestion {case_id} awaits review by {office_name} by {due_date}.",
+            "ur": "شہری کی تجویز {case_id} پر {office_name_ur} کو {due_date} تک غور کرنا ہے۔",
+        },
+        "office_suggestion_overdue": {
+            "en": "The suggestion {case_id} at {office_name} was due for review by {due_date}.",
+            "ur": "{office_name_ur} میں تجویز {case_id} پر غور کی تاریخ {due_date} گزر چکی ہے۔",
+        },
+        "suggestion_received": {
+            "en": "Your suggestion {case_id} has reached {office_name}, which will review it by {due_date}.",
+            "ur": "آپ کی تجویز {case_id} {office_name_ur} کو موصول ہو گئی ہے، جو {due_date} تک اس پر غور کرے گا۔",
+        },
+        "suggestion_adopted": {
+            "en": "{office_name} has adopted your suggestion {case_id}: {note}",
+            "ur": "{office_name_ur} نے آپ کی تجویز {case_id} منظور کر لی ہے: {note}",
+        },
+        "suggestion_not_adopted": {
+            "en": "{office_name} has not adopted your suggestion {case_id}: {note}",
+            "ur": "{office_name_ur} نے آپ کی تجویز {case_id} منظور نہیں کی: {note}",
+        },
+    }
+)
+
+# The exemptions an official may cite to refuse (sections 7 and 16 of the Act), as citizens read them.
+EXEMPTIONS: dict[str, dict[Language, str]] = {
+    "national_security": {
+        "en": "disclosure would harm national security or defence",
+        "ur": "افشا سے قومی سلامتی یا دفاع کو نقصان ہوگا",
+    },
+    "international_relations": {
+        "en": "disclosure would harm international relations",
+        "ur": "افشا سے بین الاقوامی تعلقات کو نقصان ہوگا",
+    },
+    "law_enforcement": {
+        "en": "disclosure would prejudice the detection or prosecution of a crime",
+        "ur": "افشا سے جرم کی تفتیش یا مقدمے پر اثر پڑے گا",
+    },
+    "privacy": {"en": "it is another person's private information", "ur": "یہ کسی دوسرے شخص کی نجی معلومات ہیں"},
+    "commercial_confidentiality": {
+        "en": "it is a third party's confidential commercial information",
+        "ur": "یہ کسی فریق ثالث کی خفیہ تجارتی معلومات ہیں",
+    },
+    "legal_privilege": {
+        "en": "it is covered by legal professional privilege",
+        "ur": "یہ قانونی استحقاق کے تحت محفوظ ہیں",
+    },
+    "economic_interest": {
+        "en": "premature disclosure would harm the country's economic interests",
+        "ur": "قبل از وقت افشا سے ملک کے معاشی مفادات کو نقصان ہوگا",
+    },
+    "cabinet_deliberations": {
+        "en": "it records deliberations of the Cabinet before a decision",
+        "ur": "یہ فیصلے سے پہلے کابینہ کی مشاورت کا ریکارڈ ہے",
+    },
+}
+
 # A notice's subject line when it goes by e-mail.
 EMAIL_SUBJECTS: dict[Language, str] = {"en": "Awaaz: complaint {case_id}", "ur": "آواز: شکایت {case_id}"}
 

@@ -32,8 +32,9 @@ def office_queue(
 ) -> Listing[CaseSummary]:
     """Open cases in the officer's scope, soonest deadline first.
 
-    `overdue` narrows the index query itself; `status` filters each page, so a
-    page may hold fewer than `limit` items while `next_cursor` still goes on.
+    `overdue` narrows the index query itself; `status` and `kind` filter each page, so
+    a page may hold fewer than `limit` items while `next_cursor` still goes on. Feedback
+    (suggestions under review) is not a case and has no deadline: `kind=feedback` lists none.
     """
     offices = _scope(services, principal)
     problems = []
@@ -43,15 +44,14 @@ def office_queue(
         problems.append(FieldProblem("kind", f"one of {', '.join(KINDS)}"))
     if problems:
         raise InvalidInput("the queue filters need correcting", problems)
-    if kind not in (None, "complaint"):
-        # Information requests and feedback join the queue with their own issue.
-        return Listing[CaseSummary](items=[], next_cursor=None)
     due_before = iso(services.clock()) if overdue else None
     found, next_cursor = case_store.office_queue(
         services.table, offices, limit=limit, cursor=cursor, due_before=due_before
     )
     if status:
         found = [c for c in found if c.status == status]
+    if kind:
+        found = [c for c in found if c.kind == kind]
     directory = services.directory()
     return Listing[CaseSummary](items=[to_summary(c, directory) for c in found], next_cursor=next_cursor)
 

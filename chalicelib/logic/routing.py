@@ -28,7 +28,8 @@ def _route_once(services: Services, case_id: str) -> bool:
     if case.status != "submitted":
         return False
     directory = services.directory()
-    office = directory.office_for(case.category_id, case.location.district) or directory.triage_office()
+    district = case.location.district if case.location else ""
+    office = directory.office_for(case.category_id, district) or directory.triage_office()
     if office is None:
         raise ServiceUnavailable("the directory has no office to route to")
     policy = directory.sla_for(case.category_id)

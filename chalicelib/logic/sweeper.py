@@ -54,6 +54,8 @@ class SweepReport:
     escalated: int = 0
     overdue_at_head: int = 0
     closed: int = 0
+    information_delayed: int = 0
+    information_long_overdue: int = 0
     conflicts: int = 0
 
     def as_dict(self) -> dict[str, int]:
@@ -106,6 +108,8 @@ def sweep(services: Services, now: datetime) -> SweepReport:
         ("CasesEscalated", report.escalated),
         ("CasesOverdueAtHead", report.overdue_at_head),
         ("CasesClosed", report.closed),
+        ("InformationRequestsDelayed", report.information_delayed),
+        ("InformationRequestsLongOverdue", report.information_long_overdue),
     ):
         if value:
             metrics.add_metric(name=name, unit="Count", value=value)
@@ -113,7 +117,12 @@ def sweep(services: Services, now: datetime) -> SweepReport:
 
 
 def _act_on(services: Services, directory: Directory, case: Case, now: datetime, report: SweepReport) -> None:
-    if case.status == "submitted":
+    if case.kind == "information":
+        _information_due(services, directory, case, now, report)
+    elif case.kind == "feedback":
+        _review_late(services, directory, case, now)
+        report.reminded += 1
+    elif case.status == "submitted":
         report.redriven += _redrive(services, case, now)
     elif case.status in WORKING_STATUSES and case.due_at and not case.paused_at:
         if case.due_at <= iso(now):
@@ -230,3 +239,71 @@ def _close_unanswered(services: Services, directory: Directory, case: Case, now:
     office_id = case.resolution.office_id if case.resolution else case.office_id
     counts = counters(stamp[:10], office_id, {"closed": 1, "closed_no_feedback": 1})
     commit(services, case, expected_version=expected, events=[event], notes=[note], counts=counts, actor_sub=None)
+
+
+def _information_due(services: Services, directory: Directory, case: Case, now: datetime, report: SweepReport) -> None:
+    """An information request's deadlines: delayed (to the head), long overdue, appeal overdue, closing."""
+    stamp = iso(now)
+    expected = case.version
+    params = office_params(directory, case.office_id)
+    if case.status in ("answered", "not_held", "refused"):
+        case.status = workflow.next_status(case.status, "close_no_appeal", "information")
+        case.closed_by, case.closed_at = "no_appeal", stamp
+        case.next_check_at = None
+        event = TimelineEvent(at=stamp, type="closed", actor_role="system", reason="no_appeal")
+        notes = [notice(case, "information_closed", params, stamp)]
+        commit(services, case, expected_version=expected, events=[event], notes=notes, actor_sub=None)
+        report.closed += 1
+        return
+    action = "remind" if case.status == "appealed" else "escalate"
+    case.status = workflow.next_status(case.status, action, "information")
+    if case.status == "appealed":
+        case.delay, case.next_check_at = "delayed", None
+        event = TimelineEvent(
+            at=stamp, type="reminded", actor_role="system", office_id=case.office_id, reason="delayed"
+        )
+        due = {**params, "due_date": (case.due_at or "")[:10]}
+        notes = [notice(case, "office_appeal_overdue", due, stamp, to_office=case.office_id)]
+    elif case.delay is None:
+        from_office = case.office_id or ""
+        head = directory.head_office(case.organisation_id or "")
+        if head is not None and head.id != from_office:
+            case.office_id, case.level = head.id, case.level + 1
+        case.delay, case.next_check_at = "delayed", case.long_overdue_at
+        moved = {**office_params(directory, case.office_id), **office_params(directory, from_office, "from_")}
+        event = TimelineEvent(
+            at=stamp,
+            type="escalated",
+            actor_role="system",
+            office_id=case.office_id,
+            level=case.level,
+            reason="delayed",
+        )
+        notes = [
+            notice(case, "information_delayed", moved, stamp),
+            notice(case, "office_information_delayed", moved, stamp, to_office=case.office_id),
+        ]
+        report.information_delayed += 1
+    else:
+        case.delay, case.next_check_at = "long_overdue", None
+        event = TimelineEvent(
+            at=stamp, type="reminded", actor_role="system", office_id=case.office_id, reason="long_overdue"
+        )
+        notes = [
+            notice(case, "information_long_overdue", params, stamp),
+            notice(case, "office_information_long_overdue", params, stamp, to_office=case.office_id),
+        ]
+        report.information_long_overdue += 1
+    commit(services, case, expected_version=expected, events=[event], notes=notes, actor_sub=None)
+
+
+def _review_late(services: Services, directory: Directory, case: Case, now: datetime) -> None:
+    """A suggestion not reviewed in time: the office is reminded, once."""
+    stamp = iso(now)
+    expected = case.version
+    case.status = workflow.next_status(case.status, "remind", "feedback")
+    case.next_check_at = None
+    params = {**office_params(directory, case.office_id), "due_date": (case.due_at or "")[:10]}
+    event = TimelineEvent(at=stamp, type="reminded", actor_role="system", office_id=case.office_id, reason="overdue")
+    note = notice(case, "office_suggestion_overdue", params, stamp, to_office=case.office_id)
+    commit(services, case, expected_version=expected, events=[event], notes=[note], actor_sub=None)

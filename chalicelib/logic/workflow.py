@@ -100,9 +100,73 @@ TRANSITIONS: dict[tuple[str, str], CaseStatus] = {
 }
 
 
-def next_status(status: str, action: str) -> CaseStatus:
+# Information requests (Right of Access to Information Act 2017) have their own table:
+# the designated official answers, says the information is not held, or refuses under a
+# named exemption; extends once; the citizen may appeal an answer or a missed deadline.
+InfoOfficerActionName = Literal[
+    "acknowledge", "note", "extend", "answer", "not_held", "refuse", "decide_appeal_allowed", "decide_appeal_dismissed"
+]
+InfoCitizenActionName = Literal["appeal", "withdraw"]
+InfoSystemActionName = Literal["escalate", "remind", "close_no_appeal"]
+INFO_OFFICER_ACTIONS: tuple[str, ...] = get_args(InfoOfficerActionName)
+INFO_CITIZEN_ACTIONS: tuple[str, ...] = get_args(InfoCitizenActionName)
+INFO_SYSTEM_ACTIONS: tuple[str, ...] = get_args(InfoSystemActionName)
+INFO_ACTIONS: tuple[str, ...] = INFO_OFFICER_ACTIONS + INFO_CITIZEN_ACTIONS + INFO_SYSTEM_ACTIONS
+EVENT_OF.update(
+    {
+        "extend": "extended",
+        "answer": "answered",
+        "not_held": "not_held",
+        "refuse": "refused",
+        "decide_appeal_allowed": "appeal_decided",
+        "decide_appeal_dismissed": "appeal_decided",
+        "appeal": "appealed",
+        "close_no_appeal": "closed",
+    }
+)
+
+_BEING_ANSWERED: tuple[CaseStatus, ...] = ("routed", "in_progress")
+_ANSWERED: tuple[CaseStatus, ...] = ("answered", "not_held", "refused")
+INFO_TRANSITIONS: dict[tuple[str, str], CaseStatus] = {
+    ("routed", "acknowledge"): "in_progress",
+    **{(s, "note"): s for s in (*_BEING_ANSWERED, "appealed")},
+    # once per request (a guard in logic/information.py)
+    **{(s, "extend"): s for s in _BEING_ANSWERED},
+    **{(s, "answer"): "answered" for s in _BEING_ANSWERED},
+    **{(s, "not_held"): "not_held" for s in _BEING_ANSWERED},
+    **{(s, "refuse"): "refused" for s in _BEING_ANSWERED},
+    # the reviewer: an appeal allowed sends it back to be answered; dismissed closes it
+    ("appealed", "decide_appeal_allowed"): "routed",
+    ("appealed", "decide_appeal_dismissed"): "closed",
+    # the citizen: appeal an answer within 30 days of it, or a missed deadline within 30 days of it
+    **{(s, "appeal"): "appealed" for s in (*_ANSWERED, *_BEING_ANSWERED)},
+    **{(s, "withdraw"): "withdrawn" for s in _BEING_ANSWERED},
+    # the sweeper: past the deadline (delayed, to the head), past twice the limit (long overdue)
+    **{(s, "escalate"): s for s in _BEING_ANSWERED},
+    ("appealed", "remind"): "appealed",
+    **{(s, "close_no_appeal"): "closed" for s in _ANSWERED},
+}
+
+
+# Suggestions (feedback a citizen sends an organisation) are reviewed: adopted or not, with a note.
+FeedbackOfficerActionName = Literal["acknowledge", "note", "review_adopted", "review_not_adopted"]
+FEEDBACK_OFFICER_ACTIONS: tuple[str, ...] = get_args(FeedbackOfficerActionName)
+EVENT_OF.update({"review_adopted": "reviewed", "review_not_adopted": "reviewed"})
+FEEDBACK_TRANSITIONS: dict[tuple[str, str], CaseStatus] = {
+    ("under_review", "acknowledge"): "under_review",
+    ("under_review", "note"): "under_review",
+    ("under_review", "review_adopted"): "adopted",
+    ("under_review", "review_not_adopted"): "not_adopted",
+    # the sweeper: the review is late; the office is reminded once
+    ("under_review", "remind"): "under_review",
+}
+_TABLES = {"complaint": TRANSITIONS, "information": INFO_TRANSITIONS, "feedback": FEEDBACK_TRANSITIONS}
+
+
+def next_status(status: str, action: str, kind: str = "complaint") -> CaseStatus:
     """The status `action` moves a case in `status` to; TransitionNotAllowed if the table has no such pair."""
-    after = TRANSITIONS.get((status, action))
+    table = _TABLES[kind]
+    after = table.get((status, action))
     if after is None:
         raise TransitionNotAllowed(f"a case that is {status} cannot take the action {action}")
     return after

@@ -61,7 +61,79 @@ class RejectIn(StrictInput):
     note: Note
 
 
-OfficerAction = AcknowledgeIn | NoteIn | RequestInfoIn | TransferIn | ResolveIn | RejectIn
+# Exemptions a designated official may cite to refuse information (Right of Access to
+# Information Act 2017, sections 7 and 16); refusing names one of these or is refused.
+Exemption = Literal[
+    "national_security",
+    "international_relations",
+    "law_enforcement",
+    "privacy",
+    "commercial_confidentiality",
+    "legal_privilege",
+    "economic_interest",
+    "cabinet_deliberations",
+]
+
+
+class ExtendIn(StrictInput):
+    """Once per request: ten more working days; `note` is the reason the citizen reads."""
+
+    action: Literal["extend"]
+    note: Note
+
+
+class AnswerIn(StrictInput):
+    """`note` is the answer; `partial` when only part of what was asked is given."""
+
+    action: Literal["answer"]
+    note: Note
+    partial: bool = False
+    attachments: Attachments = []
+
+
+class NotHeldIn(StrictInput):
+    """The organisation does not hold the information; `note` says so and, where known, who does."""
+
+    action: Literal["not_held"]
+    note: Note
+
+
+class RefuseIn(StrictInput):
+    action: Literal["refuse"]
+    exemption: Exemption
+    note: Note
+
+
+class DecideAppealIn(StrictInput):
+    """The reviewer's decision on an appeal: allowed sends the request back to be answered."""
+
+    action: Literal["decide_appeal"]
+    decision: Literal["allowed", "dismissed"]
+    note: Note
+
+
+class ReviewIn(StrictInput):
+    """An organisation's review of a citizen's suggestion; `note` tells the citizen why."""
+
+    action: Literal["review"]
+    decision: Literal["adopted", "not_adopted"]
+    note: Note
+
+
+OfficerAction = (
+    AcknowledgeIn
+    | NoteIn
+    | RequestInfoIn
+    | TransferIn
+    | ResolveIn
+    | RejectIn
+    | ExtendIn
+    | AnswerIn
+    | NotHeldIn
+    | RefuseIn
+    | DecideAppealIn
+    | ReviewIn
+)
 
 
 class OfficerActionIn(RootModel[Annotated[OfficerAction, Field(discriminator="action")]]):
@@ -87,3 +159,25 @@ class FeedbackIn(StrictInput):
     satisfied: bool
     rating: Annotated[int, Field(ge=1, le=5)]
     comment: Annotated[str, Field(min_length=1, max_length=2000)] | None = None
+
+
+class AppealIn(StrictInput):
+    """The citizen's appeal against an information request's answer, refusal or delay."""
+
+    grounds: Annotated[str, Field(min_length=1, max_length=4000)]
+
+
+class InformationRequestIn(StrictInput):
+    organisation_id: Id
+    subject: Annotated[str, Field(min_length=3, max_length=150)]
+    question: Annotated[str, Field(min_length=10, max_length=4000)]
+
+
+class FeedbackChannelIn(StrictInput):
+    """`POST /v1/feedback`: appreciation of an office, a suggestion, or a 1–5 rating of a service."""
+
+    kind: Literal["appreciation", "suggestion", "rating"]
+    organisation_id: Id
+    office_id: Id | None = None
+    message: Annotated[str, Field(min_length=1, max_length=2000)]
+    rating: Annotated[int, Field(ge=1, le=5)] | None = None

@@ -18,7 +18,21 @@ CaseStatus = Literal[
     "closed",
     "rejected",
     "withdrawn",
+    # information requests
+    "answered",
+    "not_held",
+    "refused",
+    "appealed",
+    # feedback: suggestions are reviewed; appreciation and ratings are received
+    "under_review",
+    "adopted",
+    "not_adopted",
+    "received",
 ]
+CaseKind = Literal["complaint", "information", "feedback"]
+FeedbackKind = Literal["appreciation", "suggestion", "rating"]
+# How late an information request is: past its deadline, past twice its limit.
+Delay = Literal["delayed", "long_overdue"]
 EventType = Literal[
     "submitted",
     "routed",
@@ -35,10 +49,20 @@ EventType = Literal[
     "reminded",
     "closed",
     "withdrawn",
+    "extended",
+    "answered",
+    "refused",
+    "not_held",
+    "appealed",
+    "appeal_decided",
+    "reviewed",
 ]
-OPEN_STATUSES: frozenset[str] = frozenset({"submitted", "routed", "in_progress", "awaiting_citizen", "reopened"})
-# Statuses the sweeper still looks at (GSI3): open ones, and resolved ones until the feedback window ends.
-DUE_INDEXED_STATUSES: frozenset[str] = OPEN_STATUSES | {"resolved"}
+OPEN_STATUSES: frozenset[str] = frozenset(
+    {"submitted", "routed", "in_progress", "awaiting_citizen", "reopened", "appealed", "under_review"}
+)
+# Statuses the sweeper still looks at (GSI3): open ones; resolved ones until the feedback
+# window ends; answered information requests until the appeal window ends.
+DUE_INDEXED_STATUSES: frozenset[str] = OPEN_STATUSES | {"resolved", "answered", "not_held", "refused"}
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")]
 
 
@@ -91,6 +115,17 @@ class Resolution(BaseModel):
     office_id: str
 
 
+class Answer(BaseModel):
+    """How a designated official disposed of an information request."""
+
+    kind: Literal["answered", "partially_answered", "not_held", "refused"]
+    note: str
+    at: str
+    office_id: str
+    exemption: str | None = None
+    attachments: list[str] = []
+
+
 class Verdict(BaseModel):
     """The citizen's answer to a resolution."""
 
@@ -101,17 +136,22 @@ class Verdict(BaseModel):
 
 
 class Case(BaseModel):
-    """A complaint as stored (the `CASE` item); `version` guards every change."""
+    """A complaint or an information request as stored (the `CASE` item); `version` guards every change.
+
+    Both kinds share the lifecycle's machinery (offices, levels, deadlines, the timeline,
+    the queues and the sweeper); an information request has no location, and its
+    `description` is the question asked.
+    """
 
     model_config = ConfigDict(extra="ignore")
 
     id: str
-    kind: Literal["complaint"] = "complaint"
+    kind: CaseKind = "complaint"
     status: CaseStatus
     category_id: str
     subject: str
     description: str
-    location: Location
+    location: Location | None = None
     attachments: list[str] = []
     public_name: bool = False
     citizen_sub: str
@@ -137,32 +177,45 @@ class Case(BaseModel):
     # The deadline for which the office was reminded at 75 % (one reminder per deadline).
     reminded_due_at: str | None = None
     # How the case was closed: "satisfied" (the citizen said so) or "no_feedback" (window passed).
-    closed_by: Literal["satisfied", "no_feedback"] | None = None
+    closed_by: Literal["satisfied", "no_feedback", "no_appeal", "appeal_dismissed"] | None = None
     closed_at: str | None = None
+    # Information requests: the one extension, how late it is, the answer's kind, and
+    # until when the citizen may appeal.
+    extended_at: str | None = None
+    delay: Delay | None = None
+    long_overdue_at: str | None = None
+    answer: Answer | None = None
+    appeal_until: str | None = None
+    # Feedback: which kind, and the rating (1–5) of a service rating.
+    feedback_kind: FeedbackKind | None = None
+    rating: int | None = None
 
 
 class CaseSummary(BaseModel):
     """One line of a list: enough to recognise a case and its state."""
 
     id: str
+    kind: CaseKind = "complaint"
     status: CaseStatus
     category_id: str
     subject: str
-    district: str
+    district: str | None = None
     office: OfficeRef | None = None
     level: int
     due_at: str | None = None
+    delay: Delay | None = None
     created_at: str
     updated_at: str
 
 
 class CaseOut(BaseModel):
     id: str
+    kind: CaseKind = "complaint"
     status: CaseStatus
     category_id: str
     subject: str
     description: str
-    location: Location
+    location: Location | None = None
     attachments: list[str]
     office: OfficeRef | None = None
     level: int
@@ -174,4 +227,14 @@ class CaseOut(BaseModel):
     feedback: Verdict | None = None
     # Until when the citizen may still say they are not satisfied (null when they cannot).
     feedback_until: str | None = None
+    # Information requests: the organisation asked, the question, the one extension, how
+    # late the request is, the official's answer, and until when it may be appealed.
+    organisation: OfficeRef | None = None
+    question: str | None = None
+    extended_at: str | None = None
+    delay: Delay | None = None
+    answer: Answer | None = None
+    appeal_until: str | None = None
+    feedback_kind: FeedbackKind | None = None
+    rating: int | None = None
     timeline: list[TimelineEvent]

@@ -35,6 +35,12 @@ class Organisation(_Entry):
     name_ur: str
     level_id: str
     kind: OrganisationKind
+    # The office of the organisation's designated official under the Right of Access to
+    # Information Act 2017; unset, the organisation's head office answers requests.
+    information_office_id: str | None = None
+    # The body that hears appeals against the organisation's answers (the Pakistan
+    # Information Commission for federal bodies); unset, the portal's default reviewer.
+    appeal_office_id: str | None = None
 
 
 class Office(_Entry):

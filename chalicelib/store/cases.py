@@ -86,7 +86,7 @@ class CaseChange:
 
 def case_item(case: Case) -> Item:
     item: Item = {"PK": keys.case_pk(case.id), "SK": keys.CASE_SK, **case.model_dump()}
-    item.update(keys.citizen_gsi(case.citizen_sub, case.created_at, case.id))
+    item.update(keys.citizen_gsi(case.citizen_sub, case.created_at, case.id, case.kind))
     open_case = case.status in OPEN_STATUSES
     if open_case and case.office_id and case.due_at:
         item.update(keys.office_queue_gsi(case.office_id, case.due_at, case.id))
@@ -183,11 +183,13 @@ def get_case_with_timeline(table: Table, case_id: str) -> tuple[Case, list[Timel
 _GSI1_CURSOR = {"PK", "SK", "GSI1PK", "GSI1SK"}
 
 
-def citizen_cases(table: Table, sub: str, *, limit: int, cursor: str | None) -> tuple[list[Case], str | None]:
+def citizen_cases(
+    table: Table, sub: str, *, limit: int, cursor: str | None, kind: str = "complaint"
+) -> tuple[list[Case], str | None]:
     start = decode_cursor(cursor, _GSI1_CURSOR)
-    if start and start.get("GSI1PK") != keys.citizen_pk(sub):
+    if start and start.get("GSI1PK") != keys.citizen_pk(sub, kind):
         raise InvalidCursor()
-    page = table.query(keys.citizen_pk(sub), index="GSI1", newest_first=True, limit=limit, start_key=start)
+    page = table.query(keys.citizen_pk(sub, kind), index="GSI1", newest_first=True, limit=limit, start_key=start)
     return [Case.model_validate(i) for i in page.items], encode_cursor(page.last_key)
 
 

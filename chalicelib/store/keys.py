@@ -48,13 +48,14 @@ def event_sk(at_iso: str, seq: int) -> str:
 EVENT_SK_PREFIX = f"{Prefix.EVENT}#"
 
 
-def citizen_gsi(sub: str, created_iso: str, case_id: str) -> dict[str, str]:
-    """GSI1: a citizen's cases, newest first."""
-    return {"GSI1PK": citizen_pk(sub), "GSI1SK": f"{created_iso}#{case_id}"}
+def citizen_gsi(sub: str, created_iso: str, case_id: str, kind: str = "complaint") -> dict[str, str]:
+    """GSI1: a citizen's complaints (or information requests), newest first."""
+    return {"GSI1PK": citizen_pk(sub, kind), "GSI1SK": f"{created_iso}#{case_id}"}
 
 
-def citizen_pk(sub: str) -> str:
-    return f"{Prefix.CITIZEN}#{sub}"
+def citizen_pk(sub: str, kind: str = "complaint") -> str:
+    """Complaints keep the plain partition; other kinds of case have their own, so each list is one Query."""
+    return f"{Prefix.CITIZEN}#{sub}" if kind == "complaint" else f"{Prefix.CITIZEN}#{sub}#{kind.upper()}"
 
 
 def office_queue_pk(office_id: str) -> str:
@@ -103,6 +104,19 @@ def stat_key(dimension: str, value: str, day: str) -> dict[str, str]:
     """A daily counter; the shard is random so one busy day spreads its writes."""
     shard = random.randrange(STAT_SHARDS)
     return {"PK": f"{Prefix.STAT}#{dimension}#{value}#{shard}", "SK": f"DAY#{day}"}
+
+
+def stat_month_key(dimension: str, value: str, month: str) -> dict[str, str]:
+    """A monthly counter (feedback: appreciations, ratings and their sum, suggestions reviewed)."""
+    shard = random.randrange(STAT_SHARDS)
+    return {"PK": f"{Prefix.STAT}#{dimension}#{value}#{shard}", "SK": f"MONTH#{month}"}
+
+
+def stat_month_keys(dimension: str, value: str, month: str) -> list[dict[str, str]]:
+    """Every shard of a monthly counter, to read it whole."""
+    return [
+        {"PK": f"{Prefix.STAT}#{dimension}#{value}#{shard}", "SK": f"MONTH#{month}"} for shard in range(STAT_SHARDS)
+    ]
 
 
 def idempotency_key(sub: str, key: str) -> dict[str, str]:

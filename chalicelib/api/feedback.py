@@ -1,0 +1,55 @@
+"""The feedback channels: a citizen's appreciation, suggestions and ratings; an office's monthly summary."""
+
+from __future__ import annotations
+
+from chalice.app import Blueprint, Response
+
+from chalicelib.api.authorizer import jwt_authorizer
+from chalicelib.api.context import principal
+from chalicelib.api.cors import CORS
+from chalicelib.api.errors import created, endpoint, idempotency_key, page_params, parse_body, query
+from chalicelib.logic import feedback
+from chalicelib.models.actions import FeedbackChannelIn
+from chalicelib.models.common import Listing
+from chalicelib.models.complaints import CaseOut, CaseSummary
+from chalicelib.wiring import services
+
+feedback_routes = Blueprint(__name__)
+
+
+def _request():  # type: ignore[no-untyped-def]
+    return feedback_routes.current_request
+
+
+@feedback_routes.route("/v1/feedback", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
+@endpoint(_request)
+def give_feedback() -> Response:
+    request = feedback_routes.current_request
+    data = parse_body(request, FeedbackChannelIn)
+    result = feedback.give(services(), principal(feedback_routes), data, idempotency_key(request))
+    headers = {"Location": f"/v1/feedback/{result.case['id']}"}
+    if result.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return created(result.case, headers)
+
+
+@feedback_routes.route("/v1/feedback", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
+@endpoint(_request)
+def list_feedback() -> Listing[CaseSummary]:
+    limit, cursor = page_params(feedback_routes.current_request)
+    return feedback.list_own(services(), principal(feedback_routes), limit, cursor)
+
+
+@feedback_routes.route("/v1/feedback/{feedback_id}", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
+@endpoint(_request)
+def feedback_item(feedback_id: str) -> CaseOut:
+    return feedback.track(services(), principal(feedback_routes), feedback_id)
+
+
+@feedback_routes.route("/v1/officer/feedback-summary", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
+@endpoint(_request)
+def feedback_summary() -> feedback.FeedbackSummary:
+    request = feedback_routes.current_request
+    return feedback.month_summary(
+        services(), principal(feedback_routes), query(request, "office_id"), query(request, "month")
+    )

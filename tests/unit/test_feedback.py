@@ -1,0 +1,111 @@
+"""The feedback channels: appreciation shown to the office, suggestions reviewed, ratings averaged per month."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from chalicelib.logic import actions, feedback, officer, sweeper
+from chalicelib.logic.notifications import list_mine
+from chalicelib.logic.ports import Services
+from chalicelib.models.actions import FeedbackChannelIn, NoteIn, ResolveIn, ReviewIn
+from chalicelib.models.errors import CaseNotFound, Forbidden, InvalidInput, TransitionNotAllowed
+from tests.fakes import citizen, make_services
+from tests.fakes import officer as officer_principal
+
+LAHORE = officer_principal("lesco-lahore")
+HQ = officer_principal("lesco-hq", "officer-hq")
+
+
+def give(services: Services, **body: object) -> str:
+    data = FeedbackChannelIn.model_validate({"organisation_id": "lesco", "message": "Thank you.", **body})
+    return str(feedback.give(services, citizen(), data, None).case["id"])
+
+
+def test_an_appreciation_is_counted_and_shown_to_the_office_it_names() -> None:
+    services, _, _ = make_services()
+    feedback_id = give(services, kind="appreciation", office_id="lesco-lahore", message="The lineman came at night.")
+    assert feedback_id.startswith("F-")
+    mine = feedback.track(services, citizen(), feedback_id)
+    assert mine.kind == "feedback" and mine.feedback_kind == "appreciation" and mine.status == "received"
+    assert [n.type for n in list_mine(services, LAHORE, 10, None).items] == ["office_appreciation"]
+    # The office (and the one above it) can open it; it is not a queue item with a deadline
+    assert officer.case_for_officer(services, HQ, feedback_id).description == "The lineman came at night."
+    assert feedback.month_summary(services, LAHORE, None, None).appreciations == 1
+    assert [f.id for f in feedback.list_own(services, citizen(), 10, None).items] == [feedback_id]
+
+
+def test_ratings_are_averaged_per_office_and_month() -> None:
+    services, _, clock = make_services()
+    for value in (5, 4, 2):
+        give(services, kind="rating", office_id="lesco-lahore", rating=value)
+    summary = feedback.month_summary(services, LAHORE, None, "2026-11")
+    assert summary.ratings == 3 and summary.average_rating == pytest.approx(3.67)
+    clock.advance(days=10)  # December
+    give(services, kind="rating", office_id="lesco-lahore", rating=1)
+    assert feedback.month_summary(services, LAHORE, None, "2026-12").average_rating == 1
+    assert feedback.month_summary(services, HQ, "lesco-lahore", "2026-11").ratings == 3
+    with pytest.raises(CaseNotFound):
+        feedback.month_summary(services, LAHORE, "lesco-kasur", "2026-11")
+    with pytest.raises(InvalidInput):
+        feedback.month_summary(services, LAHORE, None, "2026-13")
+
+
+def test_a_suggestion_waits_in_the_queue_is_reviewed_and_the_citizen_is_told() -> None:
+    services, _, clock = make_services()
+    suggestion = give(services, kind="suggestion", message="Print the meter photo on every bill.")
+    # It goes to the organisation's head office, in its queue with a 30-day review deadline
+    queue = officer.office_queue(services, HQ, limit=10, cursor=None, kind="feedback")
+    assert [c.id for c in queue.items] == [suggestion] and queue.items[0].status == "under_review"
+    assert officer.office_queue(services, HQ, limit=10, cursor=None, kind="complaint").items == []
+    # A complaint's action does not apply to it
+    resolve = ResolveIn(action="resolve", outcome="relief_granted", note="Done.")
+    with pytest.raises(TransitionNotAllowed):
+        actions.act(services, HQ, suggestion, resolve, None)
+    actions.act(services, HQ, suggestion, NoteIn(action="note", note="Asked the billing team."), None)
+    clock.advance(hours=1)
+    review = ReviewIn(action="review", decision="adopted", note="Bills from January show the photo.")
+    reviewed = actions.act(services, HQ, suggestion, review, None)
+    assert reviewed.status == "adopted" and reviewed.timeline[-1].type == "reviewed"
+    told = list_mine(services, citizen(), 10, None).items[0]
+    assert told.type == "suggestion_adopted" and "Bills from January" in told.message
+    assert feedback.month_summary(services, HQ, None, None).adopted == 1
+    assert officer.office_queue(services, HQ, limit=10, cursor=None, kind="feedback").items == []
+    with pytest.raises(TransitionNotAllowed):
+        actions.act(services, HQ, suggestion, review, None)
+
+
+def test_a_suggestion_not_reviewed_in_time_reminds_the_office_once() -> None:
+    services, _, clock = make_services()
+    give(services, kind="suggestion", message="Open on Saturdays.")
+    clock.advance(days=31)
+    assert sweeper.sweep(services, clock()).reminded == 1
+    assert sweeper.sweep(services, clock() + timedelta(days=1)).examined == 0
+    assert "office_suggestion_overdue" in [n.type for n in list_mine(services, HQ, 10, None).items]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"kind": "rating"}, "rating"),
+        ({"kind": "appreciation", "rating": 4}, "rating"),
+        ({"kind": "appreciation", "organisation_id": "nowhere"}, "organisation_id"),
+        ({"kind": "appreciation", "office_id": "pmdu-hq"}, "office_id"),
+    ],
+)
+def test_bad_feedback_is_a_400_naming_the_field(body: dict[str, object], field: str) -> None:
+    services, _, _ = make_services()
+    with pytest.raises(InvalidInput) as raised:
+        give(services, **body)
+    assert field in [p.field for p in raised.value.details]
+
+
+def test_only_citizens_give_feedback_and_only_their_own_is_theirs() -> None:
+    services, _, _ = make_services()
+    feedback_id = give(services, kind="appreciation")
+    data = FeedbackChannelIn(kind="appreciation", organisation_id="lesco", message="Thanks")
+    with pytest.raises(Forbidden):
+        feedback.give(services, LAHORE, data, None)
+    with pytest.raises(CaseNotFound):
+        feedback.track(services, citizen("citizen-2"), feedback_id)
