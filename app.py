@@ -10,6 +10,8 @@ from chalicelib.api.complaints import complaint_routes
 from chalicelib.api.directory import directory_routes
 from chalicelib.api.feedback import feedback_routes
 from chalicelib.api.health import health_routes
+from chalicelib.api.holidays import holiday_routes
+from chalicelib.api.information import information_routes
 from chalicelib.api.notifications import notification_routes
 from chalicelib.api.officer import officer_routes
 from chalicelib.api.uploads import upload_routes
@@ -26,6 +28,8 @@ for blueprint in (
     auth_routes,
     complaint_routes,
     feedback_routes,
+    holiday_routes,
+    information_routes,
     notification_routes,
     officer_routes,
     upload_routes,

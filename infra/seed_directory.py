@@ -3,7 +3,8 @@
 Uses the operator's AWS credentials and region (the usual AWS_PROFILE / AWS_REGION).
 The file is validated with the same model the functions read it with; the
 directory is replaced whole (one item), and every container picks it up within
-five minutes (its cache time).
+five minutes (its cache time). Public holidays (infra/seed/holidays.json) are
+written for the years the table does not hold yet, so an admin's corrections stay.
 """
 
 from __future__ import annotations
@@ -20,16 +21,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--table", required=True, help="the stack's table (output TableName)")
     parser.add_argument("--seed", type=Path, default=REPO / "infra" / "seed" / "directory.json")
+    parser.add_argument("--holidays", type=Path, default=REPO / "infra" / "seed" / "holidays.json")
     args = parser.parse_args(argv)
 
     from chalicelib import aws
     from chalicelib.models.directory import DirectorySnapshot
+    from chalicelib.models.holidays import HolidaySeed
     from chalicelib.store.directory import write_snapshot
+    from chalicelib.store.holidays import seed_missing_years
     from chalicelib.store.table import DynamoTable
 
+    table = DynamoTable(args.table, aws.client("dynamodb"))
     snapshot = DirectorySnapshot.model_validate_json(args.seed.read_text(encoding="utf-8"))
-    count = write_snapshot(DynamoTable(args.table, aws.client("dynamodb")), snapshot)
+    count = write_snapshot(table, snapshot)
     print(f"directory written to {args.table}: {count} entries")
+    years = seed_missing_years(table, HolidaySeed.model_validate_json(args.holidays.read_text(encoding="utf-8")))
+    print(f"public holidays written for {', '.join(map(str, years)) or 'no new year'} (years already held are kept)")
     return 0
 
 

@@ -103,13 +103,8 @@ def _directory_present(table_name: str) -> bool:
     from chalicelib import aws
     from chalicelib.store import keys
 
-    out = aws.client("dynamodb").query(
-        TableName=table_name,
-        KeyConditionExpression="PK = :pk",
-        ExpressionAttributeValues={":pk": {"S": keys.DIRECTORY_PK}},
-        Limit=1,
-    )
-    return bool(out.get("Items"))
+    snapshot = {k: {"S": v} for k, v in keys.directory_snapshot_key().items()}
+    return "Item" in aws.client("dynamodb").get_item(TableName=table_name, Key=snapshot)
 
 
 def seed_directory(seed_path: Path, table_name: str, state_dir: Path) -> str:
@@ -134,6 +129,23 @@ def seed_directory(seed_path: Path, table_name: str, state_dir: Path) -> str:
     tmp.write_text(json.dumps({"directory_sha256": digest}) + "\n")
     os.replace(tmp, marker)
     return f"directory seeded: {count} items" + (" (seed file changed)" if previous else "")
+
+
+HOLIDAYS_FILE = "holidays.json"
+
+
+def seed_holidays(path: Path, table_name: str) -> str:
+    """Load the public holidays of the years the table does not hold yet (admin edits survive restarts)."""
+    from chalicelib import aws
+    from chalicelib.models.holidays import HolidaySeed
+    from chalicelib.store.holidays import seed_missing_years
+    from chalicelib.store.table import DynamoTable
+
+    if not path.exists():
+        return f"no holiday calendar at {path}; information requests count weekends only"
+    seed = HolidaySeed.model_validate_json(path.read_text(encoding="utf-8"))
+    written = seed_missing_years(DynamoTable(table_name, aws.client("dynamodb")), seed)
+    return f"public holidays seeded for {', '.join(map(str, written))}" if written else "public holidays already seeded"
 
 
 def seed_accounts(accounts: list[DemoAccount], pool_id: str) -> tuple[int, int]:
@@ -179,6 +191,7 @@ def seed(seed_path: Path, table_name: str, pool_id: str, state_dir: Path, accoun
         raise SystemExit(f"the seed directory {seed_path} does not exist (set AWAAZ_SEED_PATH to use another)")
     route = demo_route(json.loads(seed_path.read_text(encoding="utf-8")))
     log.info("%s", seed_directory(seed_path, table_name, state_dir))
+    log.info("%s", seed_holidays(seed_path.with_name(HOLIDAYS_FILE), table_name))
     accounts = demo_accounts(route)
     created, existing = seed_accounts(accounts, pool_id)
     log.info("demo accounts: %d created, %d already there", created, existing)

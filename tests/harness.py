@@ -204,7 +204,9 @@ def running_stack() -> Iterator[Stack]:
 
     from chalicelib import aws, wiring
     from chalicelib.models.directory import DirectorySnapshot
+    from chalicelib.models.holidays import HolidaySeed
     from chalicelib.store.directory import write_snapshot
+    from chalicelib.store.holidays import seed_missing_years
     from chalicelib.store.table import DynamoTable
     from local import gateway
     from local.provision import provision
@@ -227,7 +229,10 @@ def running_stack() -> Iterator[Stack]:
             os.environ.update(resources)
             wiring.reset()
             snapshot = DirectorySnapshot.model_validate_json((REPO / "infra" / "seed" / "directory.json").read_text())
-            write_snapshot(DynamoTable(resources["TABLE_NAME"], aws.client("dynamodb")), snapshot)
+            table = DynamoTable(resources["TABLE_NAME"], aws.client("dynamodb"))
+            write_snapshot(table, snapshot)
+            holidays = HolidaySeed.model_validate_json((REPO / "infra" / "seed" / "holidays.json").read_text())
+            seed_missing_years(table, holidays)
             demo = _demo_route(snapshot)
             offices = {o.id: o for o in snapshot.offices}
             supervisor = offices[demo["office_id"]].parent_id or demo["office_id"]

@@ -8,6 +8,7 @@ conditioned on the version read, then the notices are queued for SMS/e-mail.
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -81,7 +82,8 @@ def notice(
 ) -> Notification:
     """A notice about `case` for its citizen, or for the staff of `to_office`."""
     return Notification(
-        id=secrets.token_hex(6),
+        # Nanoseconds first: notices of the same second list in the order they were made.
+        id=f"{time.time_ns():016x}{secrets.token_hex(2)}",
         at=at,
         template=template,
         params={"case_id": case.id, **params},

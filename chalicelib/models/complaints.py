@@ -115,10 +115,13 @@ class Resolution(BaseModel):
     office_id: str
 
 
+AnswerKind = Literal["answered", "partially_answered", "not_held", "refused"]
+
+
 class Answer(BaseModel):
     """How a designated official disposed of an information request."""
 
-    kind: Literal["answered", "partially_answered", "not_held", "refused"]
+    kind: AnswerKind
     note: str
     at: str
     office_id: str

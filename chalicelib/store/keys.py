@@ -96,6 +96,11 @@ def service_gsi(service_code: str, requested_iso: str, case_id: str) -> dict[str
     }
 
 
+def holiday_year_sk(year: int) -> str:
+    """A year of public holidays, beside the directory snapshot (`DIR` / `HOLIDAYS#<yyyy>`)."""
+    return f"HOLIDAYS#{year:04d}"
+
+
 def directory_snapshot_key() -> dict[str, str]:
     return {"PK": DIRECTORY_PK, "SK": "SNAPSHOT"}
 

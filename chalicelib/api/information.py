@@ -1,0 +1,68 @@
+"""A citizen's information requests (Right of Access to Information Act 2017): ask, list, track, appeal."""
+
+from __future__ import annotations
+
+from chalice.app import Blueprint, Response
+
+from chalicelib.api.authorizer import jwt_authorizer
+from chalicelib.api.context import principal
+from chalicelib.api.cors import CORS
+from chalicelib.api.errors import created, endpoint, idempotency_key, if_match, page_params, parse_body
+from chalicelib.logic import information
+from chalicelib.models.actions import AppealIn, InformationRequestIn, WithdrawIn
+from chalicelib.models.common import Listing
+from chalicelib.models.complaints import CaseOut, CaseSummary
+from chalicelib.wiring import services
+
+information_routes = Blueprint(__name__)
+
+
+def _request():  # type: ignore[no-untyped-def]
+    return information_routes.current_request
+
+
+@information_routes.route("/v1/information-requests", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
+@endpoint(_request)
+def file_information_request() -> Response:
+    request = information_routes.current_request
+    data = parse_body(request, InformationRequestIn)
+    result = information.file_request(services(), principal(information_routes), data, idempotency_key(request))
+    headers = {"Location": f"/v1/information-requests/{result.case['id']}"}
+    if result.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return created(result.case, headers)
+
+
+@information_routes.route("/v1/information-requests", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
+@endpoint(_request)
+def list_information_requests() -> Listing[CaseSummary]:
+    limit, cursor = page_params(information_routes.current_request)
+    return information.list_own(services(), principal(information_routes), limit, cursor)
+
+
+@information_routes.route(
+    "/v1/information-requests/{request_id}", methods=["GET"], authorizer=jwt_authorizer, cors=CORS
+)
+@endpoint(_request)
+def track_information_request(request_id: str) -> CaseOut:
+    return information.track(services(), principal(information_routes), request_id)
+
+
+@information_routes.route(
+    "/v1/information-requests/{request_id}/appeal", methods=["POST"], authorizer=jwt_authorizer, cors=CORS
+)
+@endpoint(_request)
+def appeal_information_request(request_id: str) -> CaseOut:
+    request = information_routes.current_request
+    data = parse_body(request, AppealIn)
+    return information.appeal(services(), principal(information_routes), request_id, data, if_match(request))
+
+
+@information_routes.route(
+    "/v1/information-requests/{request_id}/withdraw", methods=["POST"], authorizer=jwt_authorizer, cors=CORS
+)
+@endpoint(_request)
+def withdraw_information_request(request_id: str) -> CaseOut:
+    request = information_routes.current_request
+    data = parse_body(request, WithdrawIn)
+    return information.withdraw(services(), principal(information_routes), request_id, data, if_match(request))

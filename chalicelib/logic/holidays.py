@@ -1,0 +1,42 @@
+"""Reading and (for admins) replacing a year's public holidays."""
+
+from __future__ import annotations
+
+from chalicelib.logic import workdays
+from chalicelib.logic.ports import Services
+from chalicelib.models.common import Principal
+from chalicelib.models.errors import FieldProblem, Forbidden, InvalidInput
+from chalicelib.models.holidays import HolidaysIn, HolidayYear
+from chalicelib.store import holidays as holiday_store
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def _year(raw: str) -> int:
+    if not raw.isdigit() or not FIRST_YEAR <= int(raw) <= LAST_YEAR:
+        raise InvalidInput("bad year", [FieldProblem("year", f"a year from {FIRST_YEAR} to {LAST_YEAR}")])
+    return int(raw)
+
+
+def year_of(services: Services, raw_year: str) -> HolidayYear:
+    year = _year(raw_year)
+    found = holiday_store.read_years(services.table, year, year)
+    return found[0] if found else HolidayYear(year=year, holidays=[])
+
+
+def replace_year(services: Services, principal: Principal, raw_year: str, data: HolidaysIn) -> HolidayYear:
+    """An admin sets a year's holidays whole (e.g. once the Eid dates are notified)."""
+    if principal.role != "admin":
+        raise Forbidden("only admins edit the holiday calendar")
+    year = _year(raw_year)
+    problems = [
+        FieldProblem(f"holidays[{i}].date", f"not in {year}")
+        for i, holiday in enumerate(data.holidays)
+        if holiday.date.year != year
+    ]
+    if problems:
+        raise InvalidInput("the holidays need correcting", problems)
+    stored = HolidayYear(year=year, holidays=sorted(data.holidays, key=lambda h: h.date))
+    holiday_store.write_year(services.table, stored)
+    workdays.forget_cache()
+    return stored
