@@ -70,6 +70,10 @@ class DemoRoute:
     district: str
     office_id: str
     parent_office_id: str
+    # The demo organisation (the route office's) and the office of its designated
+    # official for information requests.
+    organisation_id: str = ""
+    information_office_id: str = ""
 
 
 def demo_route(directory: dict[str, Any]) -> DemoRoute:
@@ -86,7 +90,14 @@ def demo_route(directory: dict[str, Any]) -> DemoRoute:
     parent = offices[office_id].get("parent_id")
     if not parent:
         raise SystemExit(f"the demo route's office {office_id!r} has no parent office for the supervisor")
-    return DemoRoute(DEMO_CATEGORY, DEMO_DISTRICT, office_id, parent)
+    organisation_id = offices[office_id]["organisation_id"]
+    organisation: dict[str, Any] = next(
+        (o for o in directory.get("organisations", []) if o["id"] == organisation_id), {}
+    )
+    information_office = str(organisation.get("information_office_id") or "")
+    if information_office not in offices:
+        raise SystemExit(f"the demo organisation {organisation_id!r} names no designated official's office")
+    return DemoRoute(DEMO_CATEGORY, DEMO_DISTRICT, office_id, parent, organisation_id, information_office)
 
 
 def demo_accounts(route: DemoRoute) -> list[DemoAccount]:
@@ -95,8 +106,80 @@ def demo_accounts(route: DemoRoute) -> list[DemoAccount]:
         DemoAccount("citizen (ur)", "citizen", "بلال احمد", "bilal.ahmed@example.pk", "ur"),
         DemoAccount("officer", "officer", "Imran Qureshi", "officer@example.pk", "en", route.office_id),
         DemoAccount("supervisor", "officer", "Nadia Hussain", "supervisor@example.pk", "en", route.parent_office_id),
+        DemoAccount(
+            "information official",
+            "officer",
+            "Sadia Malik",
+            DEMO_OFFICIAL,
+            "en",
+            route.information_office_id,
+        ),
         DemoAccount("admin", "admin", "Portal Administrator", "admin@example.pk", "en"),
     ]
+
+
+DEMO_OFFICIAL = "information.officer@example.pk"
+DEMO_CONTENT_MARKER = "demo-content.json"
+
+
+def seed_demo_content(accounts: list[DemoAccount], route: DemoRoute, pool_id: str, state_dir: Path) -> str:
+    """Once per state directory: a few information requests and feedback items in various states.
+
+    Made through the use cases themselves (so they are exactly what the API would have
+    stored, notices included), as the English demo citizen and the designated official.
+    """
+    marker = state_dir / DEMO_CONTENT_MARKER
+    if marker.exists():
+        return "demo content already there"
+    from chalicelib import aws
+    from chalicelib.logic import actions, feedback, information
+    from chalicelib.models.actions import AnswerIn, FeedbackChannelIn, InformationRequestIn
+    from chalicelib.models.common import Principal
+    from chalicelib.wiring import services
+
+    def principal_of(account: DemoAccount) -> Principal:
+        user = aws.client("cognito-idp").admin_get_user(UserPoolId=pool_id, Username=account.username)
+        sub = next(a["Value"] for a in user["UserAttributes"] if a["Name"] == "sub")
+        return Principal(sub=sub, role=account.role, language=account.language, office_id=account.office_id)
+
+    citizen = principal_of(next(a for a in accounts if a.role == "citizen"))
+    official = principal_of(next(a for a in accounts if a.username == DEMO_OFFICIAL))
+    app = services()
+    org = route.organisation_id
+    asked = [
+        InformationRequestIn(
+            organisation_id=org,
+            subject="Load-shedding schedule for Gulberg",
+            question="Please share the approved load-shedding schedule for Gulberg feeders for December 2026.",
+        ),
+        InformationRequestIn(
+            organisation_id=org,
+            subject="Transformer replacements in 2026",
+            question="How many distribution transformers were replaced in Lahore in 2026, by month?",
+        ),
+    ]
+    ids = [str(information.file_request(app, citizen, body, None).case["id"]) for body in asked]
+    answer = AnswerIn(action="answer", note="412 transformers: the monthly figures are in the attached table.")
+    actions.act(app, official, ids[1], answer, None)
+    given = [
+        FeedbackChannelIn(
+            kind="appreciation",
+            organisation_id=org,
+            office_id=route.office_id,
+            message="The complaint team restored our supply within two hours at night. Thank you.",
+        ),
+        FeedbackChannelIn(
+            kind="suggestion",
+            organisation_id=org,
+            office_id=route.office_id,
+            message="Send the bill and the meter photo by SMS as well as on paper.",
+        ),
+        FeedbackChannelIn(kind="rating", organisation_id=org, office_id=route.office_id, message="Quick.", rating=4),
+    ]
+    for body in given:
+        feedback.give(app, citizen, body, None)
+    marker.write_text(json.dumps({"information_requests": ids}) + "\n")
+    return f"demo content: {len(ids)} information requests (one answered), {len(given)} feedback items"
 
 
 def _directory_present(table_name: str) -> bool:
@@ -179,6 +262,7 @@ def write_accounts_file(path: Path, accounts: list[DemoAccount], route: DemoRout
     document = {
         "accounts": [a.as_json() for a in accounts],
         "demo_route": {"category_id": route.category_id, "district": route.district, "office_id": route.office_id},
+        "demo_information": {"organisation_id": route.organisation_id, "official_username": DEMO_OFFICIAL},
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
@@ -195,6 +279,7 @@ def seed(seed_path: Path, table_name: str, pool_id: str, state_dir: Path, accoun
     accounts = demo_accounts(route)
     created, existing = seed_accounts(accounts, pool_id)
     log.info("demo accounts: %d created, %d already there", created, existing)
+    log.info("%s", seed_demo_content(accounts, route, pool_id, state_dir))
     write_accounts_file(accounts_path, accounts, route)
     return accounts
 

@@ -205,13 +205,13 @@ def test_health_and_demo_accounts_file(stack: Stack) -> None:
     assert stack.healthy_after < HEALTHY_WITHIN
 
     document = stack.accounts()
-    assert set(document) == {"accounts", "demo_route"}
+    assert set(document) == {"accounts", "demo_route", "demo_information"}
     route = document["demo_route"]
     assert set(route) == {"category_id", "district", "office_id"}
     assert route["category_id"] == "electricity-overbilling"
     assert route["district"] == "lahore"
     roles = [a["role"] for a in document["accounts"]]
-    assert roles.count("citizen") == 2 and roles.count("officer") == 2 and roles.count("admin") == 1
+    assert roles.count("citizen") == 2 and roles.count("officer") == 3 and roles.count("admin") == 1
     for entry in document["accounts"]:
         assert {"role", "username", "password", "name"} <= set(entry)
         assert len(entry["password"]) >= 8 and any(c.isdigit() for c in entry["password"])
@@ -219,7 +219,10 @@ def test_health_and_demo_accounts_file(stack: Stack) -> None:
             assert entry.get("office_id")
     officers = [a for a in document["accounts"] if a["role"] == "officer"]
     assert route["office_id"] in {o["office_id"] for o in officers}
-    assert len({o["office_id"] for o in officers}) == 2  # the officer and their supervisor
+    # the officer, their supervisor, and the designated official for information requests
+    assert len({o["office_id"] for o in officers}) == 3
+    information = document["demo_information"]
+    assert information["official_username"] in {o["username"] for o in officers}
     citizens = [a["username"] for a in document["accounts"] if a["role"] == "citizen"]
     assert any(u.startswith("+92") for u in citizens) and any("@" in u for u in citizens)
 
@@ -435,6 +438,61 @@ def test_make_job_deadlines_25_days_later_escalates_an_untouched_complaint(stack
     supervisor = supervisor_account(stack)
     assert case["level"] == 1 and case["office"]["id"] == supervisor["office_id"]
     assert case["timeline"][-1]["type"] == "escalated"
+
+
+def test_information_request_answered_after_an_extension(stack: Stack) -> None:
+    need("citizen_token")
+    token = journey["citizen_token"]
+    demo = stack.accounts()["demo_information"]
+    official = next(a for a in stack.accounts()["accounts"] if a["username"] == demo["official_username"])
+    official_token = login(stack, official["username"], official["password"])
+    # The seed made the demo citizen two requests already, one of them answered
+    seeded = requests.get(f"{stack.api}/v1/information-requests", headers=bearer(token), timeout=10).json()["items"]
+    assert {r["status"] for r in seeded} == {"routed", "answered"}
+    body = {
+        "organisation_id": demo["organisation_id"],
+        "subject": "Meter testing fees",
+        "question": "What fee does the meter testing laboratory charge for a single-phase meter?",
+    }
+    filed = requests.post(f"{stack.api}/v1/information-requests", headers=bearer(token), json=body, timeout=10)
+    assert filed.status_code == 201, filed.text
+    request_id, due = filed.json()["id"], filed.json()["due_at"]
+    queue = requests.get(
+        f"{stack.api}/v1/officer/cases?kind=information", headers=bearer(official_token), timeout=10
+    ).json()["items"]
+    assert request_id in {c["id"] for c in queue}
+    extended = act(stack, official_token, request_id, {"action": "extend", "note": "The fee notice is being revised."})
+    assert extended.status_code == 200, extended.text
+    assert extended.json()["due_at"] > due
+    refused = act(stack, official_token, request_id, {"action": "refuse", "note": "No."})
+    assert refused.status_code == 400, refused.text  # no exemption named
+    answered = act(stack, official_token, request_id, {"action": "answer", "note": "Rs 1,500 per meter."})
+    assert answered.status_code == 200, answered.text
+    mine = requests.get(f"{stack.api}/v1/information-requests/{request_id}", headers=bearer(token), timeout=10).json()
+    assert mine["status"] == "answered" and mine["answer"]["note"] == "Rs 1,500 per meter."
+    assert [e["type"] for e in mine["timeline"]] == ["submitted", "routed", "extended", "answered"]
+
+
+def test_an_appreciation_and_a_suggestion_show_up_for_the_office(stack: Stack) -> None:
+    need("citizen_token")
+    token = journey["citizen_token"]
+    route = stack.accounts()["demo_route"]
+    organisation_id = stack.accounts()["demo_information"]["organisation_id"]
+    for kind, message in (("appreciation", "Thank you for the quick repair."), ("suggestion", "Open on Saturdays.")):
+        body = {"kind": kind, "organisation_id": organisation_id, "office_id": route["office_id"], "message": message}
+        given = requests.post(f"{stack.api}/v1/feedback", headers=bearer(token), json=body, timeout=10)
+        assert given.status_code == 201, given.text
+        journey[kind] = given.json()["id"]
+    officer = account(stack, "officer", office_id=route["office_id"])
+    officer_token = login(stack, officer["username"], officer["password"])
+    inbox = requests.get(f"{stack.api}/v1/notifications", headers=bearer(officer_token), timeout=10).json()["items"]
+    assert {"office_appreciation", "office_suggestion"} <= {n["type"] for n in inbox}
+    queue = requests.get(
+        f"{stack.api}/v1/officer/cases?kind=feedback", headers=bearer(officer_token), timeout=10
+    ).json()["items"]
+    assert journey["suggestion"] in {c["id"] for c in queue}
+    summary = requests.get(f"{stack.api}/v1/officer/feedback-summary", headers=bearer(officer_token), timeout=10)
+    assert summary.json()["appreciations"] >= 2  # the seed's and this one
 
 
 def test_sigterm_stops_cleanly_and_a_restart_keeps_the_complaint(stack: Stack) -> None:

@@ -326,7 +326,13 @@ def test_demo_route_and_accounts_come_from_the_seed(tmp_path: Path) -> None:
     for entry in document["accounts"]:
         assert set(entry) <= {"role", "name", "username", "password", "office_id"}
     officers = {a["office_id"] for a in document["accounts"] if a["role"] == "officer"}
-    assert officers == {route.office_id, route.parent_office_id}
+    assert officers == {route.office_id, route.parent_office_id, route.information_office_id}
+    organisation = next(o for o in directory["organisations"] if o["id"] == route.organisation_id)
+    assert organisation["information_office_id"] == route.information_office_id
+    assert document["demo_information"] == {
+        "organisation_id": route.organisation_id,
+        "official_username": seed.DEMO_OFFICIAL,
+    }
 
 
 def test_masking() -> None:
