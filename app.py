@@ -16,6 +16,7 @@ from chalicelib.api.notifications import notification_routes
 from chalicelib.api.officer import officer_routes
 from chalicelib.api.uploads import upload_routes
 from chalicelib.observability import logger, publish_metrics
+from chalicelib.workers.notify import notify_workers
 from chalicelib.workers.route import route_workers
 from chalicelib.workers.sweeper import sweeper_workers
 
@@ -34,6 +35,7 @@ for blueprint in (
     officer_routes,
     upload_routes,
     route_workers,
+    notify_workers,
     sweeper_workers,
 ):
     app.register_blueprint(blueprint)

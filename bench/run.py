@@ -31,7 +31,7 @@ def counting() -> Iterator[Counter[str]]:
         _, service, operation = event_name.split(".", 2)
         calls[f"{service}.{operation}"] += 1
 
-    clients = [aws.client(s) for s in ("dynamodb", "sqs", "cognito-idp")]
+    clients = [aws.client(s) for s in ("dynamodb", "sqs", "cognito-idp", "sns", "ses")]
     for c in clients:
         c.meta.events.register("before-call.*.*", record, unique_id="bench-count")
     try:
@@ -98,6 +98,7 @@ def measure_calls() -> list[Row]:
         op("officer queue (supervisor's subtree)", lambda: stack.get("/v1/officer/cases", token=supervisor))
         op("sweeper (nothing due)", lambda: stack.run_sweeper())
         _officer_actions(stack, op, created["id"])
+        _notifications(stack, op, created["id"])
         _sweeper_against_volume(stack, op, created["id"])
     return rows
 
@@ -127,6 +128,29 @@ def _officer_actions(stack: Any, op: Callable[..., None], case_id: str) -> None:
         "citizen verdict: satisfied (close)",
         lambda: expect_ok(stack.post(verdict, {"satisfied": True, "rating": 5}, token=citizen)),
     )
+
+
+def _notifications(stack: Any, op: Callable[..., None], case_id: str) -> None:
+    """The notify worker's calls for one notice: to a person (one channel), and to an office of two staff."""
+    import json
+
+    from chalicelib.store.cases import Notification
+
+    stack.login_officer_of(stack.demo_route["office_id"])  # a second member of the office's staff
+    sub = stack.get("/v1/me", token=stack.login("citizen")).json["sub"]
+    params = {"case_id": case_id, "office_name": "LESCO", "office_name_ur": "لیسکو"}
+
+    def deliver(note: Notification) -> None:
+        event = stack.client.events.generate_sqs_event(
+            message_bodies=[json.dumps(note.message())], queue_name="awaaz-notifications"
+        )
+        result = stack.client.lambda_.invoke("send_notifications", event).payload
+        assert not result.get("batchItemFailures"), result
+
+    at = "2026-11-28T09:00:00Z"
+    op("notify: one notice to a person", lambda: deliver(Notification("bench-1", at, "resolved", params, case_id, sub)))
+    office = Notification("bench-2", at, "office_new_case", params, case_id, office_id=stack.demo_route["office_id"])
+    op("notify: one notice to an office of 2", lambda: deliver(office))
 
 
 def _sweeper_against_volume(stack: Any, op: Callable[..., None], case_id: str) -> None:

@@ -35,6 +35,8 @@ class Settings(BaseModel):
     # 32 random bytes (base64): keys the CNIC hash and encrypts the stored CNIC.
     pii_key: bytes = Field(repr=False)
     aws_endpoint_url: str | None = None
+    # From address of notification e-mails (a verified SES identity); only the notify worker needs it.
+    sender_email: str | None = None
 
     @property
     def is_local(self) -> bool:
@@ -76,6 +78,7 @@ def settings_from(env: dict[str, str]) -> Settings:
         issuer=issuer,
         pii_key=pii_key,
         aws_endpoint_url=endpoint,
+        sender_email=env.get("SENDER_EMAIL") or None,
     )
 
 

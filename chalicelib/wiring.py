@@ -9,6 +9,7 @@ from chalicelib import aws
 from chalicelib.config import get_settings
 from chalicelib.integrations.cognito import CognitoIdentity
 from chalicelib.integrations.jwks import JwksCache
+from chalicelib.integrations.messaging import SnsSesMessenger
 from chalicelib.integrations.queues import SqsIntakeQueue, SqsNotificationQueue
 from chalicelib.integrations.s3 import S3UploadPresigner
 from chalicelib.logic.directory import Directory, directory_of
@@ -35,6 +36,7 @@ def services() -> Services:
         directory=directory,
         intake=SqsIntakeQueue(lambda: aws.client("sqs"), settings.intake_queue_url),
         notifications=SqsNotificationQueue(lambda: aws.client("sqs"), settings.notifications_queue_url),
+        messenger=SnsSesMessenger(lambda: aws.client("sns"), lambda: aws.client("ses"), settings.sender_email),
         identity=CognitoIdentity(
             lambda: aws.client("cognito-idp"), settings.user_pool_id, settings.user_pool_client_id
         ),

@@ -119,6 +119,38 @@ def demo_accounts(route: DemoRoute) -> list[DemoAccount]:
 
 
 DEMO_OFFICIAL = "information.officer@example.pk"
+
+
+def _sub_of(pool_id: str, username: str) -> str:
+    from chalicelib import aws
+
+    user = aws.client("cognito-idp").admin_get_user(UserPoolId=pool_id, Username=username)
+    return str(next(a["Value"] for a in user["UserAttributes"] if a["Name"] == "sub"))
+
+
+def seed_profiles(accounts: list[DemoAccount], pool_id: str) -> str:
+    """Profiles (contacts, language, channels) for demo accounts that have none; officers join their office's staff.
+
+    A profile already there is kept, so preferences changed with PATCH /v1/me survive restarts.
+    """
+    from chalicelib.logic.identity import new_profile
+    from chalicelib.store import people
+    from chalicelib.wiring import services
+
+    app = services()
+    written = 0
+    for account in accounts:
+        sub = _sub_of(pool_id, account.username)
+        if people.get_profile(app.table, sub) is None:
+            phone = account.username if account.username.startswith("+") else None
+            email = None if phone else account.username
+            people.put_profile(app.table, new_profile(app, sub, account.language, phone=phone, email=email))
+            written += 1
+        if account.office_id:
+            people.add_staff(app.table, account.office_id, sub)
+    return f"demo profiles: {written} written, {len(accounts) - written} kept"
+
+
 DEMO_CONTENT_MARKER = "demo-content.json"
 
 
@@ -131,15 +163,13 @@ def seed_demo_content(accounts: list[DemoAccount], route: DemoRoute, pool_id: st
     marker = state_dir / DEMO_CONTENT_MARKER
     if marker.exists():
         return "demo content already there"
-    from chalicelib import aws
     from chalicelib.logic import actions, feedback, information
     from chalicelib.models.actions import AnswerIn, FeedbackChannelIn, InformationRequestIn
     from chalicelib.models.common import Principal
     from chalicelib.wiring import services
 
     def principal_of(account: DemoAccount) -> Principal:
-        user = aws.client("cognito-idp").admin_get_user(UserPoolId=pool_id, Username=account.username)
-        sub = next(a["Value"] for a in user["UserAttributes"] if a["Name"] == "sub")
+        sub = _sub_of(pool_id, account.username)
         return Principal(sub=sub, role=account.role, language=account.language, office_id=account.office_id)
 
     citizen = principal_of(next(a for a in accounts if a.role == "citizen"))
@@ -279,6 +309,7 @@ def seed(seed_path: Path, table_name: str, pool_id: str, state_dir: Path, accoun
     accounts = demo_accounts(route)
     created, existing = seed_accounts(accounts, pool_id)
     log.info("demo accounts: %d created, %d already there", created, existing)
+    log.info("%s", seed_profiles(accounts, pool_id))
     log.info("%s", seed_demo_content(accounts, route, pool_id, state_dir))
     write_accounts_file(accounts_path, accounts, route)
     return accounts

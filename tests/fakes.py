@@ -44,6 +44,25 @@ class FakeNotificationQueue:
 
 
 @dataclass
+class FakeMessenger:
+    """Records what would be sent; `broken` makes every send fail as an SNS/SES outage would."""
+
+    sms: list[tuple[str, str]] = field(default_factory=list)
+    emails: list[tuple[str, str, str]] = field(default_factory=list)
+    broken: bool = False
+
+    def send_sms(self, phone: str, text: str) -> None:
+        if self.broken:
+            raise ServiceUnavailable("sns down")
+        self.sms.append((phone, text))
+
+    def send_email(self, address: str, subject: str, text: str) -> None:
+        if self.broken:
+            raise ServiceUnavailable("ses down")
+        self.emails.append((address, subject, text))
+
+
+@dataclass
 class FakeIdentity:
     users: dict[str, dict[str, object]] = field(default_factory=dict)
 
@@ -199,6 +218,7 @@ def make_services(
         directory=lambda: directory,
         intake=intake,
         notifications=FakeNotificationQueue(),
+        messenger=FakeMessenger(),
         identity=FakeIdentity(),
         uploads=FakePresigner(),
         clock=clock,

@@ -20,6 +20,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 REGION = "ap-south-1"
 PASSWORD = "Awaaz-test-2026"
+SENDER_EMAIL = "notifications@awaaz.example.pk"
 SETTINGS = (
     "TABLE_NAME",
     "INTAKE_QUEUE_URL",
@@ -102,6 +103,20 @@ class Stack:
         )
         cognito.admin_set_user_password(UserPoolId=pool, Username=username, Password=PASSWORD, Permanent=True)
         cognito.admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName=group)
+        # As `make run` seeds its demo accounts: a profile (contacts, language, channels), and office staff.
+        from chalicelib.logic.identity import new_profile
+        from chalicelib.store import people
+        from chalicelib.wiring import services
+
+        user = cognito.admin_get_user(UserPoolId=pool, Username=username)
+        sub = next(a["Value"] for a in user["UserAttributes"] if a["Name"] == "sub")
+        app = services()
+        email = username if "@" in username else None
+        people.put_profile(
+            app.table, new_profile(app, sub, "ur" if language == "ur" else "en", phone=None, email=email)
+        )
+        if office_id:
+            people.add_staff(app.table, office_id, sub)
 
     def _token(self, username: str) -> str:
         reply = self.post("/v1/auth/login", {"username": username, "password": PASSWORD})
@@ -130,19 +145,26 @@ class Stack:
 
     def run_route_worker(self) -> int:
         """Deliver what waits on the intake queue to `route_intake` as Lambda would; return how many."""
+        return self._pump("INTAKE_QUEUE_URL", "awaaz-intake", "route_intake")
+
+    def run_notify_worker(self) -> int:
+        """Deliver what waits on the notifications queue to `send_notifications`; return how many."""
+        return self._pump("NOTIFICATIONS_QUEUE_URL", "awaaz-notifications", "send_notifications")
+
+    def _pump(self, url_setting: str, queue_name: str, handler: str) -> int:
         sqs = _client("sqs")
-        url = self.resources["INTAKE_QUEUE_URL"]
+        url = self.resources[url_setting]
         delivered = 0
         while True:
             got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get("Messages", [])
             if not got:
                 return delivered
             event = self.client.events.generate_sqs_event(
-                message_bodies=[m["Body"] for m in got], queue_name="awaaz-intake"
+                message_bodies=[m["Body"] for m in got], queue_name=queue_name
             )
             for record, message in zip(event["Records"], got, strict=True):
                 record["messageId"] = message["MessageId"]
-            result = self.client.lambda_.invoke("route_intake", event).payload
+            result = self.client.lambda_.invoke(handler, event).payload
             failed = {f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])}
             for message in got:
                 if message["MessageId"] not in failed:
@@ -193,6 +215,7 @@ def test_environment() -> dict[str, str]:
         "PII_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
         "POWERTOOLS_METRICS_NAMESPACE": "Awaaz",
         "POWERTOOLS_SERVICE_NAME": "awaaz",
+        "SENDER_EMAIL": SENDER_EMAIL,
     }
 
 
@@ -229,6 +252,7 @@ def running_stack() -> Iterator[Stack]:
             os.environ.update(resources)
             wiring.reset()
             snapshot = DirectorySnapshot.model_validate_json((REPO / "infra" / "seed" / "directory.json").read_text())
+            aws.client("ses").verify_email_identity(EmailAddress=SENDER_EMAIL)
             table = DynamoTable(resources["TABLE_NAME"], aws.client("dynamodb"))
             write_snapshot(table, snapshot)
             holidays = HolidaySeed.model_validate_json((REPO / "infra" / "seed" / "holidays.json").read_text())

@@ -9,7 +9,16 @@ from chalicelib.api.context import principal
 from chalicelib.api.cors import CORS
 from chalicelib.api.errors import created, endpoint, json_response, parse_body
 from chalicelib.logic import identity
-from chalicelib.models.identity import ConfirmIn, LoginIn, MeOut, RefreshIn, RegisterIn, TokensOut
+from chalicelib.models.identity import (
+    ConfirmIn,
+    LoginIn,
+    MeOut,
+    PreferencesIn,
+    PreferencesOut,
+    RefreshIn,
+    RegisterIn,
+    TokensOut,
+)
 from chalicelib.wiring import services
 
 auth_routes = Blueprint(__name__)
@@ -49,3 +58,16 @@ def refresh() -> TokensOut:
 @endpoint(_request)
 def me() -> MeOut:
     return identity.me(principal(auth_routes))
+
+
+@auth_routes.route("/v1/me/preferences", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
+@endpoint(_request)
+def my_preferences() -> PreferencesOut:
+    return identity.preferences(services(), principal(auth_routes))
+
+
+@auth_routes.route("/v1/me", methods=["PATCH"], authorizer=jwt_authorizer, cors=CORS)
+@endpoint(_request)
+def update_me() -> PreferencesOut:
+    data = parse_body(auth_routes.current_request, PreferencesIn)
+    return identity.update_preferences(services(), principal(auth_routes), data)

@@ -239,7 +239,7 @@ EXEMPTIONS: dict[str, dict[Language, str]] = {
 }
 
 # A notice's subject line when it goes by e-mail.
-EMAIL_SUBJECTS: dict[Language, str] = {"en": "Awaaz: complaint {case_id}", "ur": "آواز: شکایت {case_id}"}
+EMAIL_SUBJECTS: dict[Language, str] = {"en": "Awaaz: {case_id}", "ur": "آواز: {case_id}"}
 
 # The fixed reasons for rejecting a complaint, as a citizen reads them.
 REJECT_REASONS: dict[str, dict[Language, str]] = {

@@ -24,6 +24,14 @@ class NotificationQueue(Protocol):
         """Hand committed notices to the notify worker; raises ServiceUnavailable if it cannot."""
 
 
+class Messenger(Protocol):
+    def send_sms(self, phone: str, text: str) -> None:
+        """Send a text message; raises ServiceUnavailable if it cannot."""
+
+    def send_email(self, address: str, subject: str, text: str) -> None:
+        """Send a plain-text e-mail; raises ServiceUnavailable if it cannot."""
+
+
 class IdentityProvider(Protocol):
     def sign_up(self, username: str, password: str, attributes: dict[str, str]) -> str:
         """Create an unconfirmed account and return its `sub`."""
@@ -50,6 +58,7 @@ class Services:
     directory: Callable[[], Directory]
     intake: IntakeQueue
     notifications: NotificationQueue
+    messenger: Messenger
     identity: IdentityProvider
     uploads: UploadPresigner
     clock: Callable[[], datetime]

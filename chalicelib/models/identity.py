@@ -65,3 +65,21 @@ class MeOut(BaseModel):
     role: Role
     office_id: str | None = None
     language: Language
+
+
+Channel = Literal["sms", "email"]
+
+
+class PreferencesIn(StrictInput):
+    """`PATCH /v1/me`: how the caller hears of their cases besides in-app, and in which language."""
+
+    notify_by: Annotated[list[Channel], Field(max_length=2)] | None = None
+    language: Language | None = None
+
+
+class PreferencesOut(BaseModel):
+    language: Language
+    notify_by: list[Channel]
+    # Where messages go, masked; null for a channel without a contact.
+    phone: str | None = None
+    email: str | None = None

@@ -142,6 +142,16 @@ def office_inbox_pk(office_id: str) -> str:
     return f"{Prefix.OFFICE}#{office_id}#INBOX"
 
 
+def office_staff_pk(office_id: str) -> str:
+    """An office's staff (SK `USER#<sub>`): who hears of the office's notices by SMS or e-mail."""
+    return f"{Prefix.OFFICE}#{office_id}#STAFF"
+
+
+def delivery_key(note_id: str, sub: str, channel: str) -> dict[str, str]:
+    """The claim that one notice was sent to one person on one channel (a redelivered message sends once)."""
+    return {"PK": f"SENT#{note_id}", "SK": f"{sub}#{channel}"}
+
+
 def note_sk(at_iso: str, note_id: str) -> str:
     return f"{Prefix.NOTE}#{at_iso}#{note_id}"
 

@@ -1,0 +1,41 @@
+"""The notify worker: consumes the notifications queue and sends each notice by SMS/e-mail (per-message failures)."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from chalice.app import Blueprint, SQSEvent
+
+from chalicelib.logic.delivery import deliver
+from chalicelib.observability import logger, publish_metrics
+from chalicelib.store.cases import Notification
+from chalicelib.wiring import services
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+notify_workers = Blueprint(__name__)
+
+
+def _deliver_record(record: SQSRecord) -> None:
+    note = Notification.from_message(json.loads(record.body))
+    logger.append_keys(notification_id=note.id)
+    try:
+        deliver(services(), note)
+    finally:
+        logger.remove_keys(["notification_id"])
+
+
+@notify_workers.on_sqs_message(queue="awaaz-notifications", batch_size=10)
+def send_notifications(event: SQSEvent) -> dict[str, Any]:
+    """Deliver each message's notice; a failure returns that message alone to the queue."""
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+
+    processor = BatchProcessor(event_type=EventType.SQS)
+    try:
+        return dict(
+            process_partial_response(event=event.to_dict(), record_handler=_deliver_record, processor=processor)
+        )
+    finally:
+        publish_metrics()
