@@ -7,7 +7,7 @@ from chalice.app import Blueprint, Response
 from chalicelib.api.authorizer import jwt_authorizer
 from chalicelib.api.context import principal
 from chalicelib.api.cors import CORS
-from chalicelib.api.errors import created, endpoint, idempotency_key, if_match, page_params, parse_body
+from chalicelib.api.errors import created_case, endpoint, idempotency_key, if_match, page_params, parse_body
 from chalicelib.logic import actions, complaints
 from chalicelib.models.actions import FeedbackIn, ReplyIn, WithdrawIn
 from chalicelib.models.common import Listing
@@ -27,10 +27,7 @@ def submit_complaint() -> Response:
     who = principal(complaint_routes)
     data = parse_body(complaint_routes.current_request, ComplaintIn)
     result = complaints.submit(services(), who, data, idempotency_key(complaint_routes.current_request))
-    headers = {"Location": f"/v1/complaints/{result.case['id']}"}
-    if result.replayed:
-        headers["Idempotent-Replayed"] = "true"
-    return created(result.case, headers)
+    return created_case(result.case, result.replayed, "/v1/complaints")
 
 
 @complaint_routes.route("/v1/complaints", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)

@@ -189,6 +189,14 @@ def created(body: BaseModel | dict[str, Any], headers: dict[str, str] | None = N
     return json_response(201, payload, headers)
 
 
+def created_case(case: dict[str, Any], replayed: bool, collection: str) -> Response:
+    """201 for a new case (or the first answer again, marked, when an Idempotency-Key is replayed)."""
+    headers = {"Location": f"{collection}/{case['id']}"}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return created(case, headers)
+
+
 _MAX_IDEMPOTENCY_KEY = 128
 
 

@@ -7,7 +7,7 @@ from chalice.app import Blueprint, Response
 from chalicelib.api.authorizer import jwt_authorizer
 from chalicelib.api.context import principal
 from chalicelib.api.cors import CORS
-from chalicelib.api.errors import created, endpoint, idempotency_key, page_params, parse_body, query
+from chalicelib.api.errors import created_case, endpoint, idempotency_key, page_params, parse_body, query
 from chalicelib.logic import feedback
 from chalicelib.models.actions import FeedbackChannelIn
 from chalicelib.models.common import Listing
@@ -27,10 +27,7 @@ def give_feedback() -> Response:
     request = feedback_routes.current_request
     data = parse_body(request, FeedbackChannelIn)
     result = feedback.give(services(), principal(feedback_routes), data, idempotency_key(request))
-    headers = {"Location": f"/v1/feedback/{result.case['id']}"}
-    if result.replayed:
-        headers["Idempotent-Replayed"] = "true"
-    return created(result.case, headers)
+    return created_case(result.case, result.replayed, "/v1/feedback")
 
 
 @feedback_routes.route("/v1/feedback", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)

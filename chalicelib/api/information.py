@@ -7,7 +7,7 @@ from chalice.app import Blueprint, Response
 from chalicelib.api.authorizer import jwt_authorizer
 from chalicelib.api.context import principal
 from chalicelib.api.cors import CORS
-from chalicelib.api.errors import created, endpoint, idempotency_key, if_match, page_params, parse_body
+from chalicelib.api.errors import created_case, endpoint, idempotency_key, if_match, page_params, parse_body
 from chalicelib.logic import information
 from chalicelib.models.actions import AppealIn, InformationRequestIn, WithdrawIn
 from chalicelib.models.common import Listing
@@ -27,10 +27,7 @@ def file_information_request() -> Response:
     request = information_routes.current_request
     data = parse_body(request, InformationRequestIn)
     result = information.file_request(services(), principal(information_routes), data, idempotency_key(request))
-    headers = {"Location": f"/v1/information-requests/{result.case['id']}"}
-    if result.replayed:
-        headers["Idempotent-Replayed"] = "true"
-    return created(result.case, headers)
+    return created_case(result.case, result.replayed, "/v1/information-requests")
 
 
 @information_routes.route("/v1/information-requests", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)

@@ -10,8 +10,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from chalicelib.logic import tracking, uploads, workflow
-from chalicelib.logic.changes import assign, commit, counters, next_check, notice, office_params, parse_time, period
+from chalicelib.logic import complaints, tracking, uploads, workflow
+from chalicelib.logic.changes import (
+    assign,
+    check_version,
+    commit,
+    counters,
+    next_check,
+    notice,
+    office_params,
+    parse_time,
+    period,
+)
 from chalicelib.logic.complaints import feedback_until, iso, to_case_out
 from chalicelib.logic.messages import REJECT_REASONS
 from chalicelib.logic.ports import Services
@@ -35,7 +45,6 @@ from chalicelib.models.errors import (
     Forbidden,
     InvalidInput,
     TransitionNotAllowed,
-    VersionConflict,
 )
 from chalicelib.observability import logger, metrics
 from chalicelib.store import cases as case_store
@@ -51,11 +60,6 @@ def _read(services: Services, raw_id: str) -> tuple[Case, list[TimelineEvent]] |
     return case_store.get_case_with_timeline(services.table, case_id) if case_id else None
 
 
-def _check_version(case: Case, if_match: int | None) -> None:
-    if if_match is not None and if_match != case.version:
-        raise VersionConflict(f"the case is at version {case.version}, not {if_match}; reload and try again")
-
-
 def act(services: Services, principal: Principal, case_id: str, data: OfficerAction, if_match: int | None) -> CaseOut:
     """Apply an officer's action to a case in their office's subtree."""
     if principal.role != "officer" or not principal.office_id:
@@ -65,7 +69,7 @@ def act(services: Services, principal: Principal, case_id: str, data: OfficerAct
     if found is None or found[0].office_id not in set(directory.subtree(principal.office_id)):
         raise CaseNotFound("no case with this tracking number in your office")
     case, events = found
-    _check_version(case, if_match)
+    check_version(case, if_match)
     if case.kind == "information":
         from chalicelib.logic import information
 
@@ -126,18 +130,13 @@ def act(services: Services, principal: Principal, case_id: str, data: OfficerAct
 
 
 def _owned(services: Services, principal: Principal, case_id: str) -> tuple[Case, list[TimelineEvent]]:
-    if principal.role != "citizen":
-        raise Forbidden("only the citizen who filed a complaint may do this")
-    found = _read(services, case_id)
-    if found is None or found[0].citizen_sub != principal.sub or found[0].kind != "complaint":
-        raise CaseNotFound("no complaint with this tracking number in your account")
-    return found
+    return complaints.owned(services, principal, case_id)
 
 
 def reply(services: Services, principal: Principal, case_id: str, data: ReplyIn, if_match: int | None) -> CaseOut:
     """The citizen answers a request for details; the SLA clock resumes, extended by the time it waited."""
     case, events = _owned(services, principal, case_id)
-    _check_version(case, if_match)
+    check_version(case, if_match)
     after = workflow.next_status(case.status, "reply")
     problems = uploads.attachment_problems(services, principal, data.attachments)
     if problems:
@@ -163,7 +162,7 @@ def reply(services: Services, principal: Principal, case_id: str, data: ReplyIn,
 def withdraw(services: Services, principal: Principal, case_id: str, data: WithdrawIn, if_match: int | None) -> CaseOut:
     """The citizen withdraws an open complaint; it leaves the office's queue."""
     case, events = _owned(services, principal, case_id)
-    _check_version(case, if_match)
+    check_version(case, if_match)
     after = workflow.next_status(case.status, "withdraw")
     stamp = iso(services.clock())
     expected = case.version
@@ -184,7 +183,7 @@ def give_feedback(
     the reopen window (30 days from the resolution by default) ends; once per resolution.
     """
     case, events = _owned(services, principal, case_id)
-    _check_version(case, if_match)
+    check_version(case, if_match)
     action = "feedback_satisfied" if data.satisfied else "feedback_unsatisfied"
     after = workflow.next_status(case.status, action)
     directory = services.directory()

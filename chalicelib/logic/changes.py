@@ -18,6 +18,7 @@ from chalicelib.logic.notifications import dispatch
 from chalicelib.logic.ports import Services
 from chalicelib.models.complaints import Case, TimelineEvent
 from chalicelib.models.directory import Office, SlaPolicy
+from chalicelib.models.errors import VersionConflict
 from chalicelib.store import cases as case_store
 from chalicelib.store import keys
 from chalicelib.store.cases import Notification
@@ -30,6 +31,12 @@ WORKING_STATUSES = frozenset({"routed", "in_progress", "reopened"})
 
 def parse_time(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def check_version(case: Case, if_match: int | None) -> None:
+    """`If-Match`: the version the caller read must still be the case's."""
+    if if_match is not None and if_match != case.version:
+        raise VersionConflict(f"the case is at version {case.version}, not {if_match}; reload and try again")
 
 
 def next_check(case: Case, policy: SlaPolicy, now: datetime) -> str | None:

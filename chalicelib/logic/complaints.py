@@ -246,17 +246,34 @@ def to_summary(case: Case, directory: Directory) -> CaseSummary:
     )
 
 
-def list_own(services: Services, principal: Principal, limit: int, cursor: str | None) -> Listing[CaseSummary]:
-    found, next_cursor = case_store.citizen_cases(services.table, principal.sub, limit=limit, cursor=cursor)
+_NOT_YOURS = {
+    "complaint": "no complaint with this tracking number in your account",
+    "information": "no information request with this number in your account",
+    "feedback": "no feedback with this number in your account",
+}
+
+
+def list_own(
+    services: Services, principal: Principal, limit: int, cursor: str | None, kind: str = "complaint"
+) -> Listing[CaseSummary]:
+    """The caller's cases of one kind, newest first (one Query of their own partition)."""
+    found, next_cursor = case_store.citizen_cases(services.table, principal.sub, limit=limit, cursor=cursor, kind=kind)
     directory = services.directory()
     return Listing[CaseSummary](items=[to_summary(c, directory) for c in found], next_cursor=next_cursor)
 
 
-def track(services: Services, principal: Principal, raw_id: str) -> CaseOut:
-    """One of the caller's cases with its timeline; anyone else's is indistinguishable from none."""
+def owned(
+    services: Services, principal: Principal, raw_id: str, kind: str = "complaint"
+) -> tuple[Case, list[TimelineEvent]]:
+    """One of the caller's cases of `kind` with its timeline; anyone else's is indistinguishable from none."""
+    if principal.role != "citizen":
+        raise Forbidden("only the citizen it belongs to may do this")
     case_id = tracking.normalise(raw_id)
     found = case_store.get_case_with_timeline(services.table, case_id) if case_id else None
-    if found is None or found[0].citizen_sub != principal.sub or found[0].kind != "complaint":
-        raise CaseNotFound("no complaint with this tracking number in your account")
-    case, events = found
-    return to_case_out(case, events, services.directory())
+    if found is None or found[0].citizen_sub != principal.sub or found[0].kind != kind:
+        raise CaseNotFound(_NOT_YOURS[kind])
+    return found
+
+
+def track(services: Services, principal: Principal, raw_id: str, kind: str = "complaint") -> CaseOut:
+    return to_case_out(*owned(services, principal, raw_id, kind), services.directory())

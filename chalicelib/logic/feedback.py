@@ -13,9 +13,9 @@ from datetime import timedelta
 
 from pydantic import BaseModel
 
-from chalicelib.logic import tracking, workflow
+from chalicelib.logic import complaints, workflow
 from chalicelib.logic.changes import commit, notice, office_params
-from chalicelib.logic.complaints import Submitted, create, iso, to_case_out, to_summary
+from chalicelib.logic.complaints import Submitted, create, iso, to_case_out
 from chalicelib.logic.notifications import dispatch
 from chalicelib.logic.ports import Services
 from chalicelib.models.actions import AcknowledgeIn, FeedbackChannelIn, NoteIn, OfficerAction, ReviewIn
@@ -116,17 +116,11 @@ def give(services: Services, principal: Principal, data: FeedbackChannelIn, idem
 
 
 def list_own(services: Services, principal: Principal, limit: int, cursor: str | None) -> Listing[CaseSummary]:
-    found, next_cursor = case_store.citizen_cases(services.table, principal.sub, limit=limit, cursor=cursor, kind=KIND)
-    directory = services.directory()
-    return Listing[CaseSummary](items=[to_summary(c, directory) for c in found], next_cursor=next_cursor)
+    return complaints.list_own(services, principal, limit, cursor, KIND)
 
 
 def track(services: Services, principal: Principal, raw_id: str) -> CaseOut:
-    case_id = tracking.normalise(raw_id)
-    found = case_store.get_case_with_timeline(services.table, case_id) if case_id else None
-    if found is None or found[0].citizen_sub != principal.sub or found[0].kind != KIND:
-        raise CaseNotFound("no feedback with this number in your account")
-    return to_case_out(*found, services.directory())
+    return complaints.track(services, principal, raw_id, KIND)
 
 
 def act(

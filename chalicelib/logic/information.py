@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from chalicelib.logic import tracking, uploads, workflow
-from chalicelib.logic.changes import commit, counters, notice, office_params, parse_time
+from chalicelib.logic import complaints, uploads, workflow
+from chalicelib.logic.changes import check_version, commit, counters, notice, office_params, parse_time
 from chalicelib.logic.complaints import Submitted, create, iso, to_case_out
 from chalicelib.logic.directory import Directory
 from chalicelib.logic.messages import EXEMPTIONS
@@ -38,7 +38,6 @@ from chalicelib.models.common import Listing, Principal
 from chalicelib.models.complaints import Answer, AnswerKind, Case, CaseOut, CaseSummary, TimelineEvent
 from chalicelib.models.directory import Office
 from chalicelib.models.errors import (
-    CaseNotFound,
     FieldProblem,
     Forbidden,
     InvalidInput,
@@ -145,26 +144,11 @@ def file_request(
 
 
 def list_own(services: Services, principal: Principal, limit: int, cursor: str | None) -> Listing[CaseSummary]:
-    from chalicelib.logic.complaints import to_summary
-
-    found, next_cursor = case_store.citizen_cases(services.table, principal.sub, limit=limit, cursor=cursor, kind=KIND)
-    directory = services.directory()
-    return Listing[CaseSummary](items=[to_summary(c, directory) for c in found], next_cursor=next_cursor)
-
-
-def _owned(services: Services, principal: Principal, raw_id: str) -> tuple[Case, list[TimelineEvent]]:
-    if principal.role != "citizen":
-        raise Forbidden("only the citizen who asked may do this")
-    case_id = tracking.normalise(raw_id)
-    found = case_store.get_case_with_timeline(services.table, case_id) if case_id else None
-    if found is None or found[0].citizen_sub != principal.sub or found[0].kind != KIND:
-        raise CaseNotFound("no information request with this number in your account")
-    return found
+    return complaints.list_own(services, principal, limit, cursor, KIND)
 
 
 def track(services: Services, principal: Principal, raw_id: str) -> CaseOut:
-    case, events = _owned(services, principal, raw_id)
-    return to_case_out(case, events, services.directory())
+    return complaints.track(services, principal, raw_id, KIND)
 
 
 def appeal_deadline(case: Case) -> str | None:
@@ -178,8 +162,8 @@ def appeal_deadline(case: Case) -> str | None:
 
 def appeal(services: Services, principal: Principal, raw_id: str, data: AppealIn, if_match: int | None) -> CaseOut:
     """Take an answer, a refusal or a missed deadline to the reviewer."""
-    case, events = _owned(services, principal, raw_id)
-    _check_version(case, if_match)
+    case, events = complaints.owned(services, principal, raw_id, KIND)
+    check_version(case, if_match)
     after = workflow.next_status(case.status, "appeal", KIND)
     now = services.clock()
     until = appeal_deadline(case)
@@ -219,8 +203,8 @@ def appeal(services: Services, principal: Principal, raw_id: str, data: AppealIn
 
 
 def withdraw(services: Services, principal: Principal, raw_id: str, data: WithdrawIn, if_match: int | None) -> CaseOut:
-    case, events = _owned(services, principal, raw_id)
-    _check_version(case, if_match)
+    case, events = complaints.owned(services, principal, raw_id, KIND)
+    check_version(case, if_match)
     after = workflow.next_status(case.status, "withdraw", KIND)
     stamp = iso(services.clock())
     expected = case.version
@@ -228,13 +212,6 @@ def withdraw(services: Services, principal: Principal, raw_id: str, data: Withdr
     event = TimelineEvent(at=stamp, type="withdrawn", actor_role="citizen", note=data.reason)
     commit(services, case, expected_version=expected, events=[event], actor_sub=principal.sub)
     return to_case_out(case, [*events, event], services.directory())
-
-
-def _check_version(case: Case, if_match: int | None) -> None:
-    from chalicelib.models.errors import VersionConflict
-
-    if if_match is not None and if_match != case.version:
-        raise VersionConflict(f"the case is at version {case.version}, not {if_match}; reload and try again")
 
 
 def act(

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 from chalice.app import Blueprint, SQSEvent
 
 from chalicelib.logic.delivery import deliver
-from chalicelib.observability import logger, publish_metrics
+from chalicelib.observability import logger
 from chalicelib.store.cases import Notification
 from chalicelib.wiring import services
+from chalicelib.workers.batch import process_batch
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -30,12 +31,4 @@ def _deliver_record(record: SQSRecord) -> None:
 @notify_workers.on_sqs_message(queue="awaaz-notifications", batch_size=10)
 def send_notifications(event: SQSEvent) -> dict[str, Any]:
     """Deliver each message's notice; a failure returns that message alone to the queue."""
-    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-
-    processor = BatchProcessor(event_type=EventType.SQS)
-    try:
-        return dict(
-            process_partial_response(event=event.to_dict(), record_handler=_deliver_record, processor=processor)
-        )
-    finally:
-        publish_metrics()
+    return process_batch(event, _deliver_record)

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 from chalice.app import Blueprint, SQSEvent
 
 from chalicelib.logic.routing import route_case
-from chalicelib.observability import logger, publish_metrics
+from chalicelib.observability import logger
 from chalicelib.wiring import services
+from chalicelib.workers.batch import process_batch
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -29,11 +30,4 @@ def _route_record(record: SQSRecord) -> None:
 @route_workers.on_sqs_message(queue="awaaz-intake", batch_size=10)
 def route_intake(event: SQSEvent) -> dict[str, Any]:
     """Route each message's case; a failure returns that message alone to the queue."""
-    # Imported here: the batch utility costs ~70 ms that the API's cold start should not pay.
-    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-
-    processor = BatchProcessor(event_type=EventType.SQS)
-    try:
-        return dict(process_partial_response(event=event.to_dict(), record_handler=_route_record, processor=processor))
-    finally:
-        publish_metrics()
+    return process_batch(event, _route_record)
