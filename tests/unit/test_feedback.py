@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib.logic import actions, feedback, officer, sweeper
+from chalicelib.logic import actions, feedback, officer, sweeper, workflow
 from chalicelib.logic.notifications import list_mine
 from chalicelib.logic.ports import Services
 from chalicelib.models.actions import FeedbackChannelIn, NoteIn, ResolveIn, ReviewIn
@@ -109,3 +109,38 @@ def test_only_citizens_give_feedback_and_only_their_own_is_theirs() -> None:
         feedback.give(services, LAHORE, data, None)
     with pytest.raises(CaseNotFound):
         feedback.track(services, citizen("citizen-2"), feedback_id)
+
+
+FEEDBACK_PAIRS = [(s, a) for s in workflow.STATUSES for a in workflow.FEEDBACK_OFFICER_ACTIONS]
+
+
+@pytest.mark.parametrize(("status", "action"), FEEDBACK_PAIRS, ids=[f"{s}-{a}" for s, a in FEEDBACK_PAIRS])
+def test_every_feedback_status_and_action_pair(status: str, action: str) -> None:
+    from chalicelib.models.actions import AcknowledgeIn, OfficerAction
+    from chalicelib.store import cases as case_store
+
+    services, _, clock = make_services()
+    feedback_id = give(services, kind="suggestion", message="Open on Saturdays.")
+    case = case_store.get_case(services.table, feedback_id)
+    assert case is not None
+    expected_version = case.version
+    case.status, case.version = status, case.version + 1  # type: ignore[assignment]
+    case_store.save_change(
+        services.table, case_store.CaseChange(case=case, events=[]), expected_version=expected_version, actor_sub=None
+    )
+    before = feedback.track(services, citizen(), feedback_id)
+    clock.advance(hours=1)
+    bodies: dict[str, OfficerAction] = {
+        "acknowledge": AcknowledgeIn(action="acknowledge"),
+        "note": NoteIn(action="note", note="Noted."),
+        "review_adopted": ReviewIn(action="review", decision="adopted", note="Yes."),
+        "review_not_adopted": ReviewIn(action="review", decision="not_adopted", note="No."),
+    }
+    expected = workflow.FEEDBACK_TRANSITIONS.get((status, action))
+    if expected is None:
+        with pytest.raises(TransitionNotAllowed):
+            actions.act(services, HQ, feedback_id, bodies[action], None)
+        assert feedback.track(services, citizen(), feedback_id) == before
+        return
+    after = actions.act(services, HQ, feedback_id, bodies[action], None)
+    assert after.status == expected and after.version == before.version + 1

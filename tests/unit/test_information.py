@@ -17,7 +17,9 @@ from chalicelib.models.actions import (
     DecideAppealIn,
     ExtendIn,
     InformationRequestIn,
+    NoteIn,
     NotHeldIn,
+    OfficerAction,
     RefuseIn,
     ResolveIn,
 )
@@ -178,3 +180,75 @@ def test_every_information_status_and_action_pair_follows_its_table() -> None:
     # refusing, answering or saying not held is only possible while the request is being answered
     for action in ("answer", "not_held", "refuse", "extend"):
         assert {s for (s, a) in workflow.INFO_TRANSITIONS if a == action} == {"routed", "in_progress"}
+
+
+INFO_PAIRS = [
+    (status, action)
+    for status in workflow.STATUSES
+    for action in (*workflow.INFO_OFFICER_ACTIONS, *workflow.INFO_CITIZEN_ACTIONS)
+]
+
+
+def _force(services: Services, request_id: str, status: str) -> None:
+    """Put a request straight into `status`, with what the earlier steps would have left (guards met)."""
+    from chalicelib.models.complaints import Answer
+    from chalicelib.store import cases as case_store
+
+    case = case_store.get_case(services.table, request_id)
+    assert case is not None
+    expected = case.version
+    stamp = complaints.iso(services.clock())
+    case.status = status  # type: ignore[assignment]
+    case.version += 1
+    case.delay = "delayed" if status in ("routed", "in_progress") else None  # a missed deadline may be appealed
+    if status in ("answered", "not_held", "refused"):
+        case.answer = Answer(kind="answered", note="Attached.", at=stamp, office_id="lesco-lahore")
+        case.appeal_until = complaints.iso(services.clock() + timedelta(days=30))
+    if status == "appealed":
+        case.office_id = "pmdu-hq"
+    case_store.save_change(
+        services.table, case_store.CaseChange(case=case, events=[]), expected_version=expected, actor_sub=None
+    )
+
+
+def _perform(services: Services, request_id: str, action: str) -> object:
+    if action == "appeal":
+        return information.appeal(services, citizen(), request_id, AppealIn(grounds="Please review."), None)
+    if action == "withdraw":
+        from chalicelib.models.actions import WithdrawIn
+
+        return information.withdraw(services, citizen(), request_id, WithdrawIn(), None)
+    bodies: dict[str, OfficerAction] = {
+        "acknowledge": AcknowledgeIn(action="acknowledge"),
+        "note": NoteIn(action="note", note="Looking into it."),
+        "extend": ExtendIn(action="extend", note="Records in storage."),
+        "answer": AnswerIn(action="answer", note="Here it is."),
+        "not_held": NotHeldIn(action="not_held", note="Ask NTDC."),
+        "refuse": RefuseIn(action="refuse", exemption="privacy", note="Another consumer's file."),
+        "decide_appeal_allowed": DecideAppealIn(action="decide_appeal", decision="allowed", note="Answer it."),
+        "decide_appeal_dismissed": DecideAppealIn(action="decide_appeal", decision="dismissed", note="Fine as is."),
+    }
+    from chalicelib.store import cases as case_store
+
+    case = case_store.get_case(services.table, request_id)
+    assert case is not None
+    return actions.act(services, officer_principal(case.office_id or ""), request_id, bodies[action], None)
+
+
+@pytest.mark.parametrize(("status", "action"), INFO_PAIRS, ids=[f"{s}-{a}" for s, a in INFO_PAIRS])
+def test_every_information_status_and_action_pair(setup: tuple[Services, Clock], status: str, action: str) -> None:
+    services, clock = setup
+    request_id = ask(services)
+    _force(services, request_id, status)
+    before = information.track(services, citizen(), request_id)
+    clock.advance(hours=1)
+    expected = workflow.INFO_TRANSITIONS.get((status, action))
+    if expected is None:
+        with pytest.raises(TransitionNotAllowed):
+            _perform(services, request_id, action)
+        assert information.track(services, citizen(), request_id) == before
+        return
+    _perform(services, request_id, action)
+    after = information.track(services, citizen(), request_id)
+    assert after.status == expected and after.version == before.version + 1
+    assert after.timeline[-1].type == workflow.EVENT_OF[action]
