@@ -52,6 +52,8 @@ from chalicelib.store.cases import Notification
 
 # Counted per office and day when they happen; each also has a CloudWatch metric.
 _COUNTED = {"resolve": "resolved", "reject": "rejected", "transfer": "transferred_out", "withdraw": "withdrawn"}
+# Resolutions later than this many days share one histogram bucket.
+RESOLUTION_DAYS_CAP = 120
 _METRIC_OF = {"resolve": "CasesResolved", "reject": "CasesRejected", "withdraw": "CasesWithdrawn"}
 
 
@@ -120,8 +122,12 @@ def act(services: Services, principal: Principal, case_id: str, data: OfficerAct
     expected = case.version
     case.status = after
     case.next_check_at = next_check(case, policy, now)
-    counted = _COUNTED.get(data.action)
-    counts = counters(stamp[:10], acting_office, {counted: 1}) if counted else []
+    counted = {_COUNTED[data.action]: 1} if data.action in _COUNTED else {}
+    if isinstance(data, ResolveIn) and case.routed_at:
+        # A histogram of days from routing to resolution, for the median in public statistics.
+        days = max((now - parse_time(case.routed_at)).days, 0)
+        counted[f"resolved_in_{min(days, RESOLUTION_DAYS_CAP)}d"] = 1
+    counts = counters(stamp[:10], case, directory, counted, acting_office) if counted else []
     commit(
         services, case, expected_version=expected, events=[event], notes=notes, counts=counts, actor_sub=principal.sub
     )
@@ -168,7 +174,7 @@ def withdraw(services: Services, principal: Principal, case_id: str, data: Withd
     expected = case.version
     case.status, case.paused_at, case.next_check_at = after, None, None
     event = TimelineEvent(at=stamp, type="withdrawn", actor_role="citizen", note=data.reason)
-    counts = counters(stamp[:10], case.office_id, {"withdrawn": 1})
+    counts = counters(stamp[:10], case, services.directory(), {"withdrawn": 1})
     commit(services, case, expected_version=expected, events=[event], counts=counts, actor_sub=principal.sub)
     _record("withdraw", case)
     return to_case_out(case, [*events, event], services.directory())
@@ -243,7 +249,7 @@ def give_feedback(
     expected = case.version
     case.status = after
     case.next_check_at = next_check(case, policy, now)
-    counts = counters(stamp[:10], resolver, counted)
+    counts = counters(stamp[:10], case, directory, counted, resolver)
     commit(
         services,
         case,

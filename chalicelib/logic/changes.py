@@ -100,12 +100,27 @@ def notice(
     )
 
 
-def counters(day: str, office_id: str | None, counts: dict[str, int]) -> list[Increment]:
-    """Daily counters for the whole portal and for the office concerned."""
-    found = [Increment(keys.stat_key("all", "all", day), counts)]
-    if office_id:
-        found.append(Increment(keys.stat_key("office", office_id, day), counts))
-    return found
+# The dimensions public statistics are read by (GET /v1/stats); every counted event is
+# added to each, in the same transaction as the change it counts.
+STAT_DIMENSIONS = ("all", "level", "organisation", "office", "category", "district")
+
+
+def counters(
+    day: str, case: Case, directory: Directory, counts: dict[str, int], office_id: str | None = None
+) -> list[Increment]:
+    """Daily counters of `case`'s event for the whole portal and each of its groups (by `office_id` if given)."""
+    office = directory.offices.get(office_id or case.office_id or "")
+    organisation_id = office.organisation_id if office else case.organisation_id
+    organisation = directory.organisations.get(organisation_id or "")
+    groups = {
+        "all": "all",
+        "level": organisation.level_id if organisation else None,
+        "organisation": organisation_id,
+        "office": office.id if office else None,
+        "category": case.category_id,
+        "district": case.location.district if case.location else None,
+    }
+    return [Increment(keys.stat_key(dim, value, day), counts) for dim, value in groups.items() if value]
 
 
 def commit(

@@ -130,7 +130,7 @@ def file_request(
                 notice(case, "information_received", params, stamp),
                 notice(case, "office_new_information_request", params, stamp, to_office=office.id),
             ],
-            counters=counters(stamp[:10], office.id, {"information_requested": 1}),
+            counters=counters(stamp[:10], case, directory, {"information_requested": 1}),
         )
 
     submitted, change = create(services, principal, "R", build, idempotency_key, data.model_dump_json())
@@ -194,7 +194,7 @@ def appeal(services: Services, principal: Principal, raw_id: str, data: AppealIn
         notice(case, "information_appealed", params, stamp),
         notice(case, "office_information_appeal", params, stamp, to_office=reviewer.id),
     ]
-    counts = counters(stamp[:10], from_office, {"information_appealed": 1})
+    counts = counters(stamp[:10], case, directory, {"information_appealed": 1}, from_office)
     commit(
         services, case, expected_version=expected, events=[event], notes=notes, counts=counts, actor_sub=principal.sub
     )
@@ -295,7 +295,7 @@ def act(
     expected = case.version
     case.status = after
     case.next_check_at = next_information_check(case)
-    counts = counters(stamp[:10], acting_office, counted) if counted else []
+    counts = counters(stamp[:10], case, directory, counted, acting_office) if counted else []
     commit(
         services, case, expected_version=expected, events=[event], notes=notes, counts=counts, actor_sub=principal.sub
     )

@@ -46,7 +46,7 @@ def _route_once(services: Services, case_id: str) -> bool:
         notice(case, "case_routed", params, stamp),
         notice(case, "office_new_case", params, stamp, to_office=office.id),
     ]
-    counts = counters(stamp[:10], office.id, {"routed": 1})
+    counts = counters(stamp[:10], case, directory, {"routed": 1})
     commit(services, case, expected_version=expected, events=[event], notes=notes, counts=counts, actor_sub=None)
     logger.info("complaint routed", extra={"case_id": case.id, "office_id": office.id})
     metrics.add_metric(name="ComplaintsRouted", unit="Count", value=1)

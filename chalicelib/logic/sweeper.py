@@ -199,7 +199,7 @@ def _escalate(services: Services, directory: Directory, case: Case, now: datetim
         notice(case, "office_escalated_in", params, stamp, to_office=target.id),
         notice(case, "office_escalated_out", params, stamp, to_office=from_office),
     ]
-    counts = counters(stamp[:10], from_office, {"escalated": 1})
+    counts = counters(stamp[:10], case, directory, {"escalated": 1}, from_office)
     commit(services, case, expected_version=expected, events=[event], notes=notes, counts=counts, actor_sub=None)
     return True
 
@@ -237,7 +237,7 @@ def _close_unanswered(services: Services, directory: Directory, case: Case, now:
     }
     note = notice(case, "closed_no_feedback", params, stamp)
     office_id = case.resolution.office_id if case.resolution else case.office_id
-    counts = counters(stamp[:10], office_id, {"closed": 1, "closed_no_feedback": 1})
+    counts = counters(stamp[:10], case, directory, {"closed": 1, "closed_no_feedback": 1}, office_id)
     commit(services, case, expected_version=expected, events=[event], notes=[note], counts=counts, actor_sub=None)
 
 

@@ -107,8 +107,18 @@ def directory_snapshot_key() -> dict[str, str]:
 
 def stat_key(dimension: str, value: str, day: str) -> dict[str, str]:
     """A daily counter; the shard is random so one busy day spreads its writes."""
-    shard = random.randrange(STAT_SHARDS)
+    return stat_shard_key(dimension, value, random.randrange(STAT_SHARDS), day)
+
+
+def stat_shard_key(dimension: str, value: str, shard: int, day: str) -> dict[str, str]:
+    """One shard of a daily counter, to read it whole (statistics)."""
     return {"PK": f"{Prefix.STAT}#{dimension}#{value}#{shard}", "SK": f"DAY#{day}"}
+
+
+def stat_group_of(pk: str) -> tuple[str, str]:
+    """(dimension, value) of a counter's partition key."""
+    _, dimension, rest = pk.split("#", 2)
+    return dimension, rest.rsplit("#", 1)[0]
 
 
 def stat_month_key(dimension: str, value: str, month: str) -> dict[str, str]:

@@ -100,6 +100,10 @@ class Table(Protocol):
 
     def put_many(self, items: Sequence[Item]) -> None: ...
 
+    def get_many(self, keys: Sequence[Key]) -> list[Item]:
+        """The items that exist among `keys` (any order), in as few BatchGetItem calls as allowed."""
+        ...
+
 
 def encode_cursor(key: Key | None) -> str | None:
     if not key:
@@ -282,6 +286,21 @@ class DynamoTable:
                 out = self._client.batch_write_item(RequestItems=pending)
                 pending = out.get("UnprocessedItems") or {}
 
+    def get_many(self, keys: Sequence[Key]) -> list[Item]:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        found: list[Item] = []
+        for start in range(0, len(keys), 100):
+            pending: dict[str, Any] = {self.name: {"Keys": [self._dump(k) for k in keys[start : start + 100]]}}
+            while pending:
+                try:
+                    out = self._client.batch_get_item(RequestItems=pending)
+                except (BotoCoreError, ClientError) as exc:
+                    raise ServiceUnavailable("the case store is unavailable, try again shortly") from exc
+                found.extend(self._load(raw) for raw in out.get("Responses", {}).get(self.name, []))
+                pending = out.get("UnprocessedKeys") or {}
+        return found
+
 
 # --- In memory ------------------------------------------------------------------
 
@@ -367,6 +386,11 @@ class MemoryTable:
                     item.update(self._copy(write.extra))
                 else:
                     self.items.pop((write.key["PK"], write.key["SK"]), None)
+
+    def get_many(self, keys: Sequence[Key]) -> list[Item]:
+        self.calls.extend(["BatchGetItem"] * ((len(keys) + 99) // 100))
+        found = (self.items.get((k["PK"], k["SK"])) for k in keys)
+        return [self._copy(item) for item in found if item is not None]
 
     def put_many(self, items: Sequence[Item]) -> None:
         self.calls.append("BatchWriteItem")

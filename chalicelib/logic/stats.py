@@ -1,0 +1,206 @@
+"""Public statistics: resolved and satisfied side by side, by level, organisation, office, category, district.
+
+Read only from the daily counters every write path adds to (`changes.counters`), never
+from cases: the cost is days × groups × counter shards, whatever the number of cases.
+Counters are kept per single dimension, so a grouping can be narrowed only along the
+directory's own tree (organisations of a level, offices of an organisation, districts of
+a province). No person is ever named.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+from pydantic import BaseModel
+
+from chalicelib.logic.actions import RESOLUTION_DAYS_CAP
+from chalicelib.logic.directory import Directory
+from chalicelib.logic.ports import Services
+from chalicelib.models.errors import FieldProblem, InvalidInput
+from chalicelib.store import keys
+
+DEFAULT_DAYS = 30
+MAX_DAYS = 366
+# Counter items read for one answer at most (days × groups × shards): ~200 BatchGetItem calls.
+MAX_COUNTERS = 20_000
+GROUPINGS = ("level", "organisation", "office", "category", "district")
+# Which groupings a filter can narrow (along the directory's tree: counters are per single dimension).
+_NARROWS = {"level": ("level", "organisation", "district"), "organisation_id": ("office",)}
+
+
+class Figures(BaseModel):
+    received: int = 0  # complaints routed to an office in the period
+    resolved: int = 0
+    resolved_rate: float | None = None  # resolved / received
+    satisfied: int = 0
+    not_satisfied: int = 0
+    satisfied_rate: float | None = None  # satisfied / verdicts given: always next to resolved_rate
+    reopened: int = 0
+    closed: int = 0
+    closed_without_feedback: int = 0
+    overdue: int = 0  # deadlines missed (each escalation of an overdue case)
+    median_days_to_resolve: float | None = None
+
+
+class Group(BaseModel):
+    group: str
+    id: str
+    name: str
+    name_ur: str
+    figures: Figures
+
+
+class StatsOut(BaseModel):
+    from_date: str
+    to_date: str
+    filters: dict[str, str]
+    totals: Figures
+    groups: list[Group]
+
+
+def _day(raw: str | None, field: str, default: date) -> date:
+    if not raw:
+        return default
+    try:
+        return date.fromisoformat(raw[:10])
+    except ValueError:
+        raise InvalidInput("bad date", [FieldProblem(field, "a date, YYYY-MM-DD")]) from None
+
+
+def _figures(totals: dict[str, int]) -> Figures:
+    received, resolved = totals.get("routed", 0), totals.get("resolved", 0)
+    satisfied, unsatisfied = totals.get("satisfied", 0), totals.get("not_satisfied", 0)
+    return Figures(
+        received=received,
+        resolved=resolved,
+        resolved_rate=round(resolved / received, 4) if received else None,
+        satisfied=satisfied,
+        not_satisfied=unsatisfied,
+        satisfied_rate=round(satisfied / (satisfied + unsatisfied), 4) if satisfied + unsatisfied else None,
+        reopened=totals.get("reopened", 0),
+        closed=totals.get("closed", 0),
+        closed_without_feedback=totals.get("closed_no_feedback", 0),
+        overdue=totals.get("escalated", 0),
+        median_days_to_resolve=_median_days(totals),
+    )
+
+
+def _median_days(totals: dict[str, int]) -> float | None:
+    """The median of the resolution-days histogram (`resolved_in_<n>d` counters)."""
+    histogram = [(n, totals.get(f"resolved_in_{n}d", 0)) for n in range(RESOLUTION_DAYS_CAP + 1)]
+    count = sum(c for _, c in histogram)
+    if not count:
+        return None
+    middle, seen = (count + 1) / 2, 0
+    for days, c in histogram:
+        seen += c
+        if seen >= middle:
+            return float(days)
+    return float(RESOLUTION_DAYS_CAP)
+
+
+def _groups(directory: Directory, group_by: str, level: str | None, organisation_id: str | None) -> list[Group]:
+    """The directory entries of a grouping, narrowed along the directory's tree."""
+    empty = Figures()
+    if group_by == "level":
+        entries = [(x.id, x.name, x.name_ur) for x in directory.snapshot.levels if not level or x.id == level]
+    elif group_by == "organisation":
+        orgs = directory.snapshot.organisations
+        entries = [(x.id, x.name, x.name_ur) for x in orgs if not level or x.level_id == level]
+    elif group_by == "office":
+        if not organisation_id:
+            problem = FieldProblem("organisation_id", "required to group by office")
+            raise InvalidInput("grouping by office needs an organisation", [problem])
+        offices = directory.snapshot.offices
+        entries = [(x.id, x.name, x.name_ur) for x in offices if x.organisation_id == organisation_id]
+    elif group_by == "district":
+        entries = [(x.id, x.name, x.name_ur) for x in directory.snapshot.districts if not level or x.level_id == level]
+    else:
+        entries = [(x.id, x.name, x.name_ur) for x in directory.snapshot.categories if x.kind == "complaint"]
+    return [Group(group=group_by, id=i, name=n, name_ur=u, figures=empty) for i, n, u in entries]
+
+
+def statistics(
+    services: Services,
+    *,
+    level: str | None = None,
+    organisation_id: str | None = None,
+    from_raw: str | None = None,
+    to_raw: str | None = None,
+    group_by: str | None = None,
+) -> StatsOut:
+    directory = services.directory()
+    today = services.clock().date()
+    last = _day(to_raw, "to", today)
+    first = _day(from_raw, "from", last - timedelta(days=DEFAULT_DAYS - 1))
+    problems = []
+    if first > last:
+        problems.append(FieldProblem("from", "after `to`"))
+    elif (last - first).days + 1 > MAX_DAYS:
+        problems.append(FieldProblem("from", f"the period is at most {MAX_DAYS} days"))
+    if level and level not in {x.id for x in directory.snapshot.levels}:
+        problems.append(FieldProblem("level", "unknown government level"))
+    if organisation_id and organisation_id not in directory.organisations:
+        problems.append(FieldProblem("organisation_id", "unknown organisation"))
+    if group_by and group_by not in GROUPINGS:
+        problems.append(FieldProblem("group_by", f"one of {', '.join(GROUPINGS)}"))
+    narrowed_by = "organisation_id" if organisation_id else "level" if level else None
+    if group_by and narrowed_by and group_by not in _NARROWS[narrowed_by]:
+        problems.append(FieldProblem("group_by", f"{group_by} cannot be narrowed by {narrowed_by}"))
+    if problems:
+        raise InvalidInput("the statistics query needs correcting", problems)
+    scope = ("organisation", organisation_id) if organisation_id else ("level", level) if level else ("all", "all")
+    groups = _groups(directory, group_by, level, organisation_id) if group_by else []
+    days = [(first + timedelta(days=n)).isoformat() for n in range((last - first).days + 1)]
+    if len(days) * (len(groups) + 1) * keys.STAT_SHARDS > MAX_COUNTERS:
+        problem = "too many days × groups for one answer: shorten the period or narrow the grouping"
+        raise InvalidInput("the statistics query is too large", [FieldProblem("from", problem)])
+    wanted = [(scope[0], scope[1] or "all")] + [(g.group, g.id) for g in groups]
+    totals = _read(services, wanted, days)
+    filters = {k: v for k, v in (("level", level), ("organisation_id", organisation_id)) if v}
+    if group_by:
+        filters["group_by"] = group_by
+    return StatsOut(
+        from_date=first.isoformat(),
+        to_date=last.isoformat(),
+        filters=filters,
+        totals=_figures(totals[wanted[0]]),
+        groups=[g.model_copy(update={"figures": _figures(totals[(g.group, g.id)])}) for g in groups],
+    )
+
+
+def _read(services: Services, wanted: list[tuple[str, str]], days: list[str]) -> dict[tuple[str, str], dict[str, int]]:
+    """Sum every shard of every day's counter of each (dimension, value)."""
+    wanted_keys = [
+        keys.stat_shard_key(dim, value, shard, day)
+        for dim, value in wanted
+        for day in days
+        for shard in range(keys.STAT_SHARDS)
+    ]
+    sums: dict[tuple[str, str], dict[str, int]] = {w: {} for w in wanted}
+    for item in services.table.get_many(wanted_keys):
+        dim, value = keys.stat_group_of(item["PK"])
+        bucket = sums.get((dim, value))
+        if bucket is None:
+            continue
+        for name, count in item.items():
+            if name not in ("PK", "SK") and isinstance(count, int | float):
+                bucket[name] = bucket.get(name, 0) + int(count)
+    return sums
+
+
+def as_csv(stats: StatsOut) -> str:
+    """One row per group (or the totals alone): the same figures, for spreadsheets."""
+    out = io.StringIO()
+    names = list(Figures.model_fields)
+    writer = csv.writer(out)
+    writer.writerow(["group", "id", "name", "name_ur", "from", "to", *names])
+    scope = stats.filters.get("organisation_id") or stats.filters.get("level") or "all"
+    rows = [("total", scope, "", "", stats.totals)]
+    rows += [(g.group, g.id, g.name, g.name_ur, g.figures) for g in stats.groups]
+    for group, ident, name, name_ur, figures in rows:
+        values = figures.model_dump()
+        writer.writerow([group, ident, name, name_ur, stats.from_date, stats.to_date, *(values[n] for n in names)])
+    return out.getvalue()

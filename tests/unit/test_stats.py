@@ -1,0 +1,107 @@
+"""Public statistics from counters: figures match the cases, satisfied next to resolved, cost per day and group."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from chalicelib.logic import actions, stats
+from chalicelib.logic.ports import Services
+from chalicelib.models.actions import FeedbackIn, ResolveIn
+from chalicelib.models.errors import InvalidInput
+from chalicelib.store.table import MemoryTable
+from tests.fakes import Clock, citizen, make_services
+from tests.fakes import officer as officer_principal
+from tests.unit.test_sweeper import routed_case
+
+LAHORE = officer_principal("lesco-lahore")
+
+
+def resolve(services: Services, case_id: str) -> None:
+    body = ResolveIn(action="resolve", outcome="relief_granted", note="Bill corrected.")
+    actions.act(services, LAHORE, case_id, body, None)
+
+
+@pytest.fixture
+def history() -> tuple[Services, Clock, MemoryTable]:
+    """Four complaints to LESCO Lahore: three resolved (after 2, 2 and 5 days), two verdicts (one of each)."""
+    table = MemoryTable()
+    services, _, clock = make_services(table)
+    ids = [routed_case(services) for _ in range(4)]
+    clock.advance(days=2)
+    resolve(services, ids[0])
+    resolve(services, ids[1])
+    clock.advance(days=3)
+    resolve(services, ids[2])
+    actions.give_feedback(services, citizen(), ids[0], FeedbackIn(satisfied=True, rating=5), None)
+    actions.give_feedback(services, citizen(), ids[1], FeedbackIn(satisfied=False, rating=1), None)
+    return services, clock, table
+
+
+def test_the_figures_match_the_cases_and_satisfied_stands_next_to_resolved(
+    history: tuple[Services, Clock, MemoryTable],
+) -> None:
+    services, _, _ = history
+    figures = stats.statistics(services).totals
+    assert figures.received == 4 and figures.resolved == 3 and figures.resolved_rate == 0.75
+    assert figures.satisfied == 1 and figures.not_satisfied == 1 and figures.satisfied_rate == 0.5
+    assert figures.reopened == 1 and figures.closed == 1
+    assert figures.median_days_to_resolve == 2
+    by_org = stats.statistics(services, level="federal", group_by="organisation")
+    lesco = next(g for g in by_org.groups if g.id == "lesco")
+    assert lesco.figures.resolved == 3 and lesco.name_ur
+    assert next(g for g in by_org.groups if g.id == "pmdu").figures.received == 0
+    by_office = stats.statistics(services, organisation_id="lesco", group_by="office")
+    assert {g.id: g.figures.received for g in by_office.groups}["lesco-lahore"] == 4
+    by_district = stats.statistics(services, group_by="district")
+    assert {g.id: g.figures.received for g in by_district.groups}["lahore"] == 4
+
+
+def test_a_period_outside_the_cases_counts_nothing(history: tuple[Services, Clock, MemoryTable]) -> None:
+    services, _, _ = history
+    empty = stats.statistics(services, from_raw="2026-10-01", to_raw="2026-10-31").totals
+    assert empty.received == 0 and empty.resolved_rate is None and empty.satisfied_rate is None
+
+
+def test_the_cost_follows_days_and_groups_never_the_number_of_cases() -> None:
+    reads = []
+    for count in (1, 12):
+        table = MemoryTable()
+        services, _, _ = make_services(table)
+        for _ in range(count):
+            routed_case(services)
+        table.calls.clear()
+        stats.statistics(services, from_raw="2026-11-01", to_raw="2026-11-30")
+        reads.append(list(table.calls))
+    assert reads[0] == reads[1] == ["BatchGetItem"] * 3  # 30 days × 8 shards = 240 keys
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"from_raw": "2026-13-01"}, "from"),
+        ({"from_raw": "2026-12-01", "to_raw": "2026-11-01"}, "from"),
+        ({"from_raw": "2024-01-01", "to_raw": "2026-11-01"}, "from"),
+        ({"level": "mars"}, "level"),
+        ({"organisation_id": "nowhere"}, "organisation_id"),
+        ({"group_by": "planet"}, "group_by"),
+        ({"level": "federal", "group_by": "category"}, "group_by"),
+        ({"group_by": "office"}, "organisation_id"),
+    ],
+)
+def test_a_bad_query_is_a_400_naming_the_field(params: dict[str, str], field: str) -> None:
+    services, _, _ = make_services()
+    with pytest.raises(InvalidInput) as raised:
+        stats.statistics(services, **params)
+    assert field in [p.field for p in raised.value.details]
+
+
+def test_the_csv_has_the_same_figures_one_row_per_group(history: tuple[Services, Clock, MemoryTable]) -> None:
+    services, _, _ = history
+    answer = stats.statistics(services, organisation_id="lesco", group_by="office")
+    rows = list(csv.DictReader(io.StringIO(stats.as_csv(answer))))
+    assert rows[0]["group"] == "total" and rows[0]["received"] == "4" and rows[0]["satisfied_rate"] == "0.5"
+    assert {r["id"] for r in rows[1:]} == {"lesco-hq", "lesco-lahore", "lesco-kasur"}
+    assert "citizen" not in stats.as_csv(answer)
