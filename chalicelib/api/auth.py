@@ -7,8 +7,9 @@ from chalice.app import Blueprint, Response
 from chalicelib.api.authorizer import jwt_authorizer
 from chalicelib.api.context import principal
 from chalicelib.api.cors import CORS
-from chalicelib.api.errors import created, endpoint, json_response, parse_body
+from chalicelib.api.errors import created, endpoint, json_response
 from chalicelib.logic import identity
+from chalicelib.models.common import StatusOut
 from chalicelib.models.identity import (
     ConfirmIn,
     LoginIn,
@@ -17,6 +18,7 @@ from chalicelib.models.identity import (
     PreferencesOut,
     RefreshIn,
     RegisterIn,
+    RegisterOut,
     TokensOut,
 )
 from chalicelib.wiring import services
@@ -29,29 +31,28 @@ def _request():  # type: ignore[no-untyped-def]
 
 
 @auth_routes.route("/v1/auth/register", methods=["POST"], cors=CORS)
-@endpoint(_request)
-def register() -> Response:
-    data = parse_body(auth_routes.current_request, RegisterIn)
+@endpoint(_request, body=RegisterIn, response=RegisterOut, status=201, raises=(409, 429))
+def register(data: RegisterIn) -> Response:
     return created(identity.register(services(), data))
 
 
 @auth_routes.route("/v1/auth/confirm", methods=["POST"], cors=CORS)
-@endpoint(_request)
-def confirm() -> Response:
-    identity.confirm(services(), parse_body(auth_routes.current_request, ConfirmIn))
+@endpoint(_request, body=ConfirmIn, response=StatusOut, raises=(401, 404, 429))
+def confirm(data: ConfirmIn) -> Response:
+    identity.confirm(services(), data)
     return json_response(200, {"status": "confirmed"})
 
 
 @auth_routes.route("/v1/auth/login", methods=["POST"], cors=CORS)
-@endpoint(_request)
-def login() -> TokensOut:
-    return identity.login(services(), parse_body(auth_routes.current_request, LoginIn))
+@endpoint(_request, body=LoginIn, raises=(401, 429))
+def login(data: LoginIn) -> TokensOut:
+    return identity.login(services(), data)
 
 
 @auth_routes.route("/v1/auth/refresh", methods=["POST"], cors=CORS)
-@endpoint(_request)
-def refresh() -> TokensOut:
-    return identity.refresh(services(), parse_body(auth_routes.current_request, RefreshIn))
+@endpoint(_request, body=RefreshIn, raises=(401,))
+def refresh(data: RefreshIn) -> TokensOut:
+    return identity.refresh(services(), data)
 
 
 @auth_routes.route("/v1/me", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
@@ -67,7 +68,6 @@ def my_preferences() -> PreferencesOut:
 
 
 @auth_routes.route("/v1/me", methods=["PATCH"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(_request)
-def update_me() -> PreferencesOut:
-    data = parse_body(auth_routes.current_request, PreferencesIn)
+@endpoint(_request, body=PreferencesIn)
+def update_me(data: PreferencesIn) -> PreferencesOut:
     return identity.update_preferences(services(), principal(auth_routes), data)

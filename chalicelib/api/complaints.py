@@ -7,7 +7,7 @@ from chalice.app import Blueprint, Response
 from chalicelib.api.authorizer import jwt_authorizer
 from chalicelib.api.context import principal
 from chalicelib.api.cors import CORS
-from chalicelib.api.errors import created_case, endpoint, idempotency_key, if_match, page_params, parse_body
+from chalicelib.api.errors import created_case, endpoint, idempotency_key, if_match, page_params
 from chalicelib.logic import actions, complaints
 from chalicelib.models.actions import FeedbackIn, ReplyIn, WithdrawIn
 from chalicelib.models.common import Listing
@@ -22,10 +22,9 @@ def _request():  # type: ignore[no-untyped-def]
 
 
 @complaint_routes.route("/v1/complaints", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(_request)
-def submit_complaint() -> Response:
+@endpoint(_request, body=ComplaintIn, response=CaseOut, status=201)
+def submit_complaint(data: ComplaintIn) -> Response:
     who = principal(complaint_routes)
-    data = parse_body(complaint_routes.current_request, ComplaintIn)
     result = complaints.submit(services(), who, data, idempotency_key(complaint_routes.current_request))
     return created_case(result.case, result.replayed, "/v1/complaints")
 
@@ -44,27 +43,24 @@ def track_complaint(case_id: str) -> CaseOut:
 
 
 @complaint_routes.route("/v1/complaints/{case_id}/reply", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(_request)
-def reply_to_complaint(case_id: str) -> CaseOut:
+@endpoint(_request, body=ReplyIn)
+def reply_to_complaint(case_id: str, data: ReplyIn) -> CaseOut:
     request = complaint_routes.current_request
     who = principal(complaint_routes)
-    data = parse_body(request, ReplyIn)
     return actions.reply(services(), who, case_id, data, if_match(request))
 
 
 @complaint_routes.route("/v1/complaints/{case_id}/withdraw", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(_request)
-def withdraw_complaint(case_id: str) -> CaseOut:
+@endpoint(_request, body=WithdrawIn)
+def withdraw_complaint(case_id: str, data: WithdrawIn) -> CaseOut:
     request = complaint_routes.current_request
     who = principal(complaint_routes)
-    data = parse_body(request, WithdrawIn)
     return actions.withdraw(services(), who, case_id, data, if_match(request))
 
 
 @complaint_routes.route("/v1/complaints/{case_id}/feedback", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(_request)
-def give_feedback(case_id: str) -> CaseOut:
+@endpoint(_request, body=FeedbackIn)
+def complaint_verdict(case_id: str, data: FeedbackIn) -> CaseOut:
     request = complaint_routes.current_request
     who = principal(complaint_routes)
-    data = parse_body(request, FeedbackIn)
     return actions.give_feedback(services(), who, case_id, data, if_match(request))

@@ -6,27 +6,27 @@ from chalice.app import Blueprint
 
 from chalicelib.api.cors import CORS
 from chalicelib.api.errors import endpoint, query
+from chalicelib.models.directory import CategoryList, DistrictList, OrganisationTree
 from chalicelib.wiring import services
 
 directory_routes = Blueprint(__name__)
 
 
 @directory_routes.route("/v1/categories", methods=["GET"], cors=CORS)
-@endpoint(lambda: directory_routes.current_request)
-def categories() -> dict[str, object]:
+@endpoint(lambda: directory_routes.current_request, params=("kind",))
+def categories() -> CategoryList:
     listing = services().directory().category_listing()
     kind = query(directory_routes.current_request, "kind")
-    items = [c.model_dump() for c in listing if kind is None or c.kind == kind]
-    return {"items": items}
+    return CategoryList(items=[c for c in listing if not kind or c.kind == kind])
 
 
 @directory_routes.route("/v1/organisations", methods=["GET"], cors=CORS)
 @endpoint(lambda: directory_routes.current_request)
-def organisations() -> dict[str, object]:
-    return {"items": [level.model_dump() for level in services().directory().organisation_tree()]}
+def organisations() -> OrganisationTree:
+    return OrganisationTree(items=services().directory().organisation_tree())
 
 
 @directory_routes.route("/v1/districts", methods=["GET"], cors=CORS)
 @endpoint(lambda: directory_routes.current_request)
-def districts() -> dict[str, object]:
-    return {"items": [d.model_dump() for d in services().directory().district_listing()]}
+def districts() -> DistrictList:
+    return DistrictList(items=services().directory().district_listing())

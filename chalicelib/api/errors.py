@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from chalice.app import Request, Response
@@ -160,14 +161,46 @@ def page_params(request: Request) -> tuple[int, str | None]:
     return limit, cursor
 
 
-def endpoint(current_request: Callable[[], Request | None]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Wrap a route: typed errors become their status; a model result becomes a 200 JSON body."""
+@dataclass(frozen=True)
+class Contract:
+    """What a route promises, read by the OpenAPI document (chalicelib/api/openapi.py).
+
+    `body` is parsed by the wrapper itself and handed to the view as `data`, so the
+    documented request model is the one used. The 2xx model is the view's return
+    annotation unless `response` names it (views that build a `Response`).
+    """
+
+    body: type[BaseModel] | None = None
+    response: Any = None
+    status: int = 200
+    params: tuple[str, ...] = ()
+    media_type: str = "application/json"
+    # Error statuses beyond those every route of its kind may answer (see api/openapi.py).
+    raises: tuple[int, ...] = ()
+
+
+def endpoint(
+    current_request: Callable[[], Request | None],
+    *,
+    body: type[BaseModel] | None = None,
+    response: Any = None,
+    status: int = 200,
+    params: tuple[str, ...] = (),
+    media_type: str = "application/json",
+    raises: tuple[int, ...] = (),
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Wrap a route: the body is parsed, typed errors become their status, a model result a 200 JSON body."""
+    contract = Contract(
+        body=body, response=response, status=status, params=params, media_type=media_type, raises=raises
+    )
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             request = current_request()
             try:
+                if body is not None and request is not None:
+                    kwargs["data"] = parse_body(request, body)
                 result = view(*args, **kwargs)
             except errors.AwaazError as exc:
                 if status_of(exc) >= 500:
@@ -179,6 +212,7 @@ def endpoint(current_request: Callable[[], Request | None]) -> Callable[[Callabl
                 return json_response(200, result)
             return result
 
+        wrapper.contract = contract  # type: ignore[attr-defined]
         return wrapper
 
     return decorate

@@ -7,7 +7,7 @@ from chalice.app import Blueprint, Response
 from chalicelib.api.authorizer import jwt_authorizer
 from chalicelib.api.context import principal
 from chalicelib.api.cors import CORS
-from chalicelib.api.errors import created_case, endpoint, idempotency_key, page_params, parse_body, query
+from chalicelib.api.errors import created_case, endpoint, idempotency_key, page_params, query
 from chalicelib.logic import feedback
 from chalicelib.models.actions import FeedbackChannelIn
 from chalicelib.models.common import Listing
@@ -22,10 +22,9 @@ def _request():  # type: ignore[no-untyped-def]
 
 
 @feedback_routes.route("/v1/feedback", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(_request)
-def give_feedback() -> Response:
+@endpoint(_request, body=FeedbackChannelIn, response=CaseOut, status=201)
+def give_feedback(data: FeedbackChannelIn) -> Response:
     request = feedback_routes.current_request
-    data = parse_body(request, FeedbackChannelIn)
     result = feedback.give(services(), principal(feedback_routes), data, idempotency_key(request))
     return created_case(result.case, result.replayed, "/v1/feedback")
 
@@ -44,7 +43,7 @@ def feedback_item(feedback_id: str) -> CaseOut:
 
 
 @feedback_routes.route("/v1/officer/feedback-summary", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(_request)
+@endpoint(_request, params=("office_id", "month"))
 def feedback_summary() -> feedback.FeedbackSummary:
     request = feedback_routes.current_request
     return feedback.month_summary(

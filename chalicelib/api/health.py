@@ -6,6 +6,7 @@ from chalice.app import Blueprint, Response
 
 from chalicelib.api.cors import CORS
 from chalicelib.api.errors import endpoint, json_response
+from chalicelib.models.common import StatusOut
 from chalicelib.models.errors import ServiceUnavailable
 from chalicelib.wiring import services
 
@@ -13,7 +14,7 @@ health_routes = Blueprint(__name__)
 
 
 @health_routes.route("/v1/health", methods=["GET"], cors=CORS)
-@endpoint(lambda: health_routes.current_request)
+@endpoint(lambda: health_routes.current_request, response=StatusOut)
 def health() -> Response:
     if not services().directory().categories:
         raise ServiceUnavailable("the directory is not seeded yet")

@@ -7,7 +7,7 @@ from chalice.app import Blueprint
 from chalicelib.api.authorizer import jwt_authorizer
 from chalicelib.api.context import principal
 from chalicelib.api.cors import CORS
-from chalicelib.api.errors import endpoint, parse_body
+from chalicelib.api.errors import endpoint
 from chalicelib.logic import holidays
 from chalicelib.models.errors import Forbidden
 from chalicelib.models.holidays import HolidaysIn, HolidayYear
@@ -35,7 +35,6 @@ def admin_holidays(year: str) -> HolidayYear:
 
 
 @holiday_routes.route("/v1/admin/holidays/{year}", methods=["PUT"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(_request)
-def replace_holidays(year: str) -> HolidayYear:
-    data = parse_body(holiday_routes.current_request, HolidaysIn)
+@endpoint(_request, body=HolidaysIn)
+def replace_holidays(year: str, data: HolidaysIn) -> HolidayYear:
     return holidays.replace_year(services(), principal(holiday_routes), year, data)

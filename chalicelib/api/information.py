@@ -7,7 +7,7 @@ from chalice.app import Blueprint, Response
 from chalicelib.api.authorizer import jwt_authorizer
 from chalicelib.api.context import principal
 from chalicelib.api.cors import CORS
-from chalicelib.api.errors import created_case, endpoint, idempotency_key, if_match, page_params, parse_body
+from chalicelib.api.errors import created_case, endpoint, idempotency_key, if_match, page_params
 from chalicelib.logic import information
 from chalicelib.models.actions import AppealIn, InformationRequestIn, WithdrawIn
 from chalicelib.models.common import Listing
@@ -22,10 +22,9 @@ def _request():  # type: ignore[no-untyped-def]
 
 
 @information_routes.route("/v1/information-requests", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(_request)
-def file_information_request() -> Response:
+@endpoint(_request, body=InformationRequestIn, response=CaseOut, status=201)
+def file_information_request(data: InformationRequestIn) -> Response:
     request = information_routes.current_request
-    data = parse_body(request, InformationRequestIn)
     result = information.file_request(services(), principal(information_routes), data, idempotency_key(request))
     return created_case(result.case, result.replayed, "/v1/information-requests")
 
@@ -48,18 +47,16 @@ def track_information_request(request_id: str) -> CaseOut:
 @information_routes.route(
     "/v1/information-requests/{request_id}/appeal", methods=["POST"], authorizer=jwt_authorizer, cors=CORS
 )
-@endpoint(_request)
-def appeal_information_request(request_id: str) -> CaseOut:
+@endpoint(_request, body=AppealIn)
+def appeal_information_request(request_id: str, data: AppealIn) -> CaseOut:
     request = information_routes.current_request
-    data = parse_body(request, AppealIn)
     return information.appeal(services(), principal(information_routes), request_id, data, if_match(request))
 
 
 @information_routes.route(
     "/v1/information-requests/{request_id}/withdraw", methods=["POST"], authorizer=jwt_authorizer, cors=CORS
 )
-@endpoint(_request)
-def withdraw_information_request(request_id: str) -> CaseOut:
+@endpoint(_request, body=WithdrawIn)
+def withdraw_information_request(request_id: str, data: WithdrawIn) -> CaseOut:
     request = information_routes.current_request
-    data = parse_body(request, WithdrawIn)
     return information.withdraw(services(), principal(information_routes), request_id, data, if_match(request))

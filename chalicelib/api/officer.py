@@ -7,7 +7,7 @@ from chalice.app import Blueprint
 from chalicelib.api.authorizer import jwt_authorizer
 from chalicelib.api.context import principal
 from chalicelib.api.cors import CORS
-from chalicelib.api.errors import endpoint, if_match, page_params, parse_body, query
+from chalicelib.api.errors import endpoint, if_match, page_params, query
 from chalicelib.logic import actions, officer
 from chalicelib.models.actions import OfficerActionIn
 from chalicelib.models.common import Listing
@@ -23,7 +23,7 @@ def _request():  # type: ignore[no-untyped-def]
 
 
 @officer_routes.route("/v1/officer/cases", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(_request)
+@endpoint(_request, params=("status", "kind", "overdue"))
 def officer_cases() -> Listing[CaseSummary]:
     request = officer_routes.current_request
     limit, cursor = page_params(request)
@@ -48,9 +48,8 @@ def officer_case(case_id: str) -> CaseOut:
 
 
 @officer_routes.route("/v1/officer/cases/{case_id}/actions", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(_request)
-def officer_action(case_id: str) -> CaseOut:
+@endpoint(_request, body=OfficerActionIn)
+def officer_action(case_id: str, data: OfficerActionIn) -> CaseOut:
     request = officer_routes.current_request
     who = principal(officer_routes)
-    data = parse_body(request, OfficerActionIn)
     return actions.act(services(), who, case_id, data.root, if_match(request))

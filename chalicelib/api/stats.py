@@ -28,14 +28,17 @@ def _statistics() -> stats.StatsOut:
     )
 
 
+_PARAMS = ("level", "organisation_id", "from", "to", "group_by")
+
+
 @stats_routes.route("/v1/stats", methods=["GET"], cors=CORS)
-@endpoint(_request)
+@endpoint(_request, params=_PARAMS)
 def public_stats() -> stats.StatsOut:
     return _statistics()
 
 
 @stats_routes.route("/v1/stats.csv", methods=["GET"], cors=CORS)
-@endpoint(_request)
+@endpoint(_request, params=_PARAMS, response=str, media_type="text/csv")
 def public_stats_csv() -> Response:
     body = stats.as_csv(_statistics())
     return Response(

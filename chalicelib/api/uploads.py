@@ -7,9 +7,9 @@ from chalice.app import Blueprint, Response
 from chalicelib.api.authorizer import jwt_authorizer
 from chalicelib.api.context import principal
 from chalicelib.api.cors import CORS
-from chalicelib.api.errors import created, endpoint, parse_body
+from chalicelib.api.errors import created, endpoint
 from chalicelib.logic import uploads
-from chalicelib.models.uploads import UploadIn
+from chalicelib.models.uploads import UploadIn, UploadOut
 from chalicelib.wiring import services
 
 upload_routes = Blueprint(__name__)
@@ -20,8 +20,7 @@ def _request():  # type: ignore[no-untyped-def]
 
 
 @upload_routes.route("/v1/uploads", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(_request)
-def start_upload() -> Response:
+@endpoint(_request, body=UploadIn, response=UploadOut, status=201)
+def start_upload(data: UploadIn) -> Response:
     who = principal(upload_routes)
-    data = parse_body(upload_routes.current_request, UploadIn)
     return created(uploads.start(services(), who, data))

@@ -33,3 +33,7 @@ class StrictInput(BaseModel):
     """Base of every request body: unknown fields are refused, text is trimmed."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class StatusOut(BaseModel):
+    status: str

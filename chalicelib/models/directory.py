@@ -137,3 +137,17 @@ class LevelNode(BaseModel):
     name: str
     name_ur: str
     organisations: list[OrganisationNode]
+
+
+class CategoryList(BaseModel):
+    items: list[CategoryOut]
+
+
+class DistrictList(BaseModel):
+    items: list[DistrictOut]
+
+
+class OrganisationTree(BaseModel):
+    """Levels → organisations → offices (each office with the offices below it)."""
+
+    items: list[LevelNode]

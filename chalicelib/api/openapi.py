@@ -1,0 +1,168 @@
+"""`GET /v1/openapi.json`: the OpenAPI 3.1 document, generated from the route table and the pydantic models.
+
+Every route of the app is described from what it runs with: its path and method, its
+authorizer, the `Contract` its `endpoint` decorator holds (the body model the wrapper
+parses, query parameters, the 2xx status and model) and the view's return annotation.
+Nothing here is written by hand per route, so the document cannot drift from the service;
+tests/integration/test_openapi.py checks it validates and covers every route.
+"""
+
+from __future__ import annotations
+
+import typing
+from functools import lru_cache
+from typing import Any
+
+from chalice.app import Blueprint, Chalice, Response
+from pydantic import BaseModel
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
+
+from chalicelib.api.cors import CORS
+from chalicelib.api.errors import Contract, endpoint, json_response
+from chalicelib.models.common import Listing
+
+openapi_routes = Blueprint(__name__)
+
+
+class ErrorDetail(BaseModel):
+    field: str
+    problem: str
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: list[ErrorDetail] = []
+
+
+class ErrorOut(BaseModel):
+    """Every error: a machine code, a text in the caller's language, and the fields at fault."""
+
+    error: ErrorBody
+
+
+_ERRORS = {
+    "400": "bad input: `details` names each field and its problem",
+    "401": "no token, or not a valid one",
+    "403": "the caller's role may not do this",
+    "404": "absent, or not the caller's",
+    "409": "a stale If-Match, or a move the transition table forbids",
+    "413": "the body is too large",
+    "422": "the Idempotency-Key was used with another body",
+    "429": "too many attempts; wait a little",
+    "503": "a dependency is unavailable; retry shortly",
+}
+
+
+def _response_model(view: Any, contract: Contract) -> Any:
+    if contract.response is not None:
+        return contract.response
+    hints = typing.get_type_hints(getattr(view, "__wrapped__", view))
+    returned = hints.get("return")
+    return None if returned is Response else returned
+
+
+def _is_model(kind: Any) -> bool:
+    return isinstance(kind, type) and issubclass(kind, BaseModel)
+
+
+def _is_listing(kind: Any) -> bool:
+    return _is_model(kind) and issubclass(kind, Listing)
+
+
+def _operation(path: str, method: str, entry: Any, refs: dict[Any, Any]) -> dict[str, Any]:
+    view = entry.view_function
+    contract: Contract = getattr(view, "contract", Contract())
+    response = _response_model(view, contract)
+    doc = (getattr(view, "__wrapped__", view).__doc__ or "").strip().splitlines()
+    secured = entry.authorizer is not None
+    parameters: list[dict[str, Any]] = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string", "minLength": 1}}
+        for name in entry.view_args
+    ]
+    query = list(contract.params) + (["limit", "cursor"] if _is_listing(response) else [])
+    parameters += [{"name": name, "in": "query", "required": False, "schema": {"type": "string"}} for name in query]
+    if method == "POST" and entry.view_args:
+        parameters.append({"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"}})
+    if contract.status == 201:
+        parameters.append({"name": "Idempotency-Key", "in": "header", "required": False, "schema": {"type": "string"}})
+    success: dict[str, Any] = {"description": "OK" if contract.status == 200 else "Created"}
+    if _is_model(response):
+        success["content"] = {contract.media_type: {"schema": refs[(response, "serialization")]}}
+    elif response is str:
+        success["content"] = {contract.media_type: {"schema": {"type": "string"}}}
+    codes = ["400", "503"] + (["401", "403"] if secured else []) + (["404"] if entry.view_args else [])
+    if contract.body is not None:
+        codes += ["413"] + (["409"] if entry.view_args else []) + (["422"] if contract.status == 201 else [])
+    codes += [str(code) for code in contract.raises]
+    codes = sorted(set(codes))
+    error = {"content": {"application/json": {"schema": refs[(ErrorOut, "serialization")]}}}
+    operation: dict[str, Any] = {
+        "operationId": view.__name__,
+        "summary": doc[0] if doc else view.__name__.replace("_", " "),
+        "tags": [path.split("/")[2] if path.startswith("/v1/") else path.split("/")[1]],
+        "parameters": parameters,
+        "responses": {
+            str(contract.status): success,
+            **{c: {"description": _ERRORS[c], **error} for c in sorted(codes)},
+        },
+    }
+    if contract.body is not None:
+        body_schema = refs[(contract.body, "validation")]
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body_schema}}}
+    if secured:
+        operation["security"] = [{"bearer": []}]
+    return operation
+
+
+def document(app: Chalice) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of `app`."""
+    wanted: set[tuple[type[BaseModel], JsonSchemaMode]] = {(ErrorOut, "serialization")}
+    for methods in app.routes.values():
+        for entry in methods.values():
+            contract: Contract = getattr(entry.view_function, "contract", Contract())
+            response = _response_model(entry.view_function, contract)
+            if contract.body is not None:
+                wanted.add((contract.body, "validation"))
+            if _is_model(response):
+                wanted.add((response, "serialization"))
+    ordered = sorted(wanted, key=lambda pair: (pair[0].__name__, pair[1]))
+    refs, defs = models_json_schema(ordered, ref_template="#/components/schemas/{model}")
+    paths: dict[str, dict[str, Any]] = {}
+    for path, methods in sorted(app.routes.items()):
+        for method, entry in sorted(methods.items()):
+            paths.setdefault(path, {})[method.lower()] = _operation(path, method, entry, refs)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Awaaz — citizen grievance portal",
+            "version": "1",
+            "description": "Complaints, information requests and feedback; officers' queues and actions; "
+            "public statistics. Errors are {error: {code, message, details}}. See API.md.",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": defs.get("$defs", {}),
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "a Cognito ID token (POST /v1/auth/login)",
+                }
+            },
+        },
+    }
+
+
+@lru_cache(maxsize=1)
+def _cached() -> dict[str, Any]:
+    from app import app  # the application module Lambda loaded; imported here to avoid a cycle
+
+    return document(app)
+
+
+@openapi_routes.route("/v1/openapi.json", methods=["GET"], cors=CORS)
+@endpoint(lambda: openapi_routes.current_request, response=dict)
+def openapi_json() -> Response:
+    """This document."""
+    return json_response(200, _cached())
