@@ -14,6 +14,7 @@ from chalicelib.api.holidays import holiday_routes
 from chalicelib.api.information import information_routes
 from chalicelib.api.notifications import notification_routes
 from chalicelib.api.officer import officer_routes
+from chalicelib.api.open311 import open311_routes
 from chalicelib.api.openapi import openapi_routes
 from chalicelib.api.stats import stats_routes
 from chalicelib.api.uploads import upload_routes
@@ -38,6 +39,7 @@ for blueprint in (
     upload_routes,
     stats_routes,
     openapi_routes,
+    open311_routes,
     route_workers,
     notify_workers,
     sweeper_workers,

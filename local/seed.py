@@ -152,6 +152,22 @@ def seed_profiles(accounts: list[DemoAccount], pool_id: str) -> str:
 
 
 DEMO_CONTENT_MARKER = "demo-content.json"
+OPEN311_KEY_FILE = "open311-key.json"
+
+
+def seed_open311_key(state_dir: Path) -> str:
+    """The demo Open311 client's API key: issued on first start, kept in the state directory after."""
+    path = state_dir / OPEN311_KEY_FILE
+    try:
+        return str(json.loads(path.read_text())["api_key"])
+    except (OSError, ValueError, KeyError):
+        pass
+    from chalicelib.logic.apikeys import ApiKeyIn, issue
+    from chalicelib.wiring import services
+
+    issued = issue(services(), None, ApiKeyIn(name="demo Open311 client"))
+    path.write_text(json.dumps({"id": issued.id, "api_key": issued.api_key}) + "\n")
+    return str(issued.api_key)
 
 
 def seed_demo_content(accounts: list[DemoAccount], route: DemoRoute, pool_id: str, state_dir: Path) -> str:
@@ -288,12 +304,14 @@ def seed_accounts(accounts: list[DemoAccount], pool_id: str) -> tuple[int, int]:
     return created, existing
 
 
-def write_accounts_file(path: Path, accounts: list[DemoAccount], route: DemoRoute) -> None:
-    document = {
+def write_accounts_file(path: Path, accounts: list[DemoAccount], route: DemoRoute, open311_key: str = "") -> None:
+    document: dict[str, Any] = {
         "accounts": [a.as_json() for a in accounts],
         "demo_route": {"category_id": route.category_id, "district": route.district, "office_id": route.office_id},
         "demo_information": {"organisation_id": route.organisation_id, "official_username": DEMO_OFFICIAL},
     }
+    if open311_key:
+        document["open311_api_key"] = open311_key
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -311,7 +329,7 @@ def seed(seed_path: Path, table_name: str, pool_id: str, state_dir: Path, accoun
     log.info("demo accounts: %d created, %d already there", created, existing)
     log.info("%s", seed_profiles(accounts, pool_id))
     log.info("%s", seed_demo_content(accounts, route, pool_id, state_dir))
-    write_accounts_file(accounts_path, accounts, route)
+    write_accounts_file(accounts_path, accounts, route, seed_open311_key(state_dir))
     return accounts
 
 

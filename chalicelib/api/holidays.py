@@ -1,14 +1,14 @@
-"""The public-holiday calendar behind information requests' due dates: public to read, admins edit."""
+"""Admin settings: the public-holiday calendar (public to read) and Open311 API keys."""
 
 from __future__ import annotations
 
-from chalice.app import Blueprint
+from chalice.app import Blueprint, Response
 
 from chalicelib.api.authorizer import jwt_authorizer
 from chalicelib.api.context import principal
 from chalicelib.api.cors import CORS
-from chalicelib.api.errors import endpoint
-from chalicelib.logic import holidays
+from chalicelib.api.errors import created, endpoint
+from chalicelib.logic import apikeys, holidays
 from chalicelib.models.errors import Forbidden
 from chalicelib.models.holidays import HolidaysIn, HolidayYear
 from chalicelib.wiring import services
@@ -38,3 +38,22 @@ def admin_holidays(year: str) -> HolidayYear:
 @endpoint(_request, body=HolidaysIn)
 def replace_holidays(year: str, data: HolidaysIn) -> HolidayYear:
     return holidays.replace_year(services(), principal(holiday_routes), year, data)
+
+
+@holiday_routes.route("/v1/admin/open311-keys", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
+@endpoint(_request, body=apikeys.ApiKeyIn, response=apikeys.ApiKeyOut, status=201)
+def issue_open311_key(data: apikeys.ApiKeyIn) -> Response:
+    """Issue an API key for an Open311 client (shown once)."""
+    return created(apikeys.issue(services(), principal(holiday_routes), data))
+
+
+@holiday_routes.route("/v1/admin/open311-keys", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
+@endpoint(_request)
+def list_open311_keys() -> apikeys.ApiKeyList:
+    return apikeys.list_keys(services(), principal(holiday_routes))
+
+
+@holiday_routes.route("/v1/admin/open311-keys/{key_id}", methods=["DELETE"], authorizer=jwt_authorizer, cors=CORS)
+@endpoint(_request)
+def revoke_open311_key(key_id: str) -> apikeys.ApiKeyOut:
+    return apikeys.revoke(services(), principal(holiday_routes), key_id)

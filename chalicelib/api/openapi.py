@@ -22,6 +22,7 @@ from chalicelib.api.errors import Contract, endpoint, json_response
 from chalicelib.models.common import Listing
 
 openapi_routes = Blueprint(__name__)
+OPEN311_PREFIX = "/open311/"
 
 
 class ErrorDetail(BaseModel):
@@ -118,7 +119,9 @@ def _operation(path: str, method: str, entry: Any, refs: dict[Any, Any]) -> dict
 def document(app: Chalice) -> dict[str, Any]:
     """The OpenAPI 3.1 document of `app`."""
     wanted: set[tuple[type[BaseModel], JsonSchemaMode]] = {(ErrorOut, "serialization")}
-    for methods in app.routes.values():
+    for path, methods in app.routes.items():
+        if path.startswith(OPEN311_PREFIX):
+            continue
         for entry in methods.values():
             contract: Contract = getattr(entry.view_function, "contract", Contract())
             response = _response_model(entry.view_function, contract)
@@ -130,6 +133,8 @@ def document(app: Chalice) -> dict[str, Any]:
     refs, defs = models_json_schema(ordered, ref_template="#/components/schemas/{model}")
     paths: dict[str, dict[str, Any]] = {}
     for path, methods in sorted(app.routes.items()):
+        if path.startswith(OPEN311_PREFIX):
+            continue  # Open311 GeoReport v2 is its own published standard (open311.org), not this API's
         for method, entry in sorted(methods.items()):
             paths.setdefault(path, {})[method.lower()] = _operation(path, method, entry, refs)
     return {

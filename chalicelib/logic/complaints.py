@@ -23,7 +23,7 @@ from chalicelib.models.complaints import (
     OfficeRef,
     TimelineEvent,
 )
-from chalicelib.models.directory import SlaPolicy
+from chalicelib.models.directory import Category, SlaPolicy
 from chalicelib.models.errors import (
     CaseNotFound,
     ConditionFailure,
@@ -63,9 +63,32 @@ def _check_input(services: Services, principal: Principal, directory: Directory,
         problems.append(FieldProblem("category_id", f"this category takes {category.kind}, not complaints"))
     if data.location.district not in directory.districts:
         problems.append(FieldProblem("location.district", "unknown district; see GET /v1/districts"))
+    if category is not None:
+        problems += attribute_problems(category, data.attributes)
     problems += uploads.attachment_problems(services, principal, data.attachments)
     if problems:
         raise InvalidInput("the complaint needs correcting", problems)
+
+
+def attribute_problems(category: Category, answers: dict[str, str]) -> list[FieldProblem]:
+    """The category's extra questions: required ones answered, list answers among the allowed keys."""
+    asked = {a.code: a for a in category.attributes}
+    problems = [
+        FieldProblem(f"attributes.{code}", "not a question of this category") for code in answers if code not in asked
+    ]
+    for code, attribute in asked.items():
+        answer = answers.get(code, "").strip()
+        if not answer:
+            if attribute.required:
+                problems.append(FieldProblem(f"attributes.{code}", f"required: {attribute.description}"))
+            continue
+        allowed = {v.key for v in attribute.values}
+        chosen = answer.split(",") if attribute.datatype == "multivaluelist" else [answer]
+        if allowed and any(c not in allowed for c in chosen):
+            problems.append(FieldProblem(f"attributes.{code}", f"one of {', '.join(sorted(allowed))}"))
+        if attribute.datatype == "number" and not answer.lstrip("-").replace(".", "", 1).isdigit():
+            problems.append(FieldProblem(f"attributes.{code}", "a number"))
+    return problems
 
 
 def _counters(dimension_values: dict[str, str], day: str, counts: dict[str, int]) -> list[Increment]:
@@ -91,6 +114,7 @@ def submit(services: Services, principal: Principal, data: ComplaintIn, idempote
             location=Location(**data.location.model_dump()),
             attachments=data.attachments,
             public_name=data.public_name,
+            attributes={k: v.strip() for k, v in data.attributes.items() if v.strip()},
             citizen_sub=principal.sub,
             language=principal.language,
             created_at=stamp,

@@ -75,3 +75,15 @@ def mask_phone(phone: str) -> str:
 def mask_email(email: str) -> str:
     local, _, domain = email.partition("@")
     return f"{local[:1]}***@{domain}"
+
+
+_EMAIL_IN_TEXT = re.compile(r"[^@\s<>\"',;:()]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_CNIC_IN_TEXT = re.compile(r"(?<!\d)\d{5}-?\d{7}-?\d(?!\d)")
+_PHONE_IN_TEXT = re.compile(r"(?<![\w+])(?:\+\d{10,15}|00\d{10,15}|03\d{2}[\s-]?\d{7})(?!\d)")
+
+
+def redact(text: str) -> str:
+    """Free text made fit to publish: e-mail addresses, CNICs and phone numbers inside it are hidden."""
+    text = _EMAIL_IN_TEXT.sub("[e-mail hidden]", text)
+    text = _CNIC_IN_TEXT.sub("[CNIC hidden]", text)
+    return _PHONE_IN_TEXT.sub("[phone hidden]", text)

@@ -80,6 +80,8 @@ class ComplaintIn(StrictInput):
     location: LocationIn
     attachments: Annotated[list[Annotated[str, Field(min_length=1, max_length=64)]], Field(max_length=5)] = []
     public_name: bool = False
+    # Answers to the category's extra questions (its Open311 service definition), by attribute code.
+    attributes: Annotated[dict[str, Annotated[str, Field(max_length=500)]], Field(max_length=20)] = {}
 
 
 class Location(BaseModel):
@@ -157,6 +159,7 @@ class Case(BaseModel):
     location: Location | None = None
     attachments: list[str] = []
     public_name: bool = False
+    attributes: dict[str, str] = {}
     citizen_sub: str
     language: Language = "en"
     office_id: str | None = None

@@ -52,6 +52,23 @@ class Office(_Entry):
     parent_id: str | None = None
 
 
+class AttributeValue(_Entry):
+    key: str
+    name: str
+
+
+class ServiceAttribute(_Entry):
+    """An extra question a category asks (Open311 GeoReport v2 service definition)."""
+
+    code: str
+    datatype: Literal["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
+    required: bool = False
+    description: str
+    datatype_description: str = ""
+    order: int = 1
+    values: list[AttributeValue] = Field(default_factory=list)
+
+
 class Category(_Entry):
     id: str
     name: str
@@ -60,6 +77,8 @@ class Category(_Entry):
     group_ur: str = ""
     kind: CategoryKind
     organisation_ids: list[str] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=list)
+    attributes: list[ServiceAttribute] = Field(default_factory=list)
 
 
 class RoutingRule(_Entry):

@@ -90,10 +90,11 @@ def due_gsi(due_iso: str, case_id: str) -> dict[str, str]:
 
 def service_gsi(service_code: str, requested_iso: str, case_id: str) -> dict[str, str]:
     """GSI4: public listing by service and month (Open311)."""
-    return {
-        "GSI4PK": f"{Prefix.SERVICE}#{service_code}#{requested_iso[:7]}",
-        "GSI4SK": f"{requested_iso}#{case_id}",
-    }
+    return {"GSI4PK": service_pk(service_code, requested_iso[:7]), "GSI4SK": f"{requested_iso}#{case_id}"}
+
+
+def service_pk(service_code: str, month: str) -> str:
+    return f"{Prefix.SERVICE}#{service_code}#{month}"
 
 
 def holiday_year_sk(year: int) -> str:
@@ -171,3 +172,16 @@ NOTE_SK_PREFIX = f"{Prefix.NOTE}#"
 
 def upload_key(upload_id: str) -> dict[str, str]:
     return {"PK": f"{Prefix.UPLOAD}#{upload_id}", "SK": UPLOAD_SK}
+
+
+API_KEYS_PK = "APIKEYS"
+
+
+def api_key_lookup(key_digest: str) -> dict[str, str]:
+    """An Open311 API key found by the SHA-256 of what the client sends."""
+    return {"PK": f"APIKEY#{key_digest}", "SK": "APIKEY"}
+
+
+def api_key_listing(key_id: str) -> dict[str, str]:
+    """The admin's list of issued keys (one Query)."""
+    return {"PK": API_KEYS_PK, "SK": f"KEY#{key_id}"}

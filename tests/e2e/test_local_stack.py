@@ -205,7 +205,7 @@ def test_health_and_demo_accounts_file(stack: Stack) -> None:
     assert stack.healthy_after < HEALTHY_WITHIN
 
     document = stack.accounts()
-    assert set(document) == {"accounts", "demo_route", "demo_information"}
+    assert set(document) == {"accounts", "demo_route", "demo_information", "open311_api_key"}
     route = document["demo_route"]
     assert set(route) == {"category_id", "district", "office_id"}
     assert route["category_id"] == "electricity-overbilling"

@@ -1,0 +1,56 @@
+"""Open311 API keys, issued and revoked by an admin; the key itself is shown once, at issue."""
+
+from __future__ import annotations
+
+import secrets
+
+from pydantic import BaseModel
+
+from chalicelib.logic.complaints import iso
+from chalicelib.logic.ports import Services
+from chalicelib.models.common import Principal, StrictInput
+from chalicelib.models.errors import Forbidden, NotFound
+from chalicelib.store import apikeys
+
+
+class ApiKeyIn(StrictInput):
+    name: str
+
+
+class ApiKeyOut(BaseModel):
+    id: str
+    name: str
+    created_at: str
+    revoked: bool = False
+    api_key: str | None = None  # only in the answer that issues it
+
+
+class ApiKeyList(BaseModel):
+    items: list[ApiKeyOut]
+
+
+def _admin(principal: Principal) -> None:
+    if principal.role != "admin":
+        raise Forbidden("only admins manage API keys")
+
+
+def issue(services: Services, principal: Principal | None, data: ApiKeyIn) -> ApiKeyOut:
+    """A new key for an Open311 client (`principal` None: the local seed issuing the demo key)."""
+    if principal is not None:
+        _admin(principal)
+    key_id, api_key = secrets.token_hex(6), f"awz_{secrets.token_urlsafe(24)}"
+    created = iso(services.clock())
+    apikeys.put_key(services.table, key_id, data.name, api_key, created)
+    return ApiKeyOut(id=key_id, name=data.name, created_at=created, api_key=api_key)
+
+
+def list_keys(services: Services, principal: Principal) -> ApiKeyList:
+    _admin(principal)
+    return ApiKeyList(items=[ApiKeyOut.model_validate(i) for i in apikeys.listing(services.table)])
+
+
+def revoke(services: Services, principal: Principal, key_id: str) -> ApiKeyOut:
+    _admin(principal)
+    if not apikeys.revoke(services.table, key_id):
+        raise NotFound("no API key with this id")
+    return next(k for k in list_keys(services, principal).items if k.id == key_id)
