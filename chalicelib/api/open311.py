@@ -86,9 +86,12 @@ def _params(request: Request) -> dict[str, str]:
 
 
 def _form(request: Request) -> dict[str, list[str]]:
+    """The form-encoded body; fields some clients put in the query string instead (api_key) count too."""
     raw = request.raw_body or b""
     text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
-    return parse_qs(text, keep_blank_values=True)
+    fields = {k: [v] for k, v in (request.query_params or {}).items()}
+    fields.update(parse_qs(text, keep_blank_values=True))
+    return fields
 
 
 def _discovery(request: Request) -> dict[str, Any]:
