@@ -7,8 +7,9 @@ from chalice.app import Blueprint, Response
 from chalicelib.api.authorizer import jwt_authorizer
 from chalicelib.api.context import principal
 from chalicelib.api.cors import CORS
-from chalicelib.api.errors import created_case, endpoint, idempotency_key, if_match, page_params
+from chalicelib.api.errors import created_case, endpoint, idempotency_key, if_match, page_params, query
 from chalicelib.logic import actions, complaints
+from chalicelib.logic.similar import SimilarList, similar
 from chalicelib.models.actions import FeedbackIn, ReplyIn, WithdrawIn
 from chalicelib.models.common import Listing
 from chalicelib.models.complaints import CaseOut, CaseSummary, ComplaintIn
@@ -64,3 +65,11 @@ def complaint_verdict(case_id: str, data: FeedbackIn) -> CaseOut:
     request = complaint_routes.current_request
     who = principal(complaint_routes)
     return actions.give_feedback(services(), who, case_id, data, if_match(request))
+
+
+@complaint_routes.route("/v1/similar-complaints", methods=["GET"], cors=CORS)
+@endpoint(_request, params=("category_id", "district", "text"))
+def similar_complaints() -> SimilarList:
+    """Open complaints that look like the same problem, shown before submitting (no identity)."""
+    request = complaint_routes.current_request
+    return similar(services(), query(request, "category_id"), query(request, "district"), query(request, "text"))

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from chalicelib.logic import tracking
 from chalicelib.logic.complaints import iso, to_case_out, to_summary
+from chalicelib.logic.delivery import recipient_of
 from chalicelib.logic.ports import Services
 from chalicelib.models.common import Listing, Principal
-from chalicelib.models.complaints import OPEN_STATUSES, CaseOut, CaseSummary
+from chalicelib.models.complaints import OPEN_STATUSES, CaseOut, CaseSummary, CitizenContact
 from chalicelib.models.errors import CaseNotFound, FieldProblem, Forbidden, InvalidInput
+from chalicelib.observability import logger
 from chalicelib.store import cases as case_store
+from chalicelib.store import people
 
 
 def _scope(services: Services, principal: Principal) -> list[str]:
@@ -64,4 +67,9 @@ def case_for_officer(services: Services, principal: Principal, raw_id: str) -> C
     if found is None or found[0].office_id not in offices:
         raise CaseNotFound("no case with this tracking number in your office")
     case, events = found
-    return to_case_out(case, events, services.directory())
+    shown = to_case_out(case, events, services.directory())
+    contact = recipient_of(services, case.citizen_sub, people.get_profile(services.table, case.citizen_sub))
+    if contact is not None:
+        shown.citizen_contact = CitizenContact(phone=contact.phone, email=contact.email, language=contact.language)
+        logger.info("citizen contact shown to an officer", extra={"case_id": case.id, "officer_sub": principal.sub})
+    return shown

@@ -214,6 +214,14 @@ class CaseSummary(BaseModel):
     updated_at: str
 
 
+class CitizenContact(BaseModel):
+    """How the office can reach the citizen: shown to officers of the case's office only."""
+
+    phone: str | None = None
+    email: str | None = None
+    language: str
+
+
 class CaseOut(BaseModel):
     id: str
     kind: CaseKind = "complaint"
@@ -243,4 +251,6 @@ class CaseOut(BaseModel):
     appeal_until: str | None = None
     feedback_kind: FeedbackKind | None = None
     rating: int | None = None
+    # Officers' view only (GET /v1/officer/cases/{id}); never in the citizen's or the public's.
+    citizen_contact: CitizenContact | None = None
     timeline: list[TimelineEvent]

@@ -119,3 +119,26 @@ def test_the_citizen_replies_to_a_request_and_can_withdraw(stack: Stack) -> None
     withdrawn = stack.post(f"/v1/complaints/{case_id}/withdraw", {"reason": "Sorted out myself"}, token=citizen)
     assert withdrawn.status == 200 and withdrawn.json["status"] == "withdrawn"
     assert stack.post(f"/v1/complaints/{case_id}/withdraw", {}, token=citizen).status == 409
+
+
+def test_the_office_sees_how_to_reach_the_citizen_and_nobody_else_does(stack: Stack) -> None:
+    case_id = routed_case(stack)
+    officer_view = stack.get(f"/v1/officer/cases/{case_id}", token=stack.login("officer")).json
+    assert officer_view["citizen_contact"] == {"phone": None, "email": "citizen@example.pk", "language": "en"}
+    citizen_view = stack.get(f"/v1/complaints/{case_id}", token=stack.login("citizen")).json
+    assert citizen_view["citizen_contact"] is None
+    outsider = stack.login_officer_of(stack.other_office_id)
+    assert stack.get(f"/v1/officer/cases/{case_id}", token=outsider).status == 404
+
+
+def test_similar_open_complaints_are_shown_before_filing_without_identity(stack: Stack) -> None:
+    first = routed_case(stack)
+    route = stack.demo_route
+    query = f"category_id={route['category_id']}&district={route['district']}&text=meter+reading+bill"
+    found = stack.get(f"/v1/similar-complaints?{query}").json["items"]
+    assert [f["id"] for f in found] == [first] and 0 <= found[0]["similarity"] <= 1
+    assert "citizen" not in str(found)
+    elsewhere = stack.get(f"/v1/similar-complaints?category_id={route['category_id']}&district=quetta").json
+    assert elsewhere["items"] == []
+    bad = stack.get("/v1/similar-complaints?category_id=nothing")
+    assert bad.status == 400 and {d["field"] for d in bad.json["error"]["details"]} == {"category_id", "district"}
