@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.logic import pii
+from chalicelib.logic import pii, ratelimit
 from chalicelib.logic.delivery import default_channels, recipient_of
 from chalicelib.logic.ports import Services
 from chalicelib.models.common import Language, Principal
@@ -52,6 +52,7 @@ def register(services: Services, data: RegisterIn) -> RegisterOut:
         raise InvalidInput("some details need correcting", problems)
 
     username = phone or email or ""
+    ratelimit.check(services, "register", username)
     attributes = {
         "name": data.name,
         "custom:language": data.language,
@@ -125,11 +126,15 @@ def update_preferences(services: Services, principal: Principal, data: Preferenc
 
 
 def confirm(services: Services, data: ConfirmIn) -> None:
-    services.identity.confirm(username_of(data.username), data.code)
+    username = username_of(data.username)
+    ratelimit.check(services, "confirm", username)
+    services.identity.confirm(username, data.code)
 
 
 def login(services: Services, data: LoginIn) -> TokensOut:
-    return services.identity.login(username_of(data.username), data.password)
+    username = username_of(data.username)
+    ratelimit.check(services, "login", username)
+    return services.identity.login(username, data.password)
 
 
 def refresh(services: Services, data: RefreshIn) -> TokensOut:

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from chalicelib.logic import complaints, pii, tracking
+from chalicelib.logic import complaints, pii, ratelimit, tracking
 from chalicelib.logic.directory import Directory
 from chalicelib.logic.ports import Services
 from chalicelib.models.common import Principal
 from chalicelib.models.complaints import Case, ComplaintIn, TimelineEvent
 from chalicelib.models.directory import Category, District
-from chalicelib.models.errors import InvalidInput
+from chalicelib.models.errors import InvalidInput, RateLimited
 from chalicelib.store import apikeys, keys
 from chalicelib.store import cases as case_store
 from chalicelib.store.table import Key, SortCondition
@@ -163,6 +163,10 @@ def post_request(services: Services, form: dict[str, list[str]]) -> list[dict[st
     client = apikeys.find(services.table, api_key) if api_key else None
     if client is None:
         raise Open311Error(403, "api_key is missing, unknown or revoked")
+    try:
+        ratelimit.check(services, "open311", str(client["id"]))
+    except RateLimited as exc:
+        raise Open311Error(429, exc.message) from exc
     directory = services.directory()
     code = _one(form, "service_code")
     if code is None:

@@ -185,3 +185,8 @@ def api_key_lookup(key_digest: str) -> dict[str, str]:
 def api_key_listing(key_id: str) -> dict[str, str]:
     """The admin's list of issued keys (one Query)."""
     return {"PK": API_KEYS_PK, "SK": f"KEY#{key_id}"}
+
+
+def rate_key(action: str, subject_digest: str, window: int) -> dict[str, str]:
+    """A rate-limit counter: one action by one subject (hashed: a phone number is PII) in one time window."""
+    return {"PK": f"RATE#{action}#{subject_digest}", "SK": f"W#{window}"}

@@ -104,6 +104,10 @@ class Table(Protocol):
         """The items that exist among `keys` (any order), in as few BatchGetItem calls as allowed."""
         ...
 
+    def count(self, key: Key, name: str, expires_at: int) -> int:
+        """Add one to a counter (created when absent, expiring by TTL) and return its new value."""
+        ...
+
 
 def encode_cursor(key: Key | None) -> str | None:
     if not key:
@@ -286,6 +290,22 @@ class DynamoTable:
                 out = self._client.batch_write_item(RequestItems=pending)
                 pending = out.get("UnprocessedItems") or {}
 
+    def count(self, key: Key, name: str, expires_at: int) -> int:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            out = self._client.update_item(
+                TableName=self.name,
+                Key=self._dump(key),
+                UpdateExpression="ADD #n :one SET expires_at = :exp",
+                ExpressionAttributeNames={"#n": name},
+                ExpressionAttributeValues={":one": {"N": "1"}, ":exp": {"N": str(expires_at)}},
+                ReturnValues="UPDATED_NEW",
+            )
+        except (BotoCoreError, ClientError) as exc:
+            raise ServiceUnavailable("the case store is unavailable, try again shortly") from exc
+        return int(out["Attributes"][name]["N"])
+
     def get_many(self, keys: Sequence[Key]) -> list[Item]:
         from botocore.exceptions import BotoCoreError, ClientError
 
@@ -386,6 +406,13 @@ class MemoryTable:
                     item.update(self._copy(write.extra))
                 else:
                     self.items.pop((write.key["PK"], write.key["SK"]), None)
+
+    def count(self, key: Key, name: str, expires_at: int) -> int:
+        self.calls.append("UpdateItem")
+        item = self.items.setdefault((key["PK"], key["SK"]), dict(key))
+        item[name] = item.get(name, 0) + 1
+        item["expires_at"] = expires_at
+        return int(item[name])
 
     def get_many(self, keys: Sequence[Key]) -> list[Item]:
         self.calls.extend(["BatchGetItem"] * ((len(keys) + 99) // 100))

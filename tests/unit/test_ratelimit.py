@@ -1,0 +1,42 @@
+"""Rate limits per subject: sign-ups (each sends a code), codes, logins; windows roll over; subjects are hashed."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.logic import identity, ratelimit
+from chalicelib.models.errors import RateLimited
+from chalicelib.models.identity import LoginIn, RegisterIn
+from chalicelib.store.table import MemoryTable
+from tests.fakes import make_services
+
+
+def register(phone: str) -> RegisterIn:
+    body = {"name": "Ayesha", "phone": phone, "password": "Secret-2026", "language": "en", "user_type": "resident"}
+    return RegisterIn.model_validate(body)
+
+
+def test_sign_ups_for_one_phone_are_limited_per_hour_and_the_next_hour_starts_afresh() -> None:
+    table = MemoryTable()
+    services, _, clock = make_services(table)
+    limit, _ = ratelimit.LIMITS["register"]
+    for _ in range(limit):
+        ratelimit.check(services, "register", "+923001234567")
+    with pytest.raises(RateLimited):
+        ratelimit.check(services, "register", "+923001234567")
+    ratelimit.check(services, "register", "+923009999999")  # another phone is not held back
+    clock.advance(hours=1)
+    ratelimit.check(services, "register", "+923001234567")
+    assert not any("923001234567" in pk for pk, _ in table.items), "the phone number must not sit in a key"
+
+
+def test_registration_and_login_go_through_the_limit() -> None:
+    services, _, _ = make_services()
+    for _ in range(ratelimit.LIMITS["register"][0]):
+        ratelimit.check(services, "register", "+923001234567")
+    with pytest.raises(RateLimited):
+        identity.register(services, register("03001234567"))  # the same number, typed the local way
+    for _ in range(ratelimit.LIMITS["login"][0]):
+        ratelimit.check(services, "login", "ayesha@example.pk")
+    with pytest.raises(RateLimited):
+        identity.login(services, LoginIn(username="Ayesha@Example.pk", password="whatever-1"))
