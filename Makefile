@@ -9,14 +9,16 @@ PORT ?= 8000
 MOTO_PORT ?= 5000
 WEB_PORT ?= 8080
 
-.PHONY: run test lint typecheck bench package seed-aws job clean
+.PHONY: run test lint typecheck bench package seed-aws job clean browser
+# The browser tests drive Debian's chromium (Playwright's own browser download is not reachable).
+CHROMIUM ?= /usr/bin/chromium
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) $(FONTS)
 	PORT=$(PORT) MOTO_PORT=$(MOTO_PORT) WEB_PORT=$(WEB_PORT) exec $(PY) -m local.stack
 
 # Run one scheduled job once against the running `make run` stack, as if the clock read AT:
@@ -32,8 +34,28 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy app.py chalicelib local tests bench infra
 
-test: $(STAMP) lint typecheck
-	$(PY) -m pytest -q -p no:cacheprovider
+# The Urdu font the page ships (Noto Nastaliq Urdu), from the npm registry, pinned.
+URDU_FONT := @fontsource/noto-nastaliq-urdu@5.3.0
+FONTS := web/fonts/.installed
+
+$(FONTS):
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm >/dev/null; }
+	@rm -rf build/font && mkdir -p build/font web/fonts
+	cd build/font && npm pack --silent $(URDU_FONT) >/dev/null && tar xzf *.tgz
+	cp build/font/package/files/noto-nastaliq-urdu-arabic-{400,700}-normal.woff2 build/font/package/LICENSE web/fonts/
+	@touch $(FONTS)
+
+# Debian's chromium for the browser tests, installed when missing (root, or sudo without a password).
+browser:
+	@test -x $(CHROMIUM) || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: $(STAMP) $(FONTS) lint typecheck browser
+	CHROMIUM=$(CHROMIUM) $(PY) -m pytest -q -p no:cacheprovider
 
 bench: $(STAMP)
 	$(PY) -m bench.run
