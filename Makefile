@@ -47,6 +47,13 @@ $(FONTS):
 	cp build/font/package/files/noto-nastaliq-urdu-arabic-{400,700}-normal.woff2 build/font/package/LICENSE web/fonts/
 	@touch $(FONTS)
 
+# axe-core, the accessibility checker the browser tests run on every page, from the npm registry, pinned.
+AXE := build/axe/package/axe.min.js
+
+$(AXE):
+	@rm -rf build/axe && mkdir -p build/axe
+	cd build/axe && npm pack --silent axe-core@4.10.3 >/dev/null && tar xzf *.tgz
+
 # Debian's chromium for the browser tests, installed when missing (root, or sudo without a password).
 browser:
 	@test -x $(CHROMIUM) || { \
@@ -54,7 +61,7 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: $(STAMP) $(FONTS) lint typecheck browser
+test: $(STAMP) $(FONTS) $(AXE) lint typecheck browser
 	CHROMIUM=$(CHROMIUM) $(PY) -m pytest -q -p no:cacheprovider
 
 bench: $(STAMP)

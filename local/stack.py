@@ -21,16 +21,19 @@ from types import FrameType
 from typing import Any
 
 from local import config
+from local.web import static_file
 
 log = logging.getLogger("local.stack")
 SENDER_EMAIL = "no-reply@awaaz.example.pk"
 POLL_INTERVAL = 0.2  # how often the HTTP servers look for a shutdown request
 
 
-def _tame_request_logging(server: Any) -> None:
+def _tame_request_logging(server: Any, web_dir: Path, config_js: bytes) -> None:
     """chalice local logs each request line: keep the path, drop the query (it may hold citizen text).
 
     A client that hangs up before its answer is written is not worth a traceback either.
+    GETs outside the API's paths answer with the web page's files, so the page is served
+    on the API's own port (in AWS, S3 and CloudFront serve them).
     """
     default_handle_error = server.server.handle_error
 
@@ -44,6 +47,19 @@ def _tame_request_logging(server: Any) -> None:
     base = handler_factory.func
 
     class Handler(base):  # type: ignore[misc, valid-type]
+        def do_GET(self) -> None:
+            found = static_file(web_dir, self.path, config_js)
+            if found is None:
+                super().do_GET()
+                return
+            content_type, body = found
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
         def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
             path = self.path.split("?", 1)[0]
             BaseHTTPRequestHandler.log_message(self, '"%s %s" %s', self.command, path, str(code))
@@ -154,18 +170,19 @@ class Stack:
         from chalice.cli.factory import CLIFactory
 
         from local import gateway
+        from local.web import WebServer, config_script
 
         gateway.install()  # an authorizer's 401 answers as API Gateway's UNAUTHORIZED response does
         factory = CLIFactory(str(s.project_dir), environ=os.environ)
         server = create_local_server(factory, s.host, s.port, s.stage)
-        _tame_request_logging(server)
+        page_config = {"apiBaseUrl": s.api_url, "stage": s.stage}
+        _tame_request_logging(server, s.web_dir, config_script(page_config))
         app = server.app_object
         function_prefix = f"{app.app_name}-{s.stage}"
 
         from local.outbox import Outbox
         from local.pumps import Pumps
         from local.scheduler import Scheduler, set_active
-        from local.web import WebServer
 
         outbox = Outbox()
         outbox.start()
@@ -183,7 +200,7 @@ class Stack:
         set_active(scheduler)
         self._stoppers.append(("scheduler", scheduler.stop))
 
-        web = WebServer(s.web_dir, s.host, s.web_port, {"apiBaseUrl": s.api_url, "stage": s.stage})
+        web = WebServer(s.web_dir, s.host, s.web_port, page_config)
         web.start()
         self._stoppers.append(("web", web.stop))
 
@@ -210,7 +227,7 @@ class Stack:
             "",
             f"Awaaz local stack is up ({elapsed:.1f} s), stage {s.stage}, state in {s.state_dir}",
             f"  API   {s.api_url}/v1/health",
-            f"  web   {s.web_url}/",
+            f"  web   {s.api_url}/  (also {s.web_url}/)",
             f"  moto  {s.endpoint_url}",
             "  pumps " + ("; ".join(pumps.describe()) or "none"),
             "  jobs  " + ("; ".join(scheduler.describe()) or "none") + "  (python -m local.scheduler NAME [AT])",

@@ -1,4 +1,8 @@
-"""Serve web/ as static files, plus `/config.js` telling the page where the API is."""
+"""Serve web/ as static files, plus `/config.js` telling the page where the API is.
+
+The same files are served two ways: by this server on WEB_PORT, and by the API's own
+port (`static_file`, used by local/stack.py), so the page is at http://127.0.0.1:$PORT/.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,34 @@ import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".woff2": "font/woff2",
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
+}
+API_PREFIXES = ("/v1/", "/open311/")
+
+
+def config_script(config: dict[str, str]) -> bytes:
+    return f"window.AWAAZ_CONFIG = {json.dumps(config)};\n".encode()
+
+
+def static_file(web_dir: Path, path: str, config_js: bytes) -> tuple[str, bytes] | None:
+    """(content type, body) of a page file for a GET path, or None (not a page file: the API's)."""
+    path = path.split("?", 1)[0]
+    if path.startswith(API_PREFIXES):
+        return None
+    if path == "/config.js":
+        return _TYPES[".js"], config_js
+    relative = "index.html" if path in ("", "/") else path.lstrip("/")
+    target = (web_dir / relative).resolve()
+    if web_dir.resolve() not in target.parents or not target.is_file() or target.suffix not in _TYPES:
+        return None
+    return _TYPES[target.suffix], target.read_bytes()
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -34,7 +66,7 @@ class _Handler(SimpleHTTPRequestHandler):
 
 class WebServer:
     def __init__(self, directory: Path, host: str, port: int, config: dict[str, str]) -> None:
-        script = f"window.AWAAZ_CONFIG = {json.dumps(config)};\n".encode()
+        script = config_script(config)
         handler = type("AwaazWebHandler", (_Handler,), {"config_js": script})
         self.server = ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(directory)))
         self.server.daemon_threads = True

@@ -335,7 +335,7 @@ async function officerCase(main, id) {
   const actions = ACTIONS[c.kind] || ACTIONS.complaint;
   main.innerHTML = caseHead(c) + (c.citizen_contact ? `<p><small>${esc(c.citizen_contact.phone || "")} ${esc(c.citizen_contact.email || "")}</small></p>` : "") + `
     <form id="act" class="stack"><h2>${esc(t("action"))}</h2>
-      <select name="action" id="action">${actions.map((a) => `<option>${a}</option>`).join("")}</select>
+      <label>${esc(t("action"))}<select name="action" id="action">${actions.map((a) => `<option>${a}</option>`).join("")}</select></label>
       <div id="extra"></div>
       <label>${esc(t("note"))}<textarea name="note" rows="3"></textarea></label>
       <button>${esc(t("act"))}</button></form>` + timeline(c.timeline);

@@ -21,6 +21,7 @@ from tests.e2e.test_local_stack import REPO, Stack
 
 pytestmark = pytest.mark.e2e
 SHOTS = REPO / "build" / "screenshots"
+AXE = REPO / "build" / "axe" / "package" / "axe.min.js"
 PHONE: ViewportSize = {"width": 360, "height": 740}
 WAIT_MS = 15_000
 
@@ -59,19 +60,27 @@ def sign_in(page: Page, web: str, username: str, password: str) -> None:
 
 
 def shot(page: Page, name: str) -> None:
+    """A screenshot, and the page's accessibility check: no serious or critical violation."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    assert AXE.exists(), f"{AXE} is missing: `make test` fetches axe-core"
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("async () => (await axe.run(document)).violations.map(v => [v.id, v.impact, v.nodes.length])")
+    serious = [v for v in found if v[1] in ("serious", "critical")]
+    assert not serious, f"{name}: accessibility violations {serious}"
 
 
 def test_a_citizen_from_registration_to_a_rated_resolution_with_the_officer_resolving(
     running: Stack, browser: Browser
 ) -> None:
-    web = f"http://127.0.0.1:{running.web_port}"
+    web = running.api  # the page is served on the API's own port
     errors: list[str] = []
     citizen = open_page(browser, errors)
     # Register with an e-mail, confirm (the local stack accepts any code), sign in
     email = f"web-{uuid.uuid4().hex[:8]}@example.pk"
     citizen.goto(f"{web}/#/register")
+    citizen.wait_for_selector("form#f")
+    shot(citizen, "citizen-register")
     citizen.fill("input[name=name]", "Sana Tariq")
     citizen.fill("input[name=email]", email)
     citizen.fill("input[name=password]", "Awaaz-web-2026")
@@ -112,6 +121,8 @@ def test_a_citizen_from_registration_to_a_rated_resolution_with_the_officer_reso
     officer.wait_for_selector(f"text={case_id}")
     shot(officer, "officer-queue")
     officer.goto(f"{web}/#/officer/{case_id}")
+    officer.wait_for_selector("#act")
+    shot(officer, "officer-case")
     officer.select_option("#action", "resolve")
     officer.select_option("select[name=outcome]", "relief_granted")
     officer.fill("[name=note]", "Bill corrected to 120 units.")
