@@ -64,7 +64,9 @@ function applyLanguage() {
 function nav() {
   const role = state.me && state.me.role;
   const links = [["#/", t("home")], ["#/dashboard", t("dashboard")]];
-  if (role === "citizen") links.push(["#/file", t("file")], ["#/mine", t("mine")], ["#/notifications", t("notifications")]);
+  if (role === "citizen") {
+    links.push(["#/file", t("file")], ["#/mine", t("mine")], ["#/info", t("information")], ["#/feedback", t("feedbackNav")], ["#/notifications", t("notifications")]);
+  }
   if (role === "officer") links.push(["#/queue", t("queue")], ["#/notifications", t("notifications")]);
   document.getElementById("nav").innerHTML =
     links.map(([href, label]) => `<a href="${href}">${esc(label)}</a>`).join("") +
@@ -87,7 +89,10 @@ async function render() {
   }
   nav();
   const [, route, id] = (location.hash || "#/").split("?")[0].split("/");
-  const view = { "": home, login, register, file, mine, case: caseView, queue, officer: officerCase, dashboard, notifications }[route || ""] || home;
+  const view = {
+    "": home, login, register, file, mine, case: caseView, queue, officer: officerCase, dashboard, notifications,
+    info: information, request: requestView, feedback,
+  }[route || ""] || home;
   const main = document.getElementById("main");
   main.setAttribute("aria-busy", "true");
   try {
@@ -280,6 +285,86 @@ async function notifications(main) {
     ? `<ul class="cards">${found.items.map((n) => `<li><time>${esc(when(n.at))}</time><p>${esc(n.message)}</p>
         ${n.case_id ? `<a href="#/${state.me.role === "officer" ? "officer" : "case"}/${esc(n.case_id)}">${esc(n.case_id)}</a>` : ""}</li>`).join("")}</ul>`
     : `<p>${esc(t("none"))}</p>`);
+}
+
+async function organisations() {
+  const tree = (await api("GET", "/v1/organisations")).items;
+  return tree.flatMap((level) => level.organisations.map((o) => ({ ...o, offices: flatten(o.offices) })));
+}
+
+function flatten(offices) {
+  return offices.flatMap((o) => [o, ...flatten(o.offices || [])]);
+}
+
+async function information(main) {
+  const [orgs, found] = await Promise.all([organisations(), api("GET", "/v1/information-requests?limit=50")]);
+  main.innerHTML = `<h1>${esc(t("information"))}</h1><p>${esc(t("informationHint"))}</p>
+    <form id="f" class="stack">
+      <label>${esc(t("organisation"))}<select name="organisation_id" required>
+        ${orgs.map((o) => `<option value="${esc(o.id)}">${esc(named(o))}</option>`).join("")}</select></label>
+      <label>${esc(t("subject"))}<input name="subject" required minlength="3" maxlength="150"></label>
+      <label>${esc(t("question"))}<textarea name="question" required minlength="10" maxlength="4000" rows="4"></textarea></label>
+      <button>${esc(t("send"))}</button></form>
+    <h2>${esc(t("mine"))}</h2>` + (found.items.length ? `<ul class="cards">${found.items.map((r) => `
+      <li><a href="#/request/${esc(r.id)}"><strong>${esc(r.id)}</strong> ${esc(r.subject)}</a>
+        <span class="badge">${esc(statusText(r.status))}</span> <small>${esc(t("due"))}: ${esc(day(r.due_at))}</small></li>`).join("")}</ul>`
+    : `<p>${esc(t("none"))}</p>`);
+  main.querySelector("#f").onsubmit = async (ev) => {
+    ev.preventDefault();
+    const f = new FormData(ev.target);
+    try {
+      const out = await api("POST", "/v1/information-requests", Object.fromEntries(f));
+      location.hash = `#/request/${out.id}`;
+    } catch (e) { say(problem(e), "error"); }
+  };
+}
+
+async function requestView(main, id) {
+  const r = await api("GET", `/v1/information-requests/${encodeURIComponent(id)}`);
+  const answer = r.answer ? `<h2>${esc(t("answer"))}</h2><p>${esc(r.answer.note)}</p>` : "";
+  const appeal = r.appeal_until || (r.delay && ["routed", "in_progress"].includes(r.status))
+    ? `<form id="appeal" class="stack"><h2>${esc(t("appeal"))}</h2>
+        <label>${esc(t("grounds"))}<textarea name="grounds" required rows="3"></textarea></label>
+        <button>${esc(t("send"))}</button></form>` : "";
+  main.innerHTML = caseHead({ ...r, description: r.question }) + answer + appeal + timeline(r.timeline);
+  const form = main.querySelector("#appeal");
+  if (form) form.onsubmit = async (ev) => {
+    ev.preventDefault();
+    try { await api("POST", `/v1/information-requests/${encodeURIComponent(id)}/appeal`, { grounds: new FormData(ev.target).get("grounds") }); render(); }
+    catch (e) { say(problem(e), "error"); }
+  };
+}
+
+async function feedback(main) {
+  const [orgs, found] = await Promise.all([organisations(), api("GET", "/v1/feedback?limit=50")]);
+  main.innerHTML = `<h1>${esc(t("feedbackNav"))}</h1>
+    <form id="f" class="stack">
+      <label>${esc(t("kind"))}<select name="kind" id="kind">
+        ${["appreciation", "suggestion", "rating"].map((k) => `<option value="${k}">${esc(t(k))}</option>`).join("")}</select></label>
+      <label>${esc(t("organisation"))}<select name="organisation_id" id="org">
+        ${orgs.map((o) => `<option value="${esc(o.id)}">${esc(named(o))}</option>`).join("")}</select></label>
+      <label>${esc(t("office"))}<select name="office_id" id="office"></select></label>
+      <label>${esc(t("message"))}<textarea name="message" required maxlength="2000" rows="3"></textarea></label>
+      <label id="rating-field" hidden>${esc(t("rating"))}<input name="rating" type="number" min="1" max="5" value="4"></label>
+      <button>${esc(t("send"))}</button></form>
+    <h2>${esc(t("mine"))}</h2>` + (found.items.length ? `<ul class="cards">${found.items.map((f) => `
+      <li><strong>${esc(f.id)}</strong> ${esc(f.subject)} <span class="badge">${esc(statusText(f.status))}</span></li>`).join("")}</ul>`
+    : `<p>${esc(t("none"))}</p>`);
+  const offices = () => {
+    const org = orgs.find((o) => o.id === main.querySelector("#org").value);
+    main.querySelector("#office").innerHTML = `<option value="">—</option>` +
+      (org ? org.offices.map((o) => `<option value="${esc(o.id)}">${esc(named(o))}</option>`).join("") : "");
+  };
+  offices();
+  main.querySelector("#org").onchange = offices;
+  main.querySelector("#kind").onchange = (ev) => { main.querySelector("#rating-field").hidden = ev.target.value !== "rating"; };
+  main.querySelector("#f").onsubmit = async (ev) => {
+    ev.preventDefault();
+    const f = Object.fromEntries([...new FormData(ev.target)].filter(([, v]) => v !== ""));
+    if (f.kind === "rating") f.rating = Number(f.rating); else delete f.rating;
+    try { const out = await api("POST", "/v1/feedback", f); await render(); say(`${esc(t("thanks"))} <strong>${esc(out.id)}</strong>`, "ok"); }
+    catch (e) { say(problem(e), "error"); }
+  };
 }
 
 // --- officer --------------------------------------------------------------------------

@@ -159,3 +159,27 @@ def test_the_public_dashboard_draws_its_charts(running: Stack, browser: Browser)
     assert page.locator("svg.chart").count() >= 1 and page.locator(".figures li").count() == 6
     shot(page, "dashboard")
     assert errors == []
+
+
+def test_a_citizen_asks_for_information_and_sends_an_appreciation(running: Stack, browser: Browser) -> None:
+    errors: list[str] = []
+    page = open_page(browser, errors)
+    citizen = next(a for a in running.accounts()["accounts"] if a["role"] == "citizen")
+    sign_in(page, running.api, citizen["username"], citizen["password"])
+    page.goto(f"{running.api}/#/info")
+    page.wait_for_selector("form#f")
+    assert page.locator(".cards li").count() >= 2  # the seed's two requests
+    shot(page, "citizen-information")
+    page.select_option("select[name=organisation_id]", running.accounts()["demo_information"]["organisation_id"])
+    page.fill("[name=subject]", "Feeder load")
+    page.fill("[name=question]", "What was the peak load of feeder 12 in November?")
+    page.click("form#f button")
+    page.wait_for_selector(".facts")
+    assert page.url.split("#/request/")[1].startswith("R-")
+    page.goto(f"{running.api}/#/feedback")
+    page.wait_for_selector("form#f")
+    page.fill("[name=message]", "The lineman came within an hour. Thank you.")
+    page.click("form#f button")
+    page.wait_for_selector(".message.ok")
+    shot(page, "citizen-feedback")
+    assert errors == []
