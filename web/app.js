@@ -190,6 +190,7 @@ async function file(main) {
       <label>${esc(t("subject"))}<input name="subject" required minlength="3" maxlength="150"></label>
       <label>${esc(t("description"))}<textarea name="description" required minlength="10" maxlength="4000" rows="5"></textarea></label>
       <label>${esc(t("address"))}<input name="address" maxlength="300" autocomplete="street-address"></label>
+      <label>${esc(t("attachments"))}<input name="files" type="file" multiple accept="image/jpeg,image/png,application/pdf,video/mp4"></label>
       <button>${esc(t("send"))}</button>
     </form>`;
   const cat = main.querySelector("#cat");
@@ -215,14 +216,30 @@ async function file(main) {
     ev.preventDefault();
     const f = new FormData(ev.target);
     try {
+      const attachments = await upload([...ev.target.elements.files.files].slice(0, 5));
       const out = await api("POST", "/v1/complaints", {
         category_id: f.get("category_id"), subject: f.get("subject"), description: f.get("description"),
-        location: { district: f.get("district"), address: f.get("address") || null },
+        location: { district: f.get("district"), address: f.get("address") || null }, attachments,
       }, { "Idempotency-Key": crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) });
       say(`${esc(t("submitted"))} <strong>${esc(out.id)}</strong> — <a href="#/case/${esc(out.id)}">${esc(t("track"))}</a>`, "ok");
       ev.target.reset();
     } catch (e) { say(problem(e), "error"); }
   };
+}
+
+// Each file goes straight to storage with a presigned POST (never through the API); the
+// complaint then names the upload ids. The storage answer is opaque to the page (CORS).
+async function upload(files) {
+  const ids = [];
+  for (const file of files) {
+    const signed = await api("POST", "/v1/uploads", { filename: file.name, content_type: file.type, size: file.size });
+    const form = new FormData();
+    for (const [name, value] of Object.entries(signed.fields)) form.append(name, value);
+    form.append("file", file);
+    await fetch(signed.url, { method: "POST", body: form, mode: "no-cors" });
+    ids.push(signed.upload_id);
+  }
+  return ids;
 }
 
 async function mine(main) {
@@ -244,7 +261,9 @@ function caseHead(c) {
     <dl class="facts"><dt>${esc(t("status"))}</dt><dd>${esc(statusText(c.status))}</dd>
       <dt>${esc(t("office"))}</dt><dd>${esc(c.office ? named(c.office) : "—")}</dd>
       <dt>${esc(t("level"))}</dt><dd>${esc(num(c.level))}</dd>
-      <dt>${esc(t("due"))}</dt><dd>${esc(day(c.due_at))}</dd></dl><p>${esc(c.description)}</p>`;
+      <dt>${esc(t("due"))}</dt><dd>${esc(day(c.due_at))}</dd>
+      ${c.attachments && c.attachments.length ? `<dt>${esc(t("attachments"))}</dt><dd>${esc(num(c.attachments.length))}</dd>` : ""}</dl>
+    <p>${esc(c.description)}</p>`;
 }
 
 async function caseView(main, id) {

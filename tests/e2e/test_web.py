@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
+import requests
+from playwright.sync_api import Browser, FilePayload, Page, ViewportSize, sync_playwright
 
 from tests.e2e.test_local_stack import REPO, Stack
 
@@ -24,6 +25,11 @@ SHOTS = REPO / "build" / "screenshots"
 AXE = REPO / "build" / "axe" / "package" / "axe.min.js"
 PHONE: ViewportSize = {"width": 360, "height": 740}
 WAIT_MS = 15_000
+# The smallest valid PNG (1×1 pixel), as a photo of the bill.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4d70000000049454e44ae426082"
+)
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +95,8 @@ def test_a_citizen_from_registration_to_a_rated_resolution_with_the_officer_reso
     citizen.fill("input[name=code]", "123456")
     citizen.click("form#c button")
     citizen.wait_for_url("**/#/login")
+    citizen.wait_for_selector("form#f")
+    shot(citizen, "citizen-login")
     sign_in(citizen, web, email, "Awaaz-web-2026")
     # File a complaint, finding the category by searching in words
     route = running.accounts()["demo_route"]
@@ -99,6 +107,8 @@ def test_a_citizen_from_registration_to_a_rated_resolution_with_the_officer_reso
     citizen.select_option("#dist", route["district"])
     citizen.fill("[name=subject]", "Bill too high")
     citizen.fill("[name=description]", "November bill charges 900 units for a locked house.")
+    photo: FilePayload = {"name": "bill.png", "mimeType": "image/png", "buffer": PNG}
+    citizen.set_input_files("input[name=files]", files=[photo])
     shot(citizen, "citizen-file")
     citizen.click("form#f > button")
     case_id = citizen.inner_text(".message.ok strong")
@@ -113,6 +123,9 @@ def test_a_citizen_from_registration_to_a_rated_resolution_with_the_officer_reso
             break
         time.sleep(0.5)
     assert "LESCO" in citizen.inner_text(".facts")
+    token = citizen.evaluate("sessionStorage.getItem('awaaz.token')")
+    stored = requests.get(f"{web}/v1/complaints/{case_id}", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert len(stored.json()["attachments"]) == 1  # the photo went to storage; the complaint names it
     # The officer finds it in the queue and resolves it
     officer = open_page(browser, errors)
     account = next(a for a in running.accounts()["accounts"] if a.get("office_id") == route["office_id"])
@@ -135,6 +148,12 @@ def test_a_citizen_from_registration_to_a_rated_resolution_with_the_officer_reso
     citizen.click("form#verdict button[value=true]")
     citizen.wait_for_selector("text=Closed")
     shot(citizen, "citizen-closed")
+    citizen.goto(f"{web}/#/mine")
+    citizen.wait_for_selector(f"text={case_id}")
+    shot(citizen, "citizen-mine")
+    citizen.goto(f"{web}/#/notifications")
+    citizen.wait_for_selector(".cards li")
+    shot(citizen, "citizen-notifications")
     assert errors == []
 
 
@@ -176,6 +195,7 @@ def test_a_citizen_asks_for_information_and_sends_an_appreciation(running: Stack
     page.click("form#f button")
     page.wait_for_selector(".facts")
     assert page.url.split("#/request/")[1].startswith("R-")
+    shot(page, "citizen-request")
     page.goto(f"{running.api}/#/feedback")
     page.wait_for_selector("form#f")
     page.fill("[name=message]", "The lineman came within an hour. Thank you.")
