@@ -13,6 +13,7 @@ const state = {
 
 const t = (key) => (window.AWAAZ_TEXT[state.lang] || {})[key] ?? window.AWAAZ_TEXT.en[key] ?? key;
 const statusText = (s) => (t("statuses")[s] || s);
+const term = (s) => (t("terms")[s] || s);
 const esc = (v) => String(v ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 const locale = () => (state.lang === "ur" ? "ur-PK" : "en-PK");
 const num = (n) => (n === null || n === undefined ? "—" : new Intl.NumberFormat(locale()).format(n));
@@ -403,7 +404,7 @@ async function queue(main) {
   const label = { "on-time": t("onTime"), "nearly-due": t("nearlyDue"), overdue: t("overdue") };
   main.innerHTML = `<h1>${esc(t("queue"))}</h1>
     <form id="filters" class="row"><label>${esc(t("kind"))}<select name="kind">
-      ${["", "complaint", "information", "feedback"].map((k) => `<option value="${k}" ${params.get("kind") === k ? "selected" : ""}>${esc(k || t("all"))}</option>`).join("")}</select></label>
+      ${["", "complaint", "information", "feedback"].map((k) => `<option value="${k}" ${params.get("kind") === k ? "selected" : ""}>${esc(k ? term(k) : t("all"))}</option>`).join("")}</select></label>
       <label><input type="checkbox" name="overdue" value="true" ${params.get("overdue") ? "checked" : ""}> ${esc(t("overdueOnly"))}</label>
       <button>${esc(t("send"))}</button></form>` +
     (found.items.length ? `<ul class="cards">${found.items.map((c) => `
@@ -439,15 +440,15 @@ async function officerCase(main, id) {
   const actions = ACTIONS[c.kind] || ACTIONS.complaint;
   main.innerHTML = caseHead(c) + (c.citizen_contact ? `<p><small>${esc(c.citizen_contact.phone || "")} ${esc(c.citizen_contact.email || "")}</small></p>` : "") + `
     <form id="act" class="stack"><h2>${esc(t("action"))}</h2>
-      <label>${esc(t("action"))}<select name="action" id="action">${actions.map((a) => `<option>${a}</option>`).join("")}</select></label>
+      <label>${esc(t("action"))}<select name="action" id="action">${actions.map((a) => `<option value="${a}">${esc(term(a))}</option>`).join("")}</select></label>
       <div id="extra"></div>
       <label>${esc(t("note"))}<textarea name="note" rows="3"></textarea></label>
       <button>${esc(t("act"))}</button></form>` + timeline(c.timeline);
   const extra = main.querySelector("#extra");
   const show = () => {
     extra.innerHTML = (EXTRA[main.querySelector("#action").value] || []).map(([name, kind]) => Array.isArray(kind)
-      ? `<label>${esc(name)}<select name="${name}">${kind.map((v) => `<option>${v}</option>`).join("")}</select></label>`
-      : `<label>${esc(name)}<input name="${name}" required></label>`).join("");
+      ? `<label>${esc(term(name))}<select name="${name}">${kind.map((v) => `<option value="${v}">${esc(term(v))}</option>`).join("")}</select></label>`
+      : `<label>${esc(term(name))}<input name="${name}" required></label>`).join("");
   };
   show();
   main.querySelector("#action").onchange = show;

@@ -160,13 +160,22 @@ def test_a_citizen_from_registration_to_a_rated_resolution_with_the_officer_reso
 def test_the_urdu_switch_turns_the_page_right_to_left(running: Stack, browser: Browser) -> None:
     errors: list[str] = []
     page = open_page(browser, errors)
-    page.goto(f"http://127.0.0.1:{running.web_port}/#/")
+    page.goto(f"{running.api}/#/")
     page.wait_for_selector("#lang")
     page.click("#lang")
     page.wait_for_function("document.documentElement.dir === 'rtl'")
     assert page.evaluate("document.documentElement.lang") == "ur"
     assert "آواز" in page.inner_text("main h1")
     shot(page, "home-ur")
+    # An officer works in Urdu too: the queue and the case's actions read in Urdu, right to left
+    route = running.accounts()["demo_route"]
+    officer = next(a for a in running.accounts()["accounts"] if a.get("office_id") == route["office_id"])
+    sign_in(page, running.api, officer["username"], officer["password"])
+    page.goto(f"{running.api}/#/queue")
+    page.wait_for_selector("#filters")
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    assert "دفتر کی فہرست" in page.inner_text("main h1")
+    shot(page, "officer-queue-ur")
     assert errors == []
 
 
