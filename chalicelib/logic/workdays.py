@@ -46,12 +46,6 @@ class HolidayCalendar:
         end = datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=PAKISTAN)
         return end.astimezone(UTC)
 
-    def working_days_between(self, start: datetime, end: datetime) -> int:
-        """Working days after the Pakistan day of `start`, up to and including that of `end`."""
-        first, last = start.astimezone(PAKISTAN).date(), end.astimezone(PAKISTAN).date()
-        days = (first + timedelta(days=n) for n in range(1, (last - first).days + 1))
-        return sum(1 for d in days if self.is_working_day(d))
-
 
 def calendar_of(entries: Iterable[date]) -> HolidayCalendar:
     return HolidayCalendar(frozenset(entries))
