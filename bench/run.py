@@ -134,7 +134,7 @@ def _notifications(stack: Any, op: Callable[..., None], case_id: str) -> None:
     """The notify worker's calls for one notice: to a person (one channel), and to an office of two staff."""
     import json
 
-    from chalicelib.store.cases import Notification
+    from chalicelib.models.notifications import Notification
 
     stack.login_officer_of(stack.demo_route["office_id"])  # a second member of the office's staff
     sub = stack.get("/v1/me", token=stack.login("citizen")).json["sub"]

@@ -14,8 +14,8 @@ from chalicelib.models.common import Principal
 from chalicelib.models.directory import DirectorySnapshot
 from chalicelib.models.errors import AlreadyExists, ServiceUnavailable, Unauthenticated
 from chalicelib.models.identity import TokensOut
+from chalicelib.models.notifications import Notification
 from chalicelib.models.uploads import PresignedPost
-from chalicelib.store.cases import Notification
 from chalicelib.store.table import MemoryTable, Table
 
 PII_KEY = base64.b64decode("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")

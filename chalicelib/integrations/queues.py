@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from chalicelib.models.errors import ServiceUnavailable
-
-if TYPE_CHECKING:
-    from chalicelib.store.cases import Notification
+from chalicelib.models.notifications import Notification
 
 _BATCH = 10  # SQS SendMessageBatch takes at most ten entries
 

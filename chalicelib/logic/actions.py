@@ -46,9 +46,9 @@ from chalicelib.models.errors import (
     InvalidInput,
     TransitionNotAllowed,
 )
+from chalicelib.models.notifications import Notification
 from chalicelib.observability import logger, metrics
 from chalicelib.store import cases as case_store
-from chalicelib.store.cases import Notification
 
 # Counted per office and day when they happen; each also has a CloudWatch metric.
 _COUNTED = {"resolve": "resolved", "reject": "rejected", "transfer": "transferred_out", "withdraw": "withdrawn"}

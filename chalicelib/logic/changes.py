@@ -19,9 +19,9 @@ from chalicelib.logic.ports import Services
 from chalicelib.models.complaints import Case, TimelineEvent
 from chalicelib.models.directory import Office, SlaPolicy
 from chalicelib.models.errors import VersionConflict
+from chalicelib.models.notifications import Notification
 from chalicelib.store import cases as case_store
 from chalicelib.store import keys
-from chalicelib.store.cases import Notification
 from chalicelib.store.table import Increment
 
 # The office is reminded once per deadline when this share of its time is used.

@@ -17,9 +17,9 @@ from chalicelib.logic import pii
 from chalicelib.logic.messages import EMAIL_SUBJECTS, notification_text
 from chalicelib.logic.ports import Services
 from chalicelib.models.common import Language
+from chalicelib.models.notifications import Notification
 from chalicelib.observability import logger, metrics
 from chalicelib.store import people
-from chalicelib.store.cases import Notification
 from chalicelib.store.table import Item
 
 CHANNELS = ("sms", "email")

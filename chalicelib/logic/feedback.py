@@ -22,10 +22,10 @@ from chalicelib.models.actions import AcknowledgeIn, FeedbackChannelIn, NoteIn, 
 from chalicelib.models.common import Listing, Principal
 from chalicelib.models.complaints import Case, CaseOut, CaseSummary, TimelineEvent
 from chalicelib.models.errors import CaseNotFound, FieldProblem, Forbidden, InvalidInput, TransitionNotAllowed
+from chalicelib.models.notifications import Notification
 from chalicelib.observability import logger, metrics
 from chalicelib.store import cases as case_store
 from chalicelib.store import keys
-from chalicelib.store.cases import Notification
 from chalicelib.store.table import Increment
 
 KIND = "feedback"

@@ -44,9 +44,9 @@ from chalicelib.models.errors import (
     ServiceUnavailable,
     TransitionNotAllowed,
 )
+from chalicelib.models.notifications import Notification
 from chalicelib.observability import logger, metrics
 from chalicelib.store import cases as case_store
-from chalicelib.store.cases import Notification
 
 KIND = "information"
 CATEGORY = "information-request"

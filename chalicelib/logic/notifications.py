@@ -10,9 +10,9 @@ from chalicelib.logic.messages import notification_text
 from chalicelib.logic.ports import Services
 from chalicelib.models.common import Listing, Principal
 from chalicelib.models.errors import ServiceUnavailable
+from chalicelib.models.notifications import Notification
 from chalicelib.observability import logger, metrics
 from chalicelib.store import cases as case_store
-from chalicelib.store import keys
 
 
 class NotificationOut(BaseModel):
@@ -23,15 +23,11 @@ class NotificationOut(BaseModel):
     message: str
 
 
-def inbox_of(principal: Principal) -> str:
-    """Officers read their office's inbox (assignments, reminders, escalations); others their own."""
-    if principal.role == "officer" and principal.office_id:
-        return keys.office_inbox_pk(principal.office_id)
-    return keys.user_pk(principal.sub)
-
-
 def list_mine(services: Services, principal: Principal, limit: int, cursor: str | None) -> Listing[NotificationOut]:
-    items, next_cursor = case_store.inbox(services.table, inbox_of(principal), limit=limit, cursor=cursor)
+    """Officers read their office's inbox (assignments, reminders, escalations); others their own."""
+    office_id = principal.office_id if principal.role == "officer" else None
+    sub = None if office_id else principal.sub
+    items, next_cursor = case_store.inbox(services.table, sub=sub, office_id=office_id, limit=limit, cursor=cursor)
     return Listing[NotificationOut](
         items=[
             NotificationOut(
@@ -47,7 +43,7 @@ def list_mine(services: Services, principal: Principal, limit: int, cursor: str 
     )
 
 
-def dispatch(services: Services, notes: Sequence[case_store.Notification]) -> None:
+def dispatch(services: Services, notes: Sequence[Notification]) -> None:
     """Queue SMS/e-mail delivery of notices whose change is committed.
 
     The in-app copy is already stored with the change, so a queue outage costs only the

@@ -9,8 +9,8 @@ from typing import Protocol
 
 from chalicelib.logic.directory import Directory
 from chalicelib.models.identity import TokensOut
+from chalicelib.models.notifications import Notification
 from chalicelib.models.uploads import PresignedPost
-from chalicelib.store.cases import Notification
 from chalicelib.store.table import Table
 
 

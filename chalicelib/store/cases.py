@@ -10,6 +10,7 @@ from typing import Any
 
 from chalicelib.models.complaints import DUE_INDEXED_STATUSES, OPEN_STATUSES, Case, TimelineEvent
 from chalicelib.models.errors import ConditionFailure, InvalidCursor, VersionConflict
+from chalicelib.models.notifications import Notification
 from chalicelib.store import keys
 from chalicelib.store.table import (
     Increment,
@@ -23,55 +24,6 @@ from chalicelib.store.table import (
     decode_cursor,
     encode_cursor,
 )
-
-
-@dataclass(frozen=True)
-class Notification:
-    """A notice for a person (`sub`) or for an office's staff (`office_id`): a template and its
-    parameters, rendered per reader's language. Stored in-app with the change that caused it,
-    then queued for SMS/e-mail delivery once the change is committed."""
-
-    id: str
-    at: str
-    template: str
-    params: dict[str, str]
-    case_id: str | None = None
-    sub: str | None = None
-    office_id: str | None = None
-
-    def inbox_pk(self) -> str:
-        if self.sub:
-            return keys.user_pk(self.sub)
-        if self.office_id:
-            return keys.office_inbox_pk(self.office_id)
-        raise ValueError("a notification needs a person or an office")
-
-    def message(self) -> dict[str, Any]:
-        """The notifications queue's message body."""
-        body: dict[str, Any] = {
-            "id": self.id,
-            "at": self.at,
-            "template": self.template,
-            "params": self.params,
-            "case_id": self.case_id,
-        }
-        if self.sub:
-            body["sub"] = self.sub
-        if self.office_id:
-            body["office_id"] = self.office_id
-        return body
-
-    @classmethod
-    def from_message(cls, body: dict[str, Any]) -> Notification:
-        return cls(
-            id=str(body["id"]),
-            at=str(body["at"]),
-            template=str(body["template"]),
-            params={str(k): str(v) for k, v in dict(body.get("params") or {}).items()},
-            case_id=body.get("case_id"),
-            sub=body.get("sub"),
-            office_id=body.get("office_id"),
-        )
 
 
 @dataclass(frozen=True)
@@ -105,9 +57,18 @@ def event_item(case_id: str, seq: int, event: TimelineEvent, actor_sub: str | No
     }
 
 
+def inbox_pk(*, sub: str | None = None, office_id: str | None = None) -> str:
+    """A person's in-app inbox, or the one an office's staff share (assignments, reminders, escalations)."""
+    if sub:
+        return keys.user_pk(sub)
+    if office_id:
+        return keys.office_inbox_pk(office_id)
+    raise ValueError("an inbox belongs to a person or an office")
+
+
 def notification_item(note: Notification) -> Item:
     return {
-        "PK": note.inbox_pk(),
+        "PK": inbox_pk(sub=note.sub, office_id=note.office_id),
         "SK": keys.note_sk(note.at, note.id),
         "id": note.id,
         "at": note.at,
@@ -258,13 +219,16 @@ def idempotency_item(sub: str, key: str, body_hash: str, response: dict[str, Any
     }
 
 
-def inbox(table: Table, inbox_pk: str, *, limit: int, cursor: str | None) -> tuple[list[Item], str | None]:
-    """A person's or an office's in-app notifications, newest first (`inbox_pk` from keys)."""
+def inbox(
+    table: Table, *, sub: str | None = None, office_id: str | None = None, limit: int, cursor: str | None
+) -> tuple[list[Item], str | None]:
+    """A person's or an office's in-app notifications, newest first."""
+    pk = inbox_pk(sub=sub, office_id=office_id)
     start = decode_cursor(cursor, {"PK", "SK"})
-    if start and start.get("PK") != inbox_pk:
+    if start and start.get("PK") != pk:
         raise InvalidCursor()
     page = table.query(
-        inbox_pk,
+        pk,
         sort=SortCondition("begins_with", keys.NOTE_SK_PREFIX),
         newest_first=True,
         limit=limit,

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 from chalice.app import Blueprint, SQSEvent
 
 from chalicelib.logic.delivery import deliver
+from chalicelib.models.notifications import Notification
 from chalicelib.observability import logger
-from chalicelib.store.cases import Notification
 from chalicelib.wiring import services
 from chalicelib.workers.batch import process_batch
 

@@ -9,8 +9,8 @@ from chalicelib.logic.ports import Services
 from chalicelib.models.common import Language
 from chalicelib.models.errors import InvalidInput, ServiceUnavailable
 from chalicelib.models.identity import PreferencesIn, RegisterIn
+from chalicelib.models.notifications import Notification
 from chalicelib.store import keys, people
-from chalicelib.store.cases import Notification
 from tests.fakes import FakeMessenger, citizen, make_services
 
 
