@@ -6,7 +6,7 @@ import secrets
 
 from pydantic import BaseModel
 
-from chalicelib.logic.complaints import iso
+from chalicelib.logic.clock import iso
 from chalicelib.logic.ports import Services
 from chalicelib.models.common import Principal, StrictInput
 from chalicelib.models.errors import Forbidden, NotFound

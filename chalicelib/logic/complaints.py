@@ -7,23 +7,18 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from chalicelib.logic import tracking, uploads
+from chalicelib.logic import tracking, uploads, views
+from chalicelib.logic.deadlines import REDRIVE_AFTER
 from chalicelib.logic.directory import Directory
+from chalicelib.logic.notifications import dispatch
 from chalicelib.logic.ports import Services
+from chalicelib.logic.transition import Transition
 from chalicelib.models.common import Listing, Principal
-from chalicelib.models.complaints import (
-    Case,
-    CaseOut,
-    CaseSummary,
-    ComplaintIn,
-    Location,
-    OfficeRef,
-    TimelineEvent,
-)
-from chalicelib.models.directory import Category, SlaPolicy
+from chalicelib.models.complaints import Case, CaseOut, CaseSummary, ComplaintIn, Location, TimelineEvent
+from chalicelib.models.directory import Category
 from chalicelib.models.errors import (
     CaseNotFound,
     ConditionFailure,
@@ -35,17 +30,9 @@ from chalicelib.models.errors import (
 )
 from chalicelib.observability import logger, metrics
 from chalicelib.store import cases as case_store
-from chalicelib.store import keys
-from chalicelib.store.table import Increment
 
-# A case not routed this long after filing is re-sent by the sweeper.
-REDRIVE_AFTER = timedelta(minutes=2)
 IDEMPOTENCY_TTL = timedelta(hours=24)
 _ID_ATTEMPTS = 3
-
-
-def iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)
@@ -91,23 +78,20 @@ def attribute_problems(category: Category, answers: dict[str, str]) -> list[Fiel
     return problems
 
 
-def _counters(dimension_values: dict[str, str], day: str, counts: dict[str, int]) -> list[Increment]:
-    return [Increment(keys.stat_key(dim, value, day), counts) for dim, value in dimension_values.items()]
-
-
 def submit(services: Services, principal: Principal, data: ComplaintIn, idempotency_key: str | None) -> Submitted:
     """File a complaint: one transaction (case, first event, counters, idempotency), then enqueue."""
     if principal.role != "citizen":
         raise Forbidden("only citizens file complaints")
-    directory = services.directory()
-    _check_input(services, principal, directory, data)
+    _check_input(services, principal, services.directory(), data)
     now = services.clock()
-    stamp = iso(now)
 
-    def build(case_id: str) -> case_store.CaseChange:
-        case = Case(
+    def build(case_id: str) -> Transition:
+        opened = Transition.open(
+            services,
+            "submit",
+            by=principal,
+            now=now,
             id=case_id,
-            status="submitted",
             category_id=data.category_id,
             subject=data.subject,
             description=data.description,
@@ -115,26 +99,14 @@ def submit(services: Services, principal: Principal, data: ComplaintIn, idempote
             attachments=data.attachments,
             public_name=data.public_name,
             attributes={k: v.strip() for k, v in data.attributes.items() if v.strip()},
-            citizen_sub=principal.sub,
-            language=principal.language,
-            created_at=stamp,
-            updated_at=stamp,
-            next_check_at=iso(now + REDRIVE_AFTER),
         )
-        return case_store.CaseChange(
-            case=case,
-            events=[TimelineEvent(at=stamp, type="submitted", actor_role="citizen")],
-            counters=_counters(
-                {"all": "all", "category": case.category_id, "district": data.location.district},
-                stamp[:10],
-                {"submitted": 1},
-            ),
-        )
+        opened.check_again_at(now + REDRIVE_AFTER)  # routed by then, or re-driven by the sweeper
+        opened.count({"submitted": 1})
+        return opened
 
-    submitted, change = create(services, principal, "C", build, idempotency_key, data.model_dump_json())
-    if change is None:
+    submitted, case = create(services, principal, "C", build, idempotency_key, data.model_dump_json())
+    if case is None:
         return submitted
-    case = change.case
     logger.info("complaint submitted", extra={"case_id": case.id, "category_id": case.category_id})
     metrics.add_metric(name="ComplaintsSubmitted", unit="Count", value=1)
     try:
@@ -150,20 +122,20 @@ def create(
     services: Services,
     principal: Principal,
     kind_letter: str,
-    build: Callable[[str], case_store.CaseChange],
+    build: Callable[[str], Transition],
     idempotency_key: str | None,
     body: str,
-) -> tuple[Submitted, case_store.CaseChange | None]:
-    """Store a new case built by `build(tracking_number)`, with its idempotency record, in one transaction.
+) -> tuple[Submitted, Case | None]:
+    """Store a new case opened by `build(tracking_number)`, with its idempotency record, in one transaction.
 
-    Returns the answer and the stored change, or the first answer and None when the
-    Idempotency-Key was used before with the same body (422 with another body).
+    Returns the answer and the stored case (its notices queued), or the first answer and
+    None when the Idempotency-Key was used before with the same body (422 with another body).
     """
     body_hash = hashlib.sha256(body.encode()).hexdigest()
-    directory = services.directory()
     for _ in range(_ID_ATTEMPTS):
-        change = build(tracking.new_tracking_number(kind_letter))
-        response = to_case_out(change.case, list(change.events), directory).model_dump(mode="json")
+        opened = build(tracking.new_tracking_number(kind_letter))
+        change = opened.new_case()
+        response = opened.case_out().model_dump(mode="json")
         idempotency = None
         if idempotency_key:
             expires = int(time.time() + IDEMPOTENCY_TTL.total_seconds())
@@ -175,7 +147,8 @@ def create(
             if idempotency is not None and written in exc.failed_indexes:
                 return _replay(services, principal, idempotency_key or "", body_hash), None
             continue  # the tracking number was taken: draw another
-        return Submitted(case=response, replayed=False), change
+        dispatch(services, change.notifications)
+        return Submitted(case=response, replayed=False), change.case
     raise ServiceUnavailable("could not allocate a tracking number; try again")
 
 
@@ -187,87 +160,6 @@ def _replay(services: Services, principal: Principal, key: str, body_hash: str) 
         raise IdempotencyKeyReused("this Idempotency-Key was used with a different complaint")
     response: dict[str, Any] = json.loads(stored["response"])
     return Submitted(case=response, replayed=True)
-
-
-def _office_ref(directory: Directory, office_id: str | None) -> OfficeRef | None:
-    if not office_id:
-        return None
-    office = directory.offices.get(office_id)
-    if office is None:
-        return OfficeRef(id=office_id, name=office_id)
-    return OfficeRef(id=office.id, name=office.name, name_ur=office.name_ur)
-
-
-def feedback_until(case: Case, policy: SlaPolicy) -> str | None:
-    """Until when the citizen may give their verdict on the current resolution; None if they cannot.
-
-    A resolved case waits for it; a case closed because the feedback window passed in
-    silence still takes it until the reopen window (from the resolution) ends. One verdict
-    per resolution.
-    """
-    resolution = case.resolution
-    if resolution is None or (case.feedback is not None and case.feedback.at >= resolution.at):
-        return None
-    if case.status == "resolved" or (case.status == "closed" and case.closed_by == "no_feedback"):
-        resolved_at = datetime.fromisoformat(resolution.at.replace("Z", "+00:00"))
-        return iso(resolved_at + timedelta(days=policy.reopen_window_days))
-    return None
-
-
-def _organisation_ref(directory: Directory, organisation_id: str | None) -> OfficeRef | None:
-    organisation = directory.organisations.get(organisation_id or "")
-    if organisation is None:
-        return OfficeRef(id=organisation_id, name=organisation_id) if organisation_id else None
-    return OfficeRef(id=organisation.id, name=organisation.name, name_ur=organisation.name_ur)
-
-
-def to_case_out(case: Case, events: list[TimelineEvent], directory: Directory) -> CaseOut:
-    information = case.kind == "information"
-    return CaseOut(
-        id=case.id,
-        kind=case.kind,
-        status=case.status,
-        category_id=case.category_id,
-        subject=case.subject,
-        description=case.description,
-        location=case.location,
-        attachments=case.attachments,
-        office=_office_ref(directory, case.office_id),
-        level=case.level,
-        due_at=case.due_at,
-        version=case.version,
-        created_at=case.created_at,
-        updated_at=case.updated_at,
-        resolution=case.resolution.model_dump() if case.resolution else None,
-        feedback=case.feedback,
-        feedback_until=feedback_until(case, directory.sla_for(case.category_id)),
-        organisation=_organisation_ref(directory, case.organisation_id) if information else None,
-        question=case.description if information else None,
-        extended_at=case.extended_at,
-        delay=case.delay,
-        answer=case.answer,
-        appeal_until=case.appeal_until,
-        feedback_kind=case.feedback_kind,
-        rating=case.rating,
-        timeline=events,
-    )
-
-
-def to_summary(case: Case, directory: Directory) -> CaseSummary:
-    return CaseSummary(
-        id=case.id,
-        kind=case.kind,
-        status=case.status,
-        category_id=case.category_id,
-        subject=case.subject,
-        district=case.location.district if case.location else None,
-        office=_office_ref(directory, case.office_id),
-        level=case.level,
-        due_at=case.due_at,
-        delay=case.delay,
-        created_at=case.created_at,
-        updated_at=case.updated_at,
-    )
 
 
 _NOT_YOURS = {
@@ -282,8 +174,8 @@ def list_own(
 ) -> Listing[CaseSummary]:
     """The caller's cases of one kind, newest first (one Query of their own partition)."""
     found, next_cursor = case_store.citizen_cases(services.table, principal.sub, limit=limit, cursor=cursor, kind=kind)
-    directory = services.directory()
-    return Listing[CaseSummary](items=[to_summary(c, directory) for c in found], next_cursor=next_cursor)
+    directory, now = services.directory(), services.clock()
+    return Listing[CaseSummary](items=[views.summary(c, directory, now) for c in found], next_cursor=next_cursor)
 
 
 def owned(
@@ -300,4 +192,5 @@ def owned(
 
 
 def track(services: Services, principal: Principal, raw_id: str, kind: str = "complaint") -> CaseOut:
-    return to_case_out(*owned(services, principal, raw_id, kind), services.directory())
+    case, events = owned(services, principal, raw_id, kind)
+    return views.case_out(case, events, services.directory(), principal, services.clock())

@@ -9,33 +9,32 @@ suggestion is reviewed (adopted or not, with a note) and the citizen is told.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from typing import Any
 
 from pydantic import BaseModel
 
-from chalicelib.logic import complaints, workflow
-from chalicelib.logic.changes import commit, notice, office_params
-from chalicelib.logic.complaints import Submitted, create, iso, to_case_out
-from chalicelib.logic.notifications import dispatch
+from chalicelib.logic import complaints
+from chalicelib.logic.clock import iso, parse_month
+from chalicelib.logic.complaints import Submitted, create
+from chalicelib.logic.deadlines import REVIEW_WITHIN
 from chalicelib.logic.ports import Services
-from chalicelib.models.actions import AcknowledgeIn, FeedbackChannelIn, NoteIn, OfficerAction, ReviewIn
+from chalicelib.logic.transition import Transition
+from chalicelib.models.actions import FeedbackChannelIn, ReviewIn
 from chalicelib.models.common import Listing, Principal
-from chalicelib.models.complaints import Case, CaseOut, CaseSummary, TimelineEvent
-from chalicelib.models.errors import CaseNotFound, FieldProblem, Forbidden, InvalidInput, TransitionNotAllowed
-from chalicelib.models.notifications import Notification
+from chalicelib.models.complaints import CaseOut, CaseSummary
+from chalicelib.models.errors import CaseNotFound, FieldProblem, Forbidden, InvalidInput
 from chalicelib.observability import logger, metrics
-from chalicelib.store import cases as case_store
-from chalicelib.store import keys
-from chalicelib.store.table import Increment
+from chalicelib.store import stats as stat_store
 
 KIND = "feedback"
-# How long an organisation has to review a suggestion.
-REVIEW_WITHIN = timedelta(days=30)
 _CATEGORY = {
     "appreciation": "feedback-appreciation",
     "suggestion": "feedback-suggestion",
     "rating": "feedback-service-rating",
 }
+# The subject a citizen's list shows for each kind.
+_SUBJECT = {"appreciation": "Appreciation", "suggestion": "Suggestion", "rating": "Service rating"}
 
 
 def _check(services: Services, data: FeedbackChannelIn) -> str:
@@ -56,61 +55,43 @@ def _check(services: Services, data: FeedbackChannelIn) -> str:
     return office.id
 
 
-def _month_counters(office_id: str, organisation_id: str, month: str, counts: dict[str, int]) -> list[Increment]:
-    return [
-        Increment(keys.stat_month_key("office", office_id, month), counts),
-        Increment(keys.stat_month_key("organisation", organisation_id, month), counts),
-    ]
-
-
 def give(services: Services, principal: Principal, data: FeedbackChannelIn, idempotency_key: str | None) -> Submitted:
     if principal.role != "citizen":
         raise Forbidden("only citizens give feedback")
     office_id = _check(services, data)
-    directory = services.directory()
     now = services.clock()
-    stamp = iso(now)
     suggestion = data.kind == "suggestion"
 
-    def build(case_id: str) -> case_store.CaseChange:
-        due = iso(now + REVIEW_WITHIN) if suggestion else None
-        case = Case(
+    def build(case_id: str) -> Transition:
+        opened = Transition.open(
+            services,
+            "suggest" if suggestion else "submit",
+            by=principal,
+            now=now,
             id=case_id,
             kind=KIND,
             feedback_kind=data.kind,
             rating=data.rating,
-            status="under_review" if suggestion else "received",
             category_id=_CATEGORY[data.kind],
-            subject={"appreciation": "Appreciation", "suggestion": "Suggestion", "rating": "Service rating"}[data.kind],
+            subject=_SUBJECT[data.kind],
             description=data.message,
-            citizen_sub=principal.sub,
-            language=principal.language,
             office_id=office_id,
             organisation_id=data.organisation_id,
-            due_at=due,
-            next_check_at=due,
-            created_at=stamp,
-            updated_at=stamp,
-            routed_at=stamp,
+            due_at=iso(now + REVIEW_WITHIN) if suggestion else None,
+            routed_at=iso(now),
         )
-        params = {**office_params(directory, office_id), "due_date": (due or "")[:10], "rating": str(data.rating or "")}
-        notes = [notice(case, f"office_{data.kind}", params, stamp, to_office=office_id)]
+        opened.notify_office(f"office_{data.kind}", rating=str(data.rating or ""))
         if suggestion:
-            notes.append(notice(case, "suggestion_received", params, stamp))
+            opened.notify("suggestion_received", rating=str(data.rating or ""))
         counts = {f"{data.kind}s": 1}
         if data.rating is not None:
             counts["rating_sum"] = data.rating
-        return case_store.CaseChange(
-            case=case,
-            events=[TimelineEvent(at=stamp, type="submitted", actor_role="citizen", office_id=office_id)],
-            notifications=notes,
-            counters=_month_counters(office_id, data.organisation_id, stamp[:7], counts),
-        )
+        opened.count_month(counts)
+        return opened
 
-    submitted, change = create(services, principal, "F", build, idempotency_key, data.model_dump_json())
-    if change is not None:
-        dispatch(services, change.notifications)
-        logger.info("feedback given", extra={"case_id": change.case.id, "kind": data.kind})
+    submitted, case = create(services, principal, "F", build, idempotency_key, data.model_dump_json())
+    if case is not None:
+        logger.info("feedback given", extra={"case_id": case.id, "kind": data.kind})
         metrics.add_metric(name=f"Feedback{data.kind.title()}", unit="Count", value=1)
     return submitted
 
@@ -123,34 +104,23 @@ def track(services: Services, principal: Principal, raw_id: str) -> CaseOut:
     return complaints.track(services, principal, raw_id, KIND)
 
 
-def act(
-    services: Services, principal: Principal, case: Case, events: list[TimelineEvent], data: OfficerAction
-) -> CaseOut:
-    """An office's action on a suggestion: note it, or review it (adopted or not); the citizen is told."""
-    if not isinstance(data, AcknowledgeIn | NoteIn | ReviewIn):
-        raise TransitionNotAllowed(f"feedback cannot take the action {data.action}")
-    action = f"review_{data.decision}" if isinstance(data, ReviewIn) else data.action
-    after = workflow.next_status(case.status, action, KIND)
-    directory = services.directory()
-    stamp = iso(services.clock())
-    event = TimelineEvent(
-        at=stamp, type=workflow.EVENT_OF[action], actor_role="officer", note=data.note, office_id=case.office_id
-    )
-    notes: list[Notification] = []
-    counts: list[Increment] = []
-    if isinstance(data, ReviewIn):
-        event.reason = data.decision
-        params = {**office_params(directory, case.office_id), "note": data.note}
-        notes.append(notice(case, f"suggestion_{data.decision}", params, stamp))
-        counts = _month_counters(case.office_id or "", case.organisation_id or "", stamp[:7], {data.decision: 1})
-    expected = case.version
-    case.status = after
-    if after != "under_review":
-        case.next_check_at = None
-    commit(
-        services, case, expected_version=expected, events=[event], notes=notes, counts=counts, actor_sub=principal.sub
-    )
-    return to_case_out(case, [*events, event], directory)
+def _plain(change: Transition, data: Any) -> None:
+    """Acknowledge, or add a note: the suggestion stays under review."""
+    change.take(note=data.note)
+
+
+def _review(change: Transition, data: ReviewIn) -> None:
+    """Adopted or not, with a note the citizen reads."""
+    change.take(note=data.note, reason=data.decision)
+    change.notify(f"suggestion_{data.decision}", note=data.note)
+    change.count_month({data.decision: 1})
+
+
+OFFICER_HANDLERS: dict[str, Callable[[Transition, Any], None]] = {
+    "acknowledge": _plain,
+    "note": _plain,
+    "review": _review,
+}
 
 
 class FeedbackSummary(BaseModel):
@@ -175,15 +145,10 @@ def month_summary(
     target = office_id or principal.office_id
     if target not in services.directory().subtree(principal.office_id):
         raise CaseNotFound("no such office in your scope")
-    month = month or iso(services.clock())[:7]
-    if len(month) != 7 or month[4] != "-" or not (month[:4] + month[5:]).isdigit() or not 1 <= int(month[5:]) <= 12:
+    month = parse_month(month) if month else iso(services.clock())[:7]
+    if month is None:
         raise InvalidInput("bad month", [FieldProblem("month", "YYYY-MM, e.g. 2026-11")])
-    totals: dict[str, int] = {}
-    for key in keys.stat_month_keys("office", target, month):
-        item = services.table.get(key) or {}
-        for name, value in item.items():
-            if name not in ("PK", "SK") and isinstance(value, int | float):
-                totals[name] = totals.get(name, 0) + int(value)
+    totals = stat_store.read_month(services.table, "office", target, month)
     ratings = totals.get("ratings", 0)
     return FeedbackSummary(
         office_id=target,

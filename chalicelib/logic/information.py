@@ -12,48 +12,37 @@ to the reviewer (the Pakistan Information Commission by default), who has 60 day
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
 
-from chalicelib.logic import complaints, uploads, workflow
-from chalicelib.logic.changes import check_version, commit, counters, notice, office_params, parse_time
-from chalicelib.logic.complaints import Submitted, create, iso, to_case_out
+from chalicelib.logic import complaints, uploads
+from chalicelib.logic.clock import iso, parse_time
+from chalicelib.logic.complaints import Submitted, create
+from chalicelib.logic.deadlines import ANSWER_WORKING_DAYS, APPEAL_DECISION, APPEAL_WINDOW, EXTENSION_WORKING_DAYS
 from chalicelib.logic.directory import Directory
-from chalicelib.logic.messages import EXEMPTIONS
 from chalicelib.logic.ports import Services
+from chalicelib.logic.transition import Transition, check_version
 from chalicelib.logic.workdays import calendar_for
 from chalicelib.models.actions import (
-    AcknowledgeIn,
     AnswerIn,
     AppealIn,
     DecideAppealIn,
     ExtendIn,
     InformationRequestIn,
-    NoteIn,
     NotHeldIn,
-    OfficerAction,
     RefuseIn,
     WithdrawIn,
 )
+from chalicelib.models.choices import EXEMPTIONS
 from chalicelib.models.common import Listing, Principal
-from chalicelib.models.complaints import Answer, AnswerKind, Case, CaseOut, CaseSummary, TimelineEvent
+from chalicelib.models.complaints import Answer, AnswerKind, CaseOut, CaseSummary
 from chalicelib.models.directory import Office
-from chalicelib.models.errors import (
-    FieldProblem,
-    Forbidden,
-    InvalidInput,
-    ServiceUnavailable,
-    TransitionNotAllowed,
-)
-from chalicelib.models.notifications import Notification
+from chalicelib.models.errors import FieldProblem, Forbidden, InvalidInput, ServiceUnavailable
 from chalicelib.observability import logger, metrics
-from chalicelib.store import cases as case_store
 
 KIND = "information"
 CATEGORY = "information-request"
-ANSWER_WORKING_DAYS = 10
-EXTENSION_WORKING_DAYS = 10
-APPEAL_WINDOW = timedelta(days=30)
-APPEAL_DECISION = timedelta(days=60)
 # Who hears appeals when an organisation names no reviewer.
 DEFAULT_REVIEWER_ORGANISATION = "pakistan-information-commission"
 
@@ -75,13 +64,11 @@ def reviewer_office(directory: Directory, organisation_id: str) -> Office | None
     return directory.head_office(DEFAULT_REVIEWER_ORGANISATION) or directory.triage_office()
 
 
-def _deadlines(services: Services, start: datetime, working_days: int) -> tuple[str, str]:
-    """The deadline `working_days` after the day of `start`, and twice as far (long overdue)."""
-    calendar = calendar_for(services, start)
-    return (
-        iso(calendar.add_working_days(start, working_days)),
-        iso(calendar.add_working_days(start, 2 * working_days)),
-    )
+def _answer_by(change: Transition, start: datetime, working_days: int) -> datetime:
+    """Set the deadline `working_days` after the day of `start`, and twice as far (long overdue); return it."""
+    calendar = calendar_for(change.services, start)
+    change.case.long_overdue_at = iso(calendar.add_working_days(start, 2 * working_days))
+    return calendar.add_working_days(start, working_days)
 
 
 def file_request(
@@ -90,55 +77,36 @@ def file_request(
     """Ask an organisation; the request goes straight to its designated official with its deadline."""
     if principal.role != "citizen":
         raise Forbidden("only citizens file information requests")
-    directory = services.directory()
-    office = official_office(directory, data.organisation_id)
+    office = official_office(services.directory(), data.organisation_id)
     if office is None:
         problem = "unknown organisation; see GET /v1/organisations"
         raise InvalidInput("the request needs correcting", [FieldProblem("organisation_id", problem)])
     now = services.clock()
-    stamp = iso(now)
-    due, long_overdue = _deadlines(services, now, ANSWER_WORKING_DAYS)
 
-    def build(case_id: str) -> case_store.CaseChange:
-        case = Case(
+    def build(case_id: str) -> Transition:
+        opened = Transition.open(
+            services,
+            "submit",
+            by=principal,
+            now=now,
             id=case_id,
             kind=KIND,
-            status="routed",
             category_id=CATEGORY,
             subject=data.subject,
             description=data.question,
-            citizen_sub=principal.sub,
-            language=principal.language,
-            office_id=office.id,
             organisation_id=data.organisation_id,
-            due_at=due,
-            long_overdue_at=long_overdue,
-            next_check_at=due,
-            created_at=stamp,
-            updated_at=stamp,
-            routed_at=stamp,
-            event_seq=2,
         )
-        params = {**office_params(directory, office.id), "due_date": due[:10]}
-        return case_store.CaseChange(
-            case=case,
-            events=[
-                TimelineEvent(at=stamp, type="submitted", actor_role="citizen"),
-                TimelineEvent(at=stamp, type="routed", actor_role="system", office_id=office.id, level=0),
-            ],
-            notifications=[
-                notice(case, "information_received", params, stamp),
-                notice(case, "office_new_information_request", params, stamp, to_office=office.id),
-            ],
-            counters=counters(stamp[:10], case, directory, {"information_requested": 1}),
-        )
+        opened.move(office, 0, _answer_by(opened, now, ANSWER_WORKING_DAYS), keep_organisation=True)
+        opened.case.routed_at = opened.at
+        opened.take("route", actor_role="system", **opened.placed())
+        opened.notify("information_received")
+        opened.notify_office("office_new_information_request")
+        opened.count({"information_requested": 1})
+        return opened
 
-    submitted, change = create(services, principal, "R", build, idempotency_key, data.model_dump_json())
-    if change is not None:
-        from chalicelib.logic.notifications import dispatch
-
-        dispatch(services, change.notifications)
-        logger.info("information request filed", extra={"case_id": change.case.id})
+    submitted, case = create(services, principal, "R", build, idempotency_key, data.model_dump_json())
+    if case is not None:
+        logger.info("information request filed", extra={"case_id": case.id})
         metrics.add_metric(name="InformationRequestsFiled", unit="Count", value=1)
     return submitted
 
@@ -151,167 +119,120 @@ def track(services: Services, principal: Principal, raw_id: str) -> CaseOut:
     return complaints.track(services, principal, raw_id, KIND)
 
 
-def appeal_deadline(case: Case) -> str | None:
-    """Until when the citizen may appeal: 30 days from the answer, or from the deadline passing unanswered."""
-    if case.status in ("answered", "not_held", "refused") and case.answer is not None:
-        return iso(parse_time(case.answer.at) + APPEAL_WINDOW)
-    if case.status in ("routed", "in_progress") and case.delay is not None and case.due_at:
-        return iso(parse_time(case.due_at) + APPEAL_WINDOW)
-    return None
+def _citizens(services: Services, principal: Principal, raw_id: str, action: str, if_match: int | None) -> Transition:
+    case, events = complaints.owned(services, principal, raw_id, KIND)
+    check_version(case, if_match)
+    return Transition(services, case, action, by=principal, timeline=events)
 
 
 def appeal(services: Services, principal: Principal, raw_id: str, data: AppealIn, if_match: int | None) -> CaseOut:
-    """Take an answer, a refusal or a missed deadline to the reviewer."""
-    case, events = complaints.owned(services, principal, raw_id, KIND)
-    check_version(case, if_match)
-    after = workflow.next_status(case.status, "appeal", KIND)
-    now = services.clock()
-    until = appeal_deadline(case)
-    if until is None:
-        raise TransitionNotAllowed("an appeal is possible once the request is answered or its deadline has passed")
-    if iso(now) > until:
-        raise TransitionNotAllowed(f"the time to appeal ended on {until[:10]}")
-    directory = services.directory()
-    reviewer = reviewer_office(directory, case.organisation_id or "")
+    """Take an answer, a refusal or a missed deadline to the reviewer (within 30 days of it)."""
+    change = _citizens(services, principal, raw_id, "appeal", if_match)
+    reviewer = reviewer_office(change.directory, change.case.organisation_id or "")
     if reviewer is None:
         raise ServiceUnavailable("the directory names no reviewer for appeals")
-    stamp = iso(now)
-    expected = case.version
-    from_office = case.office_id
-    case.status = after
-    case.office_id, case.level = reviewer.id, case.level + 1
-    case.due_at = case.next_check_at = iso(now + APPEAL_DECISION)
-    case.delay, case.appeal_until = None, None
-    event = TimelineEvent(
-        at=stamp, type="appealed", actor_role="citizen", note=data.grounds, office_id=reviewer.id, level=case.level
-    )
-    params = {
-        **office_params(directory, reviewer.id),
-        **office_params(directory, from_office, "from_"),
-        "due_date": case.due_at[:10],
-    }
-    notes = [
-        notice(case, "information_appealed", params, stamp),
-        notice(case, "office_information_appeal", params, stamp, to_office=reviewer.id),
-    ]
-    counts = counters(stamp[:10], case, directory, {"information_appealed": 1}, from_office)
-    commit(
-        services, case, expected_version=expected, events=[event], notes=notes, counts=counts, actor_sub=principal.sub
-    )
+    change.move(reviewer, change.case.level + 1, change.now + APPEAL_DECISION, keep_organisation=True)
+    change.case.delay, change.case.appeal_until = None, None
+    change.take(note=data.grounds, **change.placed())
+    change.notify("information_appealed")
+    change.notify_office("office_information_appeal")
+    change.count({"information_appealed": 1})
+    change.commit()
     metrics.add_metric(name="InformationAppeals", unit="Count", value=1)
-    return to_case_out(case, [*events, event], directory)
+    return change.case_out()
 
 
 def withdraw(services: Services, principal: Principal, raw_id: str, data: WithdrawIn, if_match: int | None) -> CaseOut:
-    case, events = complaints.owned(services, principal, raw_id, KIND)
-    check_version(case, if_match)
-    after = workflow.next_status(case.status, "withdraw", KIND)
-    stamp = iso(services.clock())
-    expected = case.version
-    case.status, case.next_check_at = after, None
-    event = TimelineEvent(at=stamp, type="withdrawn", actor_role="citizen", note=data.reason)
-    commit(services, case, expected_version=expected, events=[event], actor_sub=principal.sub)
-    return to_case_out(case, [*events, event], services.directory())
+    change = _citizens(services, principal, raw_id, "withdraw", if_match)
+    change.take(note=data.reason)
+    change.commit()
+    return change.case_out()
 
 
-def act(
-    services: Services,
-    principal: Principal,
-    case: Case,
-    events: list[TimelineEvent],
-    data: OfficerAction,
-) -> CaseOut:
-    """An official's (or, on appeal, the reviewer's) action on an information request in their scope."""
-    directory = services.directory()
-    action = f"decide_appeal_{data.decision}" if isinstance(data, DecideAppealIn) else data.action
-    after = workflow.next_status(case.status, action, KIND)
-    now = services.clock()
-    stamp = iso(now)
-    acting_office = case.office_id or ""
-    event = TimelineEvent(
-        at=stamp, type=workflow.EVENT_OF[action], actor_role="officer", note=data.note, office_id=acting_office
+# --- The designated official's (and, on appeal, the reviewer's) actions ---------------------
+
+
+def _plain(change: Transition, data: Any) -> None:
+    """Acknowledge, or add a note: the status moves as the table says, nothing else."""
+    change.take(note=data.note)
+
+
+def _extend(change: Transition, data: ExtendIn) -> None:
+    """Once: ten more working days, counted from the day of receipt."""
+    case = change.case
+    start = parse_time(case.created_at)
+    case.due_at = iso(_answer_by(change, start, ANSWER_WORKING_DAYS + EXTENSION_WORKING_DAYS))
+    case.extended_at = change.at
+    case.delay = None
+    change.take(note=data.note)
+    change.notify("information_extended")
+    change.count({"information_extended": 1})
+
+
+def _answer(change: Transition, data: AnswerIn) -> None:
+    _dispose(change, "partially_answered" if data.partial else "answered", data.note, data.attachments)
+
+
+def _not_held(change: Transition, data: NotHeldIn) -> None:
+    _dispose(change, "not_held", data.note)
+
+
+def _refuse(change: Transition, data: RefuseIn) -> None:
+    _dispose(change, "refused", data.note, exemption=data.exemption)
+
+
+def _dispose(
+    change: Transition, kind: AnswerKind, note: str, attachments: list[str] | None = None, exemption: str | None = None
+) -> None:
+    """Answer (fully or partly), say the information is not held, or refuse under an exemption; the appeal window opens."""
+    attachments = attachments or []
+    problems = uploads.attachment_problems(change.services, change.by, attachments) if change.by else []
+    if problems:
+        raise InvalidInput("the answer needs correcting", problems)
+    case = change.case
+    case.answer = Answer(
+        kind=kind, note=note, at=change.at, office_id=case.office_id or "", exemption=exemption, attachments=attachments
     )
-    params = office_params(directory, acting_office)
-    notes: list[Notification] = []
-    counted: dict[str, int] = {}
-    if isinstance(data, AcknowledgeIn | NoteIn):
-        pass
-    elif isinstance(data, ExtendIn):
-        if case.extended_at:
-            raise TransitionNotAllowed("an information request may be extended only once")
-        start = parse_time(case.created_at)
-        case.due_at, case.long_overdue_at = _deadlines(services, start, ANSWER_WORKING_DAYS + EXTENSION_WORKING_DAYS)
-        case.extended_at = stamp
-        case.delay = None
-        notes.append(notice(case, "information_extended", {**params, "due_date": case.due_at[:10]}, stamp))
-        counted["information_extended"] = 1
-    elif isinstance(data, AnswerIn | NotHeldIn | RefuseIn):
-        attachments = data.attachments if isinstance(data, AnswerIn) else []
-        problems = uploads.attachment_problems(services, principal, attachments)
-        if problems:
-            raise InvalidInput("the answer needs correcting", problems)
-        kind: AnswerKind = (
-            ("partially_answered" if data.partial else "answered")
-            if isinstance(data, AnswerIn)
-            else ("not_held" if isinstance(data, NotHeldIn) else "refused")
-        )
-        exemption = data.exemption if isinstance(data, RefuseIn) else None
-        case.answer = Answer(
-            kind=kind,
-            note=data.note,
-            at=stamp,
-            office_id=acting_office,
-            exemption=exemption,
-            attachments=attachments,
-        )
-        case.appeal_until = iso(now + APPEAL_WINDOW)
-        event.reason = exemption or kind
-        template = {"answered": "information_answered", "not_held": "information_not_held"}.get(
-            after, "information_refused"
-        )
-        texts = EXEMPTIONS.get(exemption or "", {"en": "", "ur": ""})
-        extra = {"appeal_until": case.appeal_until[:10], "exemption": texts["en"], "exemption_ur": texts["ur"]}
-        notes.append(notice(case, template, {**params, **extra}, stamp))
-        counted[f"information_{kind}"] = 1
-    elif isinstance(data, DecideAppealIn):
-        event.reason = data.decision
-        if data.decision == "dismissed":
-            case.closed_by, case.closed_at = "appeal_dismissed", stamp
-            notes.append(notice(case, "information_appeal_dismissed", params, stamp))
-        else:
-            office = official_office(directory, case.organisation_id or "")
-            if office is None:
-                raise ServiceUnavailable("the organisation is no longer in the directory")
-            case.office_id, case.level = office.id, case.level + 1
-            case.due_at, case.long_overdue_at = _deadlines(services, now, ANSWER_WORKING_DAYS)
-            case.answer, case.appeal_until, case.delay, case.extended_at = None, None, None, None
-            event.office_id, event.level = office.id, case.level
-            moved = {**office_params(directory, office.id), "due_date": case.due_at[:10]}
-            notes.append(notice(case, "information_appeal_allowed", moved, stamp))
-            notes.append(notice(case, "office_new_information_request", moved, stamp, to_office=office.id))
-        counted[f"appeal_{data.decision}"] = 1
+    case.appeal_until = iso(change.now + APPEAL_WINDOW)
+    change.take(note=note, reason=exemption or kind)
+    template = {"answered": "information_answered", "not_held": "information_not_held"}.get(
+        case.status, "information_refused"
+    )
+    because = EXEMPTIONS[exemption] if exemption else None
+    change.notify(
+        template,
+        appeal_until=case.appeal_until[:10],
+        exemption=because.because if because else "",
+        exemption_ur=because.because_ur if because else "",
+    )
+    change.count({f"information_{kind}": 1})
+
+
+def _decide_appeal(change: Transition, data: DecideAppealIn) -> None:
+    """The reviewer's decision: dismissed closes the request; allowed sends it back to be answered afresh."""
+    case = change.case
+    if data.decision == "dismissed":
+        case.closed_by, case.closed_at = "appeal_dismissed", change.at
+        change.take(note=data.note, reason=data.decision)
+        change.notify("information_appeal_dismissed")
     else:
-        raise TransitionNotAllowed(f"an information request cannot take the action {data.action}")
-    expected = case.version
-    case.status = after
-    case.next_check_at = next_information_check(case)
-    counts = counters(stamp[:10], case, directory, counted, acting_office) if counted else []
-    commit(
-        services, case, expected_version=expected, events=[event], notes=notes, counts=counts, actor_sub=principal.sub
-    )
-    logger.info("information action", extra={"case_id": case.id, "action": action, "status": case.status})
-    metrics.add_metric(name="CaseActions", unit="Count", value=1)
-    return to_case_out(case, [*events, event], directory)
+        office = official_office(change.directory, case.organisation_id or "")
+        if office is None:
+            raise ServiceUnavailable("the organisation is no longer in the directory")
+        change.move(office, case.level + 1, _answer_by(change, change.now, ANSWER_WORKING_DAYS), keep_organisation=True)
+        case.answer, case.appeal_until, case.delay, case.extended_at = None, None, None, None
+        change.take(note=data.note, reason=data.decision, **change.placed())
+        change.notify("information_appeal_allowed")
+        change.notify_office("office_new_information_request")
+    change.count({f"appeal_{data.decision}": 1})
 
 
-def next_information_check(case: Case) -> str | None:
-    """The sweeper's next look: the deadline, then twice the limit; the end of the appeal window once answered."""
-    if case.status in ("routed", "in_progress"):
-        if case.delay is None:
-            return case.due_at
-        return case.long_overdue_at if case.delay == "delayed" else None
-    if case.status == "appealed":
-        return case.due_at if case.delay is None else None
-    if case.status in ("answered", "not_held", "refused"):
-        return case.appeal_until
-    return None
+OFFICER_HANDLERS: dict[str, Callable[[Transition, Any], None]] = {
+    "acknowledge": _plain,
+    "note": _plain,
+    "extend": _extend,
+    "answer": _answer,
+    "not_held": _not_held,
+    "refuse": _refuse,
+    "decide_appeal": _decide_appeal,
+}

@@ -205,56 +205,70 @@ NOTIFICATIONS.update(
     }
 )
 
-# The exemptions an official may cite to refuse (sections 7 and 16 of the Act), as citizens read them.
-EXEMPTIONS: dict[str, dict[Language, str]] = {
-    "national_security": {
-        "en": "disclosure would harm national security or defence",
-        "ur": "افشا سے قومی سلامتی یا دفاع کو نقصان ہوگا",
-    },
-    "international_relations": {
-        "en": "disclosure would harm international relations",
-        "ur": "افشا سے بین الاقوامی تعلقات کو نقصان ہوگا",
-    },
-    "law_enforcement": {
-        "en": "disclosure would prejudice the detection or prosecution of a crime",
-        "ur": "افشا سے جرم کی تفتیش یا مقدمے پر اثر پڑے گا",
-    },
-    "privacy": {"en": "it is another person's private information", "ur": "یہ کسی دوسرے شخص کی نجی معلومات ہیں"},
-    "commercial_confidentiality": {
-        "en": "it is a third party's confidential commercial information",
-        "ur": "یہ کسی فریق ثالث کی خفیہ تجارتی معلومات ہیں",
-    },
-    "legal_privilege": {
-        "en": "it is covered by legal professional privilege",
-        "ur": "یہ قانونی استحقاق کے تحت محفوظ ہیں",
-    },
-    "economic_interest": {
-        "en": "premature disclosure would harm the country's economic interests",
-        "ur": "قبل از وقت افشا سے ملک کے معاشی مفادات کو نقصان ہوگا",
-    },
-    "cabinet_deliberations": {
-        "en": "it records deliberations of the Cabinet before a decision",
-        "ur": "یہ فیصلے سے پہلے کابینہ کی مشاورت کا ریکارڈ ہے",
-    },
-}
-
 # A notice's subject line when it goes by e-mail.
 EMAIL_SUBJECTS: dict[Language, str] = {"en": "Awaaz: {case_id}", "ur": "آواز: {case_id}"}
 
-# The fixed reasons for rejecting a complaint, as a citizen reads them.
-REJECT_REASONS: dict[str, dict[Language, str]] = {
-    "duplicate": {"en": "it repeats another complaint", "ur": "یہ کسی دوسری شکایت کا اعادہ ہے"},
-    "sub_judice": {"en": "the matter is before a court", "ur": "معاملہ عدالت میں زیر سماعت ہے"},
-    "outside_jurisdiction": {
-        "en": "it is outside the government's jurisdiction",
-        "ur": "یہ حکومت کے دائرہ اختیار سے باہر ہے",
-    },
-    "insufficient_information": {
-        "en": "it does not give enough information to act on",
-        "ur": "اس میں کارروائی کے لیے کافی معلومات نہیں",
-    },
-    "abusive": {"en": "it contains abusive language", "ur": "اس میں نازیبا زبان استعمال کی گئی ہے"},
+# What a case's `allowed_actions` call each action; `<kind>.<action>` where a kind says it its own way.
+ACTION_LABELS: dict[str, dict[Language, str]] = {
+    "acknowledge": {"en": "Acknowledge", "ur": "وصولی کی تصدیق"},
+    "note": {"en": "Add a note", "ur": "نوٹ شامل کریں"},
+    "request_info": {"en": "Ask the citizen for details", "ur": "شہری سے تفصیل طلب کریں"},
+    "transfer": {"en": "Transfer to the right office", "ur": "متعلقہ دفتر کو منتقل کریں"},
+    "resolve": {"en": "Resolve", "ur": "حل کریں"},
+    "reject": {"en": "Reject", "ur": "مسترد کریں"},
+    "extend": {"en": "Extend once (10 working days)", "ur": "ایک بار توسیع (10 کاری دن)"},
+    "answer": {"en": "Answer", "ur": "جواب دیں"},
+    "not_held": {"en": "Information not held", "ur": "معلومات موجود نہیں"},
+    "refuse": {"en": "Refuse under an exemption", "ur": "استثنا کے تحت انکار"},
+    "decide_appeal": {"en": "Decide the appeal", "ur": "اپیل کا فیصلہ"},
+    "review": {"en": "Review the suggestion", "ur": "تجویز پر فیصلہ"},
+    "reply": {"en": "Reply to the office", "ur": "دفتر کو جواب دیں"},
+    "withdraw": {"en": "Withdraw the complaint", "ur": "شکایت واپس لیں"},
+    "information.withdraw": {"en": "Withdraw the request", "ur": "درخواست واپس لیں"},
+    "feedback": {"en": "Are you satisfied with the resolution?", "ur": "کیا آپ حل سے مطمئن ہیں؟"},
+    "appeal": {"en": "Appeal the answer or the delay", "ur": "جواب یا تاخیر کے خلاف اپیل کریں"},
 }
+
+# The fields of those actions; `<action>.<field>` where an action asks for it in its own words.
+FIELD_LABELS: dict[str, dict[Language, str]] = {
+    "note": {"en": "Note", "ur": "نوٹ"},
+    "request_info.note": {"en": "Your question to the citizen", "ur": "شہری سے آپ کا سوال"},
+    "transfer.note": {"en": "Why the case belongs to that office", "ur": "یہ کیس اس دفتر سے کیوں متعلق ہے"},
+    "resolve.note": {"en": "What was done", "ur": "کیا کارروائی کی گئی"},
+    "reject.note": {"en": "Explanation for the citizen", "ur": "شہری کے لیے وضاحت"},
+    "extend.note": {"en": "Reason for the extension", "ur": "توسیع کی وجہ"},
+    "answer.note": {"en": "The answer", "ur": "جواب"},
+    "not_held.note": {
+        "en": "Explanation, and who holds the information if known",
+        "ur": "وضاحت، اور اگر معلوم ہو تو یہ معلومات کس کے پاس ہیں",
+    },
+    "refuse.note": {"en": "Explanation for the citizen", "ur": "شہری کے لیے وضاحت"},
+    "decide_appeal.note": {"en": "Reasons for the decision", "ur": "فیصلے کی وجوہات"},
+    "review.note": {"en": "Reasons for the decision", "ur": "فیصلے کی وجوہات"},
+    "office_id": {"en": "Office to transfer to (its id)", "ur": "جس دفتر کو منتقل کرنا ہے (اس کا شناختی نام)"},
+    "outcome": {"en": "Outcome", "ur": "نتیجہ"},
+    "reason": {"en": "Reason", "ur": "وجہ"},
+    "exemption": {"en": "Exemption", "ur": "استثنا"},
+    "decision": {"en": "Decision", "ur": "فیصلہ"},
+    "attachments": {"en": "Photos or documents", "ur": "تصاویر یا دستاویزات"},
+    "partial": {"en": "Only part of what was asked is given", "ur": "مانگی گئی معلومات کا صرف کچھ حصہ دیا گیا"},
+    "message": {"en": "Your answer", "ur": "آپ کا جواب"},
+    "satisfied": {"en": "Your verdict", "ur": "آپ کی رائے"},
+    "satisfied.true": {"en": "Yes, satisfied", "ur": "جی ہاں، مطمئن"},
+    "satisfied.false": {"en": "No, not satisfied", "ur": "نہیں، مطمئن نہیں"},
+    "rating": {"en": "Rating (1–5)", "ur": "درجہ بندی (1–5)"},
+    "comment": {"en": "Comment", "ur": "تبصرہ"},
+    "grounds": {"en": "Grounds of appeal", "ur": "اپیل کی وجوہات"},
+}
+
+
+def label(catalogue: dict[str, dict[Language, str]], *names: str) -> dict[Language, str]:
+    """The first of `names` the catalogue has (the most specific first)."""
+    for name in names:
+        if name in catalogue:
+            return catalogue[name]
+    return {"en": names[-1], "ur": names[-1]}
+
 
 # Error messages by code; the English text of a raised error is the fallback.
 ERRORS: dict[str, dict[Language, str]] = {

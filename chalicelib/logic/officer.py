@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from chalicelib.logic import tracking
-from chalicelib.logic.complaints import iso, to_case_out, to_summary
+from chalicelib.logic import tracking, views
+from chalicelib.logic.clock import iso
 from chalicelib.logic.delivery import recipient_of
 from chalicelib.logic.ports import Services
 from chalicelib.models.common import Listing, Principal
@@ -47,7 +47,8 @@ def office_queue(
         problems.append(FieldProblem("kind", f"one of {', '.join(KINDS)}"))
     if problems:
         raise InvalidInput("the queue filters need correcting", problems)
-    due_before = iso(services.clock()) if overdue else None
+    now = services.clock()
+    due_before = iso(now) if overdue else None
     found, next_cursor = case_store.office_queue(
         services.table, offices, limit=limit, cursor=cursor, due_before=due_before
     )
@@ -56,7 +57,7 @@ def office_queue(
     if kind:
         found = [c for c in found if c.kind == kind]
     directory = services.directory()
-    return Listing[CaseSummary](items=[to_summary(c, directory) for c in found], next_cursor=next_cursor)
+    return Listing[CaseSummary](items=[views.summary(c, directory, now) for c in found], next_cursor=next_cursor)
 
 
 def case_for_officer(services: Services, principal: Principal, raw_id: str) -> CaseOut:
@@ -67,7 +68,7 @@ def case_for_officer(services: Services, principal: Principal, raw_id: str) -> C
     if found is None or found[0].office_id not in offices:
         raise CaseNotFound("no case with this tracking number in your office")
     case, events = found
-    shown = to_case_out(case, events, services.directory())
+    shown = views.case_out(case, events, services.directory(), principal, services.clock())
     contact = recipient_of(services, case.citizen_sub, people.get_profile(services.table, case.citizen_sub))
     if contact is not None:
         shown.citizen_contact = CitizenContact(phone=contact.phone, email=contact.email, language=contact.language)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from chalicelib.logic import complaints, pii, ratelimit, tracking
+from chalicelib.logic import clock, complaints, pii, ratelimit, tracking
 from chalicelib.logic.directory import Directory
 from chalicelib.logic.ports import Services
 from chalicelib.models.common import Principal
@@ -309,7 +309,7 @@ def get_requests(services: Services, params: dict[str, str]) -> list[dict[str, A
 
 
 def _stamp(moment: datetime) -> str:
-    return complaints.iso(moment.astimezone(UTC))
+    return clock.iso(moment.astimezone(UTC))
 
 
 def _paging(params: dict[str, str]) -> tuple[int, int]:

@@ -1,6 +1,6 @@
 """Public statistics: resolved and satisfied side by side, by level, organisation, office, category, district.
 
-Read only from the daily counters every write path adds to (`changes.counters`), never
+Read only from the daily counters every write path adds to (`Transition.count`), never
 from cases: the cost is days × groups × counter shards, whatever the number of cases.
 Counters are kept per single dimension, so a grouping can be narrowed only along the
 directory's own tree (organisations of a level, offices of an organisation, districts of
@@ -16,10 +16,11 @@ from datetime import date, timedelta
 from pydantic import BaseModel
 
 from chalicelib.logic.actions import RESOLUTION_DAYS_CAP
+from chalicelib.logic.clock import parse_day
 from chalicelib.logic.directory import Directory
 from chalicelib.logic.ports import Services
 from chalicelib.models.errors import FieldProblem, InvalidInput
-from chalicelib.store import keys
+from chalicelib.store import stats as stat_store
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
@@ -64,7 +65,7 @@ def _day(raw: str | None, field: str, default: date) -> date:
     if not raw:
         return default
     try:
-        return date.fromisoformat(raw[:10])
+        return parse_day(raw)
     except ValueError:
         raise InvalidInput("bad date", [FieldProblem(field, "a date, YYYY-MM-DD")]) from None
 
@@ -154,11 +155,11 @@ def statistics(
     scope = ("organisation", organisation_id) if organisation_id else ("level", level) if level else ("all", "all")
     groups = _groups(directory, group_by, level, organisation_id) if group_by else []
     days = [(first + timedelta(days=n)).isoformat() for n in range((last - first).days + 1)]
-    if len(days) * (len(groups) + 1) * keys.STAT_SHARDS > MAX_COUNTERS:
+    if stat_store.keys_to_read(len(groups) + 1, len(days)) > MAX_COUNTERS:
         problem = "too many days × groups for one answer: shorten the period or narrow the grouping"
         raise InvalidInput("the statistics query is too large", [FieldProblem("from", problem)])
     wanted = [(scope[0], scope[1] or "all")] + [(g.group, g.id) for g in groups]
-    totals = _read(services, wanted, days)
+    totals = stat_store.read_daily(services.table, wanted, days)
     filters = {k: v for k, v in (("level", level), ("organisation_id", organisation_id)) if v}
     if group_by:
         filters["group_by"] = group_by
@@ -169,26 +170,6 @@ def statistics(
         totals=_figures(totals[wanted[0]]),
         groups=[g.model_copy(update={"figures": _figures(totals[(g.group, g.id)])}) for g in groups],
     )
-
-
-def _read(services: Services, wanted: list[tuple[str, str]], days: list[str]) -> dict[tuple[str, str], dict[str, int]]:
-    """Sum every shard of every day's counter of each (dimension, value)."""
-    wanted_keys = [
-        keys.stat_shard_key(dim, value, shard, day)
-        for dim, value in wanted
-        for day in days
-        for shard in range(keys.STAT_SHARDS)
-    ]
-    sums: dict[tuple[str, str], dict[str, int]] = {w: {} for w in wanted}
-    for item in services.table.get_many(wanted_keys):
-        dim, value = keys.stat_group_of(item["PK"])
-        bucket = sums.get((dim, value))
-        if bucket is None:
-            continue
-        for name, count in item.items():
-            if name not in ("PK", "SK") and isinstance(count, int | float):
-                bucket[name] = bucket.get(name, 0) + int(count)
-    return sums
 
 
 def as_csv(stats: StatsOut) -> str:

@@ -1,19 +1,32 @@
-"""The complaint state machine: which action may move a case from which status, and to where.
+"""The state machines of every kind of case: which action may move a case from which status, and to where.
 
-`TRANSITIONS` is the whole of it; docs/transitions.md shows the same table. A pair that
-is not in it is refused with TransitionNotAllowed (409), whoever asks.
+`TRANSITIONS` (complaints), `INFO_TRANSITIONS` and `FEEDBACK_TRANSITIONS` are the whole of
+it, with the few guards that need data (`refusal`); docs/transitions.md shows the same
+tables. A pair that is not in its table is refused with TransitionNotAllowed (409),
+whoever asks. `SPECS` says how the actions people send map onto the tables, so that a
+case can tell its caller what they may do now (logic/allowed.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal, get_args
 
-from chalicelib.models.complaints import CaseStatus, EventType
+from pydantic import BaseModel
+
+from chalicelib.logic import deadlines
+from chalicelib.logic.clock import parse_time
+from chalicelib.models import actions as bodies
+from chalicelib.models.choices import APPEAL_DECISIONS, REVIEW_DECISIONS
+from chalicelib.models.complaints import Case, CaseKind, CaseStatus, EventType
+from chalicelib.models.directory import SlaPolicy
 from chalicelib.models.errors import TransitionNotAllowed
 
 OfficerActionName = Literal["acknowledge", "note", "request_info", "transfer", "resolve", "reject"]
 CitizenActionName = Literal["reply", "withdraw", "feedback_satisfied", "feedback_unsatisfied"]
-SystemActionName = Literal["escalate", "remind", "close_no_feedback"]
+SystemActionName = Literal["route", "escalate", "remind", "close_no_feedback"]
 ActionName = OfficerActionName | CitizenActionName | SystemActionName
 
 OFFICER_ACTIONS: tuple[str, ...] = get_args(OfficerActionName)
@@ -41,12 +54,18 @@ EVENT_OF: dict[str, EventType] = {
     "escalate": "escalated",
     "remind": "reminded",
     "close_no_feedback": "closed",
+    "route": "routed",
+    # opening a case (OPENING below)
+    "submit": "submitted",
+    "suggest": "submitted",
 }
 
 # (status, action) → the status after it. `note` keeps the status; `transfer` keeps it
 # `routed` at the new office; escalation and reminders (the sweeper's) keep it too:
 # escalation is a level and an event, not a state.
 TRANSITIONS: dict[tuple[str, str], CaseStatus] = {
+    # system (the route worker): the office that handles the category in the district takes it
+    ("submitted", "route"): "routed",
     # officer: acknowledge
     ("routed", "acknowledge"): "in_progress",
     ("reopened", "acknowledge"): "in_progress",
@@ -107,7 +126,7 @@ InfoOfficerActionName = Literal[
     "acknowledge", "note", "extend", "answer", "not_held", "refuse", "decide_appeal_allowed", "decide_appeal_dismissed"
 ]
 InfoCitizenActionName = Literal["appeal", "withdraw"]
-InfoSystemActionName = Literal["escalate", "remind", "close_no_appeal"]
+InfoSystemActionName = Literal["route", "escalate", "remind", "close_no_appeal"]
 INFO_OFFICER_ACTIONS: tuple[str, ...] = get_args(InfoOfficerActionName)
 INFO_CITIZEN_ACTIONS: tuple[str, ...] = get_args(InfoCitizenActionName)
 INFO_SYSTEM_ACTIONS: tuple[str, ...] = get_args(InfoSystemActionName)
@@ -128,9 +147,11 @@ EVENT_OF.update(
 _BEING_ANSWERED: tuple[CaseStatus, ...] = ("routed", "in_progress")
 _ANSWERED: tuple[CaseStatus, ...] = ("answered", "not_held", "refused")
 INFO_TRANSITIONS: dict[tuple[str, str], CaseStatus] = {
+    # a request goes straight to the organisation's designated official when it is filed
+    ("submitted", "route"): "routed",
     ("routed", "acknowledge"): "in_progress",
     **{(s, "note"): s for s in (*_BEING_ANSWERED, "appealed")},
-    # once per request (a guard in logic/information.py)
+    # once per request (a guard: `refusal`)
     **{(s, "extend"): s for s in _BEING_ANSWERED},
     **{(s, "answer"): "answered" for s in _BEING_ANSWERED},
     **{(s, "not_held"): "not_held" for s in _BEING_ANSWERED},
@@ -153,6 +174,8 @@ FeedbackOfficerActionName = Literal["acknowledge", "note", "review_adopted", "re
 FEEDBACK_OFFICER_ACTIONS: tuple[str, ...] = get_args(FeedbackOfficerActionName)
 EVENT_OF.update({"review_adopted": "reviewed", "review_not_adopted": "reviewed"})
 FEEDBACK_TRANSITIONS: dict[tuple[str, str], CaseStatus] = {
+    # system (the route worker): the office that handles the category in the district takes it
+    ("submitted", "route"): "routed",
     ("under_review", "acknowledge"): "under_review",
     ("under_review", "note"): "under_review",
     ("under_review", "review_adopted"): "adopted",
@@ -162,6 +185,22 @@ FEEDBACK_TRANSITIONS: dict[tuple[str, str], CaseStatus] = {
 }
 _TABLES = {"complaint": TRANSITIONS, "information": INFO_TRANSITIONS, "feedback": FEEDBACK_TRANSITIONS}
 
+# A new case's first status, by kind and by how it was filed; its first event is EVENT_OF[action].
+OPENING: dict[tuple[str, str], CaseStatus] = {
+    ("complaint", "submit"): "submitted",
+    ("information", "submit"): "submitted",
+    ("feedback", "submit"): "received",  # appreciation and ratings are counted, not worked
+    ("feedback", "suggest"): "under_review",  # a suggestion is reviewed by the organisation
+}
+
+
+def opening_status(kind: str, action: str) -> CaseStatus:
+    return OPENING[(kind, action)]
+
+
+def allows(status: str, action: str, kind: str = "complaint") -> bool:
+    return (status, action) in _TABLES[kind]
+
 
 def next_status(status: str, action: str, kind: str = "complaint") -> CaseStatus:
     """The status `action` moves a case in `status` to; TransitionNotAllowed if the table has no such pair."""
@@ -170,3 +209,93 @@ def next_status(status: str, action: str, kind: str = "complaint") -> CaseStatus
     if after is None:
         raise TransitionNotAllowed(f"a case that is {status} cannot take the action {action}")
     return after
+
+
+def refusal(case: Case, action: str, policy: SlaPolicy, now: datetime) -> str | None:
+    """Why an action the table allows is refused all the same by a rule that needs the case's data."""
+    if action.startswith("feedback_"):
+        until = deadlines.feedback_until(case, policy)
+        if until is None:
+            return "this complaint's resolution has had its verdict already"
+        if now > parse_time(until):
+            return f"feedback on this resolution was possible until {until}"
+    elif action == "appeal":
+        until = deadlines.appeal_until(case)
+        if until is None:
+            return "an appeal is possible once the request is answered or its deadline has passed"
+        if now > parse_time(until):
+            return f"the time to appeal ended on {until[:10]}"
+    elif action == "extend" and case.extended_at:
+        return "an information request may be extended only once"
+    return None
+
+
+# --- The actions people send, and the rows of the tables they take --------------------------
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """An action as an officer or a citizen sends it: its body, and which action of the table it takes.
+
+    Most take the action of their own name; a body whose `branch` field decides (a
+    reviewer's decision, a citizen's verdict) takes `branches[value]`.
+    """
+
+    name: str
+    role: Literal["officer", "citizen"]
+    body: type[BaseModel]
+    branch: str | None = None
+    branches: Mapping[object, str] = field(default_factory=dict)
+
+    def table_actions(self) -> tuple[str, ...]:
+        return tuple(self.branches.values()) if self.branch else (self.name,)
+
+    def table_action(self, data: BaseModel) -> str:
+        return self.branches[getattr(data, self.branch)] if self.branch else self.name
+
+    def kinds(self) -> tuple[CaseKind, ...]:
+        """The kinds of case whose table has a row for this action."""
+        return tuple(
+            kind  # type: ignore[misc]
+            for kind, table in _TABLES.items()
+            if any(action in self.table_actions() for _, action in table)
+        )
+
+
+def _decisions(name: str, body: type[BaseModel], choices: Mapping[str, object]) -> ActionSpec:
+    return ActionSpec(name, "officer", body, "decision", {value: f"{name}_{value}" for value in choices})
+
+
+SPECS: tuple[ActionSpec, ...] = (
+    ActionSpec("acknowledge", "officer", bodies.AcknowledgeIn),
+    ActionSpec("note", "officer", bodies.NoteIn),
+    ActionSpec("request_info", "officer", bodies.RequestInfoIn),
+    ActionSpec("transfer", "officer", bodies.TransferIn),
+    ActionSpec("resolve", "officer", bodies.ResolveIn),
+    ActionSpec("reject", "officer", bodies.RejectIn),
+    ActionSpec("extend", "officer", bodies.ExtendIn),
+    ActionSpec("answer", "officer", bodies.AnswerIn),
+    ActionSpec("not_held", "officer", bodies.NotHeldIn),
+    ActionSpec("refuse", "officer", bodies.RefuseIn),
+    _decisions("decide_appeal", bodies.DecideAppealIn, APPEAL_DECISIONS),
+    _decisions("review", bodies.ReviewIn, REVIEW_DECISIONS),
+    ActionSpec("reply", "citizen", bodies.ReplyIn),
+    ActionSpec("withdraw", "citizen", bodies.WithdrawIn),
+    ActionSpec(
+        "feedback",
+        "citizen",
+        bodies.FeedbackIn,
+        "satisfied",
+        {True: "feedback_satisfied", False: "feedback_unsatisfied"},
+    ),
+    ActionSpec("appeal", "citizen", bodies.AppealIn),
+)
+SPEC_OF: dict[tuple[str, str], ActionSpec] = {(s.role, s.name): s for s in SPECS}
+
+
+def table_action(role: Literal["officer", "citizen"], name: str, data: BaseModel) -> str:
+    """The table's action a body takes (an action nobody sends under that name is refused as unknown)."""
+    spec = SPEC_OF.get((role, name))
+    if spec is None:
+        raise TransitionNotAllowed(f"no action {name}")
+    return spec.table_action(data)

@@ -6,21 +6,12 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, RootModel
 
+from chalicelib.models.choices import APPEAL_DECISIONS, EXEMPTIONS, OUTCOMES, REJECT_REASONS, REVIEW_DECISIONS, OneOf
 from chalicelib.models.common import StrictInput
 from chalicelib.models.complaints import Id
 
 Note = Annotated[str, Field(min_length=1, max_length=2000)]
 Attachments = Annotated[list[Annotated[str, Field(min_length=1, max_length=64)]], Field(max_length=5)]
-Outcome = Literal["relief_granted", "partial_relief", "relief_not_possible"]
-RejectReason = Literal["duplicate", "sub_judice", "outside_jurisdiction", "insufficient_information", "abusive"]
-OUTCOMES: tuple[str, ...] = ("relief_granted", "partial_relief", "relief_not_possible")
-REJECT_REASONS: tuple[str, ...] = (
-    "duplicate",
-    "sub_judice",
-    "outside_jurisdiction",
-    "insufficient_information",
-    "abusive",
-)
 
 
 class AcknowledgeIn(StrictInput):
@@ -50,29 +41,15 @@ class TransferIn(StrictInput):
 
 class ResolveIn(StrictInput):
     action: Literal["resolve"]
-    outcome: Outcome
+    outcome: Annotated[str, OneOf(OUTCOMES)]
     note: Note
     attachments: Attachments = []
 
 
 class RejectIn(StrictInput):
     action: Literal["reject"]
-    reason: RejectReason
+    reason: Annotated[str, OneOf(REJECT_REASONS)]
     note: Note
-
-
-# Exemptions a designated official may cite to refuse information (Right of Access to
-# Information Act 2017, sections 7 and 16); refusing names one of these or is refused.
-Exemption = Literal[
-    "national_security",
-    "international_relations",
-    "law_enforcement",
-    "privacy",
-    "commercial_confidentiality",
-    "legal_privilege",
-    "economic_interest",
-    "cabinet_deliberations",
-]
 
 
 class ExtendIn(StrictInput):
@@ -100,7 +77,8 @@ class NotHeldIn(StrictInput):
 
 class RefuseIn(StrictInput):
     action: Literal["refuse"]
-    exemption: Exemption
+    # Refusing names an exemption of the Act or is refused itself.
+    exemption: Annotated[str, OneOf(EXEMPTIONS)]
     note: Note
 
 
@@ -108,7 +86,7 @@ class DecideAppealIn(StrictInput):
     """The reviewer's decision on an appeal: allowed sends the request back to be answered."""
 
     action: Literal["decide_appeal"]
-    decision: Literal["allowed", "dismissed"]
+    decision: Annotated[str, OneOf(APPEAL_DECISIONS)]
     note: Note
 
 
@@ -116,7 +94,7 @@ class ReviewIn(StrictInput):
     """An organisation's review of a citizen's suggestion; `note` tells the citizen why."""
 
     action: Literal["review"]
-    decision: Literal["adopted", "not_adopted"]
+    decision: Annotated[str, OneOf(REVIEW_DECISIONS)]
     note: Note
 
 

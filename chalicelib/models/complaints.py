@@ -197,6 +197,10 @@ class Case(BaseModel):
     rating: int | None = None
 
 
+# How close a case is to its deadline (null when no deadline is running: paused, resolved, closed).
+Urgency = Literal["on_time", "due_soon", "overdue"]
+
+
 class CaseSummary(BaseModel):
     """One line of a list: enough to recognise a case and its state."""
 
@@ -209,6 +213,9 @@ class CaseSummary(BaseModel):
     office: OfficeRef | None = None
     level: int
     due_at: str | None = None
+    # When the case becomes due soon (a complaint's office is reminded then), and how urgent it is now.
+    remind_at: str | None = None
+    urgency: Urgency | None = None
     delay: Delay | None = None
     created_at: str
     updated_at: str
@@ -220,6 +227,45 @@ class CitizenContact(BaseModel):
     phone: str | None = None
     email: str | None = None
     language: str
+
+
+class ChoiceOut(BaseModel):
+    value: str | bool
+    label: str
+    label_ur: str
+
+
+class ActionField(BaseModel):
+    """One field of an action's body, as a form asks for it."""
+
+    name: str
+    label: str
+    label_ur: str
+    # text: free text (max_length); choice: one of `choices`; boolean: yes/no (`choices` label
+    # each answer); integer: minimum..maximum; uploads: ids from POST /v1/uploads (max_items).
+    type: Literal["text", "choice", "boolean", "integer", "uploads"]
+    required: bool
+    choices: list[ChoiceOut] = []
+    minimum: int | None = None
+    maximum: int | None = None
+    max_length: int | None = None
+    max_items: int | None = None
+
+
+class AllowedAction(BaseModel):
+    """Something the caller may do to the case now: where to send it and what to send."""
+
+    action: str
+    label: str
+    label_ur: str
+    method: Literal["POST"] = "POST"
+    path: str
+    # Sent as they are, beside the fields (the officer's actions name themselves in the body).
+    fixed: dict[str, str] = {}
+    note_required: bool
+    fields: list[ActionField]
+    # The last moment the action is possible, when a window closes on it (a verdict, an appeal).
+    until: str | None = None
 
 
 class CaseOut(BaseModel):
@@ -234,6 +280,8 @@ class CaseOut(BaseModel):
     office: OfficeRef | None = None
     level: int
     due_at: str | None = None
+    remind_at: str | None = None
+    urgency: Urgency | None = None
     version: int
     created_at: str
     updated_at: str
@@ -253,4 +301,6 @@ class CaseOut(BaseModel):
     rating: int | None = None
     # Officers' view only (GET /v1/officer/cases/{id}); never in the citizen's or the public's.
     citizen_contact: CitizenContact | None = None
+    # What the caller may do now (the server is the only source of workflow rules).
+    allowed_actions: list[AllowedAction] = []
     timeline: list[TimelineEvent]

@@ -194,15 +194,28 @@ def office_queue(
     return [Case.model_validate(i) for i in shown], next_cursor
 
 
-def due_case_ids(table: Table, month: str, shard: int, *, until_iso: str, limit: int, start: Key | None) -> Page:
-    """Keys of cases whose next check, in `month` (`YYYY-MM`), is at or before `until_iso` (keys only)."""
-    return table.query(
-        keys.due_pk(month, shard),
-        index="GSI3",
-        sort=SortCondition("<=", until_iso + "\uffff"),
-        limit=limit,
-        start_key=start,
-    )
+def due_case_ids(table: Table, months: Sequence[str], *, until_iso: str, page_size: int = 100) -> list[str]:
+    """Ids of cases whose next check, in one of `months` (`YYYY-MM`), is at or before `until_iso`.
+
+    One Query per (month, shard) of the keys-only due index, paged.
+    """
+    ids: list[str] = []
+    for month in months:
+        for shard in range(keys.DUE_SHARDS):
+            start: Key | None = None
+            while True:
+                page = table.query(
+                    keys.due_pk(month, shard),
+                    index="GSI3",
+                    sort=SortCondition("<=", until_iso + "\uffff"),
+                    limit=page_size,
+                    start_key=start,
+                )
+                ids.extend(keys.case_id_of(item["PK"]) for item in page.items)
+                if not page.last_key:
+                    break
+                start = page.last_key
+    return ids
 
 
 def get_idempotency(table: Table, sub: str, key: str) -> Item | None:

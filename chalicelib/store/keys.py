@@ -41,6 +41,11 @@ def case_pk(case_id: str) -> str:
     return f"{Prefix.CASE}#{case_id}"
 
 
+def case_id_of(pk: str) -> str:
+    """The tracking number in a case's partition key."""
+    return pk.removeprefix(f"{Prefix.CASE}#")
+
+
 def event_sk(at_iso: str, seq: int) -> str:
     return f"{Prefix.EVENT}#{at_iso}#{seq:04d}"
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from chalicelib.logic import actions, complaints, information, sweeper, workflow
+from chalicelib.logic.clock import iso
 from chalicelib.logic.notifications import list_mine
 from chalicelib.logic.ports import Services
 from chalicelib.models.actions import (
@@ -108,13 +109,13 @@ def test_one_extension_of_ten_working_days_with_a_reason_then_an_answer_and_an_a
     answered = actions.act(services, OFFICIAL, request_id, answer, None)
     assert answered.status == "answered" and answered.answer is not None
     assert answered.answer.kind == "partially_answered"
-    assert answered.appeal_until == complaints.iso(clock() + timedelta(days=30))
+    assert answered.appeal_until == iso(clock() + timedelta(days=30))
     # The citizen appeals within 30 days: the reviewer has it, one level up, 60 days to decide
     clock.advance(days=10)
     appealed = information.appeal(services, citizen(), request_id, AppealIn(grounds="Only half was given."), None)
     assert appealed.status == "appealed" and appealed.level == 1
     assert appealed.office is not None and appealed.office.id == "pmdu-hq"
-    assert appealed.due_at == complaints.iso(clock() + timedelta(days=60))
+    assert appealed.due_at == iso(clock() + timedelta(days=60))
     # The reviewer allows it: back to the official with ten new working days
     decision = DecideAppealIn(action="decide_appeal", decision="allowed", note="Give the whole schedule.")
     allowed = actions.act(services, REVIEWER, request_id, decision, None)
@@ -197,13 +198,13 @@ def _force(services: Services, request_id: str, status: str) -> None:
     case = case_store.get_case(services.table, request_id)
     assert case is not None
     expected = case.version
-    stamp = complaints.iso(services.clock())
+    stamp = iso(services.clock())
     case.status = status  # type: ignore[assignment]
     case.version += 1
     case.delay = "delayed" if status in ("routed", "in_progress") else None  # a missed deadline may be appealed
     if status in ("answered", "not_held", "refused"):
         case.answer = Answer(kind="answered", note="Attached.", at=stamp, office_id="lesco-lahore")
-        case.appeal_until = complaints.iso(services.clock() + timedelta(days=30))
+        case.appeal_until = iso(services.clock() + timedelta(days=30))
     if status == "appealed":
         case.office_id = "pmdu-hq"
     case_store.save_change(

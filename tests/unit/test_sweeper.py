@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.logic import actions, complaints, sweeper, workflow
+from chalicelib.logic.clock import iso
 from chalicelib.logic.notifications import list_mine
 from chalicelib.logic.ports import Services
 from chalicelib.logic.routing import route_case
@@ -122,7 +123,7 @@ def test_an_untouched_case_climbs_one_level_per_deadline_and_reaches_the_head_by
     first = complaints.track(services, citizen(), case_id)
     assert first.office is not None and first.office.id == "lesco-gulberg" and first.level == 1
     assert first.timeline[-1].type == "escalated" and first.timeline[-1].office_id == "lesco-gulberg"
-    assert first.due_at == complaints.iso(routed_at + timedelta(days=40))
+    assert first.due_at == iso(routed_at + timedelta(days=40))
     assert "office_escalated_in" in inbox_types(services, "lesco-gulberg")
     assert "office_escalated_out" in inbox_types(services, "lesco-model-town")
     assert "escalated" in [n.type for n in list_mine(services, citizen(), 50, None).items]
@@ -156,13 +157,13 @@ def test_a_sweeper_that_ran_late_keeps_the_policys_rhythm_and_gives_the_office_a
     # Then the next deadline is the policy's day 4, not day 5
     late = complaints.track(services, citizen(), case_id)
     assert late.office is not None and late.office.id == "lesco-gulberg"
-    assert late.due_at == complaints.iso(routed_at + timedelta(days=4))
+    assert late.due_at == iso(routed_at + timedelta(days=4))
     # When it is out again until day 6.5, day 6 would already have passed: the head gets at least a day
     clock.now = routed_at + timedelta(days=6, hours=12)
     sweeper.sweep(services, clock())
     later = complaints.track(services, citizen(), case_id)
     assert later.office is not None and later.office.id == "lesco-hq"
-    assert later.due_at == complaints.iso(clock() + timedelta(days=1))
+    assert later.due_at == iso(clock() + timedelta(days=1))
 
 
 def test_a_case_waiting_for_the_citizen_never_escalates_and_the_reply_restarts_its_clock(
@@ -180,7 +181,7 @@ def test_a_case_waiting_for_the_citizen_never_escalates_and_the_reply_restarts_i
     clock.advance(days=45)
     assert sweeper.sweep(services, clock()).examined == 0
     answered = actions.reply(services, citizen(), case_id, ReplyIn(message="Meter 4471."), None)
-    assert answered.due_at == complaints.iso(clock() + timedelta(days=20))
+    assert answered.due_at == iso(clock() + timedelta(days=20))
     assert "office_citizen_replied" in inbox_types(services, "lesco-model-town")
 
 
@@ -199,7 +200,7 @@ def test_a_resolution_met_with_silence_closes_after_the_window_and_can_still_be_
     assert sweep_twice(services, clock, table).closed == 1
     closed = complaints.track(services, citizen(), case_id)
     assert closed.status == "closed" and closed.timeline[-1].reason == "no_feedback"
-    assert closed.feedback_until == complaints.iso(resolved_at + timedelta(days=30))
+    assert closed.feedback_until == iso(resolved_at + timedelta(days=30))
     assert list_mine(services, citizen(), 1, None).items[0].type == "closed_no_feedback"
     # The citizen still objects within 30 days of the resolution: reopened one level up
     clock.now = resolved_at + timedelta(days=12)
@@ -232,11 +233,11 @@ def test_the_sweeper_moves_a_case_only_as_the_transition_table_allows(status: st
     expected = case.version
     case.status = status  # type: ignore[assignment]
     if status in ("resolved", "closed"):
-        old = complaints.iso(clock() - timedelta(days=8))
+        old = iso(clock() - timedelta(days=8))
         case.resolution = Resolution(outcome="relief_granted", note="Done.", at=old, office_id="lesco-lahore")
-    case.next_check_at = complaints.iso(clock() - timedelta(days=1))
-    case.due_at = complaints.iso(clock() - timedelta(days=1))
-    case.paused_at = complaints.iso(clock()) if status == "awaiting_citizen" else None
+    case.next_check_at = iso(clock() - timedelta(days=1))
+    case.due_at = iso(clock() - timedelta(days=1))
+    case.paused_at = iso(clock()) if status == "awaiting_citizen" else None
     case.version += 1
     case_store.save_change(
         table, case_store.CaseChange(case=case, events=[]), expected_version=expected, actor_sub=None
@@ -258,7 +259,7 @@ def test_the_sweeper_moves_a_case_only_as_the_transition_table_allows(status: st
 def _not_due_cases(table: MemoryTable, count: int, services: Services) -> None:
     """`count` cases at work with deadlines weeks away, and as many closed ones, written directly."""
     template = stored(services, routed_case(services))
-    far = complaints.iso(services.clock() + timedelta(days=19))
+    far = iso(services.clock() + timedelta(days=19))
     items = []
     for n in range(count):
         open_case = template.model_copy(update={"id": f"C-OPEN-{n:05d}", "next_check_at": far, "due_at": far})

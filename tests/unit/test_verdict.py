@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.logic import actions, complaints
+from chalicelib.logic.clock import iso
 from chalicelib.logic.notifications import list_mine
 from chalicelib.logic.ports import Services
 from chalicelib.models.actions import AcknowledgeIn, FeedbackIn, ResolveIn
@@ -28,7 +29,7 @@ def resolve(services: Services, case_id: str, who: Principal = LAHORE) -> CaseOu
 
 
 def stat_total(services: Services, dimension: str, value: str, counter: str) -> int:
-    day = complaints.iso(services.clock())[:10]
+    day = iso(services.clock())[:10]
     total = 0
     for shard in range(keys.STAT_SHARDS):
         item = services.table.get({"PK": f"STAT#{dimension}#{value}#{shard}", "SK": f"DAY#{day}"})
@@ -50,7 +51,7 @@ def test_the_whole_journey_not_satisfied_reopens_above_and_the_office_above_clos
     assert reopened.office is not None and reopened.office.id == "lesco-hq"
     assert [e.type for e in reopened.timeline][-2:] == ["feedback", "reopened"]
     assert reopened.timeline[-1].note == "Only half was refunded." and reopened.resolution is None
-    assert reopened.due_at == complaints.iso(clock() + timedelta(days=20))
+    assert reopened.due_at == iso(clock() + timedelta(days=20))
     # The office that resolved it is out of it now: the case sits above its subtree
     with pytest.raises(CaseNotFound):
         actions.act(services, LAHORE, case_id, AcknowledgeIn(action="acknowledge"), None)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 import pytest
 
 from chalicelib.logic import actions, complaints, workflow
+from chalicelib.logic.clock import iso
 from chalicelib.logic.notifications import list_mine
 from chalicelib.logic.ports import Services
 from chalicelib.logic.routing import route_case
@@ -55,7 +56,7 @@ def force_status(services: Services, case_id: str, status: str) -> None:
     expected = case.version
     forced = Case.model_validate({**case.model_dump(), "status": status, "version": case.version + 1})
     if status == "awaiting_citizen":
-        forced.paused_at = complaints.iso(services.clock())
+        forced.paused_at = iso(services.clock())
     if status in ("resolved", "closed"):
         at = forced.updated_at
         forced.resolution = Resolution(outcome="relief_granted", note="done", at=at, office_id="lesco-lahore")

@@ -1,0 +1,86 @@
+"""How a case is shown: whole to its citizen or office (with what the viewer may do now), as a line in a list."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from chalicelib.logic import deadlines
+from chalicelib.logic.allowed import allowed_actions
+from chalicelib.logic.directory import Directory
+from chalicelib.models.common import Principal
+from chalicelib.models.complaints import Case, CaseOut, CaseSummary, OfficeRef, TimelineEvent
+
+
+def office_ref(directory: Directory, office_id: str | None) -> OfficeRef | None:
+    if not office_id:
+        return None
+    office = directory.offices.get(office_id)
+    if office is None:
+        return OfficeRef(id=office_id, name=office_id)
+    return OfficeRef(id=office.id, name=office.name, name_ur=office.name_ur)
+
+
+def _organisation_ref(directory: Directory, organisation_id: str | None) -> OfficeRef | None:
+    organisation = directory.organisations.get(organisation_id or "")
+    if organisation is None:
+        return OfficeRef(id=organisation_id, name=organisation_id) if organisation_id else None
+    return OfficeRef(id=organisation.id, name=organisation.name, name_ur=organisation.name_ur)
+
+
+def case_out(
+    case: Case, events: list[TimelineEvent], directory: Directory, viewer: Principal | None, now: datetime
+) -> CaseOut:
+    """The whole case as `viewer` sees it, with its deadline facts and the actions open to them now."""
+    information = case.kind == "information"
+    policy = directory.sla_for(case.category_id)
+    return CaseOut(
+        id=case.id,
+        kind=case.kind,
+        status=case.status,
+        category_id=case.category_id,
+        subject=case.subject,
+        description=case.description,
+        location=case.location,
+        attachments=case.attachments,
+        office=office_ref(directory, case.office_id),
+        level=case.level,
+        due_at=case.due_at,
+        remind_at=deadlines.remind_at(case, policy),
+        urgency=deadlines.urgency(case, policy, now),
+        version=case.version,
+        created_at=case.created_at,
+        updated_at=case.updated_at,
+        resolution=case.resolution.model_dump() if case.resolution else None,
+        feedback=case.feedback,
+        feedback_until=deadlines.feedback_until(case, policy),
+        organisation=_organisation_ref(directory, case.organisation_id) if information else None,
+        question=case.description if information else None,
+        extended_at=case.extended_at,
+        delay=case.delay,
+        answer=case.answer,
+        appeal_until=case.appeal_until,
+        feedback_kind=case.feedback_kind,
+        rating=case.rating,
+        allowed_actions=allowed_actions(case, viewer, policy, now),
+        timeline=events,
+    )
+
+
+def summary(case: Case, directory: Directory, now: datetime) -> CaseSummary:
+    policy = directory.sla_for(case.category_id)
+    return CaseSummary(
+        id=case.id,
+        kind=case.kind,
+        status=case.status,
+        category_id=case.category_id,
+        subject=case.subject,
+        district=case.location.district if case.location else None,
+        office=office_ref(directory, case.office_id),
+        level=case.level,
+        due_at=case.due_at,
+        remind_at=deadlines.remind_at(case, policy),
+        urgency=deadlines.urgency(case, policy, now),
+        delay=case.delay,
+        created_at=case.created_at,
+        updated_at=case.updated_at,
+    )

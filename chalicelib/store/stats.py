@@ -1,0 +1,62 @@
+"""Counters behind public statistics and feedback summaries: sharded ADD updates, read whole with BatchGetItem.
+
+A counter is one (dimension, value) — the whole portal, a level, an organisation, an
+office, a category, a district — for one day or one month. Writers add to a random shard
+in the transaction of the change they count; readers sum every shard.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from chalicelib.store import keys
+from chalicelib.store.table import Increment, Item, Table
+
+Groups = Mapping[str, str | None]
+
+
+def daily(groups: Groups, day: str, counts: dict[str, int]) -> list[Increment]:
+    """Add `counts` to the day's counter of each (dimension, value) that has a value."""
+    return [Increment(keys.stat_key(dim, value, day), counts) for dim, value in groups.items() if value]
+
+
+def monthly(groups: Groups, month: str, counts: dict[str, int]) -> list[Increment]:
+    """Add `counts` to the month's counter of each (dimension, value) that has a value."""
+    return [Increment(keys.stat_month_key(dim, value, month), counts) for dim, value in groups.items() if value]
+
+
+def keys_to_read(groups: int, days: int) -> int:
+    """How many counter items an answer over `groups` × `days` reads (every shard)."""
+    return groups * days * keys.STAT_SHARDS
+
+
+def _add(bucket: dict[str, int], item: Item) -> None:
+    for name, count in item.items():
+        if name not in ("PK", "SK") and isinstance(count, int | float):
+            bucket[name] = bucket.get(name, 0) + int(count)
+
+
+def read_daily(
+    table: Table, wanted: Sequence[tuple[str, str]], days: Sequence[str]
+) -> dict[tuple[str, str], dict[str, int]]:
+    """The sums over `days` of every (dimension, value) in `wanted`, every shard read."""
+    wanted_keys = [
+        keys.stat_shard_key(dim, value, shard, day)
+        for dim, value in wanted
+        for day in days
+        for shard in range(keys.STAT_SHARDS)
+    ]
+    sums: dict[tuple[str, str], dict[str, int]] = {w: {} for w in wanted}
+    for item in table.get_many(wanted_keys):
+        bucket = sums.get(keys.stat_group_of(item["PK"]))
+        if bucket is not None:
+            _add(bucket, item)
+    return sums
+
+
+def read_month(table: Table, dimension: str, value: str, month: str) -> dict[str, int]:
+    """One month's counter of one (dimension, value), every shard summed (a GetItem per shard)."""
+    totals: dict[str, int] = {}
+    for key in keys.stat_month_keys(dimension, value, month):
+        _add(totals, table.get(key) or {})
+    return totals
