@@ -267,36 +267,98 @@ function caseHead(c) {
     <p>${esc(c.description)}</p>`;
 }
 
+// --- what the case says its viewer may do ----------------------------------------------
+// The server is the only source of workflow rules: each case carries `allowed_actions`
+// (where to send, which fields, their choices and labels in both languages). The page
+// renders those and keeps no list of actions, reasons or deadlines of its own.
+
+const labelOf = (x) => (state.lang === "ur" && x.label_ur ? x.label_ur : x.label);
+const TEXTAREAS = new Set(["note", "message", "grounds", "comment", "reason"]);
+const ACCEPT = "image/jpeg,image/png,application/pdf,video/mp4";
+// A form's id where the page's tests and styles know it by another name than its action.
+const FORM_ID = { feedback: "verdict" };
+
+function fieldHtml(f) {
+  const name = esc(f.name);
+  const required = f.required ? "required" : "";
+  const text = `${esc(labelOf(f))}${f.required ? "" : ` <small>(${esc(t("optional"))})</small>`}`;
+  if (f.type === "choice") {
+    const blank = f.required ? "" : `<option value=""></option>`;
+    return `<label>${text}<select name="${name}" ${required}>${blank}${f.choices.map((c) => `<option value="${esc(c.value)}">${esc(labelOf(c))}</option>`).join("")}</select></label>`;
+  }
+  if (f.type === "boolean") return `<label class="check"><input type="checkbox" name="${name}" value="true"> ${text}</label>`;
+  if (f.type === "integer") return `<label>${text}<input type="number" name="${name}" min="${esc(f.minimum ?? "")}" max="${esc(f.maximum ?? "")}" ${required}></label>`;
+  if (f.type === "uploads") return `<label>${text}<input type="file" name="${name}" multiple accept="${ACCEPT}"></label>`;
+  const limit = f.max_length ? `maxlength="${esc(f.max_length)}"` : "";
+  return TEXTAREAS.has(f.name)
+    ? `<label>${text}<textarea name="${name}" rows="3" ${limit} ${required}></textarea></label>`
+    : `<label>${text}<input name="${name}" ${limit} ${required}></label>`;
+}
+
+// A required yes/no (the citizen's verdict) is answered with one button per answer.
+const decidingField = (a) => a.fields.find((f) => f.type === "boolean" && f.required);
+
+function actionFields(a) {
+  const deciding = decidingField(a);
+  return a.fields.filter((f) => f !== deciding).map(fieldHtml).join("");
+}
+
+function actionButtons(a) {
+  const deciding = decidingField(a);
+  if (!deciding) return `<button>${esc(t("send"))}</button>`;
+  return `<div class="row">${deciding.choices.map((c, i) => `<button name="${esc(deciding.name)}" value="${esc(c.value)}" ${i ? 'class="secondary"' : ""}>${esc(labelOf(c))}</button>`).join("")}</div>`;
+}
+
+// The body an action sends: its fixed part, then each field as the form holds it.
+async function actionBody(a, form, submitter) {
+  const body = { ...a.fixed };
+  for (const f of a.fields) {
+    const input = form.elements[f.name];
+    if (f.type === "boolean") {
+      if (f === decidingField(a)) body[f.name] = submitter && submitter.value === "true";
+      else if (input && input.checked) body[f.name] = true;
+    } else if (f.type === "uploads") {
+      const files = input ? [...input.files].slice(0, f.max_items || 5) : [];
+      if (files.length) body[f.name] = await upload(files);
+    } else if (input && input.value !== "") {
+      body[f.name] = f.type === "integer" ? Number(input.value) : input.value;
+    }
+  }
+  return body;
+}
+
+async function perform(a, c, form, submitter) {
+  for (const b of form.querySelectorAll("button")) b.disabled = true; // one send per click
+  try {
+    await api(a.method, a.path, await actionBody(a, form, submitter), { "If-Match": String(c.version) });
+    await render();
+  } catch (e) {
+    if (e.status === 409) await render();
+    say(problem(e), "error");
+  } finally {
+    for (const b of form.querySelectorAll("button")) b.disabled = false;
+  }
+}
+
+// The citizen's actions on their own case: one form each (reply, verdict, appeal, withdraw…).
+function citizenForms(c) {
+  return c.allowed_actions.map((a) => `<form id="${esc(FORM_ID[a.action] || a.action)}" class="stack" data-action="${esc(a.action)}">
+      <h2>${esc(labelOf(a))}</h2>${a.action === "reply" ? `<p>${esc(t("replyHint"))}</p>` : ""}
+      ${a.until ? `<p>${esc(t("until"))} ${esc(day(a.until))}</p>` : ""}
+      ${actionFields(a)}${actionButtons(a)}</form>`).join("");
+}
+
+function bindCitizenForms(main, c) {
+  for (const form of main.querySelectorAll("form[data-action]")) {
+    const a = c.allowed_actions.find((x) => x.action === form.dataset.action);
+    form.onsubmit = (ev) => { ev.preventDefault(); perform(a, c, form, ev.submitter); };
+  }
+}
+
 async function caseView(main, id) {
   const c = await api("GET", `/v1/complaints/${encodeURIComponent(id)}`);
-  let forms = "";
-  if (c.status === "awaiting_citizen") {
-    forms += `<form id="reply" class="stack"><h2>${esc(t("reply"))}</h2><p>${esc(t("replyHint"))}</p>
-      <textarea name="message" required rows="3"></textarea><button>${esc(t("send"))}</button></form>`;
-  }
-  if (c.feedback_until) {
-    forms += `<form id="verdict" class="stack"><h2>${esc(t("verdict"))}</h2><p>${esc(t("verdictUntil"))} ${esc(day(c.feedback_until))}</p>
-      <label>${esc(t("rating"))}<input name="rating" type="number" min="1" max="5" value="3" required></label>
-      <label>${esc(t("comment"))}<textarea name="comment" rows="2"></textarea></label>
-      <div class="row"><button name="satisfied" value="true">${esc(t("satisfied"))}</button>
-        <button name="satisfied" value="false" class="secondary">${esc(t("notSatisfied"))}</button></div></form>`;
-  }
-  main.innerHTML = caseHead(c) + forms + timeline(c.timeline);
-  const reply = main.querySelector("#reply");
-  if (reply) reply.onsubmit = async (ev) => {
-    ev.preventDefault();
-    try { await api("POST", `/v1/complaints/${encodeURIComponent(id)}/reply`, { message: new FormData(ev.target).get("message") }, { "If-Match": String(c.version) }); render(); }
-    catch (e) { say(problem(e), "error"); }
-  };
-  const verdict = main.querySelector("#verdict");
-  if (verdict) verdict.onsubmit = async (ev) => {
-    ev.preventDefault();
-    const f = new FormData(ev.target);
-    const body = { satisfied: ev.submitter.value === "true", rating: Number(f.get("rating")) };
-    if (f.get("comment")) body.comment = f.get("comment");
-    try { await api("POST", `/v1/complaints/${encodeURIComponent(id)}/feedback`, body, { "If-Match": String(c.version) }); render(); }
-    catch (e) { say(problem(e), "error"); }
-  };
+  main.innerHTML = caseHead(c) + citizenForms(c) + timeline(c.timeline);
+  bindCitizenForms(main, c);
 }
 
 async function notifications(main) {
@@ -342,17 +404,8 @@ async function information(main) {
 async function requestView(main, id) {
   const r = await api("GET", `/v1/information-requests/${encodeURIComponent(id)}`);
   const answer = r.answer ? `<h2>${esc(t("answer"))}</h2><p>${esc(r.answer.note)}</p>` : "";
-  const appeal = r.appeal_until || (r.delay && ["routed", "in_progress"].includes(r.status))
-    ? `<form id="appeal" class="stack"><h2>${esc(t("appeal"))}</h2>
-        <label>${esc(t("grounds"))}<textarea name="grounds" required rows="3"></textarea></label>
-        <button>${esc(t("send"))}</button></form>` : "";
-  main.innerHTML = caseHead({ ...r, description: r.question }) + answer + appeal + timeline(r.timeline);
-  const form = main.querySelector("#appeal");
-  if (form) form.onsubmit = async (ev) => {
-    ev.preventDefault();
-    try { await api("POST", `/v1/information-requests/${encodeURIComponent(id)}/appeal`, { grounds: new FormData(ev.target).get("grounds") }); render(); }
-    catch (e) { say(problem(e), "error"); }
-  };
+  main.innerHTML = caseHead({ ...r, description: r.question }) + answer + citizenForms(r) + timeline(r.timeline);
+  bindCitizenForms(main, r);
 }
 
 async function feedback(main) {
@@ -389,28 +442,25 @@ async function feedback(main) {
 
 // --- officer --------------------------------------------------------------------------
 
-function urgency(c) {
-  if (!c.due_at) return "on-time";
-  const left = new Date(c.due_at) - Date.now();
-  if (left < 0) return "overdue";
-  return left < 0.25 * 20 * 86400000 ? "nearly-due" : "on-time";
-}
+// How urgent a case is comes from the server (the same rule its sweeper reminds offices by).
+const URGENCY = { on_time: ["on-time", "onTime"], due_soon: ["nearly-due", "dueSoon"], overdue: ["overdue", "overdue"] };
+const urgencyClass = (c) => (URGENCY[c.urgency] || [""])[0];
+const urgencyText = (c) => (c.urgency ? ` — ${esc(t(URGENCY[c.urgency][1]))}` : "");
 
 async function queue(main) {
   const params = new URLSearchParams(location.hash.split("?")[1] || "");
   const query = new URLSearchParams({ limit: "50" });
   for (const k of ["kind", "overdue"]) if (params.get(k)) query.set(k, params.get(k));
   const found = await api("GET", `/v1/officer/cases?${query}`);
-  const label = { "on-time": t("onTime"), "nearly-due": t("nearlyDue"), overdue: t("overdue") };
   main.innerHTML = `<h1>${esc(t("queue"))}</h1>
     <form id="filters" class="row"><label>${esc(t("kind"))}<select name="kind">
       ${["", "complaint", "information", "feedback"].map((k) => `<option value="${k}" ${params.get("kind") === k ? "selected" : ""}>${esc(k ? term(k) : t("all"))}</option>`).join("")}</select></label>
       <label><input type="checkbox" name="overdue" value="true" ${params.get("overdue") ? "checked" : ""}> ${esc(t("overdueOnly"))}</label>
       <button>${esc(t("send"))}</button></form>` +
     (found.items.length ? `<ul class="cards">${found.items.map((c) => `
-      <li class="${urgency(c)}"><a href="#/officer/${esc(c.id)}"><strong>${esc(c.id)}</strong> ${esc(c.subject)}</a>
+      <li class="${urgencyClass(c)}"><a href="#/officer/${esc(c.id)}"><strong>${esc(c.id)}</strong> ${esc(c.subject)}</a>
         <span class="badge">${esc(statusText(c.status))}</span>
-        <small>${esc(t("due"))}: ${esc(day(c.due_at))} — ${esc(label[urgency(c)])}</small></li>`).join("")}</ul>` : `<p>${esc(t("none"))}</p>`);
+        <small>${esc(t("due"))}: ${esc(day(c.due_at))}${urgencyText(c)}</small></li>`).join("")}</ul>` : `<p>${esc(t("none"))}</p>`);
   main.querySelector("#filters").onsubmit = (ev) => {
     ev.preventDefault();
     const f = new FormData(ev.target);
@@ -421,47 +471,22 @@ async function queue(main) {
   };
 }
 
-const ACTIONS = {
-  complaint: ["acknowledge", "note", "request_info", "transfer", "resolve", "reject"],
-  information: ["acknowledge", "note", "extend", "answer", "not_held", "refuse", "decide_appeal"],
-  feedback: ["note", "review"],
-};
-const EXTRA = {
-  transfer: [["office_id", "text"]],
-  resolve: [["outcome", ["relief_granted", "partial_relief", "relief_not_possible"]]],
-  reject: [["reason", ["duplicate", "sub_judice", "outside_jurisdiction", "insufficient_information", "abusive"]]],
-  refuse: [["exemption", ["national_security", "international_relations", "law_enforcement", "privacy", "commercial_confidentiality", "legal_privilege", "economic_interest", "cabinet_deliberations"]]],
-  decide_appeal: [["decision", ["allowed", "dismissed"]]],
-  review: [["decision", ["adopted", "not_adopted"]]],
-};
-
 async function officerCase(main, id) {
   const c = await api("GET", `/v1/officer/cases/${encodeURIComponent(id)}`);
-  const actions = ACTIONS[c.kind] || ACTIONS.complaint;
-  main.innerHTML = caseHead(c) + (c.citizen_contact ? `<p><small>${esc(c.citizen_contact.phone || "")} ${esc(c.citizen_contact.email || "")}</small></p>` : "") + `
-    <form id="act" class="stack"><h2>${esc(t("action"))}</h2>
-      <label>${esc(t("action"))}<select name="action" id="action">${actions.map((a) => `<option value="${a}">${esc(term(a))}</option>`).join("")}</select></label>
-      <div id="extra"></div>
-      <label>${esc(t("note"))}<textarea name="note" rows="3"></textarea></label>
-      <button>${esc(t("act"))}</button></form>` + timeline(c.timeline);
-  const extra = main.querySelector("#extra");
-  const show = () => {
-    extra.innerHTML = (EXTRA[main.querySelector("#action").value] || []).map(([name, kind]) => Array.isArray(kind)
-      ? `<label>${esc(term(name))}<select name="${name}">${kind.map((v) => `<option value="${v}">${esc(term(v))}</option>`).join("")}</select></label>`
-      : `<label>${esc(term(name))}<input name="${name}" required></label>`).join("");
-  };
+  const contact = c.citizen_contact ? `<p><small>${esc(c.citizen_contact.phone || "")} ${esc(c.citizen_contact.email || "")}</small></p>` : "";
+  const actions = c.allowed_actions;
+  const form = actions.length ? `<form id="act" class="stack"><h2>${esc(t("action"))}</h2>
+      <label>${esc(t("action"))}<select name="action" id="action">${actions.map((a) => `<option value="${esc(a.action)}">${esc(labelOf(a))}</option>`).join("")}</select></label>
+      <div id="extra" class="stack"></div>
+      <button>${esc(t("act"))}</button></form>` : "";
+  main.innerHTML = caseHead(c) + contact + form + timeline(c.timeline);
+  if (!actions.length) return;
+  const chosen = () => actions.find((a) => a.action === main.querySelector("#action").value);
+  const show = () => { main.querySelector("#extra").innerHTML = actionFields(chosen()); };
   show();
   main.querySelector("#action").onchange = show;
-  main.querySelector("#act").onsubmit = async (ev) => {
-    ev.preventDefault();
-    const body = Object.fromEntries([...new FormData(ev.target)].filter(([, v]) => v !== ""));
-    try {
-      await api("POST", `/v1/officer/cases/${encodeURIComponent(id)}/actions`, body, { "If-Match": String(c.version) });
-      render();
-    } catch (e) {
-      if (e.status === 409) { await render(); say(problem(e), "error"); } else say(problem(e), "error");
-    }
-  };
+  const act = main.querySelector("#act");
+  act.onsubmit = (ev) => { ev.preventDefault(); perform(chosen(), c, act, ev.submitter); };
 }
 
 // --- public dashboard -----------------------------------------------------------------
