@@ -16,7 +16,7 @@ from chalicelib.logic import pii
 from chalicelib.logic.ports import Services
 from chalicelib.models.complaints import OPEN_STATUSES, Case
 from chalicelib.models.errors import FieldProblem, InvalidInput
-from chalicelib.store import keys
+from chalicelib.store import cases as case_store
 
 MONTHS_BACK = 2
 SHOWN = 5
@@ -62,11 +62,7 @@ def similar(services: Services, category_id: str | None, district: str | None, t
     draft = _words(text or "")
     candidates: list[tuple[float, Case]] = []
     for month in _months(services.clock()):
-        page = services.table.query(
-            keys.service_pk(category_id or "", month), index="GSI4", newest_first=True, limit=_PER_MONTH
-        )
-        for item in page.items:
-            case = Case.model_validate(item)
+        for case in case_store.latest_service_cases(services.table, category_id or "", month, limit=_PER_MONTH):
             if case.status not in OPEN_STATUSES or not case.location or case.location.district != district:
                 continue
             words = _words(f"{case.subject} {case.description}")
