@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.logic import pii, ratelimit
+from chalicelib.logic import clock, pii, ratelimit
 from chalicelib.logic.delivery import default_channels, recipient_of
 from chalicelib.logic.ports import Services
 from chalicelib.models.common import Language, Principal
@@ -88,7 +88,7 @@ def new_profile(
         {
             "language": language,
             "notify_by": default_channels(phone, email),
-            "created_at": services.clock().isoformat(),
+            "created_at": clock.iso(services.clock()),
         },
     )
     if phone:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from chalicelib.logic import complaints, pii, ratelimit, tracking
+from chalicelib.logic import clock, complaints, pii, ratelimit, tracking
 from chalicelib.logic.directory import Directory
 from chalicelib.logic.ports import Services
 from chalicelib.models.common import Principal
@@ -248,20 +248,12 @@ def _time(raw: str | None, name: str) -> datetime | None:
     if not raw:
         return None
     try:
-        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        moment = clock.parse_time(raw)
     except ValueError:
         raise Open311Error(400, f"{name} must be a w3 datetime, e.g. 2026-11-28T09:00:00Z") from None
     if moment.tzinfo is None:
         raise Open311Error(400, f"{name} must carry a time zone")
     return moment
-
-
-def _months(start: datetime, end: datetime) -> list[str]:
-    months, year, month = [], start.year, start.month
-    while (year, month) <= (end.year, end.month):
-        months.append(f"{year:04d}-{month:02d}")
-        year, month = (year, month + 1) if month < 12 else (year + 1, 1)
-    return months
 
 
 def get_requests(services: Services, params: dict[str, str]) -> list[dict[str, Any]]:
@@ -291,11 +283,12 @@ def get_requests(services: Services, params: dict[str, str]) -> list[dict[str, A
     if wanted_status - {"open", "closed"}:
         raise Open311Error(400, "status is open, closed, or both")
     page, size = _paging(params)
+    first, last = clock.iso(start.astimezone(UTC)), clock.iso(end.astimezone(UTC))
     cases = [
         c
         for code in codes
-        for month in _months(start, end)
-        for c in case_store.service_cases_filed(services.table, code, month, _stamp(start), _stamp(end))
+        for month in clock.months_between(start, end)
+        for c in case_store.service_cases_filed(services.table, code, month, first, last)
         if c.kind == "complaint"
     ]
     if wanted_status:
@@ -305,10 +298,6 @@ def get_requests(services: Services, params: dict[str, str]) -> list[dict[str, A
     if not extensions:
         return [public_request(c, directory) for c in chosen]
     return [r for c in chosen for r in get_request(services, c.id, extensions=True)]
-
-
-def _stamp(moment: datetime) -> str:
-    return complaints.iso(moment.astimezone(UTC))
 
 
 def _paging(params: dict[str, str]) -> tuple[int, int]:
