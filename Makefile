@@ -18,6 +18,20 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $(STAMP)
 
+# The Urdu font the page ships (Noto Nastaliq Urdu), from the npm registry, pinned.
+# Defined before `run` and `test`: make expands a rule's prerequisites where it reads the rule.
+URDU_FONT := @fontsource/noto-nastaliq-urdu@5.3.0
+FONTS := web/fonts/.installed
+
+$(FONTS):
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm >/dev/null; }
+	@rm -rf build/font && mkdir -p build/font web/fonts
+	cd build/font && npm pack --silent $(URDU_FONT) >/dev/null && tar xzf *.tgz
+	cp build/font/package/files/noto-nastaliq-urdu-arabic-{400,700}-normal.woff2 build/font/package/LICENSE web/fonts/
+	@touch $(FONTS)
+
 run: $(STAMP) $(FONTS)
 	PORT=$(PORT) MOTO_PORT=$(MOTO_PORT) WEB_PORT=$(WEB_PORT) exec $(PY) -m local.stack
 
@@ -33,19 +47,6 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy app.py chalicelib local tests bench infra
-
-# The Urdu font the page ships (Noto Nastaliq Urdu), from the npm registry, pinned.
-URDU_FONT := @fontsource/noto-nastaliq-urdu@5.3.0
-FONTS := web/fonts/.installed
-
-$(FONTS):
-	@command -v npm >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm >/dev/null; }
-	@rm -rf build/font && mkdir -p build/font web/fonts
-	cd build/font && npm pack --silent $(URDU_FONT) >/dev/null && tar xzf *.tgz
-	cp build/font/package/files/noto-nastaliq-urdu-arabic-{400,700}-normal.woff2 build/font/package/LICENSE web/fonts/
-	@touch $(FONTS)
 
 # axe-core, the accessibility checker the browser tests run on every page, from the npm registry, pinned.
 AXE := build/axe/package/axe.min.js

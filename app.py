@@ -4,13 +4,13 @@ from typing import Any
 
 from chalice.app import Chalice
 
+from chalicelib.api.admin import admin_routes
 from chalicelib.api.auth import auth_routes
 from chalicelib.api.authorizer import authorizer_routes
 from chalicelib.api.complaints import complaint_routes
 from chalicelib.api.directory import directory_routes
 from chalicelib.api.feedback import feedback_routes
 from chalicelib.api.health import health_routes
-from chalicelib.api.holidays import holiday_routes
 from chalicelib.api.information import information_routes
 from chalicelib.api.notifications import notification_routes
 from chalicelib.api.officer import officer_routes
@@ -32,7 +32,7 @@ for blueprint in (
     auth_routes,
     complaint_routes,
     feedback_routes,
-    holiday_routes,
+    admin_routes,
     information_routes,
     notification_routes,
     officer_routes,

@@ -20,8 +20,8 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
+    # Kept though nothing reads it: the Literal makes a mistyped STAGE fail loudly at start-up.
     stage: Literal["local", "test", "dev", "prod"]
-    region: str
     table_name: str
     intake_queue_url: str
     notifications_queue_url: str
@@ -34,13 +34,8 @@ class Settings(BaseModel):
     issuer: str
     # 32 random bytes (base64): keys the CNIC hash and encrypts the stored CNIC.
     pii_key: bytes = Field(repr=False)
-    aws_endpoint_url: str | None = None
     # From address of notification e-mails (a verified SES identity); only the notify worker needs it.
     sender_email: str | None = None
-
-    @property
-    def is_local(self) -> bool:
-        return self.stage in ("local", "test")
 
 
 def _required(env: dict[str, str], name: str) -> str:
@@ -67,7 +62,6 @@ def settings_from(env: dict[str, str]) -> Settings:
         raise RuntimeError("PII_KEY must be 32 bytes, base64-encoded")
     return Settings(
         stage=stage,
-        region=region,
         table_name=_required(env, "TABLE_NAME"),
         intake_queue_url=_required(env, "INTAKE_QUEUE_URL"),
         notifications_queue_url=_required(env, "NOTIFICATIONS_QUEUE_URL"),
@@ -77,7 +71,6 @@ def settings_from(env: dict[str, str]) -> Settings:
         jwks_url=jwks_url,
         issuer=issuer,
         pii_key=pii_key,
-        aws_endpoint_url=endpoint,
         sender_email=env.get("SENDER_EMAIL") or None,
     )
 

@@ -16,7 +16,8 @@ from chalicelib.models.errors import AlreadyExists, ServiceUnavailable, Unauthen
 from chalicelib.models.identity import TokensOut
 from chalicelib.models.notifications import Notification
 from chalicelib.models.uploads import PresignedPost
-from chalicelib.store.table import MemoryTable, Table
+from chalicelib.store.table import Table
+from tests.memory_table import MemoryTable
 
 PII_KEY = base64.b64decode("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
 

@@ -6,8 +6,9 @@ from chalice.app import Blueprint, Response
 
 from chalicelib.api.authorizer import jwt_authorizer
 from chalicelib.api.context import principal
+from chalicelib.api.contract import endpoint
 from chalicelib.api.cors import CORS
-from chalicelib.api.errors import created, endpoint, json_response
+from chalicelib.api.responses import created, json_response
 from chalicelib.logic import identity
 from chalicelib.models.common import StatusOut
 from chalicelib.models.identity import (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from chalice.app import Blueprint
 
+from chalicelib.api.contract import endpoint, query
 from chalicelib.api.cors import CORS
-from chalicelib.api.errors import endpoint, query
 from chalicelib.models.directory import CategoryList, DistrictList, OrganisationTree
 from chalicelib.wiring import services
 

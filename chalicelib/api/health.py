@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from chalice.app import Blueprint, Response
 
+from chalicelib.api.contract import endpoint
 from chalicelib.api.cors import CORS
-from chalicelib.api.errors import endpoint, json_response
+from chalicelib.api.responses import json_response
 from chalicelib.models.common import StatusOut
 from chalicelib.models.errors import ServiceUnavailable
 from chalicelib.wiring import services

@@ -6,8 +6,9 @@ from chalice.app import Blueprint, Response
 
 from chalicelib.api.authorizer import jwt_authorizer
 from chalicelib.api.context import principal
+from chalicelib.api.contract import endpoint, idempotency_key, if_match, page_params
 from chalicelib.api.cors import CORS
-from chalicelib.api.errors import created_case, endpoint, idempotency_key, if_match, page_params
+from chalicelib.api.responses import created_case
 from chalicelib.logic import information
 from chalicelib.models.actions import AppealIn, InformationRequestIn, WithdrawIn
 from chalicelib.models.common import Listing

@@ -6,8 +6,8 @@ from chalice.app import Blueprint
 
 from chalicelib.api.authorizer import jwt_authorizer
 from chalicelib.api.context import principal
+from chalicelib.api.contract import endpoint, page_params
 from chalicelib.api.cors import CORS
-from chalicelib.api.errors import endpoint, page_params
 from chalicelib.logic import notifications
 from chalicelib.logic.notifications import NotificationOut
 from chalicelib.models.common import Listing

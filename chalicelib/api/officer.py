@@ -6,8 +6,8 @@ from chalice.app import Blueprint
 
 from chalicelib.api.authorizer import jwt_authorizer
 from chalicelib.api.context import principal
+from chalicelib.api.contract import endpoint, if_match, page_params, query
 from chalicelib.api.cors import CORS
-from chalicelib.api.errors import endpoint, if_match, page_params, query
 from chalicelib.logic import actions, officer
 from chalicelib.models.actions import OfficerActionIn
 from chalicelib.models.common import Listing

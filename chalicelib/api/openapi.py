@@ -17,8 +17,9 @@ from chalice.app import Blueprint, Chalice, Response
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
+from chalicelib.api.contract import Contract, endpoint
 from chalicelib.api.cors import CORS
-from chalicelib.api.errors import Contract, endpoint, json_response
+from chalicelib.api.responses import json_response
 from chalicelib.models.common import Listing
 
 openapi_routes = Blueprint(__name__)

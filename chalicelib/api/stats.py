@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from chalice.app import Blueprint, Response
 
+from chalicelib.api.contract import endpoint, query
 from chalicelib.api.cors import CORS
-from chalicelib.api.errors import endpoint, query
 from chalicelib.logic import stats
 from chalicelib.wiring import services
 

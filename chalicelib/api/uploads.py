@@ -6,8 +6,9 @@ from chalice.app import Blueprint, Response
 
 from chalicelib.api.authorizer import jwt_authorizer
 from chalicelib.api.context import principal
+from chalicelib.api.contract import endpoint
 from chalicelib.api.cors import CORS
-from chalicelib.api.errors import created, endpoint
+from chalicelib.api.responses import created
 from chalicelib.logic import uploads
 from chalicelib.models.uploads import UploadIn, UploadOut
 from chalicelib.wiring import services

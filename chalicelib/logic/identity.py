@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.logic import pii, ratelimit
+from chalicelib.logic import clock, pii, ratelimit
 from chalicelib.logic.delivery import default_channels, recipient_of
 from chalicelib.logic.ports import Services
 from chalicelib.models.common import Language, Principal
@@ -21,7 +21,7 @@ from chalicelib.models.identity import (
     RegisterOut,
     TokensOut,
 )
-from chalicelib.store import keys, people
+from chalicelib.store import people
 
 
 def username_of(raw: str) -> str:
@@ -83,12 +83,14 @@ def new_profile(
     services: Services, sub: str, language: Language, *, phone: str | None, email: str | None
 ) -> dict[str, Any]:
     """A person's profile: language, contacts (encrypted: PII never sits in the table in clear), channels."""
-    profile: dict[str, Any] = {
-        **keys.profile_key(sub),
-        "language": language,
-        "notify_by": default_channels(phone, email),
-        "created_at": services.clock().isoformat(),
-    }
+    profile = people.profile_item(
+        sub,
+        {
+            "language": language,
+            "notify_by": default_channels(phone, email),
+            "created_at": clock.iso(services.clock()),
+        },
+    )
     if phone:
         profile["phone_encrypted"] = pii.encrypt(phone, services.pii_key)
     if email:

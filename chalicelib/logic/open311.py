@@ -21,9 +21,8 @@ from chalicelib.models.common import Principal
 from chalicelib.models.complaints import Case, ComplaintIn, TimelineEvent
 from chalicelib.models.directory import Category, District
 from chalicelib.models.errors import InvalidInput, RateLimited
-from chalicelib.store import apikeys, keys
+from chalicelib.store import apikeys as api_key_store
 from chalicelib.store import cases as case_store
-from chalicelib.store.table import Key, SortCondition
 
 MAX_SPAN = timedelta(days=90)
 DEFAULT_PAGE_SIZE = 1000
@@ -160,7 +159,7 @@ def _location(directory: Directory, form: dict[str, list[str]]) -> tuple[Distric
 def post_request(services: Services, form: dict[str, list[str]]) -> list[dict[str, Any]]:
     """File a complaint for an API client; the answer is the spec's `[{"service_request_id", ...}]`."""
     api_key = _one(form, "api_key")
-    client = apikeys.find(services.table, api_key) if api_key else None
+    client = api_key_store.find(services.table, api_key) if api_key else None
     if client is None:
         raise Open311Error(403, "api_key is missing, unknown or revoked")
     try:
@@ -249,20 +248,12 @@ def _time(raw: str | None, name: str) -> datetime | None:
     if not raw:
         return None
     try:
-        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        moment = clock.parse_time(raw)
     except ValueError:
         raise Open311Error(400, f"{name} must be a w3 datetime, e.g. 2026-11-28T09:00:00Z") from None
     if moment.tzinfo is None:
         raise Open311Error(400, f"{name} must carry a time zone")
     return moment
-
-
-def _months(start: datetime, end: datetime) -> list[str]:
-    months, year, month = [], start.year, start.month
-    while (year, month) <= (end.year, end.month):
-        months.append(f"{year:04d}-{month:02d}")
-        year, month = (year, month + 1) if month < 12 else (year + 1, 1)
-    return months
 
 
 def get_requests(services: Services, params: dict[str, str]) -> list[dict[str, Any]]:
@@ -292,11 +283,12 @@ def get_requests(services: Services, params: dict[str, str]) -> list[dict[str, A
     if wanted_status - {"open", "closed"}:
         raise Open311Error(400, "status is open, closed, or both")
     page, size = _paging(params)
+    first, last = clock.iso(start.astimezone(UTC)), clock.iso(end.astimezone(UTC))
     cases = [
         c
         for code in codes
-        for month in _months(start, end)
-        for c in _service_month(services, code, month, _stamp(start), _stamp(end))
+        for month in clock.months_between(start, end)
+        for c in case_store.service_cases_filed(services.table, code, month, first, last)
         if c.kind == "complaint"
     ]
     if wanted_status:
@@ -308,10 +300,6 @@ def get_requests(services: Services, params: dict[str, str]) -> list[dict[str, A
     return [r for c in chosen for r in get_request(services, c.id, extensions=True)]
 
 
-def _stamp(moment: datetime) -> str:
-    return clock.iso(moment.astimezone(UTC))
-
-
 def _paging(params: dict[str, str]) -> tuple[int, int]:
     try:
         page = int(params.get("page") or 1)
@@ -321,24 +309,6 @@ def _paging(params: dict[str, str]) -> tuple[int, int]:
     if page < 1 or not 1 <= size <= DEFAULT_PAGE_SIZE:
         raise Open311Error(400, f"page is 1 or more; page_size from 1 to {DEFAULT_PAGE_SIZE}")
     return page, size
-
-
-def _service_month(services: Services, code: str, month: str, start: str, end: str) -> list[Case]:
-    """Cases of one service filed in one month within [start, end]: one paged Query of the service index."""
-    found: list[Case] = []
-    cursor: Key | None = None
-    while True:
-        page = services.table.query(
-            keys.service_pk(code, month),
-            index="GSI4",
-            sort=SortCondition("between", start, end + "\uffff"),
-            limit=200,
-            start_key=cursor,
-        )
-        found += [Case.model_validate(item) for item in page.items]
-        if not page.last_key:
-            return found
-        cursor = page.last_key
 
 
 def token(services: Services, raw: str) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ import hashlib
 
 from chalicelib.logic.ports import Services
 from chalicelib.models.errors import RateLimited
-from chalicelib.store import keys
+from chalicelib.store import ratelimit as rate_store
 
 # action → (most allowed per window, window in seconds)
 LIMITS: dict[str, tuple[int, int]] = {
@@ -27,7 +27,7 @@ def check(services: Services, action: str, subject: str) -> None:
     now = int(services.clock().timestamp())
     bucket = now // window
     digest = hashlib.sha256(f"{action}:{subject.strip().lower()}".encode()).hexdigest()[:32]
-    count = services.table.count(keys.rate_key(action, digest, bucket), "hits", (bucket + 2) * window)
+    count = rate_store.count_attempt(services.table, action, digest, bucket, (bucket + 2) * window)
     if count > limit:
         retry = (bucket + 1) * window - now
         raise RateLimited(f"too many attempts; try again in {max(retry // 60, 1)} minutes")

@@ -8,15 +8,14 @@ Only what Open311 publishes is shown: no identity, contact details hidden in the
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 from pydantic import BaseModel
 
-from chalicelib.logic import pii
+from chalicelib.logic import clock, pii
 from chalicelib.logic.ports import Services
 from chalicelib.models.complaints import OPEN_STATUSES, Case
 from chalicelib.models.errors import FieldProblem, InvalidInput
-from chalicelib.store import keys
+from chalicelib.store import cases as case_store
 
 MONTHS_BACK = 2
 SHOWN = 5
@@ -42,14 +41,6 @@ def _words(text: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(text)}
 
 
-def _months(now: datetime) -> list[str]:
-    year, month, found = now.year, now.month, []
-    for _ in range(MONTHS_BACK + 1):
-        found.append(f"{year:04d}-{month:02d}")
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return found
-
-
 def similar(services: Services, category_id: str | None, district: str | None, text: str | None) -> SimilarList:
     directory = services.directory()
     problems = []
@@ -61,12 +52,8 @@ def similar(services: Services, category_id: str | None, district: str | None, t
         raise InvalidInput("the search needs correcting", problems)
     draft = _words(text or "")
     candidates: list[tuple[float, Case]] = []
-    for month in _months(services.clock()):
-        page = services.table.query(
-            keys.service_pk(category_id or "", month), index="GSI4", newest_first=True, limit=_PER_MONTH
-        )
-        for item in page.items:
-            case = Case.model_validate(item)
+    for month in clock.months_back(services.clock(), MONTHS_BACK):
+        for case in case_store.latest_service_cases(services.table, category_id or "", month, limit=_PER_MONTH):
             if case.status not in OPEN_STATUSES or not case.location or case.location.district != district:
                 continue
             words = _words(f"{case.subject} {case.description}")

@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Sequence
 from datetime import timedelta
 
+from chalicelib.logic import clock
 from chalicelib.logic.ports import Services
 from chalicelib.models.common import Principal
 from chalicelib.models.errors import ConditionFailure, FieldProblem, Forbidden, ServiceUnavailable
@@ -31,7 +32,7 @@ def start(services: Services, principal: Principal, data: UploadIn) -> UploadOut
         raise Forbidden("only citizens and officers upload attachments")
     now = services.clock()
     max_bytes = min(data.size, MAX_UPLOAD_BYTES)
-    stamp = now.isoformat(timespec="seconds").replace("+00:00", "Z")
+    stamp = clock.iso(now)
     for _ in range(_ID_ATTEMPTS):
         upload_id = secrets.token_hex(16)
         upload = Upload(

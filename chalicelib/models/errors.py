@@ -1,4 +1,4 @@
-"""Typed domain errors. Each maps to one HTTP status, in chalicelib/api/errors.py only."""
+"""Typed domain errors. Each maps to one HTTP status, in chalicelib/api/responses.py only."""
 
 from __future__ import annotations
 

@@ -218,6 +218,33 @@ def due_case_ids(table: Table, months: Sequence[str], *, until_iso: str, page_si
     return ids
 
 
+_SERVICE_PAGE = 200
+
+
+def latest_service_cases(table: Table, service_code: str, month: str, *, limit: int) -> list[Case]:
+    """GSI4: up to `limit` cases of one service filed in `month` (`YYYY-MM`), newest first (one Query)."""
+    page = table.query(keys.service_pk(service_code, month), index="GSI4", newest_first=True, limit=limit)
+    return [Case.model_validate(item) for item in page.items]
+
+
+def service_cases_filed(table: Table, service_code: str, month: str, start_iso: str, end_iso: str) -> list[Case]:
+    """GSI4: every case of one service filed in `month` within [start_iso, end_iso], oldest first (paged Queries)."""
+    found: list[Case] = []
+    cursor: Key | None = None
+    while True:
+        page = table.query(
+            keys.service_pk(service_code, month),
+            index="GSI4",
+            sort=SortCondition("between", start_iso, end_iso + "\uffff"),
+            limit=_SERVICE_PAGE,
+            start_key=cursor,
+        )
+        found += [Case.model_validate(item) for item in page.items]
+        if not page.last_key:
+            return found
+        cursor = page.last_key
+
+
 def get_idempotency(table: Table, sub: str, key: str) -> Item | None:
     return table.get(keys.idempotency_key(sub, key))
 

@@ -8,6 +8,11 @@ from chalicelib.store.table import Delete, Item, Key, Put, SortCondition, Table
 _STAFF_PAGE = 100
 
 
+def profile_item(sub: str, fields: Item) -> Item:
+    """A person's profile as stored: their key, then `fields`."""
+    return {**keys.profile_key(sub), **fields}
+
+
 def get_profile(table: Table, sub: str) -> Item | None:
     return table.get(keys.profile_key(sub))
 

@@ -1,16 +1,17 @@
-"""The single table behind a small interface, in DynamoDB and in memory.
+"""The single table behind a small interface (`Table`), and its DynamoDB implementation.
 
 Repositories describe writes as `Put` / `Increment` / `Delete` values with an
-explicit condition; `DynamoTable` turns them into one TransactWriteItems call,
-`MemoryTable` applies them to dictionaries with the same semantics. Unit tests
-run the repositories over `MemoryTable`; integration tests over moto.
+explicit condition; `DynamoTable` turns them into one TransactWriteItems call.
+The tests' in-memory implementation (tests/memory_table.py) applies them to
+dictionaries with the same semantics: unit tests run the repositories over it,
+integration tests over moto, and tests/integration/test_table_contract.py runs
+both through the same cases.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -97,8 +98,6 @@ class Table(Protocol):
     ) -> Page: ...
 
     def transact(self, writes: Sequence[Write]) -> None: ...
-
-    def put_many(self, items: Sequence[Item]) -> None: ...
 
     def get_many(self, keys: Sequence[Key]) -> list[Item]:
         """The items that exist among `keys` (any order), in as few BatchGetItem calls as allowed."""
@@ -282,14 +281,6 @@ class DynamoTable:
         except BotoCoreError as exc:
             raise ServiceUnavailable("the case store is unavailable, try again shortly") from exc
 
-    def put_many(self, items: Sequence[Item]) -> None:
-        for start in range(0, len(items), 25):
-            requests = [{"PutRequest": {"Item": self._dump(i)}} for i in items[start : start + 25]]
-            pending: dict[str, Any] = {self.name: requests}
-            while pending:
-                out = self._client.batch_write_item(RequestItems=pending)
-                pending = out.get("UnprocessedItems") or {}
-
     def count(self, key: Key, name: str, expires_at: int) -> int:
         from botocore.exceptions import BotoCoreError, ClientError
 
@@ -320,106 +311,3 @@ class DynamoTable:
                 found.extend(self._load(raw) for raw in out.get("Responses", {}).get(self.name, []))
                 pending = out.get("UnprocessedKeys") or {}
         return found
-
-
-# --- In memory ------------------------------------------------------------------
-
-
-class MemoryTable:
-    """The same semantics over dictionaries, for unit tests (and nothing else)."""
-
-    def __init__(self) -> None:
-        self.items: dict[tuple[str, str], Item] = {}
-        self._lock = threading.Lock()
-        self.calls: list[str] = []
-
-    @staticmethod
-    def _copy(item: Item) -> Item:
-        copied: Item = json.loads(json.dumps(item))
-        return copied
-
-    def get(self, key: Key) -> Item | None:
-        self.calls.append("GetItem")
-        item = self.items.get((key["PK"], key["SK"]))
-        return self._copy(item) if item else None
-
-    def query(
-        self,
-        pk: str,
-        *,
-        index: str | None = None,
-        sort: SortCondition | None = None,
-        newest_first: bool = False,
-        limit: int = 50,
-        start_key: Key | None = None,
-    ) -> Page:
-        self.calls.append("Query")
-        pk_name, sk_name = INDEX_KEYS[index]
-        rows = [
-            i
-            for i in self.items.values()
-            if i.get(pk_name) == pk and sk_name in i and (sort is None or sort.matches(i[sk_name]))
-        ]
-        rows.sort(key=lambda i: (i[sk_name], i["PK"], i["SK"]), reverse=newest_first)
-        if start_key:
-            marker = (start_key[sk_name], start_key["PK"], start_key["SK"])
-            rows = [
-                r
-                for r in rows
-                if (
-                    (r[sk_name], r["PK"], r["SK"]) < marker if newest_first else (r[sk_name], r["PK"], r["SK"]) > marker
-                )
-            ]
-        page = rows[:limit]
-        last = None
-        if len(rows) > limit and page:
-            tail = page[-1]
-            last = {"PK": tail["PK"], "SK": tail["SK"]}
-            if index:
-                last.update({pk_name: tail[pk_name], sk_name: tail[sk_name]})
-        if index in KEYS_ONLY_INDEXES:
-            page = [{k: r[k] for k in ("PK", "SK", pk_name, sk_name)} for r in page]
-        return Page([self._copy(r) for r in page], last)
-
-    def transact(self, writes: Sequence[Write]) -> None:
-        self.calls.append("TransactWriteItems")
-        with self._lock:
-            failed = []
-            for index, write in enumerate(writes):
-                if isinstance(write, Put):
-                    current = self.items.get((write.item["PK"], write.item["SK"]))
-                    if (write.expect_version is None and not write.overwrite and current is not None) or (
-                        write.expect_version is not None
-                        and (current is None or current.get("version") != write.expect_version)
-                    ):
-                        failed.append(index)
-            if failed:
-                raise ConditionFailure(failed)
-            for write in writes:
-                if isinstance(write, Put):
-                    clean = {k: v for k, v in write.item.items() if v is not None}
-                    self.items[(write.item["PK"], write.item["SK"])] = self._copy(clean)
-                elif isinstance(write, Increment):
-                    item = self.items.setdefault((write.key["PK"], write.key["SK"]), dict(write.key))
-                    for name, amount in write.counts.items():
-                        item[name] = item.get(name, 0) + amount
-                    item.update(self._copy(write.extra))
-                else:
-                    self.items.pop((write.key["PK"], write.key["SK"]), None)
-
-    def count(self, key: Key, name: str, expires_at: int) -> int:
-        self.calls.append("UpdateItem")
-        item = self.items.setdefault((key["PK"], key["SK"]), dict(key))
-        item[name] = item.get(name, 0) + 1
-        item["expires_at"] = expires_at
-        return int(item[name])
-
-    def get_many(self, keys: Sequence[Key]) -> list[Item]:
-        self.calls.extend(["BatchGetItem"] * ((len(keys) + 99) // 100))
-        found = (self.items.get((k["PK"], k["SK"])) for k in keys)
-        return [self._copy(item) for item in found if item is not None]
-
-    def put_many(self, items: Sequence[Item]) -> None:
-        self.calls.append("BatchWriteItem")
-        for item in items:
-            self.items[(item["PK"], item["SK"])] = self._copy(item)

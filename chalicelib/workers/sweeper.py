@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from chalice.app import Blueprint, CloudWatchEvent, Rate
 
+from chalicelib.logic import clock
 from chalicelib.logic.sweeper import sweep
 from chalicelib.observability import publish_metrics
 from chalicelib.wiring import services
@@ -17,10 +18,9 @@ def event_time(event: CloudWatchEvent) -> datetime:
     """When the schedule fired (the local stack's `make job AT=` sets it to replay a moment)."""
     raw = getattr(event, "time", None) or ""
     try:
-        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        return clock.parse_time_or_utc(raw)
     except ValueError:
         return datetime.now(UTC)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @sweeper_workers.schedule(Rate(15, unit=Rate.MINUTES))

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 import pytest
 
 from chalicelib.models.errors import ConditionFailure
-from chalicelib.store.table import DynamoTable, Increment, MemoryTable, Put, SortCondition, Table
+from chalicelib.store.table import DynamoTable, Increment, Put, SortCondition, Table
 from tests.harness import running_stack
+from tests.memory_table import MemoryTable
 
 
 @pytest.fixture(params=["memory", "dynamodb"])

@@ -7,8 +7,8 @@ import pytest
 from chalicelib.logic import complaints
 from chalicelib.models.complaints import ComplaintIn
 from chalicelib.models.errors import CaseNotFound, Forbidden, IdempotencyKeyReused, InvalidInput
-from chalicelib.store.table import MemoryTable
 from tests.fakes import citizen, make_services, officer
+from tests.memory_table import MemoryTable
 
 
 def complaint(**overrides: object) -> ComplaintIn:

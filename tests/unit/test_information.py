@@ -27,9 +27,9 @@ from chalicelib.models.actions import (
 from chalicelib.models.errors import CaseNotFound, InvalidInput, TransitionNotAllowed
 from chalicelib.models.holidays import HolidaySeed
 from chalicelib.store.holidays import seed_missing_years
-from chalicelib.store.table import MemoryTable
 from tests.fakes import Clock, citizen, make_services, small_directory
 from tests.fakes import officer as officer_principal
+from tests.memory_table import MemoryTable
 
 SEED = Path(__file__).resolve().parents[2] / "infra" / "seed" / "holidays.json"
 OFFICIAL = officer_principal("lesco-lahore", "official")  # LESCO's designated official sits in Lahore here

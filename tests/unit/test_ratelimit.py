@@ -7,8 +7,8 @@ import pytest
 from chalicelib.logic import identity, ratelimit
 from chalicelib.models.errors import RateLimited
 from chalicelib.models.identity import LoginIn, RegisterIn
-from chalicelib.store.table import MemoryTable
 from tests.fakes import make_services
+from tests.memory_table import MemoryTable
 
 
 def register(phone: str) -> RegisterIn:

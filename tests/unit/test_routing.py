@@ -6,9 +6,9 @@ from chalicelib.logic import complaints, officer, sweeper
 from chalicelib.logic.ports import Services
 from chalicelib.logic.routing import route_case
 from chalicelib.models.complaints import ComplaintIn
-from chalicelib.store.table import MemoryTable
 from tests.fakes import citizen, make_services
 from tests.fakes import officer as officer_principal
+from tests.memory_table import MemoryTable
 
 
 def file(

@@ -11,9 +11,9 @@ from chalicelib.logic import actions, stats
 from chalicelib.logic.ports import Services
 from chalicelib.models.actions import FeedbackIn, ResolveIn
 from chalicelib.models.errors import InvalidInput
-from chalicelib.store.table import MemoryTable
 from tests.fakes import Clock, citizen, make_services
 from tests.fakes import officer as officer_principal
+from tests.memory_table import MemoryTable
 from tests.unit.test_sweeper import routed_case
 
 LAHORE = officer_principal("lesco-lahore")

@@ -16,9 +16,9 @@ from chalicelib.models.complaints import Case, ComplaintIn, Resolution
 from chalicelib.models.directory import DirectorySnapshot, Office, RoutingRule, SlaPolicy
 from chalicelib.models.errors import TransitionNotAllowed
 from chalicelib.store import cases as case_store
-from chalicelib.store.table import MemoryTable
 from tests.fakes import Clock, citizen, make_services, small_directory
 from tests.fakes import officer as officer_principal
+from tests.memory_table import MemoryTable
 
 
 def deep_directory() -> DirectorySnapshot:

@@ -16,8 +16,8 @@ from chalicelib.models.complaints import ComplaintIn
 from chalicelib.models.errors import Forbidden, InvalidInput, ServiceUnavailable
 from chalicelib.models.uploads import MAX_UPLOAD_BYTES, UploadIn
 from chalicelib.store import keys
-from chalicelib.store.table import MemoryTable
 from tests.fakes import FakePresigner, citizen, make_services, officer
+from tests.memory_table import MemoryTable
 
 LAHORE_OFFICER = officer("lesco-lahore")
 

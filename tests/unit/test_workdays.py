@@ -11,8 +11,8 @@ import pytest
 from chalicelib.logic import workdays
 from chalicelib.models.holidays import HolidaySeed
 from chalicelib.store.holidays import read_years, seed_missing_years
-from chalicelib.store.table import MemoryTable
 from tests.fakes import make_services
+from tests.memory_table import MemoryTable
 
 SEED = Path(__file__).resolve().parents[2] / "infra" / "seed" / "holidays.json"
 CALENDAR = workdays.calendar_of(

@@ -28,9 +28,10 @@ from chalicelib.models.complaints import Case, CaseOut, ComplaintIn, Resolution
 from chalicelib.models.errors import CaseNotFound, InvalidInput, TransitionNotAllowed, VersionConflict
 from chalicelib.store import cases as case_store
 from chalicelib.store import keys
-from chalicelib.store.table import MemoryTable, Write
+from chalicelib.store.table import Write
 from tests.fakes import citizen, make_services
 from tests.fakes import officer as officer_principal
+from tests.memory_table import MemoryTable
 
 HEAD = officer_principal("lesco-hq")  # lesco-lahore and lesco-kasur are below it
 

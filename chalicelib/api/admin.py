@@ -6,54 +6,55 @@ from chalice.app import Blueprint, Response
 
 from chalicelib.api.authorizer import jwt_authorizer
 from chalicelib.api.context import principal
+from chalicelib.api.contract import endpoint
 from chalicelib.api.cors import CORS
-from chalicelib.api.errors import created, endpoint
+from chalicelib.api.responses import created
 from chalicelib.logic import apikeys, holidays
 from chalicelib.models.errors import Forbidden
 from chalicelib.models.holidays import HolidaysIn, HolidayYear
 from chalicelib.wiring import services
 
-holiday_routes = Blueprint(__name__)
+admin_routes = Blueprint(__name__)
 
 
 def _request():  # type: ignore[no-untyped-def]
-    return holiday_routes.current_request
+    return admin_routes.current_request
 
 
-@holiday_routes.route("/v1/holidays/{year}", methods=["GET"], cors=CORS)
+@admin_routes.route("/v1/holidays/{year}", methods=["GET"], cors=CORS)
 @endpoint(_request)
 def public_holidays(year: str) -> HolidayYear:
     return holidays.year_of(services(), year)
 
 
-@holiday_routes.route("/v1/admin/holidays/{year}", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
+@admin_routes.route("/v1/admin/holidays/{year}", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
 @endpoint(_request)
 def admin_holidays(year: str) -> HolidayYear:
-    if principal(holiday_routes).role != "admin":
+    if principal(admin_routes).role != "admin":
         raise Forbidden("only admins use the admin API")
     return holidays.year_of(services(), year)
 
 
-@holiday_routes.route("/v1/admin/holidays/{year}", methods=["PUT"], authorizer=jwt_authorizer, cors=CORS)
+@admin_routes.route("/v1/admin/holidays/{year}", methods=["PUT"], authorizer=jwt_authorizer, cors=CORS)
 @endpoint(_request, body=HolidaysIn)
 def replace_holidays(year: str, data: HolidaysIn) -> HolidayYear:
-    return holidays.replace_year(services(), principal(holiday_routes), year, data)
+    return holidays.replace_year(services(), principal(admin_routes), year, data)
 
 
-@holiday_routes.route("/v1/admin/open311-keys", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
+@admin_routes.route("/v1/admin/open311-keys", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
 @endpoint(_request, body=apikeys.ApiKeyIn, response=apikeys.ApiKeyOut, status=201)
 def issue_open311_key(data: apikeys.ApiKeyIn) -> Response:
     """Issue an API key for an Open311 client (shown once)."""
-    return created(apikeys.issue(services(), principal(holiday_routes), data))
+    return created(apikeys.issue(services(), principal(admin_routes), data))
 
 
-@holiday_routes.route("/v1/admin/open311-keys", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
+@admin_routes.route("/v1/admin/open311-keys", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
 @endpoint(_request)
 def list_open311_keys() -> apikeys.ApiKeyList:
-    return apikeys.list_keys(services(), principal(holiday_routes))
+    return apikeys.list_keys(services(), principal(admin_routes))
 
 
-@holiday_routes.route("/v1/admin/open311-keys/{key_id}", methods=["DELETE"], authorizer=jwt_authorizer, cors=CORS)
+@admin_routes.route("/v1/admin/open311-keys/{key_id}", methods=["DELETE"], authorizer=jwt_authorizer, cors=CORS)
 @endpoint(_request)
 def revoke_open311_key(key_id: str) -> apikeys.ApiKeyOut:
-    return apikeys.revoke(services(), principal(holiday_routes), key_id)
+    return apikeys.revoke(services(), principal(admin_routes), key_id)

@@ -1,6 +1,7 @@
-"""HTTP edges shared by every blueprint: parsing input and mapping errors to status codes.
+"""The HTTP contract of every route: the `endpoint` wrapper and parsing what a request carries.
 
-This is the one place a typed error becomes a status code.
+Bodies, headers, query parameters, versions, pages and idempotency keys are read and
+checked here (a 400 or 413 names each problem); responses.py shapes what goes back.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from chalice.app import Request, Response
+from chalice.app import Request
 from pydantic import BaseModel, ValidationError
 
-from chalicelib.logic.messages import error_text
+from chalicelib.api.responses import error_response, json_response, status_of
 from chalicelib.models import errors
 from chalicelib.models.common import Language
 from chalicelib.observability import logger
@@ -23,33 +24,6 @@ M = TypeVar("M", bound=BaseModel)
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_PAGE = 50
-
-STATUS: list[tuple[type[errors.AwaazError], int]] = [
-    (errors.InvalidInput, 400),
-    (errors.Unauthenticated, 401),
-    (errors.Forbidden, 403),
-    (errors.NotFound, 404),
-    (errors.Conflict, 409),
-    (errors.BodyTooLarge, 413),
-    (errors.IdempotencyKeyReused, 422),
-    (errors.RateLimited, 429),
-    (errors.ServiceUnavailable, 503),
-]
-
-
-def json_response(status: int, payload: Any, headers: dict[str, str] | None = None) -> Response:
-    """A JSON response in UTF-8 as written (Urdu stays readable, not \\u-escaped)."""
-    sent: dict[str, str | list[str]] = {"Content-Type": "application/json; charset=utf-8"}
-    sent.update(headers or {})
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    return Response(status_code=status, body=body, headers=sent)
-
-
-def status_of(error: errors.AwaazError) -> int:
-    for kind, status in STATUS:
-        if isinstance(error, kind):
-            return status
-    return 500
 
 
 def header(request: Request, name: str) -> str | None:
@@ -71,17 +45,6 @@ def language_of(request: Request | None) -> Language:
         return "en"
     value = header(request, "accept-language") or ""
     return "ur" if value.strip().lower().startswith("ur") else "en"
-
-
-def error_response(error: errors.AwaazError, language: Language = "en") -> Response:
-    body = {
-        "error": {
-            "code": error.code,
-            "message": error_text(error.code, language, error.message),
-            "details": [{"field": d.field, "problem": d.problem} for d in error.details],
-        }
-    }
-    return json_response(status_of(error), body)
 
 
 def _field_path(location: tuple[Any, ...]) -> str:
@@ -216,19 +179,6 @@ def endpoint(
         return wrapper
 
     return decorate
-
-
-def created(body: BaseModel | dict[str, Any], headers: dict[str, str] | None = None) -> Response:
-    payload = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
-    return json_response(201, payload, headers)
-
-
-def created_case(case: dict[str, Any], replayed: bool, collection: str) -> Response:
-    """201 for a new case (or the first answer again, marked, when an Idempotency-Key is replayed)."""
-    headers = {"Location": f"{collection}/{case['id']}"}
-    if replayed:
-        headers["Idempotent-Replayed"] = "true"
-    return created(case, headers)
 
 
 _MAX_IDEMPOTENCY_KEY = 128

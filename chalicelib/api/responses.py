@@ -1,0 +1,67 @@
+"""HTTP responses: JSON bodies, 201s, and typed errors as status codes.
+
+This is the one place a typed error becomes a status code.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalice.app import Response
+from pydantic import BaseModel
+
+from chalicelib.logic.messages import error_text
+from chalicelib.models import errors
+from chalicelib.models.common import Language
+
+STATUS: list[tuple[type[errors.AwaazError], int]] = [
+    (errors.InvalidInput, 400),
+    (errors.Unauthenticated, 401),
+    (errors.Forbidden, 403),
+    (errors.NotFound, 404),
+    (errors.Conflict, 409),
+    (errors.BodyTooLarge, 413),
+    (errors.IdempotencyKeyReused, 422),
+    (errors.RateLimited, 429),
+    (errors.ServiceUnavailable, 503),
+]
+
+
+def json_response(status: int, payload: Any, headers: dict[str, str] | None = None) -> Response:
+    """A JSON response in UTF-8 as written (Urdu stays readable, not \\u-escaped)."""
+    sent: dict[str, str | list[str]] = {"Content-Type": "application/json; charset=utf-8"}
+    sent.update(headers or {})
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return Response(status_code=status, body=body, headers=sent)
+
+
+def status_of(error: errors.AwaazError) -> int:
+    for kind, status in STATUS:
+        if isinstance(error, kind):
+            return status
+    return 500
+
+
+def error_response(error: errors.AwaazError, language: Language = "en") -> Response:
+    body = {
+        "error": {
+            "code": error.code,
+            "message": error_text(error.code, language, error.message),
+            "details": [{"field": d.field, "problem": d.problem} for d in error.details],
+        }
+    }
+    return json_response(status_of(error), body)
+
+
+def created(body: BaseModel | dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+    payload = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
+    return json_response(201, payload, headers)
+
+
+def created_case(case: dict[str, Any], replayed: bool, collection: str) -> Response:
+    """201 for a new case (or the first answer again, marked, when an Idempotency-Key is replayed)."""
+    headers = {"Location": f"{collection}/{case['id']}"}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return created(case, headers)
