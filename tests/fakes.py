@@ -234,3 +234,22 @@ def citizen(sub: str = "citizen-1", language: str = "en") -> Principal:
 
 def officer(office_id: str, sub: str = "officer-1") -> Principal:
     return Principal(sub=sub, role="officer", office_id=office_id)
+
+
+def routed_complaint(services: Services, district: str = "lahore", *, routed: bool = True) -> str:
+    """A demo citizen's over-billing complaint, filed and (unless told not to) routed: to LESCO Lahore here."""
+    from chalicelib.logic import complaints
+    from chalicelib.logic.routing import route_case
+    from chalicelib.models.complaints import ComplaintIn
+
+    body = ComplaintIn.model_validate(
+        {
+            "category_id": "electricity-overbilling",
+            "subject": "Over-billing again",
+            "description": "The meter reading on my bill is wrong.",
+            "location": {"district": district},
+        }
+    )
+    case_id = str(complaints.submit(services, citizen(), body, None).case["id"])
+    assert not routed or route_case(services, case_id)
+    return case_id

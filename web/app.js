@@ -340,12 +340,21 @@ async function perform(a, c, form, submitter) {
   }
 }
 
-// The citizen's actions on their own case: one form each (reply, verdict, appeal, withdraw…).
+// The citizen's actions on their own case: one form each (reply, verdict, appeal…). One that
+// ends the case for good (withdrawing it) stays folded until opened, its button saying what it does.
 function citizenForms(c) {
-  return c.allowed_actions.map((a) => `<form id="${esc(FORM_ID[a.action] || a.action)}" class="stack" data-action="${esc(a.action)}">
+  return c.allowed_actions.map((a) => {
+    const id = esc(FORM_ID[a.action] || a.action);
+    if (a.final) {
+      return `<details class="final"><summary>${esc(labelOf(a))}</summary>
+        <form id="${id}" class="stack" data-action="${esc(a.action)}">${actionFields(a)}
+        <button class="secondary">${esc(labelOf(a))}</button></form></details>`;
+    }
+    return `<form id="${id}" class="stack" data-action="${esc(a.action)}">
       <h2>${esc(labelOf(a))}</h2>${a.action === "reply" ? `<p>${esc(t("replyHint"))}</p>` : ""}
       ${a.until ? `<p>${esc(t("until"))} ${esc(day(a.until))}</p>` : ""}
-      ${actionFields(a)}${actionButtons(a)}</form>`).join("");
+      ${actionFields(a)}${actionButtons(a)}</form>`;
+  }).join("");
 }
 
 function bindCitizenForms(main, c) {

@@ -17,18 +17,14 @@ from chalicelib.wiring import services
 admin_routes = Blueprint(__name__)
 
 
-def _request():  # type: ignore[no-untyped-def]
-    return admin_routes.current_request
-
-
 @admin_routes.route("/v1/holidays/{year}", methods=["GET"], cors=CORS)
-@endpoint(_request)
+@endpoint(admin_routes)
 def public_holidays(year: str) -> HolidayYear:
     return holidays.year_of(services(), year)
 
 
 @admin_routes.route("/v1/admin/holidays/{year}", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(_request)
+@endpoint(admin_routes)
 def admin_holidays(year: str) -> HolidayYear:
     if principal(admin_routes).role != "admin":
         raise Forbidden("only admins use the admin API")
@@ -36,25 +32,25 @@ def admin_holidays(year: str) -> HolidayYear:
 
 
 @admin_routes.route("/v1/admin/holidays/{year}", methods=["PUT"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(_request, body=HolidaysIn)
+@endpoint(admin_routes, body=HolidaysIn)
 def replace_holidays(year: str, data: HolidaysIn) -> HolidayYear:
     return holidays.replace_year(services(), principal(admin_routes), year, data)
 
 
 @admin_routes.route("/v1/admin/open311-keys", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(_request, body=apikeys.ApiKeyIn, response=apikeys.ApiKeyOut, status=201)
+@endpoint(admin_routes, body=apikeys.ApiKeyIn, response=apikeys.ApiKeyOut, status=201)
 def issue_open311_key(data: apikeys.ApiKeyIn) -> Response:
     """Issue an API key for an Open311 client (shown once)."""
     return created(apikeys.issue(services(), principal(admin_routes), data))
 
 
 @admin_routes.route("/v1/admin/open311-keys", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(_request)
+@endpoint(admin_routes)
 def list_open311_keys() -> apikeys.ApiKeyList:
     return apikeys.list_keys(services(), principal(admin_routes))
 
 
 @admin_routes.route("/v1/admin/open311-keys/{key_id}", methods=["DELETE"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(_request)
+@endpoint(admin_routes)
 def revoke_open311_key(key_id: str) -> apikeys.ApiKeyOut:
     return apikeys.revoke(services(), principal(admin_routes), key_id)

@@ -19,12 +19,8 @@ from chalicelib.wiring import services
 complaint_routes = Blueprint(__name__)
 
 
-def _request():  # type: ignore[no-untyped-def]
-    return complaint_routes.current_request
-
-
 @complaint_routes.route("/v1/complaints", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(_request, body=ComplaintIn, response=CaseOut, status=201)
+@endpoint(complaint_routes, body=ComplaintIn, response=CaseOut, status=201)
 def submit_complaint(data: ComplaintIn) -> Response:
     who = principal(complaint_routes)
     result = complaints.submit(services(), who, data, idempotency_key(complaint_routes.current_request))
@@ -32,20 +28,20 @@ def submit_complaint(data: ComplaintIn) -> Response:
 
 
 @complaint_routes.route("/v1/complaints", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(_request)
+@endpoint(complaint_routes)
 def list_complaints() -> Listing[CaseSummary]:
     limit, cursor = page_params(complaint_routes.current_request)
     return complaints.list_own(services(), principal(complaint_routes), limit, cursor)
 
 
 @complaint_routes.route("/v1/complaints/{case_id}", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(_request)
+@endpoint(complaint_routes)
 def track_complaint(case_id: str) -> CaseOut:
     return complaints.track(services(), principal(complaint_routes), case_id)
 
 
 @complaint_routes.route("/v1/complaints/{case_id}/reply", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(_request, body=ReplyIn)
+@endpoint(complaint_routes, body=ReplyIn)
 def reply_to_complaint(case_id: str, data: ReplyIn) -> CaseOut:
     request = complaint_routes.current_request
     who = principal(complaint_routes)
@@ -53,7 +49,7 @@ def reply_to_complaint(case_id: str, data: ReplyIn) -> CaseOut:
 
 
 @complaint_routes.route("/v1/complaints/{case_id}/withdraw", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(_request, body=WithdrawIn)
+@endpoint(complaint_routes, body=WithdrawIn)
 def withdraw_complaint(case_id: str, data: WithdrawIn) -> CaseOut:
     request = complaint_routes.current_request
     who = principal(complaint_routes)
@@ -61,7 +57,7 @@ def withdraw_complaint(case_id: str, data: WithdrawIn) -> CaseOut:
 
 
 @complaint_routes.route("/v1/complaints/{case_id}/feedback", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(_request, body=FeedbackIn)
+@endpoint(complaint_routes, body=FeedbackIn)
 def complaint_verdict(case_id: str, data: FeedbackIn) -> CaseOut:
     request = complaint_routes.current_request
     who = principal(complaint_routes)
@@ -69,7 +65,7 @@ def complaint_verdict(case_id: str, data: FeedbackIn) -> CaseOut:
 
 
 @complaint_routes.route("/v1/similar-complaints", methods=["GET"], cors=CORS)
-@endpoint(_request, params=("category_id", "district", "text"))
+@endpoint(complaint_routes, params=("category_id", "district", "text"))
 def similar_complaints() -> SimilarList:
     """Open complaints that look like the same problem, shown before submitting (no identity)."""
     request = complaint_routes.current_request

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from chalice.app import Request
+from chalice.app import Blueprint, Request
 from pydantic import BaseModel, ValidationError
 
 from chalicelib.api.responses import error_response, json_response, status_of
@@ -143,7 +143,7 @@ class Contract:
 
 
 def endpoint(
-    current_request: Callable[[], Request | None],
+    routes: Blueprint,
     *,
     body: type[BaseModel] | None = None,
     response: Any = None,
@@ -160,7 +160,7 @@ def endpoint(
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            request = current_request()
+            request = routes.current_request
             try:
                 if body is not None and request is not None:
                     kwargs["data"] = parse_body(request, body)

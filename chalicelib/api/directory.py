@@ -13,7 +13,7 @@ directory_routes = Blueprint(__name__)
 
 
 @directory_routes.route("/v1/categories", methods=["GET"], cors=CORS)
-@endpoint(lambda: directory_routes.current_request, params=("kind",))
+@endpoint(directory_routes, params=("kind",))
 def categories() -> CategoryList:
     listing = services().directory().category_listing()
     kind = query(directory_routes.current_request, "kind")
@@ -21,12 +21,12 @@ def categories() -> CategoryList:
 
 
 @directory_routes.route("/v1/organisations", methods=["GET"], cors=CORS)
-@endpoint(lambda: directory_routes.current_request)
+@endpoint(directory_routes)
 def organisations() -> OrganisationTree:
     return OrganisationTree(items=services().directory().organisation_tree())
 
 
 @directory_routes.route("/v1/districts", methods=["GET"], cors=CORS)
-@endpoint(lambda: directory_routes.current_request)
+@endpoint(directory_routes)
 def districts() -> DistrictList:
     return DistrictList(items=services().directory().district_listing())

@@ -18,12 +18,8 @@ from chalicelib.wiring import services
 feedback_routes = Blueprint(__name__)
 
 
-def _request():  # type: ignore[no-untyped-def]
-    return feedback_routes.current_request
-
-
 @feedback_routes.route("/v1/feedback", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(_request, body=FeedbackChannelIn, response=CaseOut, status=201)
+@endpoint(feedback_routes, body=FeedbackChannelIn, response=CaseOut, status=201)
 def give_feedback(data: FeedbackChannelIn) -> Response:
     request = feedback_routes.current_request
     result = feedback.give(services(), principal(feedback_routes), data, idempotency_key(request))
@@ -31,20 +27,20 @@ def give_feedback(data: FeedbackChannelIn) -> Response:
 
 
 @feedback_routes.route("/v1/feedback", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(_request)
+@endpoint(feedback_routes)
 def list_feedback() -> Listing[CaseSummary]:
     limit, cursor = page_params(feedback_routes.current_request)
     return feedback.list_own(services(), principal(feedback_routes), limit, cursor)
 
 
 @feedback_routes.route("/v1/feedback/{feedback_id}", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(_request)
+@endpoint(feedback_routes)
 def feedback_item(feedback_id: str) -> CaseOut:
     return feedback.track(services(), principal(feedback_routes), feedback_id)
 
 
 @feedback_routes.route("/v1/officer/feedback-summary", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(_request, params=("office_id", "month"))
+@endpoint(feedback_routes, params=("office_id", "month"))
 def feedback_summary() -> feedback.FeedbackSummary:
     request = feedback_routes.current_request
     return feedback.month_summary(

@@ -15,7 +15,7 @@ health_routes = Blueprint(__name__)
 
 
 @health_routes.route("/v1/health", methods=["GET"], cors=CORS)
-@endpoint(lambda: health_routes.current_request, response=StatusOut)
+@endpoint(health_routes, response=StatusOut)
 def health() -> Response:
     if not services().directory().categories:
         raise ServiceUnavailable("the directory is not seeded yet")

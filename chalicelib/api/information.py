@@ -18,12 +18,8 @@ from chalicelib.wiring import services
 information_routes = Blueprint(__name__)
 
 
-def _request():  # type: ignore[no-untyped-def]
-    return information_routes.current_request
-
-
 @information_routes.route("/v1/information-requests", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(_request, body=InformationRequestIn, response=CaseOut, status=201)
+@endpoint(information_routes, body=InformationRequestIn, response=CaseOut, status=201)
 def file_information_request(data: InformationRequestIn) -> Response:
     request = information_routes.current_request
     result = information.file_request(services(), principal(information_routes), data, idempotency_key(request))
@@ -31,7 +27,7 @@ def file_information_request(data: InformationRequestIn) -> Response:
 
 
 @information_routes.route("/v1/information-requests", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(_request)
+@endpoint(information_routes)
 def list_information_requests() -> Listing[CaseSummary]:
     limit, cursor = page_params(information_routes.current_request)
     return information.list_own(services(), principal(information_routes), limit, cursor)
@@ -40,7 +36,7 @@ def list_information_requests() -> Listing[CaseSummary]:
 @information_routes.route(
     "/v1/information-requests/{request_id}", methods=["GET"], authorizer=jwt_authorizer, cors=CORS
 )
-@endpoint(_request)
+@endpoint(information_routes)
 def track_information_request(request_id: str) -> CaseOut:
     return information.track(services(), principal(information_routes), request_id)
 
@@ -48,7 +44,7 @@ def track_information_request(request_id: str) -> CaseOut:
 @information_routes.route(
     "/v1/information-requests/{request_id}/appeal", methods=["POST"], authorizer=jwt_authorizer, cors=CORS
 )
-@endpoint(_request, body=AppealIn)
+@endpoint(information_routes, body=AppealIn)
 def appeal_information_request(request_id: str, data: AppealIn) -> CaseOut:
     request = information_routes.current_request
     return information.appeal(services(), principal(information_routes), request_id, data, if_match(request))
@@ -57,7 +53,7 @@ def appeal_information_request(request_id: str, data: AppealIn) -> CaseOut:
 @information_routes.route(
     "/v1/information-requests/{request_id}/withdraw", methods=["POST"], authorizer=jwt_authorizer, cors=CORS
 )
-@endpoint(_request, body=WithdrawIn)
+@endpoint(information_routes, body=WithdrawIn)
 def withdraw_information_request(request_id: str, data: WithdrawIn) -> CaseOut:
     request = information_routes.current_request
     return information.withdraw(services(), principal(information_routes), request_id, data, if_match(request))

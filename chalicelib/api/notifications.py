@@ -17,7 +17,7 @@ notification_routes = Blueprint(__name__)
 
 
 @notification_routes.route("/v1/notifications", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(lambda: notification_routes.current_request)
+@endpoint(notification_routes)
 def my_notifications() -> Listing[NotificationOut]:
     limit, cursor = page_params(notification_routes.current_request)
     return notifications.list_mine(services(), principal(notification_routes), limit, cursor)

@@ -18,12 +18,8 @@ from chalicelib.wiring import services
 officer_routes = Blueprint(__name__)
 
 
-def _request():  # type: ignore[no-untyped-def]
-    return officer_routes.current_request
-
-
 @officer_routes.route("/v1/officer/cases", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(_request, params=("status", "kind", "overdue"))
+@endpoint(officer_routes, params=("status", "kind", "overdue"))
 def officer_cases() -> Listing[CaseSummary]:
     request = officer_routes.current_request
     limit, cursor = page_params(request)
@@ -42,13 +38,13 @@ def officer_cases() -> Listing[CaseSummary]:
 
 
 @officer_routes.route("/v1/officer/cases/{case_id}", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(_request)
+@endpoint(officer_routes)
 def officer_case(case_id: str) -> CaseOut:
     return officer.case_for_officer(services(), principal(officer_routes), case_id)
 
 
 @officer_routes.route("/v1/officer/cases/{case_id}/actions", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(_request, body=OfficerActionIn)
+@endpoint(officer_routes, body=OfficerActionIn)
 def officer_action(case_id: str, data: OfficerActionIn) -> CaseOut:
     request = officer_routes.current_request
     who = principal(officer_routes)

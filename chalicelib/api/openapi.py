@@ -168,7 +168,7 @@ def _cached() -> dict[str, Any]:
 
 
 @openapi_routes.route("/v1/openapi.json", methods=["GET"], cors=CORS)
-@endpoint(lambda: openapi_routes.current_request, response=dict)
+@endpoint(openapi_routes, response=dict)
 def openapi_json() -> Response:
     """This document."""
     return json_response(200, _cached())

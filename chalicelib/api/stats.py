@@ -12,10 +12,6 @@ from chalicelib.wiring import services
 stats_routes = Blueprint(__name__)
 
 
-def _request():  # type: ignore[no-untyped-def]
-    return stats_routes.current_request
-
-
 def _statistics() -> stats.StatsOut:
     request = stats_routes.current_request
     return stats.statistics(
@@ -32,13 +28,13 @@ _PARAMS = ("level", "organisation_id", "from", "to", "group_by")
 
 
 @stats_routes.route("/v1/stats", methods=["GET"], cors=CORS)
-@endpoint(_request, params=_PARAMS)
+@endpoint(stats_routes, params=_PARAMS)
 def public_stats() -> stats.StatsOut:
     return _statistics()
 
 
 @stats_routes.route("/v1/stats.csv", methods=["GET"], cors=CORS)
-@endpoint(_request, params=_PARAMS, response=str, media_type="text/csv")
+@endpoint(stats_routes, params=_PARAMS, response=str, media_type="text/csv")
 def public_stats_csv() -> Response:
     body = stats.as_csv(_statistics())
     return Response(

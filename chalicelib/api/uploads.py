@@ -16,12 +16,8 @@ from chalicelib.wiring import services
 upload_routes = Blueprint(__name__)
 
 
-def _request():  # type: ignore[no-untyped-def]
-    return upload_routes.current_request
-
-
 @upload_routes.route("/v1/uploads", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(_request, body=UploadIn, response=UploadOut, status=201)
+@endpoint(upload_routes, body=UploadIn, response=UploadOut, status=201)
 def start_upload(data: UploadIn) -> Response:
     who = principal(upload_routes)
     return created(uploads.start(services(), who, data))

@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from chalicelib.logic import complaints, feedback, information, tracking, uploads, workflow
+from chalicelib.logic import complaints, feedback, information, officer, uploads, workflow
 from chalicelib.logic.clock import parse_time
 from chalicelib.logic.ports import Services
-from chalicelib.logic.transition import Transition, check_version
+from chalicelib.logic.transition import Transition, check_version, note_only
 from chalicelib.models.actions import (
     FeedbackIn,
     OfficerAction,
@@ -30,9 +30,8 @@ from chalicelib.models.actions import (
 from chalicelib.models.choices import REJECT_REASONS
 from chalicelib.models.common import Principal
 from chalicelib.models.complaints import CaseOut, Resolution, Verdict
-from chalicelib.models.errors import CaseNotFound, FieldProblem, Forbidden, InvalidInput, TransitionNotAllowed
+from chalicelib.models.errors import FieldProblem, InvalidInput, TransitionNotAllowed
 from chalicelib.observability import logger, metrics
-from chalicelib.store import cases as case_store
 
 # Resolutions later than this many days share one histogram bucket.
 RESOLUTION_DAYS_CAP = 120
@@ -50,13 +49,7 @@ Handler = Callable[[Transition, Any], None]
 
 def act(services: Services, principal: Principal, case_id: str, data: OfficerAction, if_match: int | None) -> CaseOut:
     """Apply an officer's action to a case in their office's subtree."""
-    if principal.role != "officer" or not principal.office_id:
-        raise Forbidden("only officers act on cases")
-    raw = tracking.normalise(case_id)
-    found = case_store.get_case_with_timeline(services.table, raw) if raw else None
-    if found is None or found[0].office_id not in set(services.directory().subtree(principal.office_id)):
-        raise CaseNotFound("no case with this tracking number in your office")
-    case, events = found
+    case, events = officer.in_scope(services, principal, case_id)
     check_version(case, if_match)
     change = Transition(
         services, case, workflow.table_action("officer", data.action, data), by=principal, timeline=events
@@ -68,11 +61,6 @@ def act(services: Services, principal: Principal, case_id: str, data: OfficerAct
     change.commit()
     _record(change)
     return change.case_out()
-
-
-def _plain(change: Transition, data: Any) -> None:
-    """An action that only moves the status and says so: acknowledge, note."""
-    change.take(note=data.note)
 
 
 def _request_info(change: Transition, data: RequestInfoIn) -> None:
@@ -118,8 +106,8 @@ def _reject(change: Transition, data: RejectIn) -> None:
 
 
 COMPLAINT_HANDLERS: dict[str, Handler] = {
-    "acknowledge": _plain,
-    "note": _plain,
+    "acknowledge": note_only,
+    "note": note_only,
     "request_info": _request_info,
     "transfer": _transfer,
     "resolve": _resolve,

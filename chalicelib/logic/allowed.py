@@ -65,6 +65,7 @@ def _describe(spec: workflow.ActionSpec, case: Case, open_now: list[str], policy
         path=path,
         fixed=fixed,
         note_required=any(f.name == "note" and f.required for f in fields),
+        final=all(workflow.next_status(case.status, a, case.kind) in workflow.FINAL_STATUSES for a in open_now),
         fields=fields,
         until=until,
     )

@@ -19,7 +19,7 @@ from chalicelib.logic.clock import iso, parse_month
 from chalicelib.logic.complaints import Submitted, create
 from chalicelib.logic.deadlines import REVIEW_WITHIN
 from chalicelib.logic.ports import Services
-from chalicelib.logic.transition import Transition
+from chalicelib.logic.transition import Transition, note_only
 from chalicelib.models.actions import FeedbackChannelIn, ReviewIn
 from chalicelib.models.common import Listing, Principal
 from chalicelib.models.complaints import CaseOut, CaseSummary
@@ -104,11 +104,6 @@ def track(services: Services, principal: Principal, raw_id: str) -> CaseOut:
     return complaints.track(services, principal, raw_id, KIND)
 
 
-def _plain(change: Transition, data: Any) -> None:
-    """Acknowledge, or add a note: the suggestion stays under review."""
-    change.take(note=data.note)
-
-
 def _review(change: Transition, data: ReviewIn) -> None:
     """Adopted or not, with a note the citizen reads."""
     change.take(note=data.note, reason=data.decision)
@@ -117,8 +112,8 @@ def _review(change: Transition, data: ReviewIn) -> None:
 
 
 OFFICER_HANDLERS: dict[str, Callable[[Transition, Any], None]] = {
-    "acknowledge": _plain,
-    "note": _plain,
+    "acknowledge": note_only,
+    "note": note_only,
     "review": _review,
 }
 

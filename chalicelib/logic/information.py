@@ -22,7 +22,7 @@ from chalicelib.logic.complaints import Submitted, create
 from chalicelib.logic.deadlines import ANSWER_WORKING_DAYS, APPEAL_DECISION, APPEAL_WINDOW, EXTENSION_WORKING_DAYS
 from chalicelib.logic.directory import Directory
 from chalicelib.logic.ports import Services
-from chalicelib.logic.transition import Transition, check_version
+from chalicelib.logic.transition import Transition, check_version, note_only
 from chalicelib.logic.workdays import calendar_for
 from chalicelib.models.actions import (
     AnswerIn,
@@ -152,11 +152,6 @@ def withdraw(services: Services, principal: Principal, raw_id: str, data: Withdr
 # --- The designated official's (and, on appeal, the reviewer's) actions ---------------------
 
 
-def _plain(change: Transition, data: Any) -> None:
-    """Acknowledge, or add a note: the status moves as the table says, nothing else."""
-    change.take(note=data.note)
-
-
 def _extend(change: Transition, data: ExtendIn) -> None:
     """Once: ten more working days, counted from the day of receipt."""
     case = change.case
@@ -228,8 +223,8 @@ def _decide_appeal(change: Transition, data: DecideAppealIn) -> None:
 
 
 OFFICER_HANDLERS: dict[str, Callable[[Transition, Any], None]] = {
-    "acknowledge": _plain,
-    "note": _plain,
+    "acknowledge": note_only,
+    "note": note_only,
     "extend": _extend,
     "answer": _answer,
     "not_held": _not_held,

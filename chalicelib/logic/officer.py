@@ -7,7 +7,7 @@ from chalicelib.logic.clock import iso
 from chalicelib.logic.delivery import recipient_of
 from chalicelib.logic.ports import Services
 from chalicelib.models.common import Listing, Principal
-from chalicelib.models.complaints import OPEN_STATUSES, CaseOut, CaseSummary, CitizenContact
+from chalicelib.models.complaints import OPEN_STATUSES, Case, CaseOut, CaseSummary, CitizenContact, TimelineEvent
 from chalicelib.models.errors import CaseNotFound, FieldProblem, Forbidden, InvalidInput
 from chalicelib.observability import logger
 from chalicelib.store import cases as case_store
@@ -15,9 +15,20 @@ from chalicelib.store import people
 
 
 def _scope(services: Services, principal: Principal) -> list[str]:
+    """The offices an officer works for: their own and every office below it."""
     if principal.role != "officer" or not principal.office_id:
-        raise Forbidden("only officers have a case queue")
+        raise Forbidden("only officers work cases")
     return services.directory().subtree(principal.office_id)
+
+
+def in_scope(services: Services, principal: Principal, raw_id: str) -> tuple[Case, list[TimelineEvent]]:
+    """A case in the officer's scope with its timeline; outside it, indistinguishable from no case."""
+    offices = set(_scope(services, principal))
+    case_id = tracking.normalise(raw_id)
+    found = case_store.get_case_with_timeline(services.table, case_id) if case_id else None
+    if found is None or found[0].office_id not in offices:
+        raise CaseNotFound("no case with this tracking number in your office")
+    return found
 
 
 KINDS = ("complaint", "information", "feedback")
@@ -61,13 +72,8 @@ def office_queue(
 
 
 def case_for_officer(services: Services, principal: Principal, raw_id: str) -> CaseOut:
-    """A case in the officer's scope; outside it, indistinguishable from no case."""
-    offices = set(_scope(services, principal))
-    case_id = tracking.normalise(raw_id)
-    found = case_store.get_case_with_timeline(services.table, case_id) if case_id else None
-    if found is None or found[0].office_id not in offices:
-        raise CaseNotFound("no case with this tracking number in your office")
-    case, events = found
+    """A case in the officer's scope, with how to reach its citizen (the reading is logged)."""
+    case, events = in_scope(services, principal, raw_id)
     shown = views.case_out(case, events, services.directory(), principal, services.clock())
     contact = recipient_of(services, case.citizen_sub, people.get_profile(services.table, case.citizen_sub))
     if contact is not None:

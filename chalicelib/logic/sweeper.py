@@ -84,7 +84,8 @@ def _act_on(services: Services, case: Case, now: datetime, report: SweepReport) 
     if case.kind == "information":
         _information_due(services, case, now, report)
     elif case.kind == "feedback":
-        _review_late(services, case, now)
+        # A suggestion not reviewed in time: the office is reminded, once.
+        _remind(services, case, now, "overdue", "office_suggestion_overdue")
         report.reminded += 1
     elif case.status == "submitted":
         report.redriven += _redrive(services, case, now)
@@ -95,7 +96,8 @@ def _act_on(services: Services, case: Case, now: datetime, report: SweepReport) 
             else:
                 report.overdue_at_head += 1
         elif case.reminded_due_at != case.due_at:
-            _remind(services, case, now)
+            # Three quarters of the office's time is used: it is told, once per deadline.
+            _remind(services, case, now, "deadline_near", "office_reminder")
             report.reminded += 1
     elif case.status == "resolved":
         _close_unanswered(services, case, now)
@@ -146,12 +148,12 @@ def _escalate(services: Services, case: Case, now: datetime) -> bool:
     return True
 
 
-def _remind(services: Services, case: Case, now: datetime) -> None:
-    """Tell the office, once per deadline, that three quarters of its time is used."""
+def _remind(services: Services, case: Case, now: datetime, reason: str, template: str) -> None:
+    """Tell the case's office about its deadline, once per deadline."""
     change = Transition(services, case, "remind", now=now)
     case.reminded_due_at = case.due_at
-    change.take(office_id=case.office_id, reason="deadline_near")
-    change.notify_office("office_reminder")
+    change.take(office_id=case.office_id, reason=reason)
+    change.notify_office(template)
     change.commit()
 
 
@@ -197,13 +199,4 @@ def _information_due(services: Services, case: Case, now: datetime, report: Swee
         change.notify("information_long_overdue")
         change.notify_office("office_information_long_overdue")
         report.information_long_overdue += 1
-    change.commit()
-
-
-def _review_late(services: Services, case: Case, now: datetime) -> None:
-    """A suggestion not reviewed in time: the office is reminded, once."""
-    change = Transition(services, case, "remind", now=now)
-    case.reminded_due_at = case.due_at
-    change.take(office_id=case.office_id, reason="overdue")
-    change.notify_office("office_suggestion_overdue")
     change.commit()

@@ -75,7 +75,7 @@ class Transition:
     def open(cls, services: Services, action: str, *, by: Principal, now: datetime, **fields: Any) -> Transition:
         """A new case, in the first status its kind's opening row gives `action`, with that row's event.
 
-        Nothing is written until `create_change()` is stored (by `complaints.create`).
+        Nothing is written until its `new_case()` is stored (by `complaints.create`).
         """
         kind = fields.get("kind", "complaint")
         stamp = iso(now)
@@ -252,3 +252,8 @@ class Transition:
     def case_out(self) -> CaseOut:
         """The case as the one who acted sees it now, its timeline with this change's events."""
         return views.case_out(self.case, [*self.timeline, *self.events], self.directory, self.by, self.now)
+
+
+def note_only(change: Transition, data: Any) -> None:
+    """The handler of an action that only moves the status as its table says, keeping the note (acknowledge, note)."""
+    change.take(note=data.note)

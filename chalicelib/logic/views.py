@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from chalicelib.logic import deadlines
 from chalicelib.logic.allowed import allowed_actions
@@ -27,6 +28,26 @@ def _organisation_ref(directory: Directory, organisation_id: str | None) -> Offi
     return OfficeRef(id=organisation.id, name=organisation.name, name_ur=organisation.name_ur)
 
 
+def _headline(case: Case, directory: Directory, now: datetime) -> dict[str, Any]:
+    """The fields every view shares (CaseHeadline), with the deadline facts from the case's policy."""
+    policy = directory.sla_for(case.category_id)
+    return {
+        "id": case.id,
+        "kind": case.kind,
+        "status": case.status,
+        "category_id": case.category_id,
+        "subject": case.subject,
+        "office": office_ref(directory, case.office_id),
+        "level": case.level,
+        "due_at": case.due_at,
+        "remind_at": deadlines.remind_at(case, policy),
+        "urgency": deadlines.urgency(case, policy, now),
+        "delay": case.delay,
+        "created_at": case.created_at,
+        "updated_at": case.updated_at,
+    }
+
+
 def case_out(
     case: Case, events: list[TimelineEvent], directory: Directory, viewer: Principal | None, now: datetime
 ) -> CaseOut:
@@ -34,29 +55,17 @@ def case_out(
     information = case.kind == "information"
     policy = directory.sla_for(case.category_id)
     return CaseOut(
-        id=case.id,
-        kind=case.kind,
-        status=case.status,
-        category_id=case.category_id,
-        subject=case.subject,
+        **_headline(case, directory, now),
         description=case.description,
         location=case.location,
         attachments=case.attachments,
-        office=office_ref(directory, case.office_id),
-        level=case.level,
-        due_at=case.due_at,
-        remind_at=deadlines.remind_at(case, policy),
-        urgency=deadlines.urgency(case, policy, now),
         version=case.version,
-        created_at=case.created_at,
-        updated_at=case.updated_at,
         resolution=case.resolution.model_dump() if case.resolution else None,
         feedback=case.feedback,
         feedback_until=deadlines.feedback_until(case, policy),
         organisation=_organisation_ref(directory, case.organisation_id) if information else None,
         question=case.description if information else None,
         extended_at=case.extended_at,
-        delay=case.delay,
         answer=case.answer,
         appeal_until=case.appeal_until,
         feedback_kind=case.feedback_kind,
@@ -67,20 +76,6 @@ def case_out(
 
 
 def summary(case: Case, directory: Directory, now: datetime) -> CaseSummary:
-    policy = directory.sla_for(case.category_id)
-    return CaseSummary(
-        id=case.id,
-        kind=case.kind,
-        status=case.status,
-        category_id=case.category_id,
-        subject=case.subject,
-        district=case.location.district if case.location else None,
-        office=office_ref(directory, case.office_id),
-        level=case.level,
-        due_at=case.due_at,
-        remind_at=deadlines.remind_at(case, policy),
-        urgency=deadlines.urgency(case, policy, now),
-        delay=case.delay,
-        created_at=case.created_at,
-        updated_at=case.updated_at,
-    )
+    """One line of a list."""
+    district = case.location.district if case.location else None
+    return CaseSummary(**_headline(case, directory, now), district=district)

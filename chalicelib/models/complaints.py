@@ -201,24 +201,30 @@ class Case(BaseModel):
 Urgency = Literal["on_time", "due_soon", "overdue"]
 
 
-class CaseSummary(BaseModel):
-    """One line of a list: enough to recognise a case and its state."""
+class CaseHeadline(BaseModel):
+    """What every view of a case shows: which case, where it is, and how its deadline stands."""
 
     id: str
     kind: CaseKind = "complaint"
     status: CaseStatus
     category_id: str
     subject: str
-    district: str | None = None
     office: OfficeRef | None = None
     level: int
     due_at: str | None = None
     # When the case becomes due soon (a complaint's office is reminded then), and how urgent it is now.
     remind_at: str | None = None
     urgency: Urgency | None = None
+    # How late an information request is.
     delay: Delay | None = None
     created_at: str
     updated_at: str
+
+
+class CaseSummary(CaseHeadline):
+    """One line of a list: enough to recognise a case and its state."""
+
+    district: str | None = None
 
 
 class CitizenContact(BaseModel):
@@ -263,38 +269,29 @@ class AllowedAction(BaseModel):
     # Sent as they are, beside the fields (the officer's actions name themselves in the body).
     fixed: dict[str, str] = {}
     note_required: bool
+    # Taking it ends the case for good (a withdrawal, a rejection): clients ask twice.
+    final: bool = False
     fields: list[ActionField]
     # The last moment the action is possible, when a window closes on it (a verdict, an appeal).
     until: str | None = None
 
 
-class CaseOut(BaseModel):
-    id: str
-    kind: CaseKind = "complaint"
-    status: CaseStatus
-    category_id: str
-    subject: str
+class CaseOut(CaseHeadline):
+    """The whole case, as its citizen or its office sees it."""
+
     description: str
     location: Location | None = None
     attachments: list[str]
-    office: OfficeRef | None = None
-    level: int
-    due_at: str | None = None
-    remind_at: str | None = None
-    urgency: Urgency | None = None
     version: int
-    created_at: str
-    updated_at: str
     resolution: dict[str, object] | None = None
     feedback: Verdict | None = None
     # Until when the citizen may still say they are not satisfied (null when they cannot).
     feedback_until: str | None = None
-    # Information requests: the organisation asked, the question, the one extension, how
-    # late the request is, the official's answer, and until when it may be appealed.
+    # Information requests: the organisation asked, the question, the one extension, the
+    # official's answer, and until when it may be appealed.
     organisation: OfficeRef | None = None
     question: str | None = None
     extended_at: str | None = None
-    delay: Delay | None = None
     answer: Answer | None = None
     appeal_until: str | None = None
     feedback_kind: FeedbackKind | None = None

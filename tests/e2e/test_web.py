@@ -212,3 +212,59 @@ def test_a_citizen_asks_for_information_and_sends_an_appreciation(running: Stack
     page.wait_for_selector(".message.ok")
     shot(page, "citizen-feedback")
     assert errors == []
+
+
+def test_an_officer_in_urdu_is_offered_what_the_case_allows_in_urdu(running: Stack, browser: Browser) -> None:
+    # Given a routed complaint, filed over HTTP by a demo citizen
+    route = running.accounts()["demo_route"]
+    accounts = running.accounts()["accounts"]
+    citizen = next(a for a in accounts if a["role"] == "citizen")
+    login = requests.post(
+        f"{running.api}/v1/auth/login",
+        json={"username": citizen["username"], "password": citizen["password"]},
+        timeout=10,
+    )
+    token = login.json()["id_token"]
+    body = {
+        "category_id": route["category_id"],
+        "subject": "میٹر نہیں پڑھا گیا",
+        "description": "Three estimated bills in a row for house 12.",
+        "location": {"district": route["district"]},
+    }
+    filed = requests.post(
+        f"{running.api}/v1/complaints", json=body, headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
+    case_id = filed.json()["id"]
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        seen = requests.get(
+            f"{running.api}/v1/complaints/{case_id}", headers={"Authorization": f"Bearer {token}"}, timeout=10
+        ).json()
+        if seen["status"] == "routed":
+            break
+        time.sleep(0.5)
+    # When its officer opens it with the page in Urdu
+    errors: list[str] = []
+    page = open_page(browser, errors)
+    page.goto(f"{running.api}/#/")
+    page.evaluate("localStorage.setItem('awaaz.lang', 'ur')")
+    page.reload()
+    officer = next(a for a in accounts if a.get("office_id") == route["office_id"])
+    sign_in(page, running.api, officer["username"], officer["password"])
+    page.goto(f"{running.api}/#/officer/{case_id}")
+    page.wait_for_selector("#act")
+    # Then the actions, and a rejection's reasons, are the case's own, in Urdu
+    options = page.eval_on_selector_all("#action option", "os => os.map(o => [o.value, o.textContent])")
+    assert [value for value, _ in options] == ["acknowledge", "note", "request_info", "transfer", "resolve", "reject"]
+    assert ["reject", "مسترد کریں"] in options
+    page.select_option("#action", "reject")
+    reasons = page.eval_on_selector_all("select[name=reason] option", "os => os.map(o => o.textContent)")
+    assert "دہرائی گئی شکایت" in reasons and not any(r.isascii() for r in reasons)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, "officer-case-reject-ur")
+    # And rejecting it from there moves it on
+    page.fill("[name=note]", "یہی شکایت پہلے درج ہو چکی ہے۔")
+    page.click("#act button")
+    page.wait_for_function("document.querySelector('.facts dd').textContent === 'مسترد'")
+    assert page.locator("#act").count() == 0  # a rejected case offers nothing more
+    assert errors == []

@@ -17,7 +17,6 @@ import pytest
 from chalicelib.logic import actions, complaints, feedback, information, officer, workflow
 from chalicelib.logic.clock import iso
 from chalicelib.logic.ports import Services
-from chalicelib.logic.routing import route_case
 from chalicelib.models.actions import (
     AppealIn,
     FeedbackChannelIn,
@@ -28,10 +27,10 @@ from chalicelib.models.actions import (
     WithdrawIn,
 )
 from chalicelib.models.common import Principal
-from chalicelib.models.complaints import AllowedAction, Answer, Case, CaseOut, ComplaintIn, Resolution
+from chalicelib.models.complaints import AllowedAction, Answer, Case, CaseOut, Resolution
 from chalicelib.models.errors import TransitionNotAllowed
 from chalicelib.store import cases as case_store
-from tests.fakes import Clock, citizen, make_services, small_directory
+from tests.fakes import Clock, citizen, make_services, routed_complaint, small_directory
 from tests.fakes import officer as officer_principal
 
 HEAD = officer_principal("lesco-hq")  # lesco-lahore and lesco-kasur are below it
@@ -49,20 +48,6 @@ def _services() -> tuple[Services, Clock]:
     return services, clock
 
 
-def _complaint(services: Services) -> str:
-    body = ComplaintIn.model_validate(
-        {
-            "category_id": "electricity-overbilling",
-            "subject": "Over-billing again",
-            "description": "The meter reading on my bill is wrong.",
-            "location": {"district": "lahore"},
-        }
-    )
-    case_id = str(complaints.submit(services, citizen(), body, None).case["id"])
-    route_case(services, case_id)
-    return case_id
-
-
 def _request(services: Services) -> str:
     body = InformationRequestIn(organisation_id="lesco", subject="Schedule", question="What is the 2026 schedule?")
     return str(information.file_request(services, citizen(), body, None).case["id"])
@@ -73,7 +58,7 @@ def _suggestion(services: Services) -> str:
     return str(feedback.give(services, citizen(), body, None).case["id"])
 
 
-FILE: dict[str, Callable[[Services], str]] = {"complaint": _complaint, "information": _request, "feedback": _suggestion}
+FILE: dict[str, Callable[[Services], str]] = {"complaint": routed_complaint, "information": _request, "feedback": _suggestion}
 
 
 def _force(services: Services, case_id: str, status: str) -> None:
@@ -240,12 +225,14 @@ def test_the_forms_name_their_fields_and_choices_in_both_languages() -> None:
             for choice in field.choices:
                 assert choice.label and choice.label_ur and choice.label != choice.label_ur, (name, choice.value)
         assert form.note_required == any(f.name == "note" and f.required for f in form.fields)
+        # Only what ends the case for good is marked so (clients ask twice before sending it)
+        assert form.final == (name in ("withdraw", "reject")), (kind, name)
 
 
 def test_a_reviewer_is_offered_only_the_decisions_the_table_allows_and_the_verdict_says_until_when() -> None:
     # Given a resolved complaint
     services, clock = _services()
-    case_id = _complaint(services)
+    case_id = routed_complaint(services)
     _force(services, case_id, "resolved")
     seen = complaints.track(services, citizen(), case_id)
     # Then the citizen may give a verdict, either way, until the reopen window ends, or withdraw nothing
@@ -263,7 +250,7 @@ def test_a_reviewer_is_offered_only_the_decisions_the_table_allows_and_the_verdi
 
 def test_a_stranger_and_the_public_are_offered_nothing() -> None:
     services, _ = _services()
-    case_id = _complaint(services)
+    case_id = routed_complaint(services)
     case = case_store.get_case(services.table, case_id)
     assert case is not None
     from chalicelib.logic.allowed import allowed_actions

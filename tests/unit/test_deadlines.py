@@ -5,9 +5,8 @@ from __future__ import annotations
 from chalicelib.logic import actions, complaints, officer, sweeper
 from chalicelib.logic.routing import route_case
 from chalicelib.models.actions import RequestInfoIn
-from chalicelib.models.complaints import ComplaintIn
 from chalicelib.store import cases as case_store
-from tests.fakes import citizen, make_services
+from tests.fakes import citizen, make_services, routed_complaint
 from tests.fakes import officer as officer_principal
 
 LAHORE = officer_principal("lesco-lahore")
@@ -16,16 +15,7 @@ LAHORE = officer_principal("lesco-lahore")
 def test_a_complaint_is_on_time_then_due_soon_when_its_office_is_reminded_then_overdue() -> None:
     # Given a complaint routed on 27 Nov with 20 days to answer
     services, _, clock = make_services()
-    body = ComplaintIn.model_validate(
-        {
-            "category_id": "electricity-overbilling",
-            "subject": "Over-billing again",
-            "description": "The meter reading on my bill is wrong.",
-            "location": {"district": "lahore"},
-        }
-    )
-    case_id = str(complaints.submit(services, citizen(), body, None).case["id"])
-    route_case(services, case_id)
+    case_id = routed_complaint(services)
     seen = complaints.track(services, citizen(), case_id)
     # Then it is due soon from day 15, when the sweeper reminds the office
     assert (seen.due_at, seen.remind_at, seen.urgency) == ("2026-12-17T09:00:00Z", "2026-12-12T09:00:00Z", "on_time")
@@ -44,15 +34,7 @@ def test_a_complaint_is_on_time_then_due_soon_when_its_office_is_reminded_then_o
 
 def test_a_case_waiting_for_the_citizen_has_no_running_deadline() -> None:
     services, _, _ = make_services()
-    body = ComplaintIn.model_validate(
-        {
-            "category_id": "electricity-overbilling",
-            "subject": "Over-billing again",
-            "description": "The meter reading on my bill is wrong.",
-            "location": {"district": "lahore"},
-        }
-    )
-    case_id = str(complaints.submit(services, citizen(), body, None).case["id"])
+    case_id = routed_complaint(services, routed=False)
     assert complaints.track(services, citizen(), case_id).urgency is None  # not routed yet
     route_case(services, case_id)
     asked = actions.act(services, LAHORE, case_id, RequestInfoIn(action="request_info", note="Meter number?"), None)
