@@ -120,15 +120,9 @@ OFFICER_HANDLERS: dict[str, dict[str, Handler]] = {
 }
 
 
-def _citizens(services: Services, principal: Principal, case_id: str, action: str, if_match: int | None) -> Transition:
-    case, events = complaints.owned(services, principal, case_id)
-    check_version(case, if_match)
-    return Transition(services, case, action, by=principal, timeline=events)
-
-
 def reply(services: Services, principal: Principal, case_id: str, data: ReplyIn, if_match: int | None) -> CaseOut:
     """The citizen answers a request for details; the SLA clock resumes, extended by the time it waited."""
-    change = _citizens(services, principal, case_id, "reply", if_match)
+    change = complaints.own_change(services, principal, case_id, "reply", if_match)
     problems = uploads.attachment_problems(services, principal, data.attachments)
     if problems:
         raise InvalidInput("the reply needs correcting", problems)
@@ -142,7 +136,7 @@ def reply(services: Services, principal: Principal, case_id: str, data: ReplyIn,
 
 def withdraw(services: Services, principal: Principal, case_id: str, data: WithdrawIn, if_match: int | None) -> CaseOut:
     """The citizen withdraws an open complaint; it leaves the office's queue."""
-    change = _citizens(services, principal, case_id, "withdraw", if_match)
+    change = complaints.own_change(services, principal, case_id, "withdraw", if_match)
     change.case.paused_at = None  # a withdrawn complaint waits for nobody
     change.take(note=data.reason)
     change.count({"withdrawn": 1})
@@ -160,7 +154,7 @@ def give_feedback(
     the reopen window (30 days from the resolution by default) ends; once per resolution.
     """
     action = "feedback_satisfied" if data.satisfied else "feedback_unsatisfied"
-    change = _citizens(services, principal, case_id, action, if_match)
+    change = complaints.own_change(services, principal, case_id, action, if_match)
     case = change.case
     resolver = case.resolution.office_id if case.resolution else case.office_id
     was_resolved = case.status == "resolved"

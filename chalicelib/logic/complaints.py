@@ -15,7 +15,7 @@ from chalicelib.logic.deadlines import REDRIVE_AFTER
 from chalicelib.logic.directory import Directory
 from chalicelib.logic.notifications import dispatch
 from chalicelib.logic.ports import Services
-from chalicelib.logic.transition import Transition
+from chalicelib.logic.transition import Transition, check_version
 from chalicelib.models.common import Listing, Principal
 from chalicelib.models.complaints import Case, CaseOut, CaseSummary, ComplaintIn, Location, TimelineEvent
 from chalicelib.models.directory import Category
@@ -189,6 +189,15 @@ def owned(
     if found is None or found[0].citizen_sub != principal.sub or found[0].kind != kind:
         raise CaseNotFound(_NOT_YOURS[kind])
     return found
+
+
+def own_change(
+    services: Services, principal: Principal, raw_id: str, action: str, if_match: int | None, kind: str = "complaint"
+) -> Transition:
+    """The citizen's `action` on one of their own cases, checked against `If-Match` and the case's table."""
+    case, events = owned(services, principal, raw_id, kind)
+    check_version(case, if_match)
+    return Transition(services, case, action, by=principal, timeline=events)
 
 
 def track(services: Services, principal: Principal, raw_id: str, kind: str = "complaint") -> CaseOut:

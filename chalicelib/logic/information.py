@@ -22,7 +22,7 @@ from chalicelib.logic.complaints import Submitted, create
 from chalicelib.logic.deadlines import ANSWER_WORKING_DAYS, APPEAL_DECISION, APPEAL_WINDOW, EXTENSION_WORKING_DAYS
 from chalicelib.logic.directory import Directory
 from chalicelib.logic.ports import Services
-from chalicelib.logic.transition import Transition, check_version, note_only
+from chalicelib.logic.transition import Transition, note_only
 from chalicelib.logic.workdays import calendar_for
 from chalicelib.models.actions import (
     AnswerIn,
@@ -119,15 +119,9 @@ def track(services: Services, principal: Principal, raw_id: str) -> CaseOut:
     return complaints.track(services, principal, raw_id, KIND)
 
 
-def _citizens(services: Services, principal: Principal, raw_id: str, action: str, if_match: int | None) -> Transition:
-    case, events = complaints.owned(services, principal, raw_id, KIND)
-    check_version(case, if_match)
-    return Transition(services, case, action, by=principal, timeline=events)
-
-
 def appeal(services: Services, principal: Principal, raw_id: str, data: AppealIn, if_match: int | None) -> CaseOut:
     """Take an answer, a refusal or a missed deadline to the reviewer (within 30 days of it)."""
-    change = _citizens(services, principal, raw_id, "appeal", if_match)
+    change = complaints.own_change(services, principal, raw_id, "appeal", if_match, KIND)
     reviewer = reviewer_office(change.directory, change.case.organisation_id or "")
     if reviewer is None:
         raise ServiceUnavailable("the directory names no reviewer for appeals")
@@ -143,7 +137,7 @@ def appeal(services: Services, principal: Principal, raw_id: str, data: AppealIn
 
 
 def withdraw(services: Services, principal: Principal, raw_id: str, data: WithdrawIn, if_match: int | None) -> CaseOut:
-    change = _citizens(services, principal, raw_id, "withdraw", if_match)
+    change = complaints.own_change(services, principal, raw_id, "withdraw", if_match, KIND)
     change.take(note=data.reason)
     change.commit()
     return change.case_out()
