@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from chalicelib.logic import tracking, uploads, views
+from chalicelib.logic import cursors, tracking, uploads, views
 from chalicelib.logic.deadlines import REDRIVE_AFTER
 from chalicelib.logic.directory import Directory
 from chalicelib.logic.notifications import dispatch
@@ -173,9 +173,14 @@ def list_own(
     services: Services, principal: Principal, limit: int, cursor: str | None, kind: str = "complaint"
 ) -> Listing[CaseSummary]:
     """The caller's cases of one kind, newest first (one Query of their own partition)."""
-    found, next_cursor = case_store.citizen_cases(services.table, principal.sub, limit=limit, cursor=cursor, kind=kind)
+    scope = cursors.scope_of("own_cases", principal.sub, kind=kind)
+    start = cursors.unseal(services, cursor, scope)
+    found, last = case_store.citizen_cases(services.table, principal.sub, limit=limit, start=start, kind=kind)
     directory, now = services.directory(), services.clock()
-    return Listing[CaseSummary](items=[views.summary(c, directory, now) for c in found], next_cursor=next_cursor)
+    return Listing[CaseSummary](
+        items=[views.summary(c, directory, now) for c in found],
+        next_cursor=cursors.seal(services, last, scope) if last else None,
+    )
 
 
 def owned(

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel
 
+from chalicelib.logic import cursors
 from chalicelib.logic.messages import notification_text
 from chalicelib.logic.ports import Services
 from chalicelib.models.common import Listing, Principal
@@ -27,7 +28,10 @@ def list_mine(services: Services, principal: Principal, limit: int, cursor: str 
     """Officers read their office's inbox (assignments, reminders, escalations); others their own."""
     office_id = principal.office_id if principal.role == "officer" else None
     sub = None if office_id else principal.sub
-    items, next_cursor = case_store.inbox(services.table, sub=sub, office_id=office_id, limit=limit, cursor=cursor)
+    # An office's inbox is shared, but a cursor is still the caller's own: scoped by their sub.
+    scope = cursors.scope_of("inbox", principal.sub, office=office_id)
+    start = cursors.unseal(services, cursor, scope)
+    items, last = case_store.inbox(services.table, sub=sub, office_id=office_id, limit=limit, start=start)
     return Listing[NotificationOut](
         items=[
             NotificationOut(
@@ -39,7 +43,7 @@ def list_mine(services: Services, principal: Principal, limit: int, cursor: str 
             )
             for i in items
         ],
-        next_cursor=next_cursor,
+        next_cursor=cursors.seal(services, last, scope) if last else None,
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.logic import tracking, views
+from chalicelib.logic import cursors, tracking, views
 from chalicelib.logic.clock import iso
 from chalicelib.logic.delivery import recipient_of
 from chalicelib.logic.ports import Services
@@ -58,17 +58,25 @@ def office_queue(
         problems.append(FieldProblem("kind", f"one of {', '.join(KINDS)}"))
     if problems:
         raise InvalidInput("the queue filters need correcting", problems)
+    # The filters are part of the scope: a cursor replayed with other filters is refused, not misread.
+    scope = cursors.scope_of(
+        "office_queue", principal.sub, office=principal.office_id, status=status, kind=kind, overdue=overdue
+    )
+    positions = cursors.unseal(services, cursor, scope)
     now = services.clock()
     due_before = iso(now) if overdue else None
-    found, next_cursor = case_store.office_queue(
-        services.table, offices, limit=limit, cursor=cursor, due_before=due_before
+    found, shown_up_to = case_store.office_queue(
+        services.table, offices, limit=limit, positions=positions, due_before=due_before
     )
     if status:
         found = [c for c in found if c.status == status]
     if kind:
         found = [c for c in found if c.kind == kind]
     directory = services.directory()
-    return Listing[CaseSummary](items=[views.summary(c, directory, now) for c in found], next_cursor=next_cursor)
+    return Listing[CaseSummary](
+        items=[views.summary(c, directory, now) for c in found],
+        next_cursor=cursors.seal(services, shown_up_to, scope) if shown_up_to is not None else None,
+    )
 
 
 def case_for_officer(services: Services, principal: Principal, raw_id: str) -> CaseOut:

@@ -21,8 +21,6 @@ from chalicelib.store.table import (
     SortCondition,
     Table,
     Write,
-    decode_cursor,
-    encode_cursor,
 )
 
 
@@ -141,41 +139,55 @@ def get_case_with_timeline(table: Table, case_id: str) -> tuple[Case, list[Timel
     return Case.model_validate(case), events
 
 
-_GSI1_CURSOR = {"PK", "SK", "GSI1PK", "GSI1SK"}
+def _check_start(start: Key | None, expected: Key, prefixes: Key) -> None:
+    """A start key must be one this Query could have returned: the same attributes, the same partition.
+
+    Positions reach the store only from cursors this service signed; this is the defence in
+    depth that keeps a wrong one from ever reaching DynamoDB as an ExclusiveStartKey.
+    """
+    if start is None:
+        return
+    if set(start) != set(expected) | set(prefixes) or not all(isinstance(v, str) for v in start.values()):
+        raise InvalidCursor()
+    if any(start[name] != value for name, value in expected.items()):
+        raise InvalidCursor()
+    if any(not start[name].startswith(prefix) or start[name] == prefix for name, prefix in prefixes.items()):
+        raise InvalidCursor()
 
 
 def citizen_cases(
-    table: Table, sub: str, *, limit: int, cursor: str | None, kind: str = "complaint"
-) -> tuple[list[Case], str | None]:
-    start = decode_cursor(cursor, _GSI1_CURSOR)
-    if start and start.get("GSI1PK") != keys.citizen_pk(sub, kind):
-        raise InvalidCursor()
-    page = table.query(keys.citizen_pk(sub, kind), index="GSI1", newest_first=True, limit=limit, start_key=start)
-    return [Case.model_validate(i) for i in page.items], encode_cursor(page.last_key)
+    table: Table, sub: str, *, limit: int, start: Key | None, kind: str = "complaint"
+) -> tuple[list[Case], Key | None]:
+    """One page of a citizen's cases of one kind, newest first, and where the next page starts (or None)."""
+    pk = keys.citizen_pk(sub, kind)
+    _check_start(start, {"GSI1PK": pk, "SK": keys.CASE_SK}, {"PK": keys.case_pk(""), "GSI1SK": ""})
+    if start and not start["GSI1SK"].endswith("#" + keys.case_id_of(start["PK"])):
+        raise InvalidCursor()  # the index key of another case than the one named
+    page = table.query(pk, index="GSI1", newest_first=True, limit=limit, start_key=start)
+    return [Case.model_validate(i) for i in page.items], page.last_key
 
 
 def office_queue(
-    table: Table, office_ids: Sequence[str], *, limit: int, cursor: str | None, due_before: str | None = None
-) -> tuple[list[Case], str | None]:
+    table: Table,
+    office_ids: Sequence[str],
+    *,
+    limit: int,
+    positions: dict[str, str] | None,
+    due_before: str | None = None,
+) -> tuple[list[Case], dict[str, str] | None]:
     """Open cases of several offices, soonest deadline first: a k-way merge of one Query per office.
 
-    The opaque cursor remembers, per office, the last queue position already shown.
-    `due_before` keeps only cases whose deadline has passed (a key condition, not a filter).
+    `positions` maps an office to the last queue position of it already shown; the
+    positions after this page come back, or None at the end. `due_before` keeps only
+    cases whose deadline has passed (a key condition, not a filter).
     """
-    positions: dict[str, str] = {}
-    if cursor:
-        raw = decode_cursor(cursor, {"q"})
-        try:
-            positions = json.loads(raw["q"]) if raw else {}
-        except ValueError as exc:
-            raise InvalidCursor() from exc
-        if not isinstance(positions, dict):
-            raise InvalidCursor()
+    shown_before = dict(positions or {})
+    if not set(shown_before) <= set(office_ids) or not all(isinstance(v, str) for v in shown_before.values()):
+        raise InvalidCursor()
     streams: list[list[Item]] = []
     more_on_server = False
     for office_id in office_ids:
-        after = positions.get(office_id)
-        after = after if isinstance(after, str) else None
+        after = shown_before.get(office_id) or None
         sort: SortCondition | None = SortCondition(">", after) if after else None
         if due_before is not None:
             lower = after + "\x00" if after else ""
@@ -188,10 +200,9 @@ def office_queue(
     merged = list(heapq.merge(*streams, key=lambda i: i["GSI2SK"]))
     shown = merged[:limit]
     for item in shown:
-        positions[item["office_id"]] = item["GSI2SK"]
+        shown_before[item["office_id"]] = item["GSI2SK"]
     has_more = len(merged) > limit or more_on_server
-    next_cursor = encode_cursor({"q": json.dumps(positions, separators=(",", ":"))}) if has_more else None
-    return [Case.model_validate(i) for i in shown], next_cursor
+    return [Case.model_validate(i) for i in shown], shown_before if has_more else None
 
 
 def due_case_ids(table: Table, months: Sequence[str], *, until_iso: str, page_size: int = 100) -> list[str]:
@@ -260,13 +271,11 @@ def idempotency_item(sub: str, key: str, body_hash: str, response: dict[str, Any
 
 
 def inbox(
-    table: Table, *, sub: str | None = None, office_id: str | None = None, limit: int, cursor: str | None
-) -> tuple[list[Item], str | None]:
-    """A person's or an office's in-app notifications, newest first."""
+    table: Table, *, sub: str | None = None, office_id: str | None = None, limit: int, start: Key | None
+) -> tuple[list[Item], Key | None]:
+    """A person's or an office's in-app notifications, newest first, and where the next page starts (or None)."""
     pk = inbox_pk(sub=sub, office_id=office_id)
-    start = decode_cursor(cursor, {"PK", "SK"})
-    if start and start.get("PK") != pk:
-        raise InvalidCursor()
+    _check_start(start, {"PK": pk}, {"SK": keys.NOTE_SK_PREFIX})
     page = table.query(
         pk,
         sort=SortCondition("begins_with", keys.NOTE_SK_PREFIX),
@@ -274,4 +283,4 @@ def inbox(
         limit=limit,
         start_key=start,
     )
-    return page.items, encode_cursor(page.last_key)
+    return page.items, page.last_key

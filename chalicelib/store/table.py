@@ -10,14 +10,12 @@ both through the same cases.
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, Protocol
 
-from chalicelib.models.errors import ConditionFailure, InvalidCursor, ServiceUnavailable
+from chalicelib.models.errors import ConditionFailure, ServiceUnavailable
 
 Item = dict[str, Any]
 Key = dict[str, str]
@@ -106,29 +104,6 @@ class Table(Protocol):
     def count(self, key: Key, name: str, expires_at: int) -> int:
         """Add one to a counter (created when absent, expiring by TTL) and return its new value."""
         ...
-
-
-def encode_cursor(key: Key | None) -> str | None:
-    if not key:
-        return None
-    raw = json.dumps(key, separators=(",", ":"), sort_keys=True).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str | None, allowed: set[str]) -> Key | None:
-    """An opaque cursor back to a start key; anything else is an InvalidCursor (400)."""
-    if not cursor:
-        return None
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        key = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, TypeError) as exc:
-        raise InvalidCursor() from exc
-    if not isinstance(key, dict) or not key or not set(key) <= allowed:
-        raise InvalidCursor()
-    if not all(isinstance(v, str) for v in key.values()):
-        raise InvalidCursor()
-    return key
 
 
 # --- DynamoDB -----------------------------------------------------------------

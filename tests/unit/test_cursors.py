@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import Callable
+from functools import partial
+from typing import Any
 
-from chalicelib.logic import cursors
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from chalicelib.logic import complaints, cursors, feedback, information, notifications, officer
+from chalicelib.logic.ports import Services
+from chalicelib.models.common import Listing, Principal
 from chalicelib.models.errors import InvalidCursor
-from tests.fakes import make_services
+from chalicelib.store import cases as case_store
+from tests.fakes import Clock, citizen, make_services, routed_complaint
+from tests.fakes import officer as officer_principal
+from tests.memory_table import MemoryTable
 
 POSITION = {"PK": "CASE#C-2611-0001", "SK": "CASE"}
 SCOPE = cursors.scope_of("own_cases", "citizen-1", kind="complaint")
@@ -102,3 +113,194 @@ def test_a_signed_position_of_the_wrong_shape_is_refused() -> None:
     token = cursors.seal(services, {"PK": 7}, SCOPE)  # type: ignore[dict-item]
     with pytest.raises(InvalidCursor):
         cursors.unseal(services, token, SCOPE)
+
+
+# --- the lists that hand out cursors -------------------------------------------
+
+Lister = Callable[[Services, Principal, str | None, int], Listing[Any]]
+HEAD = officer_principal("lesco-hq")
+
+
+def own_complaints(services: Services, who: Principal, cursor: str | None, limit: int = 2) -> Listing[Any]:
+    return complaints.list_own(services, who, limit, cursor)
+
+
+def office_queue(services: Services, who: Principal, cursor: str | None, limit: int = 2) -> Listing[Any]:
+    return officer.office_queue(services, who, limit=limit, cursor=cursor)
+
+
+def inbox(services: Services, who: Principal, cursor: str | None, limit: int = 2) -> Listing[Any]:
+    return notifications.list_mine(services, who, limit, cursor)
+
+
+LISTS: dict[str, tuple[Lister, Principal]] = {
+    "own_complaints": (own_complaints, citizen()),
+    "office_queue": (office_queue, HEAD),
+    "inbox": (inbox, citizen()),
+    "office_inbox": (inbox, officer_principal("lesco-lahore")),
+}
+
+
+def with_cases(count: int = 5) -> tuple[Services, MemoryTable, Clock]:
+    """Services over a table holding `count` complaints of citizen-1, routed to two offices, minutes apart."""
+    table = MemoryTable()
+    services, _, clock = make_services(table)
+    for n in range(count):
+        routed_complaint(services, "kasur" if n % 2 else "lahore")
+        clock.advance(minutes=5)
+    return services, table, clock
+
+
+def second_page_cursor(name: str) -> tuple[Services, MemoryTable, Clock, str]:
+    services, table, clock = with_cases()
+    lister, who = LISTS[name]
+    cursor = lister(services, who, None, 2).next_cursor
+    assert cursor is not None
+    table.calls.clear()
+    return services, table, clock, cursor
+
+
+def refused(table: MemoryTable, call: Callable[[], object]) -> None:
+    """The call is a 400 invalid_cursor, and the table was not asked anything."""
+    with pytest.raises(InvalidCursor) as raised:
+        call()
+    assert [d.field for d in raised.value.details] == ["cursor"]
+    assert table.calls == []
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_paging_through_a_list_shows_every_item_once(name: str) -> None:
+    # Given a list longer than a page
+    services, _, _ = with_cases()
+    lister, who = LISTS[name]
+    # When its pages are followed to the end
+    seen: list[str] = []
+    cursor: str | None = None
+    pages = 0
+    while True:
+        page = lister(services, who, cursor, 2)
+        seen.extend(item.id for item in page.items)
+        pages += 1
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    # Then every item came once, in the order of one long page
+    everything = lister(services, who, None, 100).items
+    assert pages >= 2
+    assert seen == [item.id for item in everything] and len(set(seen)) == len(seen)
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_a_cursor_with_one_character_changed_is_refused(name: str) -> None:
+    # Given the cursor to a list's second page
+    services, table, _, cursor = second_page_cursor(name)
+    lister, who = LISTS[name]
+    payload, tag = cursor.split(".")
+    # When one character of its payload, or of its tag, is changed
+    for tampered in (f"{flip(payload)}.{tag}", f"{payload}.{flip(tag)}"):
+        # Then it is refused before the table is asked
+        refused(table, partial(lister, services, who, tampered, 2))
+
+
+def flip(text: str, at: int = 3) -> str:
+    return text[:at] + ("B" if text[at] != "B" else "C") + text[at + 1 :]
+
+
+@pytest.mark.parametrize(
+    ("name", "someone_else"),
+    [
+        pytest.param("own_complaints", citizen("citizen-2"), id="own_complaints-another-citizen"),
+        pytest.param("office_queue", officer_principal("lesco-hq", sub="officer-2"), id="office_queue-same-office"),
+        pytest.param("office_queue", officer_principal("lesco-lahore"), id="office_queue-office-below"),
+        pytest.param("inbox", citizen("citizen-2"), id="inbox-another-citizen"),
+        pytest.param("inbox", officer_principal("lesco-lahore"), id="inbox-an-officer"),
+        pytest.param("office_inbox", officer_principal("lesco-lahore", sub="officer-2"), id="office_inbox-same-office"),
+    ],
+)
+def test_another_callers_cursor_is_refused(name: str, someone_else: Principal) -> None:
+    # Given the cursor one caller was given
+    services, table, _, cursor = second_page_cursor(name)
+    lister, _ = LISTS[name]
+    # When someone else presents it, to the same list
+    # Then it is refused
+    refused(table, lambda: lister(services, someone_else, cursor, 2))
+
+
+@pytest.mark.parametrize(
+    ("name", "other_query"),
+    [
+        pytest.param("own_complaints", lambda s, c: information.list_own(s, citizen(), 2, c), id="information"),
+        pytest.param("own_complaints", lambda s, c: feedback.list_own(s, citizen(), 2, c), id="feedback"),
+        pytest.param("own_complaints", lambda s, c: notifications.list_mine(s, citizen(), 2, c), id="to-inbox"),
+        pytest.param(
+            "office_queue", lambda s, c: officer.office_queue(s, HEAD, limit=2, cursor=c, kind="complaint"), id="kind"
+        ),
+        pytest.param(
+            "office_queue", lambda s, c: officer.office_queue(s, HEAD, limit=2, cursor=c, status="routed"), id="status"
+        ),
+        pytest.param(
+            "office_queue", lambda s, c: officer.office_queue(s, HEAD, limit=2, cursor=c, overdue=True), id="overdue"
+        ),
+        pytest.param("inbox", lambda s, c: complaints.list_own(s, citizen(), 2, c), id="to-own-complaints"),
+    ],
+)
+def test_a_cursor_of_another_query_is_refused(name: str, other_query: Callable[[Services, str], Listing[Any]]) -> None:
+    # Given the cursor to the second page of one query
+    services, table, _, cursor = second_page_cursor(name)
+    # When it is presented to another list, or with other filters
+    # Then it is refused
+    refused(table, lambda: other_query(services, cursor))
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_a_cursor_a_day_old_is_stale(name: str) -> None:
+    # Given a cursor issued now
+    services, table, clock, cursor = second_page_cursor(name)
+    lister, who = LISTS[name]
+    # When it comes back 25 hours later
+    clock.advance(hours=25)
+    # Then it is refused
+    refused(table, lambda: lister(services, who, cursor, 2))
+
+
+@pytest.mark.parametrize("name", LISTS)
+@pytest.mark.parametrize("garbage", ["garbage", "e30", "e30.e30", "a" * 3000, "x." + "A" * 43])
+def test_garbage_and_over_long_cursors_are_refused(name: str, garbage: str) -> None:
+    services, table, _ = with_cases(0)
+    lister, who = LISTS[name]
+    refused(table, lambda: lister(services, who, garbage, 2))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.text(min_size=1, max_size=3000) | st.from_regex(r"[A-Za-z0-9_-]{1,300}\.[A-Za-z0-9_-]{1,60}"))
+def test_any_text_as_a_cursor_is_invalid_cursor_and_never_reaches_the_table(text: str) -> None:
+    services, table, _ = with_cases(0)
+    for lister, who in LISTS.values():
+        refused(table, partial(lister, services, who, text, 2))
+
+
+# --- the store's own check (defence in depth) ---------------------------------
+
+
+def test_the_store_refuses_a_start_key_outside_the_partition_it_queries() -> None:
+    # Given the raw position of the next page of citizen-1's complaints
+    _, table, _ = with_cases()
+    _, start = case_store.citizen_cases(table, "citizen-1", limit=2, start=None)
+    _, note_start = case_store.inbox(table, sub="citizen-1", limit=2, start=None)
+    assert start is not None and note_start is not None
+    table.calls.clear()
+    # Then another citizen's partition, another kind, a start key naming another case or
+    # missing an attribute, another inbox, or an office outside the queue's scope is refused
+    crossed = {**start, "GSI1SK": start["GSI1SK"].rsplit("#", 1)[0] + "#C-0000-0000"}
+    partial = {k: v for k, v in start.items() if k != "GSI1SK"}
+    attempts: list[Callable[[], object]] = [
+        lambda: case_store.citizen_cases(table, "citizen-2", limit=2, start=start),
+        lambda: case_store.citizen_cases(table, "citizen-1", limit=2, start=start, kind="information"),
+        lambda: case_store.citizen_cases(table, "citizen-1", limit=2, start=crossed),
+        lambda: case_store.citizen_cases(table, "citizen-1", limit=2, start=partial),
+        lambda: case_store.inbox(table, sub="citizen-2", limit=2, start=note_start),
+        lambda: case_store.inbox(table, office_id="lesco-hq", limit=2, start=note_start),
+        lambda: case_store.office_queue(table, ["lesco-lahore"], limit=2, positions={"pmdu-hq": "2026"}),
+    ]
+    for attempt in attempts:
+        refused(table, attempt)
