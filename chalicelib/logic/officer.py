@@ -62,12 +62,10 @@ def office_queue(
     scope = cursors.scope_of(
         "office_queue", principal.sub, office=principal.office_id, status=status, kind=kind, overdue=overdue
     )
-    positions = cursors.unseal(services, cursor, scope)
+    start = cursors.unseal(services, cursor, scope)
     now = services.clock()
     due_before = iso(now) if overdue else None
-    found, shown_up_to = case_store.office_queue(
-        services.table, offices, limit=limit, positions=positions, due_before=due_before
-    )
+    found, last = case_store.office_queue(services.table, offices, limit=limit, start=start, due_before=due_before)
     if status:
         found = [c for c in found if c.status == status]
     if kind:
@@ -75,7 +73,7 @@ def office_queue(
     directory = services.directory()
     return Listing[CaseSummary](
         items=[views.summary(c, directory, now) for c in found],
-        next_cursor=cursors.seal(services, shown_up_to, scope) if shown_up_to is not None else None,
+        next_cursor=cursors.seal(services, last, scope) if last else None,
     )
 
 

@@ -167,42 +167,62 @@ def citizen_cases(
     return [Case.model_validate(i) for i in page.items], page.last_key
 
 
+_MAX_SORT_KEY_BYTES = 1024  # DynamoDB's limit on a sort key value
+
+
 def office_queue(
     table: Table,
     office_ids: Sequence[str],
     *,
     limit: int,
-    positions: dict[str, str] | None,
+    start: Key | None,
     due_before: str | None = None,
-) -> tuple[list[Case], dict[str, str] | None]:
+) -> tuple[list[Case], Key | None]:
     """Open cases of several offices, soonest deadline first: a k-way merge of one Query per office.
 
-    `positions` maps an office to the last queue position of it already shown; the
-    positions after this page come back, or None at the end. `due_before` keeps only
-    cases whose deadline has passed (a key condition, not a filter).
+    Queue positions (`<due>#<id>`) are unique across offices, so one position says where
+    the next page starts in every office: the page that ends at it showed everything at or
+    before it. `start` is that position (`{"GSI2SK": …}`) and the next one comes back, or
+    None at the end; its size does not grow with the offices a page crosses. An office's
+    Query that stops short (the page limit, or DynamoDB's 1 MB) may hide cases that sort
+    before another office's, so the page ends at the lowest position where one stopped.
+    `due_before` keeps only cases whose deadline has passed (a key condition, not a filter).
     """
-    shown_before = dict(positions or {})
-    if not set(shown_before) <= set(office_ids) or not all(isinstance(v, str) for v in shown_before.values()):
-        raise InvalidCursor()
+    after = _queue_position(start)
+    sort: SortCondition | None = SortCondition(">", after) if after else None
+    if due_before is not None:
+        lower = after + "\x00" if after else ""
+        if lower > due_before:
+            return [], None  # everything overdue was shown already
+        sort = SortCondition("between", lower, due_before) if after else SortCondition("<=", due_before)
     streams: list[list[Item]] = []
+    stopped_at: str | None = None
     more_on_server = False
     for office_id in office_ids:
-        after = shown_before.get(office_id) or None
-        sort: SortCondition | None = SortCondition(">", after) if after else None
-        if due_before is not None:
-            lower = after + "\x00" if after else ""
-            if lower > due_before:
-                continue  # everything overdue in this office was shown already
-            sort = SortCondition("between", lower, due_before) if after else SortCondition("<=", due_before)
         page: Page = table.query(keys.office_queue_pk(office_id), index="GSI2", sort=sort, limit=limit)
         streams.append(page.items)
+        if page.last_key is not None and page.items:
+            last = page.items[-1]["GSI2SK"]
+            stopped_at = last if stopped_at is None else min(stopped_at, last)
         more_on_server = more_on_server or page.last_key is not None
-    merged = list(heapq.merge(*streams, key=lambda i: i["GSI2SK"]))
-    shown = merged[:limit]
-    for item in shown:
-        shown_before[item["office_id"]] = item["GSI2SK"]
-    has_more = len(merged) > limit or more_on_server
-    return [Case.model_validate(i) for i in shown], shown_before if has_more else None
+    merged = heapq.merge(*streams, key=lambda i: i["GSI2SK"])
+    known = [i for i in merged if stopped_at is None or i["GSI2SK"] <= stopped_at]
+    shown = known[:limit]
+    has_more = len(known) > limit or more_on_server
+    next_start = {"GSI2SK": shown[-1]["GSI2SK"]} if has_more and shown else None
+    return [Case.model_validate(i) for i in shown], next_start
+
+
+def _queue_position(start: Key | None) -> str | None:
+    """The queue position a start key names; anything else is an InvalidCursor."""
+    if start is None:
+        return None
+    position = start.get("GSI2SK")
+    if set(start) != {"GSI2SK"} or not isinstance(position, str) or "#" not in position:
+        raise InvalidCursor()
+    if len(position.encode()) > _MAX_SORT_KEY_BYTES:
+        raise InvalidCursor()  # DynamoDB would refuse it in a key condition: a 503, not a 400
+    return position
 
 
 def due_case_ids(table: Table, months: Sequence[str], *, until_iso: str, page_size: int = 100) -> list[str]:

@@ -13,9 +13,12 @@ from hypothesis import strategies as st
 from chalicelib.logic import complaints, cursors, feedback, information, notifications, officer
 from chalicelib.logic.ports import Services
 from chalicelib.models.common import Listing, Principal
+from chalicelib.models.directory import Office
 from chalicelib.models.errors import InvalidCursor
 from chalicelib.store import cases as case_store
-from tests.fakes import Clock, citizen, make_services, routed_complaint
+from chalicelib.store import keys
+from chalicelib.store.table import Key, Page, SortCondition
+from tests.fakes import Clock, citizen, make_services, routed_complaint, small_directory
 from tests.fakes import officer as officer_principal
 from tests.memory_table import MemoryTable
 
@@ -290,7 +293,7 @@ def test_the_store_refuses_a_start_key_outside_the_partition_it_queries() -> Non
     assert start is not None and note_start is not None
     table.calls.clear()
     # Then another citizen's partition, another kind, a start key naming another case or
-    # missing an attribute, another inbox, or an office outside the queue's scope is refused
+    # missing an attribute, another inbox, or what is not a queue position is refused
     crossed = {**start, "GSI1SK": start["GSI1SK"].rsplit("#", 1)[0] + "#C-0000-0000"}
     partial = {k: v for k, v in start.items() if k != "GSI1SK"}
     attempts: list[Callable[[], object]] = [
@@ -300,7 +303,89 @@ def test_the_store_refuses_a_start_key_outside_the_partition_it_queries() -> Non
         lambda: case_store.citizen_cases(table, "citizen-1", limit=2, start=partial),
         lambda: case_store.inbox(table, sub="citizen-2", limit=2, start=note_start),
         lambda: case_store.inbox(table, office_id="lesco-hq", limit=2, start=note_start),
-        lambda: case_store.office_queue(table, ["lesco-lahore"], limit=2, positions={"pmdu-hq": "2026"}),
+        lambda: case_store.office_queue(table, ["lesco-lahore"], limit=2, start={"lesco-lahore": "2026"}),
+        lambda: case_store.office_queue(table, ["lesco-lahore"], limit=2, start={"GSI2SK": "x" * 1100 + "#C"}),
     ]
     for attempt in attempts:
         refused(table, attempt)
+
+
+# --- the office queue's cursor ------------------------------------------------
+
+
+def test_a_head_office_cursor_stays_short_however_many_offices_its_pages_cross() -> None:
+    # Given a head office with 40 offices below it, one open case in each
+    snapshot = small_directory()
+    below = [f"lesco-sub-{n:02d}-of-a-long-office-name" for n in range(40)]
+    snapshot.offices.extend(
+        Office(id=o, organisation_id="lesco", name=o, name_ur=o, district_id="lahore", parent_id="lesco-hq")
+        for o in below
+    )
+    table = MemoryTable()
+    services, _, clock = make_services(table, snapshot)
+    for office_id in below:
+        case_id = routed_complaint(services)
+        case = case_store.get_case(table, case_id)
+        assert case is not None
+        table.put_many([case_store.case_item(case.model_copy(update={"office_id": office_id}))])
+        clock.advance(minutes=5)
+    # When its officer pages through the queue one case at a time
+    seen: list[str] = []
+    longest = 0
+    cursor: str | None = None
+    while True:
+        page = officer.office_queue(services, HEAD, limit=1, cursor=cursor)
+        seen.extend(c.id for c in page.items)
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+        longest = max(longest, len(cursor))
+    # Then every case comes once, soonest deadline first, and no cursor grows past a few hundred characters
+    assert len(seen) == len(set(seen)) == 40
+    assert seen == [c.id for c in officer.office_queue(services, HEAD, limit=100, cursor=None).items]
+    assert longest < 300
+
+
+class ShortPages(MemoryTable):
+    """The table, except that one partition answers a Query one item at a time (as DynamoDB's 1 MB cap can)."""
+
+    def __init__(self, short_pk: str) -> None:
+        super().__init__()
+        self.short_pk = short_pk
+
+    def query(
+        self,
+        pk: str,
+        *,
+        index: str | None = None,
+        sort: SortCondition | None = None,
+        newest_first: bool = False,
+        limit: int = 50,
+        start_key: Key | None = None,
+    ) -> Page:
+        page = super().query(pk, index=index, sort=sort, newest_first=newest_first, limit=limit, start_key=start_key)
+        if pk != self.short_pk or len(page.items) < 2:
+            return page
+        first = page.items[0]
+        return Page(page.items[:1], {k: first[k] for k in ("PK", "SK", "GSI2PK", "GSI2SK")})
+
+
+def test_an_office_whose_query_stops_short_neither_reorders_nor_skips_the_queue() -> None:
+    # Given cases alternating between two offices, one of whose queue answers a case at a time
+    table = ShortPages(keys.office_queue_pk("lesco-lahore"))
+    services, _, clock = make_services(table)
+    ids = []
+    for n in range(7):
+        ids.append(routed_complaint(services, "kasur" if n % 2 else "lahore"))
+        clock.advance(minutes=5)
+    # When the head office's officer pages through the queue three at a time
+    seen: list[str] = []
+    cursor: str | None = None
+    while True:
+        page = officer.office_queue(services, HEAD, limit=3, cursor=cursor)
+        seen.extend(c.id for c in page.items)
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    # Then every case comes once, soonest deadline first
+    assert seen == ids
