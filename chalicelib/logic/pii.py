@@ -7,10 +7,14 @@ ciphertext (for an officer who must see it); never in clear, never in a log.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
+import itertools
 import os
 import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 _E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
 _PK_MOBILE = re.compile(r"^\+923[0-9]{9}$")
@@ -77,13 +81,188 @@ def mask_email(email: str) -> str:
     return f"{local[:1]}***@{domain}"
 
 
+# --- Redaction: free text a citizen publishes, made safe to show anyone -------------------
+#
+# Matching runs on a folded copy of the text with one character for each character of
+# the original (any script's digits read as ASCII, any space as " ", any dash as "-"), so
+# a match's offsets cut the original: what is hidden is replaced whole, the rest is kept
+# as written.
+
+PHONE_HIDDEN = "[phone hidden]"
+CNIC_HIDDEN = "[CNIC hidden]"
+NUMBER_HIDDEN = "[number hidden]"
+EMAIL_HIDDEN = "[e-mail hidden]"
+NAME_HIDDEN = "[name hidden]"
+_PLACEHOLDER = re.compile(r"(\[(?:phone|CNIC|number|e-mail|name) hidden\])")
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    digit = unicodedata.digit(ch, None)
+    if digit is not None:
+        return str(digit)
+    folded = unicodedata.normalize("NFKC", ch)  # fullwidth forms, Arabic presentation forms
+    if len(folded) != 1:
+        return ch
+    category = unicodedata.category(folded)
+    if category == "Zs":
+        return " "
+    if category == "Pd":
+        return "-"
+    return folded
+
+
+def _fold(text: str) -> str:
+    """The text as matching reads it, one character for each of the original's."""
+    return text if text.isascii() else "".join(map(_fold_char, text))
+
+
+def _outside_placeholders(text: str, hide: Callable[[str], str]) -> str:
+    # What one rule has hidden is never read again by another, or by a second redaction.
+    parts = _PLACEHOLDER.split(text)
+    return "".join(part if odd else hide(part) for odd, part in zip(itertools.cycle((False, True)), parts))
+
+
+def _cut(text: str, spans: Iterable[tuple[int, int, str]]) -> str:
+    """The text with each (start, end, placeholder) span, in order and apart, replaced."""
+    out, last = [], 0
+    for start, end, placeholder in spans:
+        out += [text[last:start], placeholder]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+# Numbers. A run is digit groups joined by up to three of space, dot, dash and brackets
+# (`+92 (300) 123-4567`). Separators never match a digit, so the scan is linear; which
+# groups of a run form a phone number or a CNIC is then decided group by group in Python.
+_NUMBER_RUN = re.compile(r"(?<![0-9])(?:\( ?)?\+?[0-9]+(?:[ .\-()]{1,3}[0-9]+)*")
+_DIGITS = re.compile(r"[0-9]+")
+_MOBILE = re.compile(r"3[0-9]{9}")  # 3xx xxxxxxx after 0, 92 or +92
+_LANDLINE = re.compile(r"[24-9][0-9]{8,9}")  # area code and subscriber: 42 3576 1234, 51 920 1234
+_LONGEST_NUMBER = 17  # 00 and the 15 digits of an international number
+_LONG_NUMBER = 10  # account, consumer and reference numbers identify a household
+_AMOUNT_BEFORE = re.compile(r"(?:\brs\.?|\bpkr|₨)\s?$", re.IGNORECASE)
+_AMOUNT_AFTER = re.compile(r"^\s?(?:/-|rupees\b|rupay\b|rs\b|روپے|روپیہ)", re.IGNORECASE)
+
+
+def _pakistani(digits: str, starts: frozenset[int], national: int) -> bool:
+    """Whether `digits` from offset `national` is a Pakistani mobile or landline number with its code unsplit."""
+    number = digits[national:]
+    if _MOBILE.fullmatch(number):
+        return not {national + 1, national + 2} & starts
+    return bool(_LANDLINE.fullmatch(number)) and national + 1 not in starts
+
+
+def _is_phone(digits: str, starts: frozenset[int], plus: bool, bare: bool) -> bool:
+    """`starts` are the offsets where a new group of digits begins; `bare` allows `300 1234567`, with no 0."""
+    international = 0 if plus else 2 if digits.startswith("00") else None
+    if international is not None:
+        number = digits[international:]
+        if number.startswith("92"):  # country codes are prefix-free: this is Pakistan, trunk 0 or not
+            return _pakistani(digits, starts, international + 2 + number.startswith("920"))
+        return 7 <= len(number) <= 15 and not number.startswith("0")
+    if digits.startswith("92"):
+        return 1 not in starts and _pakistani(digits, starts, 2 + digits.startswith("920"))
+    if digits.startswith("0"):
+        return _pakistani(digits, starts, 1)
+    return bare and bool(_MOBILE.fullmatch(digits)) and not {1, 2} & starts
+
+
+def _is_cnic(digits: str, starts: frozenset[int]) -> bool:
+    """13 digits, first the province (1–7), split only as 12345-1234567-1."""
+    return len(digits) == 13 and digits[0] in "1234567" and starts <= {5, 12}
+
+
+def _piece_at(groups: list[str], first: int, plus: bool, bare: bool) -> tuple[int, str] | None:
+    """The longest phone number or CNIC made of groups[first:end], as (end, placeholder)."""
+    found, digits, starts = None, "", set[int]()
+    for end in range(first, len(groups)):
+        if digits:
+            starts.add(len(digits))
+        digits += groups[end]
+        if len(digits) > _LONGEST_NUMBER:
+            break
+        frozen = frozenset(starts)
+        if _is_phone(digits, frozen, plus, bare):
+            found = (end + 1, PHONE_HIDDEN)
+        elif not plus and _is_cnic(digits, frozen):
+            found = (end + 1, CNIC_HIDDEN)
+    return found
+
+
+def _is_date(groups: list[str], gaps: list[str], first: int) -> bool:
+    """28.11.2026, 28-11-26, 11/28 order too, or 2026-11-28: never an account number."""
+    if first + 3 > len(groups) or gaps[first + 1] != gaps[first + 2] or gaps[first + 1] not in (".", "-"):
+        return False
+    a, b, c = groups[first : first + 3]
+    if len(a) == 4 and a[:2] in ("19", "20"):
+        return len(b) <= 2 and 1 <= int(b) <= 12 and len(c) <= 2 and 1 <= int(c) <= 31
+    low, high = sorted((int(a), int(b)))
+    return len(a) <= 2 and len(b) <= 2 and 1 <= low <= 12 and high <= 31 and len(c) in (2, 4)
+
+
+def _spaced(gap: str) -> bool:
+    # `4500 - 25000`, `2019. 2020`: two numbers side by side, not one number written in groups.
+    return sum(gap.count(ch) for ch in " .-") > 1
+
+
+def _hidden_in_run(folded: str, run: re.Match[str]) -> Iterator[tuple[int, int, str]]:
+    spans = [(m.start(), m.end()) for m in _DIGITS.finditer(folded, run.start(), run.end())]
+    groups = [folded[start:end] for start, end in spans]
+    gaps = [folded[run.start() : spans[0][0]]] + [folded[a[1] : b[0]] for a, b in itertools.pairwise(spans)]
+    amount = bool(_AMOUNT_BEFORE.search(folded, 0, run.start()) or _AMOUNT_AFTER.search(folded[run.end() :]))
+    pieces: list[tuple[int, int, str]] = []  # (first group, end group, placeholder)
+    loose: list[int] = []  # groups in no phone number or CNIC, since the last one
+
+    def settle_loose() -> None:
+        if loose and not amount and sum(len(groups[g]) for g in loose) >= _LONG_NUMBER:
+            pieces.append((loose[0], loose[-1] + 1, NUMBER_HIDDEN))
+        loose.clear()
+
+    at = 0
+    while at < len(groups):
+        # `12 3456 7890 12` is one account number, not 12 and a mobile without its 0.
+        bare = not loose or _spaced(gaps[at])
+        piece = _piece_at(groups, at, plus=at == 0 and "+" in gaps[0], bare=bare)
+        if piece:
+            settle_loose()
+            pieces.append((at, *piece))
+            at = piece[0]
+        elif _is_date(groups, gaps, at):
+            settle_loose()
+            at += 3
+        else:
+            if loose and _spaced(gaps[at]):
+                settle_loose()
+            loose.append(at)
+            at += 1
+    settle_loose()
+    for first, end, placeholder in sorted(pieces):
+        start = run.start() if first == 0 else spans[first][0]
+        stop = spans[end - 1][1]
+        opened = folded.count("(", start, stop) - folded.count(")", start, stop)
+        if opened > 0 and folded.startswith(")", stop):
+            stop += 1  # (0300 1234567) loses both brackets
+        elif opened < 0 and start and folded[start - 1] == "(":
+            start -= 1
+        yield start, stop, placeholder
+
+
+def _hide_numbers(text: str) -> str:
+    folded = _fold(text)
+    return _cut(text, (span for run in _NUMBER_RUN.finditer(folded) for span in _hidden_in_run(folded, run)))
+
+
 _EMAIL_IN_TEXT = re.compile(r"[^@\s<>\"',;:()]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-_CNIC_IN_TEXT = re.compile(r"(?<!\d)\d{5}-?\d{7}-?\d(?!\d)")
-_PHONE_IN_TEXT = re.compile(r"(?<![\w+])(?:\+\d{10,15}|00\d{10,15}|03\d{2}[\s-]?\d{7})(?!\d)")
 
 
-def redact(text: str) -> str:
-    """Free text made fit to publish: e-mail addresses, CNICs and phone numbers inside it are hidden."""
-    text = _EMAIL_IN_TEXT.sub("[e-mail hidden]", text)
-    text = _CNIC_IN_TEXT.sub("[CNIC hidden]", text)
-    return _PHONE_IN_TEXT.sub("[phone hidden]", text)
+def _hide_emails(text: str) -> str:
+    return _EMAIL_IN_TEXT.sub(EMAIL_HIDDEN, text)
+
+
+def redact(text: str, names: Sequence[str] = ()) -> str:
+    """Free text made fit to publish: e-mail addresses, phone numbers, CNICs and long numbers hidden."""
+    for hide in (_hide_emails, _hide_numbers):
+        text = _outside_placeholders(text, hide)
+    return text

@@ -1,0 +1,157 @@
+"""What a published complaint may show: personal data in its free text is hidden, ordinary content is not."""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+
+import pytest
+
+from chalicelib.logic import pii
+from chalicelib.logic.pii import redact
+
+PHONE, CNIC, NUMBER = pii.PHONE_HIDDEN, pii.CNIC_HIDDEN, pii.NUMBER_HIDDEN
+
+
+# --- Phone numbers, CNICs, long numbers ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "03001234567",
+        "0300-1234567",
+        "0300 1234567",
+        "0300 123 4567",
+        "0300-123-4567",
+        "(0300) 1234567",
+        "(0300)1234567",
+        "0300.123.4567",
+        "0300 - 1234567",
+        "+923001234567",
+        "+92 300 1234567",
+        "+92-300-1234567",
+        "+92 (300) 123-4567",
+        "+92 (0) 300 1234567",
+        "+92 0300 1234567",
+        "(+92) 300 1234567",
+        "0092 300 1234567",
+        "00923001234567",
+        "92 300 1234567",
+        "923001234567",
+        "300 1234567",
+        "3001234567",
+        "042-35761234",
+        "(042) 3576 1234",
+        "+92 42 3576 1234",
+        "0092-42-35761234",
+        "051 9201234",
+        "021-34567890",
+        "+1 (555) 123-4567",
+        "+44 20 7946 0958",
+        "0044 20 7946 0958",
+        "+971 50 123 4567",
+        "+8613812345678",
+    ],
+)
+def test_a_phone_number_in_any_common_form_is_hidden(phone: str) -> None:
+    # Given a complaint that gives a phone number as citizens write them
+    text = f"Please call me on {phone} about the water."
+    # When it is redacted for publishing
+    published = redact(text)
+    # Then the number is gone, the words around it are not
+    assert published == f"Please call me on {PHONE} about the water."
+
+
+@pytest.mark.parametrize("cnic", ["35202-1234567-1", "35202 1234567 1", "3520212345671", "61101-1234567-9"])
+def test_a_cnic_with_or_without_dashes_is_hidden(cnic: str) -> None:
+    assert redact(f"Mera CNIC {cnic} hai") == f"Mera CNIC {CNIC} hai"
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["1234567890", "12 3456 7890 12", "0412 3456 7890", "12-345-678-901", "1234.5678.90", "98765432109876543210"],
+)
+def test_any_other_run_of_ten_digits_or_more_is_hidden(number: str) -> None:
+    # Consumer, account and reference numbers identify a household.
+    assert redact(f"consumer no. {number}, bill wrong") == f"consumer no. {NUMBER}, bill wrong"
+
+
+@pytest.mark.parametrize(
+    ("digits", "written"),
+    [
+        ("urdu", "۰۳۰۰۱۲۳۴۵۶۷"),
+        ("arabic-indic", "٠٣٠٠-١٢٣٤٥٦٧"),
+        ("fullwidth", "０３００ １２３４５６７"),
+        ("devanagari", "०३०० १२३४५६७"),
+        ("mixed", "۰3٠0 ١23۴5٦7"),
+    ],
+)
+def test_digits_of_any_script_read_as_digits(digits: str, written: str) -> None:
+    assert redact(f"میرا نمبر {written} ہے") == f"میرا نمبر {PHONE} ہے", digits
+
+
+def test_the_issue_example_publishes_none_of_its_numbers() -> None:
+    text = "call me on 0300 123 4567 or +92 300 1234567, CNIC 35202 1234567 1, ۰۳۰۰۱۲۳۴۵۶۷"
+    assert redact(text) == f"call me on {PHONE} or {PHONE}, CNIC {CNIC}, {PHONE}"
+
+
+@pytest.mark.parametrize(
+    ("text", "published"),
+    [
+        ("0300 1234567 35202 1234567 1", f"{PHONE} {CNIC}"),
+        ("0300 1234567 0301 7654321", f"{PHONE} {PHONE}"),
+        ("0300 1234567 2 baar call ki", f"{PHONE} 2 baar call ki"),
+        ("+92 300 1234567 2 baar", f"{PHONE} 2 baar"),
+        ("on 28.11.2026 0300 1234567", f"on 28.11.2026 {PHONE}"),
+        ("call (0300 1234567) today", f"call {PHONE} today"),
+        ("Street 4 0300-1234567", f"Street 4 {PHONE}"),
+    ],
+)
+def test_a_number_next_to_other_numbers_is_hidden_alone(text: str, published: str) -> None:
+    assert redact(text) == published
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bill Rs 12,500 aya hai, pichle mahine Rs. 4500 tha, 900 units",
+        "Rs 1,25,000 ka bill, Rs 15000-20000 har mahine, 15000 - 20000 rupees",
+        "on 2026-11-28, again 28/11/2026 and 28.11.2026 and 28-11-26",
+        "۲۸/۱۱/۲۰۲۶ کو",
+        "at 10:30 am, then 9.45 pm, 28.11.2026 12 baje",
+        "House 12, Street 4, Block C-2, Sector G-9/4, Islamabad 44000",
+        "no water for 3 days since 2019; 2020 and 2021 too; 45% of homes",
+        "12.5% tax, 1.5 kg, 250 ml, 17 tubewells",
+        "my complaint C-7K4M-2Q9X and C-1234-5678",
+        "helpline 1334 and UAN 111-000-111",
+        "ref 123456789 is nine digits",
+    ],
+)
+def test_ordinary_numbers_are_published_as_written(text: str) -> None:
+    assert redact(text) == text
+
+
+# --- Robustness -------------------------------------------------------------------------
+
+_PATHOLOGICAL = {
+    "digits": "7" * 4000,
+    "digit and space": "1 " * 2000,
+    "digit and dash": "0-" * 2000,
+    "groups": "123-45 6.7(8) " * 285,
+    "random separators": "".join(random.Random(11).choice("0123456789 -.()+") for _ in range(4000)),
+}
+
+
+@pytest.mark.parametrize("name", _PATHOLOGICAL)
+def test_four_thousand_characters_of_digits_and_separators_are_redacted_whole(name: str) -> None:
+    # Given an adversarial complaint body (the regexes must not backtrack on it)
+    text = _PATHOLOGICAL[name]
+    # When it is redacted
+    began = time.perf_counter()
+    published = redact(text)
+    print(f"{name}: {1000 * (time.perf_counter() - began):.1f} ms")
+    # Then no run of ten digits is left, and a second redaction changes nothing
+    assert not re.search(r"[0-9]{10}", published)
+    assert redact(published) == published
