@@ -136,14 +136,14 @@ def _cut(text: str, spans: Iterable[tuple[int, int, str]]) -> str:
 # Numbers. A run is digit groups joined by up to three of space, dot, dash and brackets
 # (`+92 (300) 123-4567`). Separators never match a digit, so the scan is linear; which
 # groups of a run form a phone number or a CNIC is then decided group by group in Python.
-_NUMBER_RUN = re.compile(r"(?<![0-9])(?:\( ?)?\+?[0-9]+(?:[ .\-()]{1,3}[0-9]+)*")
+_NUMBER_RUN = re.compile(r"(?:\+|(?<![0-9])(?:\( ?)?\+?)[0-9]+(?:[ .\-()]{1,3}[0-9]+)*")
 _DIGITS = re.compile(r"[0-9]+")
 _MOBILE = re.compile(r"3[0-9]{9}")  # 3xx xxxxxxx after 0, 92 or +92
 _LANDLINE = re.compile(r"[24-9][0-9]{8,9}")  # area code and subscriber: 42 3576 1234, 51 920 1234
 _LONGEST_NUMBER = 17  # 00 and the 15 digits of an international number
 _LONG_NUMBER = 10  # account, consumer and reference numbers identify a household
 _AMOUNT_BEFORE = re.compile(r"(?:\brs\.?|\bpkr|₨)\s?$", re.IGNORECASE)
-_AMOUNT_AFTER = re.compile(r"^\s?(?:/-|rupees\b|rupay\b|rs\b|روپے|روپیہ)", re.IGNORECASE)
+_AMOUNT_AFTER = re.compile(r"\s?(?:/-|rupees\b|rupay\b|rs\b|روپے|روپیہ)", re.IGNORECASE)
 
 
 def _pakistani(digits: str, starts: frozenset[int], national: int) -> bool:
@@ -211,13 +211,18 @@ def _hidden_in_run(folded: str, run: re.Match[str]) -> Iterator[tuple[int, int, 
     spans = [(m.start(), m.end()) for m in _DIGITS.finditer(folded, run.start(), run.end())]
     groups = [folded[start:end] for start, end in spans]
     gaps = [folded[run.start() : spans[0][0]]] + [folded[a[1] : b[0]] for a, b in itertools.pairwise(spans)]
-    amount = bool(_AMOUNT_BEFORE.search(folded, 0, run.start()) or _AMOUNT_AFTER.search(folded[run.end() :]))
+    amount_before = bool(_AMOUNT_BEFORE.search(folded, 0, run.start()))
+    amount_after = bool(_AMOUNT_AFTER.match(folded, run.end()))
     pieces: list[tuple[int, int, str]] = []  # (first group, end group, placeholder)
     loose: list[int] = []  # groups in no phone number or CNIC, since the last one
 
     def settle_loose() -> None:
-        if loose and not amount and sum(len(groups[g]) for g in loose) >= _LONG_NUMBER:
-            pieces.append((loose[0], loose[-1] + 1, NUMBER_HIDDEN))
+        # `Rs 15000-20000` is a range of amounts; only the run's own ends are read, so that
+        # a second redaction, which sees the run cut at a placeholder, decides the same.
+        if loose and sum(len(groups[g]) for g in loose) >= _LONG_NUMBER:
+            amount = (amount_before and loose[0] == 0) or (amount_after and loose[-1] == len(groups) - 1)
+            if not amount:
+                pieces.append((loose[0], loose[-1] + 1, NUMBER_HIDDEN))
         loose.clear()
 
     at = 0
@@ -254,11 +259,35 @@ def _hide_numbers(text: str) -> str:
     return _cut(text, (span for run in _NUMBER_RUN.finditer(folded) for span in _hidden_in_run(folded, run)))
 
 
-_EMAIL_IN_TEXT = re.compile(r"[^@\s<>\"',;:()]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# E-mail addresses, also as written to dodge harvesters: `ali [at] mail [dot] com`,
+# `ali(at)mail(dot)com`, `ali @ mail . com`, `ali at the rate mail dot com`. A domain must end
+# in a dot and 2–6 letters, so `at home.` or `at the office. dot` stay prose. A mailbox
+# name is at most 64 characters (RFC 5321), which keeps the scan linear.
+_OPEN, _CLOSE = r"[\[({<]", r"[\])}>]"
+_AT_WORD = r"(?:at\s+the\s+rate(?:\s+of)?|at|ایٹ)"
+_DOT_WORD = r"(?:dot|ڈاٹ)"
+_DOT = rf"(?:\.|\s+\.\s+|\s*{_OPEN}\s*{_DOT_WORD}\s*{_CLOSE}\s*|\s+{_DOT_WORD}\s+)"
+_DOMAIN = rf"[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*{_DOT}[a-z]{{2,6}}(?![a-z])"
+_LOCAL = r"[^\s@<>\"'`,;:()\[\]{}]"
+_EMAIL_MARKED = re.compile(rf"{_LOCAL}{{1,64}}\s*(?:@|{_OPEN}\s*{_AT_WORD}\s*{_CLOSE})\s*{_DOMAIN}", re.IGNORECASE)
+# `ali at mail dot com`: the bare word `at` also follows words that are no mailbox, as in
+# `registered at pitb.gov.pk`; those words are not taken for one.
+NOT_A_MAILBOX = (
+    "am|are|is|was|were|be|been|me|us|him|her|them|you|we|they|it|i|here|there|home|look|visit|visited|see|"
+    "check|filed|lodged|registered|posted|submitted|available|online|office|site|website|portal|complaint|"
+    "found|go|went|come|came|live|lives|stay|stayed|reached|arrived|work|works|worked|shop|meet|met"
+)
+_EMAIL_SPOKEN = re.compile(
+    rf"(?<![a-z0-9._%\-])(?!(?:{NOT_A_MAILBOX})\s)"
+    rf"[a-z0-9][a-z0-9._%+\-]*\s+{_AT_WORD}\s+{_DOMAIN}",
+    re.IGNORECASE,
+)
 
 
 def _hide_emails(text: str) -> str:
-    return _EMAIL_IN_TEXT.sub(EMAIL_HIDDEN, text)
+    folded = _fold(text)
+    marked = _cut(text, ((m.start(), m.end(), EMAIL_HIDDEN) for m in _EMAIL_MARKED.finditer(folded)))
+    return _outside_placeholders(marked, lambda rest: _EMAIL_SPOKEN.sub(EMAIL_HIDDEN, rest))
 
 
 def redact(text: str, names: Sequence[str] = ()) -> str:

@@ -11,7 +11,7 @@ import pytest
 from chalicelib.logic import pii
 from chalicelib.logic.pii import redact
 
-PHONE, CNIC, NUMBER = pii.PHONE_HIDDEN, pii.CNIC_HIDDEN, pii.NUMBER_HIDDEN
+PHONE, CNIC, NUMBER, EMAIL = pii.PHONE_HIDDEN, pii.CNIC_HIDDEN, pii.NUMBER_HIDDEN, pii.EMAIL_HIDDEN
 
 
 # --- Phone numbers, CNICs, long numbers ------------------------------------------------
@@ -133,6 +133,57 @@ def test_ordinary_numbers_are_published_as_written(text: str) -> None:
     assert redact(text) == text
 
 
+# --- E-mail addresses ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "ali.raza@gmail.com",
+        "Ali_Raza-1@Domain.PK",
+        "ali+awaaz@mail.com.pk",
+        "ali @ gmail . com",
+        "ali@gmail dot com",
+        "ali at gmail dot com",
+        "ALI AT GMAIL DOT COM",
+        "ali at gmail.com",
+        "ali [at] gmail [dot] com",
+        "ali[at]gmail[dot]com",
+        "ali(at)gmail(dot)com",
+        "ali (AT) gmail (Dot) com",
+        "ali {at} punjab {dot} gov {dot} pk",
+        "ali at the rate gmail dot com",
+        "ali ایٹ gmail ڈاٹ com",
+    ],
+)
+def test_an_email_address_plain_or_spelled_out_is_hidden(email: str) -> None:
+    assert redact(f"Mera email {email} hai, reply karein.") == f"Mera email {EMAIL} hai, reply karein."
+
+
+def test_an_email_in_urdu_text_is_hidden_and_the_urdu_kept() -> None:
+    assert redact("میرا ای میل ali.raza@gmail.com ہے۔") == f"میرا ای میل {EMAIL} ہے۔"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I was at home",
+        "I was at home. Then the water came",
+        "we met at the office. dot",
+        "Complaint registered at pitb.gov.pk and visit us at www.lesco.gov.pk",
+        "charged at the rate of Rs. 25 per unit, at the rate of 25.50 per unit",
+        "meet me @ 5pm at the XEN office",
+        "look at the drain near the mosque",
+    ],
+)
+def test_prose_with_at_and_dot_is_not_taken_for_an_email(text: str) -> None:
+    assert redact(text) == text
+
+
+def test_the_word_before_a_spelled_out_address_is_not_taken_for_its_mailbox() -> None:
+    assert redact("contact us at ali.raza at gmail dot com") == f"contact us at {EMAIL}"
+
+
 # --- Robustness -------------------------------------------------------------------------
 
 _PATHOLOGICAL = {
@@ -141,6 +192,16 @@ _PATHOLOGICAL = {
     "digit and dash": "0-" * 2000,
     "groups": "123-45 6.7(8) " * 285,
     "random separators": "".join(random.Random(11).choice("0123456789 -.()+") for _ in range(4000)),
+}
+_PATHOLOGICAL_PROSE = {
+    "one long word": "a" * 4000,
+    "dotted word": "a." * 2000,
+    "ats": "a@" * 2000,
+    "spoken ats": "a at " * 800,
+    "long domain": "x@" + "a." * 1999,
+    "spoken dots": "x at " + "a dot " * 665,
+    "bracketed ats": "a[at]" * 800,
+    "spaces": "a" + " " * 3990 + "@b",
 }
 
 
@@ -155,3 +216,12 @@ def test_four_thousand_characters_of_digits_and_separators_are_redacted_whole(na
     # Then no run of ten digits is left, and a second redaction changes nothing
     assert not re.search(r"[0-9]{10}", published)
     assert redact(published) == published
+
+
+@pytest.mark.parametrize("name", _PATHOLOGICAL_PROSE)
+def test_four_thousand_characters_of_near_addresses_are_left_as_they_are(name: str) -> None:
+    text = _PATHOLOGICAL_PROSE[name]
+    began = time.perf_counter()
+    published = redact(text)
+    print(f"{name}: {1000 * (time.perf_counter() - began):.1f} ms")
+    assert published == text
