@@ -96,6 +96,10 @@ NAME_HIDDEN = "[name hidden]"
 _PLACEHOLDER = re.compile(r"(\[(?:phone|CNIC|number|e-mail|name) hidden\])")
 
 
+# Urdu typed on an Arabic keyboard: ي ى ك ه for ی ی ک ہ.
+_URDU_LETTERS = {"\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9", "\u0647": "\u06c1"}
+
+
 @functools.lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
     digit = unicodedata.digit(ch, None)
@@ -109,7 +113,7 @@ def _fold_char(ch: str) -> str:
         return " "
     if category == "Pd":
         return "-"
-    return folded
+    return _URDU_LETTERS.get(folded, folded)
 
 
 def _fold(text: str) -> str:
@@ -284,14 +288,54 @@ _EMAIL_SPOKEN = re.compile(
 )
 
 
-def _hide_emails(text: str) -> str:
-    folded = _fold(text)
-    marked = _cut(text, ((m.start(), m.end(), EMAIL_HIDDEN) for m in _EMAIL_MARKED.finditer(folded)))
-    return _outside_placeholders(marked, lambda rest: _EMAIL_SPOKEN.sub(EMAIL_HIDDEN, rest))
+def _hidden(pattern: re.Pattern[str], placeholder: str) -> Callable[[str], str]:
+    """A rule that replaces each match of `pattern`, read on the folded text, with `placeholder`."""
+
+    def hide(text: str) -> str:
+        return _cut(text, ((m.start(), m.end(), placeholder) for m in pattern.finditer(_fold(text))))
+
+    return hide
+
+
+_HIDE_EMAILS = (_hidden(_EMAIL_MARKED, EMAIL_HIDDEN), _hidden(_EMAIL_SPOKEN, EMAIL_HIDDEN))
+
+
+# Names. Urdu marks (zabar, zer, shadd…), the tatweel and zero-width joiners may be typed or
+# not, so the text may carry any of them after any letter of a name; they are letters'
+# company for word boundaries too. Digits are not: `Raza0300…` still shows the name.
+_MARKS = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640\u200c\u200d"
+_MARK = re.compile(f"[{_MARKS}]")
+_LETTER = rf"(?:[^\W\d_]|[{_MARKS}])"
+_BETWEEN_PARTS = re.compile(rf"(?:[^\w'’{_MARKS}]|[\d_])+")
+_SHORTEST_PART = 3  # `M.`, `Bi` and the like are too common to hide alone
+
+
+def _spelled(part: str) -> str:
+    return "".join(re.escape(ch) + f"[{_MARKS}]*" for ch in part)
+
+
+@functools.lru_cache(maxsize=1024)
+def _name_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Each full name, then each of its parts of three letters or more, as whole words in any case."""
+    spellings: set[tuple[str, ...]] = set()
+    for name in names:
+        parts = tuple(part for part in _BETWEEN_PARTS.split(_MARK.sub("", _fold(name))) if part)
+        if parts:
+            spellings.add(parts)
+        spellings.update((part,) for part in parts if sum(ch.isalpha() for ch in part) >= _SHORTEST_PART)
+    if not spellings:
+        return None
+    longest_first = sorted(spellings, key=lambda parts: (len(parts), sum(map(len, parts))), reverse=True)
+    alternatives = "|".join(r"[\s.\-_]*".join(map(_spelled, parts)) for parts in longest_first)
+    return re.compile(rf"(?<!{_LETTER})(?:{alternatives})(?!{_LETTER})", re.IGNORECASE)
 
 
 def redact(text: str, names: Sequence[str] = ()) -> str:
-    """Free text made fit to publish: e-mail addresses, phone numbers, CNICs and long numbers hidden."""
-    for hide in (_hide_emails, _hide_numbers):
+    """Free text made fit to publish: e-mail addresses, phone numbers, CNICs, long numbers and `names` hidden."""
+    names = (names,) if isinstance(names, str) else tuple(names)
+    rules = [*_HIDE_EMAILS, _hide_numbers]
+    if pattern := _name_pattern(names):
+        rules.append(_hidden(pattern, NAME_HIDDEN))
+    for hide in rules:
         text = _outside_placeholders(text, hide)
     return text

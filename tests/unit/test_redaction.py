@@ -11,7 +11,13 @@ import pytest
 from chalicelib.logic import pii
 from chalicelib.logic.pii import redact
 
-PHONE, CNIC, NUMBER, EMAIL = pii.PHONE_HIDDEN, pii.CNIC_HIDDEN, pii.NUMBER_HIDDEN, pii.EMAIL_HIDDEN
+PHONE, CNIC, NUMBER, EMAIL, NAME = (
+    pii.PHONE_HIDDEN,
+    pii.CNIC_HIDDEN,
+    pii.NUMBER_HIDDEN,
+    pii.EMAIL_HIDDEN,
+    pii.NAME_HIDDEN,
+)
 
 
 # --- Phone numbers, CNICs, long numbers ------------------------------------------------
@@ -182,6 +188,55 @@ def test_prose_with_at_and_dot_is_not_taken_for_an_email(text: str) -> None:
 
 def test_the_word_before_a_spelled_out_address_is_not_taken_for_its_mailbox() -> None:
     assert redact("contact us at ali.raza at gmail dot com") == f"contact us at {EMAIL}"
+
+
+# --- The citizen's own name ------------------------------------------------------------
+
+REGISTERED = ("Muhammad Ali Raza", "محمد علی رضا")
+
+
+@pytest.mark.parametrize(
+    ("text", "published"),
+    [
+        ("Mera naam Muhammad Ali Raza hai", f"Mera naam {NAME} hai"),
+        ("MUHAMMAD ALI RAZA, House 12", f"{NAME}, House 12"),
+        ("muhammad  ali-raza", NAME),
+        ("MuhammadAliRaza", NAME),
+        ("Ali Raza ne call ki", f"{NAME} {NAME} ne call ki"),
+        ("ask for raza or ALI", f"ask for {NAME} or {NAME}"),
+        ("Ali's house, ali.raza ka account", f"{NAME}'s house, {NAME}.{NAME} ka account"),
+        ("میرا نام محمد علی رضا ہے", f"میرا نام {NAME} ہے"),
+        ("علی کا گھر", f"{NAME} کا گھر"),
+        ("عَلی کا گھر", f"{NAME} کا گھر"),  # with a zabar
+        ("مُحمّد صاحب", f"{NAME} صاحب"),  # pesh and shadd
+        ("علي رضا", f"{NAME} {NAME}"),  # Arabic yeh
+        ("Raza03001234567", f"{NAME}{PHONE}"),
+    ],
+)
+def test_the_citizens_name_is_hidden_in_any_case_script_and_spelling_of_marks(text: str, published: str) -> None:
+    assert redact(text, REGISTERED) == published
+
+
+@pytest.mark.parametrize("text", ["Aliya aur Alibaba", "Razak sahib", "Bi Amna", "علیم صاحب"])
+def test_only_whole_words_are_taken_for_the_name(text: str) -> None:
+    assert redact(text, ("Ali Raza", "علی", "Bi Bi")) == text
+
+
+def test_a_short_part_is_hidden_only_within_the_full_name() -> None:
+    assert redact("M. Ali came; M. said", ["M. Ali"]) == f"{NAME} came; M. said"
+
+
+def test_a_single_name_may_be_given_as_a_string() -> None:
+    assert redact("Ali Raza ka ghar", "Ali Raza") == f"{NAME} ka ghar"
+
+
+def test_without_names_redact_reads_as_before() -> None:
+    assert redact("Ali Raza, 0300 1234567") == f"Ali Raza, {PHONE}"
+
+
+def test_a_name_that_reads_like_a_placeholder_does_not_eat_it() -> None:
+    once = redact("Phone Hidden: 0300 1234567", ["Phone Hidden"])
+    assert once == f"{NAME}: {PHONE}" and redact(once, ["Phone Hidden"]) == once
 
 
 # --- Robustness -------------------------------------------------------------------------
