@@ -137,15 +137,16 @@ def _cut(text: str, spans: Iterable[tuple[int, int, str]]) -> str:
     return "".join(out)
 
 
-# Numbers. A run is digit groups joined by up to three of space, dot, dash and brackets
+# Numbers. A run is digit groups joined by up to four of space, dot, dash and brackets
 # (`+92 (300) 123-4567`). Separators never match a digit, so the scan is linear; which
 # groups of a run form a phone number or a CNIC is then decided group by group in Python.
-_NUMBER_RUN = re.compile(r"(?:\+|(?<![0-9])(?:\( ?)?\+?)[0-9]+(?:[ .\-()]{1,3}[0-9]+)*")
+_NUMBER_RUN = re.compile(r"(?:\+|(?<![0-9])(?:\( ?)?\+?)[0-9]+(?:[ .\-()]{1,4}[0-9]+)*")
 _DIGITS = re.compile(r"[0-9]+")
 _MOBILE = re.compile(r"3[0-9]{9}")  # 3xx xxxxxxx after 0, 92 or +92
 _LANDLINE = re.compile(r"[24-9][0-9]{8,9}")  # area code and subscriber: 42 3576 1234, 51 920 1234
 _LONGEST_NUMBER = 17  # 00 and the 15 digits of an international number
 _LONG_NUMBER = 10  # account, consumer and reference numbers identify a household
+_LOCAL_NUMBER = 7  # a landline without its area code
 _AMOUNT_BEFORE = re.compile(r"(?:\brs\.?|\bpkr|₨)\s?$", re.IGNORECASE)
 _AMOUNT_AFTER = re.compile(r"\s?(?:/-|rupees\b|rupay\b|rs\b|روپے|روپیہ)", re.IGNORECASE)
 
@@ -170,7 +171,7 @@ def _is_phone(digits: str, starts: frozenset[int], plus: bool, bare: bool) -> bo
         return 1 not in starts and _pakistani(digits, starts, 2 + digits.startswith("920"))
     if digits.startswith("0"):
         return _pakistani(digits, starts, 1)
-    return bare and bool(_MOBILE.fullmatch(digits)) and not {1, 2} & starts
+    return bare and bool(_MOBILE.fullmatch(digits)) and starts <= {3, 6}  # 300 1234567, 300 123 4567
 
 
 def _is_cnic(digits: str, starts: frozenset[int]) -> bool:
@@ -211,42 +212,45 @@ def _spaced(gap: str) -> bool:
     return sum(gap.count(ch) for ch in " .-") > 1
 
 
+def _read_run(groups: list[str], gaps: list[str]) -> tuple[list[tuple[int, int, str]], list[list[int]]]:
+    """The phone numbers and CNICs in a run, as (first group, end group, placeholder), and the groups left between."""
+    pieces: list[tuple[int, int, str]] = []
+    left: list[list[int]] = [[]]
+    at = 0
+    while at < len(groups):
+        # `12 3456 7890 12` is one account number, not 12 and a mobile written without its 0.
+        bare = not left[-1] or _spaced(gaps[at])
+        piece = _piece_at(groups, at, plus=at == 0 and "+" in gaps[0], bare=bare)
+        if piece:
+            pieces.append((at, *piece))
+            left.append([])
+            at = piece[0]
+        elif _is_date(groups, gaps, at):
+            left.append([])
+            at += 3
+        else:
+            if left[-1] and _spaced(gaps[at]):
+                left.append([])
+            left[-1].append(at)
+            at += 1
+    return pieces, [loose for loose in left if loose]
+
+
 def _hidden_in_run(folded: str, run: re.Match[str]) -> Iterator[tuple[int, int, str]]:
     spans = [(m.start(), m.end()) for m in _DIGITS.finditer(folded, run.start(), run.end())]
     groups = [folded[start:end] for start, end in spans]
     gaps = [folded[run.start() : spans[0][0]]] + [folded[a[1] : b[0]] for a, b in itertools.pairwise(spans)]
+    pieces, left = _read_run(groups, gaps)
+    # Beside a phone number, seven digits are a local number or the rest of a longer one.
+    shortest = _LOCAL_NUMBER if pieces else _LONG_NUMBER
+    # `Rs 15000-20000` is a range of amounts. Only the run's own ends are read, so that a
+    # second redaction, which sees the run cut at a placeholder, decides the same.
     amount_before = bool(_AMOUNT_BEFORE.search(folded, 0, run.start()))
     amount_after = bool(_AMOUNT_AFTER.match(folded, run.end()))
-    pieces: list[tuple[int, int, str]] = []  # (first group, end group, placeholder)
-    loose: list[int] = []  # groups in no phone number or CNIC, since the last one
-
-    def settle_loose() -> None:
-        # `Rs 15000-20000` is a range of amounts; only the run's own ends are read, so that
-        # a second redaction, which sees the run cut at a placeholder, decides the same.
-        if loose and sum(len(groups[g]) for g in loose) >= _LONG_NUMBER:
-            amount = (amount_before and loose[0] == 0) or (amount_after and loose[-1] == len(groups) - 1)
-            if not amount:
-                pieces.append((loose[0], loose[-1] + 1, NUMBER_HIDDEN))
-        loose.clear()
-
-    at = 0
-    while at < len(groups):
-        # `12 3456 7890 12` is one account number, not 12 and a mobile without its 0.
-        bare = not loose or _spaced(gaps[at])
-        piece = _piece_at(groups, at, plus=at == 0 and "+" in gaps[0], bare=bare)
-        if piece:
-            settle_loose()
-            pieces.append((at, *piece))
-            at = piece[0]
-        elif _is_date(groups, gaps, at):
-            settle_loose()
-            at += 3
-        else:
-            if loose and _spaced(gaps[at]):
-                settle_loose()
-            loose.append(at)
-            at += 1
-    settle_loose()
+    for loose in left:
+        amount = (amount_before and loose[0] == 0) or (amount_after and loose[-1] == len(groups) - 1)
+        if not amount and sum(len(groups[g]) for g in loose) >= shortest:
+            pieces.append((loose[0], loose[-1] + 1, NUMBER_HIDDEN))
     for first, end, placeholder in sorted(pieces):
         start = run.start() if first == 0 else spans[first][0]
         stop = spans[end - 1][1]
