@@ -123,8 +123,7 @@ def _fold(text: str) -> str:
 
 def _outside_placeholders(text: str, hide: Callable[[str], str]) -> str:
     # What one rule has hidden is never read again by another, or by a second redaction.
-    parts = _PLACEHOLDER.split(text)
-    return "".join(part if odd else hide(part) for odd, part in zip(itertools.cycle((False, True)), parts))
+    return "".join(part if i % 2 else hide(part) for i, part in enumerate(_PLACEHOLDER.split(text)))
 
 
 def _cut(text: str, spans: Iterable[tuple[int, int, str]]) -> str:
@@ -245,7 +244,7 @@ def _hidden_in_run(folded: str, run: re.Match[str]) -> Iterator[tuple[int, int, 
     shortest = _LOCAL_NUMBER if pieces else _LONG_NUMBER
     # `Rs 15000-20000` is a range of amounts. Only the run's own ends are read, so that a
     # second redaction, which sees the run cut at a placeholder, decides the same.
-    amount_before = bool(_AMOUNT_BEFORE.search(folded, 0, run.start()))
+    amount_before = bool(_AMOUNT_BEFORE.search(folded, max(run.start() - 6, 0), run.start()))
     amount_after = bool(_AMOUNT_AFTER.match(folded, run.end()))
     for loose in left:
         amount = (amount_before and loose[0] == 0) or (amount_after and loose[-1] == len(groups) - 1)

@@ -259,6 +259,8 @@ _PATHOLOGICAL_PROSE = {
     "spoken dots": "x at " + "a dot " * 665,
     "bracketed ats": "a[at]" * 800,
     "spaces": "a" + " " * 3990 + "@b",
+    "many short numbers": "1," * 2000,
+    "many amounts": "Rs 1 " * 800,
 }
 
 
