@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import functools
 import json
+import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -23,6 +25,10 @@ from chalicelib.observability import logger
 M = TypeVar("M", bound=BaseModel)
 
 MAX_BODY_BYTES = 64 * 1024
+# Deeper JSON is never a real form, and Python's parser recurses per level (RecursionError near 1,000).
+MAX_DEPTH = 32
+# Python refuses to read integers over 4,300 digits (a ValueError deep in the parser); no field needs 19.
+MAX_INT_DIGITS = 18
 MAX_PAGE = 50
 
 
@@ -75,17 +81,15 @@ def validation_problems(exc: ValidationError, tag: str | None = None) -> list[er
 
 def parse_body(request: Request, model: type[M]) -> M:
     """The request body as `model`, or a 400/413 naming each field and its problem."""
-    raw = request.raw_body or b""
-    if isinstance(raw, str):
-        raw = raw.encode("utf-8")
+    try:
+        raw = request.raw_body or b""
+        if isinstance(raw, str):
+            raw = raw.encode("utf-8")
+    except ValueError as exc:  # a base64 body that is not base64, or text that is not Unicode
+        raise _not_json() from exc
     if len(raw) > MAX_BODY_BYTES:
         raise errors.BodyTooLarge(f"the body is larger than {MAX_BODY_BYTES // 1024} KB")
-    try:
-        data = json.loads(raw.decode("utf-8")) if raw else None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise errors.InvalidInput(
-            "the body is not valid JSON", [errors.FieldProblem("body", "not valid JSON")]
-        ) from exc
+    data = _json_of(raw) if raw else None
     if not isinstance(data, dict):
         raise errors.InvalidInput("the body must be a JSON object", [errors.FieldProblem("body", "expected an object")])
     tag_field = getattr(model, "tag_field", None)
@@ -95,6 +99,69 @@ def parse_body(request: Request, model: type[M]) -> M:
     except ValidationError as exc:
         problems = validation_problems(exc, tag if isinstance(tag, str) else None)
         raise errors.InvalidInput("some fields need correcting", problems) from exc
+
+
+def _not_json() -> errors.InvalidInput:
+    return errors.InvalidInput("the body is not valid JSON", [errors.FieldProblem("body", "not valid JSON")])
+
+
+class _Refused(ValueError):
+    """A JSON value the body may not hold; `problem` says which."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+# A JSON string (escapes included): its brackets do not nest anything.
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def _too_deep(raw: bytes) -> bool:
+    """Whether arrays and objects nest deeper than MAX_DEPTH, counted without parsing (linear, no recursion)."""
+    brackets = _JSON_STRING.sub(b"", raw).translate(None, _NOT_BRACKETS)
+    if brackets.count(b"[") + brackets.count(b"{") <= MAX_DEPTH:
+        return False
+    depth = 0
+    for byte in brackets:
+        depth += 1 if byte in b"[{" else -1
+        if depth > MAX_DEPTH:
+            return True
+    return False
+
+
+def _whole(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise _Refused(f"a number has more than {MAX_INT_DIGITS} digits")
+    return int(text)
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _Refused("a number is too large to represent")
+    return value
+
+
+def _constant(text: str) -> Any:
+    raise _Refused(f"{text} is not a JSON number")
+
+
+def _json_of(raw: bytes) -> Any:
+    """A body as JSON, refusing what would crash or mislead later: deep nesting, huge or non-finite numbers."""
+    if _too_deep(raw):
+        raise errors.InvalidInput(
+            "the body is nested too deeply", [errors.FieldProblem("body", f"nested deeper than {MAX_DEPTH} levels")]
+        )
+    try:
+        return json.loads(raw.decode("utf-8"), parse_int=_whole, parse_float=_finite, parse_constant=_constant)
+    except _Refused as exc:
+        raise errors.InvalidInput(
+            "the body holds a number this service cannot take", [errors.FieldProblem("body", exc.problem)]
+        ) from exc
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise _not_json() from exc
 
 
 def if_match(request: Request) -> int | None:

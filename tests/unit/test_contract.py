@@ -1,0 +1,156 @@
+"""What a request carries, parsed at the edge: every crafted body, header or number is a typed 4xx, never a crash."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+from typing import Any
+
+import pytest
+from chalice.app import Request
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import Field
+
+from chalicelib.api import contract
+from chalicelib.models.common import StrictInput
+from chalicelib.models.errors import AwaazError, BodyTooLarge, InvalidInput
+
+
+class Note(StrictInput):
+    text: str = Field(min_length=1, max_length=200)
+    count: int = 0
+    ratio: float = 0.0
+    tags: list[str] = []
+    extra: dict[str, Any] = {}
+
+
+def request(
+    body: bytes | str | None = None,
+    headers: dict[str, str] | None = None,
+    query: dict[str, list[str]] | None = None,
+    base64_encoded: bool = False,
+) -> Request:
+    return Request(
+        {
+            "multiValueQueryStringParameters": query,
+            "headers": headers or {},
+            "pathParameters": {},
+            "requestContext": {"httpMethod": "POST", "resourcePath": "/v1/notes"},
+            "body": body,
+            "isBase64Encoded": base64_encoded,
+            "stageVariables": {},
+        }
+    )
+
+
+def refusal(raw: bytes | str, model: type[StrictInput] = Note) -> InvalidInput:
+    with pytest.raises(InvalidInput) as caught:
+        contract.parse_body(request(raw), model)
+    return caught.value
+
+
+def problems(error: AwaazError) -> list[tuple[str, str]]:
+    return [(d.field, d.problem) for d in error.details]
+
+
+# --- parse_body ----------------------------------------------------------------------------------
+
+
+def test_a_plain_body_parses_into_its_model() -> None:
+    # Given a body within every limit
+    raw = json.dumps({"text": "بل غلط ہے", "count": 123456789012345678, "ratio": 1.5e300, "tags": ["a"]})
+    # When it is parsed
+    note = contract.parse_body(request(raw), Note)
+    # Then its values arrive unchanged
+    assert (note.text, note.count, note.ratio, note.tags) == ("بل غلط ہے", 123456789012345678, 1.5e300, ["a"])
+
+
+def test_nesting_to_the_limit_is_read_and_one_level_more_is_refused() -> None:
+    def nested(levels: int) -> str:  # the object itself is the first level
+        return '{"text": "x", "extra": {"a": ' + "[" * (levels - 2) + "]" * (levels - 2) + "}}"
+
+    assert contract.parse_body(request(nested(contract.MAX_DEPTH)), Note).text == "x"
+    assert problems(refusal(nested(contract.MAX_DEPTH + 1))) == [("body", "nested deeper than 32 levels")]
+
+
+@pytest.mark.parametrize("opening", ["[", '{"a":'])
+def test_five_thousand_nested_brackets_are_a_400_not_a_recursion_error(opening: str) -> None:
+    raw = '{"a": ' + opening * 5000 + "1" + ("]" if opening == "[" else "}") * 5000 + "}"
+    assert problems(refusal(raw)) == [("body", "nested deeper than 32 levels")]
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
+    text = "[" * 90 + '\\"' + "{" * 90
+    note = contract.parse_body(request('{"text": "' + text + '"}'), Note)
+    assert note.text == "[" * 90 + '"' + "{" * 90
+
+
+@pytest.mark.parametrize(
+    ("number", "problem"),
+    [
+        ("9" * 5000, "a number has more than 18 digits"),
+        ("-" + "1" * 19, "a number has more than 18 digits"),
+        ("1234567890123456789", "a number has more than 18 digits"),
+        ("NaN", "NaN is not a JSON number"),
+        ("Infinity", "Infinity is not a JSON number"),
+        ("-Infinity", "-Infinity is not a JSON number"),
+        ("1e999", "a number is too large to represent"),
+        ("-1.5e400", "a number is too large to represent"),
+    ],
+)
+def test_numbers_python_cannot_hold_or_json_does_not_allow_are_a_400_on_the_body(number: str, problem: str) -> None:
+    assert problems(refusal('{"text": "x", "count": ' + number + "}")) == [("body", problem)]
+
+
+def test_eighteen_digits_and_long_decimal_fractions_are_fine() -> None:
+    note = contract.parse_body(
+        request('{"text": "x", "count": -999999999999999999, "ratio": 0.' + "1" * 5000 + "}"), Note
+    )
+    assert note.count == -999999999999999999 and note.ratio == pytest.approx(0.1111111)
+
+
+@pytest.mark.parametrize("raw", [b"\xff\xfe", b"{", b"[1, 2", b'{"text": "x",}', b"\x00", '{"text": "x"}\ud800'])
+def test_what_is_not_json_is_a_400_on_the_body(raw: bytes | str) -> None:
+    assert problems(refusal(raw)) == [("body", "not valid JSON")]
+
+
+def test_a_base64_body_that_is_not_base64_is_a_400() -> None:
+    with pytest.raises(InvalidInput):
+        contract.parse_body(request("not base64!", base64_encoded=True), Note)
+    ok = base64.b64encode(b'{"text": "x"}').decode()
+    assert contract.parse_body(request(ok, base64_encoded=True), Note).text == "x"
+
+
+def test_json_that_is_not_an_object_is_a_400() -> None:
+    assert problems(refusal("[]")) == [("body", "expected an object")]
+
+
+def test_bodies_stay_capped_at_64_kb() -> None:
+    raw = '{"text": "' + "a" * contract.MAX_BODY_BYTES + '"}'
+    with pytest.raises(BodyTooLarge):
+        contract.parse_body(request(raw), Note)
+
+
+JSON_PIECES = [
+    b"[", b"]", b"{", b"}", b'"', b"\\", b":", b",", b" ", b"1", b"-", b"0.5", b"e999", b"9" * 25, b"NaN",
+    b"Infinity", b"true", b"null", b'"text"', b'"a"', b"\\ud800", b"\\u0000", b"\x00", b"\xff", "ب".encode(),
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    raw=st.one_of(
+        st.binary(max_size=300),
+        st.lists(st.sampled_from(JSON_PIECES), max_size=120).map(b"".join),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+            lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+            max_leaves=40,
+        ).map(lambda value: json.dumps({"text": "x", "extra": {"v": value}}).encode()),
+    )
+)
+def test_no_body_raises_anything_but_a_typed_4xx(raw: bytes) -> None:
+    with contextlib.suppress(InvalidInput, BodyTooLarge):
+        contract.parse_body(request(raw), Note)
