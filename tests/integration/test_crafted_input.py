@@ -3,8 +3,12 @@ in the caller's language (Accept-Language: ur gives the Urdu text)."""
 
 from __future__ import annotations
 
+import json
+from xml.etree import ElementTree as ET
+
 from chalicelib.logic.messages import ERRORS
 from tests.harness import Reply, Stack
+from tests.integration.test_journey import complaint_body
 
 URDU = {"Accept-Language": "ur"}
 
@@ -45,3 +49,33 @@ def test_nan_and_infinity_are_a_400_on_the_body(stack: Stack) -> None:
         raw = b'{"category_id": ' + constant + b"}"
         reply = stack.request("POST", "/v1/auth/login", raw, headers=URDU)
         assert_refused(reply, 400, "invalid_input", "body")
+
+
+def test_control_characters_and_a_lone_surrogate_are_not_stored_and_open311_xml_stays_well_formed(
+    stack: Stack,
+) -> None:
+    # Given a complaint whose text carries NUL, a C1 control and a lone surrogate (as JSON may spell it)
+    body = complaint_body(stack, description="Meter\x00 reads 900\x85 units \ud800for a locked house.")
+    raw = json.dumps(body).encode()  # ensure_ascii: the surrogate travels as \\ud800, which is valid JSON
+    # When the citizen files it
+    filed = stack.request("POST", "/v1/complaints", raw, token=stack.login("citizen"))
+    # Then it is stored without them, and every answer that repeats it is valid UTF-8 JSON and XML
+    assert filed.status == 201, filed.body
+    case_id = filed.json["id"]
+    assert filed.json["description"] == "Meter reads 900 units for a locked house."
+    mine = stack.get(f"/v1/complaints/{case_id}", token=stack.login("citizen"))
+    assert mine.body.decode("utf-8") and mine.json["description"] == "Meter reads 900 units for a locked house."
+    published = stack.get(f"/open311/v2/requests/{case_id}.xml")
+    assert published.status == 200, published.body
+    assert ET.fromstring(published.body).find("request/description").text == (  # type: ignore[union-attr]
+        "Meter reads 900 units for a locked house."
+    )
+
+
+def test_a_description_of_control_characters_alone_is_too_short(stack: Stack) -> None:
+    body = complaint_body(stack, description="\x00\x01\x02\x7f\x9f" * 10)
+    reply = stack.request(
+        "POST", "/v1/complaints", json.dumps(body).encode(), token=stack.login("citizen"), headers=URDU
+    )
+    error = assert_refused(reply, 400, "invalid_input", "description")
+    assert error["details"] == [{"field": "description", "problem": "String should have at least 10 characters"}]
