@@ -30,6 +30,9 @@ MAX_DEPTH = 32
 # Python refuses to read integers over 4,300 digits (a ValueError deep in the parser); no field needs 19.
 MAX_INT_DIGITS = 18
 MAX_PAGE = 50
+DEFAULT_PAGE = 20
+# The most digits a number in a header, query or path may have (a case's version, a page size, a year).
+MAX_DIGITS = 12
 
 
 def header(request: Request, name: str) -> str | None:
@@ -164,27 +167,35 @@ def _json_of(raw: bytes) -> Any:
         raise _not_json() from exc
 
 
+def whole_number(raw: str, field: str, problem: str, lowest: int = 0, highest: int = 10**MAX_DIGITS - 1) -> int:
+    """`raw` as a whole number from `lowest` to `highest`, or a 400 naming `field` and `problem`.
+
+    ASCII digits only: int() also reads '١٢', ' 5', '+5' and '1_0', and str.isdigit()
+    accepts '²', which int() then refuses with a ValueError.
+    """
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= MAX_DIGITS) or not lowest <= int(raw) <= highest:
+        raise errors.InvalidInput(f"bad {field}", [errors.FieldProblem(field, problem)])
+    return int(raw)
+
+
+# A version as HTTP writes an entity tag, or bare: 5, "5" or W/"5".
+_VERSION_TAG = re.compile(r'(?:W/)?"([0-9]+)"|([0-9]+)')
+
+
 def if_match(request: Request) -> int | None:
-    """The `If-Match` version of an action, or None; anything but a whole number is a 400."""
+    """The `If-Match` version of an action, or None; anything but 5, "5" or W/"5" is a 400."""
     raw = header(request, "if-match")
     if raw is None:
         return None
-    value = raw.strip().removeprefix("W/").strip('"')
-    if not value.isdigit() or len(value) > 12:
-        raise errors.InvalidInput(
-            "bad If-Match", [errors.FieldProblem("If-Match", "the case's version, a whole number")]
-        )
-    return int(value)
+    found = _VERSION_TAG.fullmatch(raw.strip(" \t"))
+    digits = (found.group(1) or found.group(2)) if found else ""
+    return whole_number(digits, "If-Match", 'the case\'s version, a whole number: 5, "5" or W/"5"')
 
 
 def page_params(request: Request) -> tuple[int, str | None]:
-    raw_limit = query(request, "limit") or "20"
-    try:
-        limit = int(raw_limit)
-    except ValueError:
-        limit = -1
-    if not 1 <= limit <= MAX_PAGE:
-        raise errors.InvalidInput("bad limit", [errors.FieldProblem("limit", f"a whole number from 1 to {MAX_PAGE}")])
+    limit = whole_number(
+        query(request, "limit") or str(DEFAULT_PAGE), "limit", f"a whole number from 1 to {MAX_PAGE}", 1, MAX_PAGE
+    )
     cursor = query(request, "cursor") or None
     if cursor is not None and len(cursor) > 2048:
         raise errors.InvalidInput("bad cursor", [errors.FieldProblem("cursor", "not a cursor this service issued")])

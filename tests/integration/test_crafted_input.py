@@ -79,3 +79,31 @@ def test_a_description_of_control_characters_alone_is_too_short(stack: Stack) ->
     )
     error = assert_refused(reply, 400, "invalid_input", "description")
     assert error["details"] == [{"field": "description", "problem": "String should have at least 10 characters"}]
+
+
+def test_an_if_match_of_unicode_digits_is_a_400_on_the_header(stack: Stack) -> None:
+    # Given a citizen's own complaint
+    citizen = stack.login("citizen")
+    case_id = stack.post("/v1/complaints", complaint_body(stack), token=citizen).json["id"]
+    for version in ("²", "١٢", "５", "+1", '"1'):
+        # When they withdraw it with an If-Match that str.isdigit() or int() would take
+        reply = stack.post(
+            f"/v1/complaints/{case_id}/withdraw", {}, token=citizen, headers={**URDU, "If-Match": version}
+        )
+        # Then it is a 400 on If-Match, in Urdu, and the case is untouched
+        assert_refused(reply, 400, "invalid_input", "If-Match")
+    assert stack.get(f"/v1/complaints/{case_id}", token=citizen).json["status"] == "submitted"
+    # And the entity-tag forms of the right version are taken
+    withdrawn = stack.post(f"/v1/complaints/{case_id}/withdraw", {}, token=citizen, headers={"If-Match": 'W/"1"'})
+    assert withdrawn.status == 200 and withdrawn.json["status"] == "withdrawn", withdrawn.body
+
+
+def test_a_limit_or_year_of_non_ascii_digits_is_a_400_naming_it(stack: Stack) -> None:
+    citizen = stack.login("citizen")
+    for limit in ("²", "٢٠", "1_0", "9" * 5000):
+        assert_refused(
+            stack.get(f"/v1/complaints?limit={limit}", token=citizen, headers=URDU), 400, "invalid_input", "limit"
+        )
+    for year in ("²", "٢٠٢٦", "+2026", "2026.0"):
+        assert_refused(stack.get(f"/v1/holidays/{year}", headers=URDU), 400, "invalid_input", "year")
+    assert stack.get("/v1/holidays/2026").status == 200

@@ -154,3 +154,85 @@ JSON_PIECES = [
 def test_no_body_raises_anything_but_a_typed_4xx(raw: bytes) -> None:
     with contextlib.suppress(InvalidInput, BodyTooLarge):
         contract.parse_body(request(raw), Note)
+
+
+# --- whole numbers: If-Match, limit, year ------------------------------------------------------------
+
+
+def if_match(value: str) -> int | None:
+    return contract.if_match(request(headers={"if-match": value}))
+
+
+@pytest.mark.parametrize(
+    ("value", "version"), [("5", 5), ('"5"', 5), ('W/"5"', 5), (" 7 ", 7), ("0", 0), ("9" * 12, 10**12 - 1)]
+)
+def test_if_match_takes_a_bare_quoted_or_weak_version(value: str, version: int) -> None:
+    assert if_match(value) == version
+
+
+def test_if_match_absent_is_none() -> None:
+    assert contract.if_match(request()) is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "²",
+        "١٢",
+        "５",
+        "-1",
+        "+5",
+        "1_0",
+        "5.0",
+        "",
+        '""',
+        '"5',
+        '5"',
+        "W/5",
+        'W/"5',
+        'w/"5"',
+        '""5""',
+        "9" * 13,
+        "0x10",
+        "latest",
+        "5, 6",
+        "*",
+    ],
+)
+def test_if_match_refuses_anything_else_naming_the_header(value: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        if_match(value)
+    assert [d.field for d in caught.value.details] == ["If-Match"]
+
+
+@settings(max_examples=500)
+@given(value=st.text())
+def test_if_match_on_any_text_is_a_version_or_a_400(value: str) -> None:
+    try:
+        version = if_match(value)
+    except InvalidInput as exc:
+        assert [d.field for d in exc.details] == ["If-Match"]
+    else:
+        assert version is not None and str(version) in value and value.isascii()
+
+
+def page(limit: str) -> tuple[int, str | None]:
+    return contract.page_params(request(query={"limit": [limit]}))
+
+
+def test_limit_is_ascii_digits_from_1_to_50_and_20_when_absent() -> None:
+    assert page("1") == (1, None) and page("50") == (50, None) and page("07") == (7, None)
+    assert contract.page_params(request())[0] == 20
+    for bad in ("0", "51", "²", "٢٠", "２０", " 5", "+5", "1_0", "-1", "9" * 5000, "5e1"):
+        with pytest.raises(InvalidInput) as caught:
+            page(bad)
+        assert [d.field for d in caught.value.details] == ["limit"], bad
+
+
+@given(raw=st.text(), lowest=st.integers(0, 10), highest=st.integers(0, 10**13))
+def test_whole_number_is_the_ascii_digits_in_range_or_a_400(raw: str, lowest: int, highest: int) -> None:
+    try:
+        number = contract.whole_number(raw, "n", "a number", lowest, highest)
+    except InvalidInput:
+        return
+    assert raw.isascii() and str(number) == raw.lstrip("0").rjust(1, "0") and lowest <= number <= highest
