@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from chalice.app import Blueprint, Request
+from chalice.app import Blueprint, Request, Response
 from pydantic import BaseModel, ValidationError
 
 from chalicelib.api.responses import error_response, json_response, status_of
@@ -50,10 +50,12 @@ def query(request: Request, name: str) -> str | None:
 
 
 def language_of(request: Request | None) -> Language:
-    if request is None:
-        return "en"
-    value = header(request, "accept-language") or ""
-    return "ur" if value.strip().lower().startswith("ur") else "en"
+    return language_named(header(request, "accept-language") if request is not None else None)
+
+
+def language_named(accept_language: str | None) -> Language:
+    """The language of an `Accept-Language` header: Urdu when it starts with `ur`, else English."""
+    return "ur" if (accept_language or "").strip().lower().startswith("ur") else "en"
 
 
 def _field_path(location: tuple[Any, ...]) -> str:
@@ -257,6 +259,49 @@ def endpoint(
         return wrapper
 
     return decorate
+
+
+def in_error_shape(request: Request | None, response: Response) -> Response:
+    """Chalice's own refusals as typed errors, in the caller's language; any other response as it was.
+
+    Chalice answers some requests itself, around the view, with `{"Code", "Message"}`: a
+    method the path does not have (405), a Content-Type the route does not take (415, even
+    on a GET), a body its `json_body` cannot read (400), an exception no view caught (500).
+    """
+    body = response.body
+    if response.status_code < 400 or not isinstance(body, dict) or set(body) != {"Code", "Message"}:
+        return response
+    error = _chalice_refusal(str(body["Code"]), str(body["Message"]), request, response.headers)
+    if error is None:
+        return response
+    shaped = error_response(error, language_of(request))
+    shaped.headers.update({k: v for k, v in response.headers.items() if k.lower() != "content-type"})
+    return shaped
+
+
+def _chalice_refusal(
+    code: str, message: str, request: Request | None, headers: Mapping[str, Any]
+) -> errors.AwaazError | None:
+    if code == "MethodNotAllowedError":
+        method = request.method if request is not None else "this method"
+        allowed = str(headers.get("Allow", ""))
+        return errors.MethodNotAllowed(
+            f"{method} is not allowed here", [errors.FieldProblem("method", f"{method} is not one of {allowed}")]
+        )
+    if code == "UnsupportedMediaType":
+        sent = (header(request, "content-type") if request is not None else None) or "no Content-Type"
+        form = request is not None and request.path.startswith("/open311/")
+        wanted = "application/x-www-form-urlencoded" if form else "application/json"
+        return errors.UnsupportedMediaType(
+            f"{sent} is not a type this route takes", [errors.FieldProblem("Content-Type", f"send {wanted}")]
+        )
+    if code == "BadRequestError":  # request.json_body
+        return errors.InvalidInput("the body is not valid JSON", [errors.FieldProblem("body", "not valid JSON")])
+    if code == "BadRequest":  # a binary answer to a request that does not Accept it
+        return errors.InvalidInput(message, [errors.FieldProblem("Accept", "name the type of the answer")])
+    if code == "InternalServerError":  # chalice has logged the exception
+        return errors.InternalError("something went wrong on our side")
+    return None
 
 
 _MAX_IDEMPOTENCY_KEY = 128

@@ -20,10 +20,13 @@ STATUS: list[tuple[type[errors.AwaazError], int]] = [
     (errors.Unauthenticated, 401),
     (errors.Forbidden, 403),
     (errors.NotFound, 404),
+    (errors.MethodNotAllowed, 405),
     (errors.Conflict, 409),
     (errors.BodyTooLarge, 413),
+    (errors.UnsupportedMediaType, 415),
     (errors.IdempotencyKeyReused, 422),
     (errors.RateLimited, 429),
+    (errors.InternalError, 500),
     (errors.ServiceUnavailable, 503),
 ]
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from xml.etree import ElementTree as ET
 
+import pytest
+
 from chalicelib.logic.messages import ERRORS
 from tests.harness import Reply, Stack
 from tests.integration.test_journey import complaint_body
@@ -107,3 +109,57 @@ def test_a_limit_or_year_of_non_ascii_digits_is_a_400_naming_it(stack: Stack) ->
     for year in ("²", "٢٠٢٦", "+2026", "2026.0"):
         assert_refused(stack.get(f"/v1/holidays/{year}", headers=URDU), 400, "invalid_input", "year")
     assert stack.get("/v1/holidays/2026").status == 200
+
+
+# --- what Chalice answers itself (405, 415, 500) and what its local gateway answers (unknown paths) --------------
+
+
+def test_a_method_the_path_does_not_have_is_a_405_in_the_api_shape(stack: Stack) -> None:
+    # Given a signed-in citizen
+    citizen = stack.login("citizen")
+    # When they DELETE the complaints collection (it takes GET and POST)
+    reply = stack.request("DELETE", "/v1/complaints", token=citizen, headers=URDU)
+    # Then the answer is 405 in the API's shape, in Urdu, naming the method, and Allow still lists the methods
+    error = assert_refused(reply, 405, "method_not_allowed", "method")
+    assert error["details"] == [{"field": "method", "problem": "DELETE is not one of POST, GET"}]
+    assert reply.headers["Allow"] == "POST, GET"
+    # And in English the message names the method
+    english = stack.request("DELETE", "/v1/complaints", token=citizen)
+    assert english.json["error"]["message"] == "DELETE is not allowed here"
+
+
+def test_a_content_type_the_route_does_not_take_is_a_415_in_the_api_shape(stack: Stack) -> None:
+    citizen = stack.login("citizen")
+    body = json.dumps(complaint_body(stack)).encode()
+    reply = stack.request("POST", "/v1/complaints", body, token=citizen, headers={**URDU, "Content-Type": "text/plain"})
+    error = assert_refused(reply, 415, "unsupported_media_type", "Content-Type")
+    assert error["details"] == [{"field": "Content-Type", "problem": "send application/json"}]
+    assert reply.headers["Access-Control-Allow-Origin"] == "*"  # a browser can read it
+    # An Open311 POST is told to send a form instead
+    form = stack.request(
+        "POST", "/open311/v2/requests.json", b"{}", headers={**URDU, "Content-Type": "application/json"}
+    )
+    error = assert_refused(form, 415, "unsupported_media_type", "Content-Type")
+    assert error["details"] == [{"field": "Content-Type", "problem": "send application/x-www-form-urlencoded"}]
+
+
+def test_an_unknown_path_is_a_404_not_found_in_the_api_shape_with_or_without_a_token(stack: Stack) -> None:
+    for token in (None, stack.login("citizen")):
+        for method, path in (("GET", "/v1/nowhere"), ("POST", "/v1/complaints/C-1/nothing"), ("GET", "/")):
+            reply = stack.request(method, path, token=token, headers=URDU)
+            assert_refused(reply, 404, "not_found")
+            assert token is None or token not in reply.body.decode()  # chalice's own 403 repeated the token
+    english = stack.get("/v1/nowhere")
+    assert english.json == {"error": {"code": "not_found", "message": "No such route.", "details": []}}
+
+
+def test_an_exception_no_view_caught_is_a_500_in_the_api_shape(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.api import directory
+
+    def broken() -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(directory, "services", broken)
+    reply = stack.get("/v1/categories", headers=URDU)
+    assert_refused(reply, 500, "internal_error")
+    assert b"a bug" not in reply.body

@@ -8,12 +8,13 @@ import json
 from typing import Any
 
 import pytest
-from chalice.app import Request
+from chalice.app import Request, Response
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import Field
 
 from chalicelib.api import contract
+from chalicelib.logic.messages import ERRORS
 from chalicelib.models.common import StrictInput
 from chalicelib.models.errors import AwaazError, BodyTooLarge, InvalidInput
 
@@ -236,3 +237,54 @@ def test_whole_number_is_the_ascii_digits_in_range_or_a_400(raw: str, lowest: in
     except InvalidInput:
         return
     assert raw.isascii() and str(number) == raw.lstrip("0").rjust(1, "0") and lowest <= number <= highest
+
+
+# --- Chalice's own refusals in the API's shape -------------------------------------------------------
+
+
+def shaped(
+    code: str, status: int, req: Request | None = None, headers: dict[str, str | list[str]] | None = None
+) -> Response:
+    chalice_answer = Response(body={"Code": code, "Message": "chalice says no"}, status_code=status, headers=headers)
+    return contract.in_error_shape(req, chalice_answer)
+
+
+def error_of(response: Response) -> dict[str, Any]:
+    body = json.loads(response.body)
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "details"}
+    return dict(body["error"])
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "ours", "field"),
+    [
+        ("MethodNotAllowedError", 405, "method_not_allowed", "method"),
+        ("UnsupportedMediaType", 415, "unsupported_media_type", "Content-Type"),
+        ("BadRequestError", 400, "invalid_input", "body"),
+        ("BadRequest", 400, "invalid_input", "Accept"),
+        ("InternalServerError", 500, "internal_error", None),
+    ],
+)
+def test_chalice_refusals_become_typed_errors_with_their_status(
+    code: str, status: int, ours: str, field: str | None
+) -> None:
+    response = shaped(code, status, request(headers={"accept-language": "ur-PK"}), {"Allow": "GET"})
+    error = error_of(response)
+    assert response.status_code == status and error["code"] == ours
+    assert error["message"] == ERRORS[ours]["ur"]
+    assert [d["field"] for d in error["details"]] == ([field] if field else [])
+    assert response.headers["Allow"] == "GET" and str(response.headers["Content-Type"]).startswith("application/json")
+
+
+def test_without_a_request_the_refusal_is_still_shaped_in_english() -> None:
+    error = error_of(shaped("MethodNotAllowedError", 405))
+    assert error["code"] == "method_not_allowed" and error["message"] == "this method is not allowed here"
+
+
+def test_other_answers_pass_unchanged() -> None:
+    ours = Response(body={"error": {"code": "x", "message": "m", "details": []}}, status_code=400)
+    unknown = Response(body={"Code": "SomethingNew", "Message": "?"}, status_code=418)
+    fine = Response(body={"Code": "a field of a 200", "Message": "ok"}, status_code=200)
+    debug_trace = Response(body="Traceback ...", status_code=500)
+    for response in (ours, unknown, fine, debug_trace):
+        assert contract.in_error_shape(request(), response) is response
