@@ -163,3 +163,16 @@ def test_an_exception_no_view_caught_is_a_500_in_the_api_shape(stack: Stack, mon
     reply = stack.get("/v1/categories", headers=URDU)
     assert_refused(reply, 500, "internal_error")
     assert b"a bug" not in reply.body
+
+
+def test_an_open311_answer_repeating_control_characters_from_the_path_is_well_formed(stack: Stack) -> None:
+    # Given a request id that carries NUL, a vertical tab and a lone surrogate
+    for fmt in ("xml", "json"):
+        # When Open311 answers that it is not found
+        reply = stack.get(f"/open311/v2/requests/C-\x00\x0b\ud800-1.{fmt}")
+        # Then the error list is well-formed XML, or JSON that UTF-8 carries
+        assert reply.status == 404, reply.body
+        if fmt == "xml":
+            assert ET.fromstring(reply.body).findtext("error/code") == "404"
+        else:
+            assert json.loads(reply.body.decode("utf-8"))[0]["code"] == 404
