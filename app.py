@@ -8,6 +8,7 @@ from chalicelib.api.admin import admin_routes
 from chalicelib.api.auth import auth_routes
 from chalicelib.api.authorizer import authorizer_routes
 from chalicelib.api.complaints import complaint_routes
+from chalicelib.api.contract import in_error_shape
 from chalicelib.api.directory import directory_routes
 from chalicelib.api.feedback import feedback_routes
 from chalicelib.api.health import health_routes
@@ -49,11 +50,11 @@ for blueprint in (
 
 @app.middleware("http")
 def observe_request(event: Any, get_response: Any) -> Any:
-    """Tag every log line with the request id and route; publish the request's metrics."""
+    """Tag log lines with the request id and route; Chalice's own refusals in the API's error shape; publish metrics."""
     context = event.context or {}
     logger.append_keys(request_id=context.get("requestId"), route=context.get("resourcePath"))
     try:
-        return get_response(event)
+        return in_error_shape(event, get_response(event))
     finally:
         publish_metrics()
         logger.remove_keys(["request_id", "route"])

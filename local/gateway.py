@@ -5,6 +5,14 @@ with the UNAUTHORIZED gateway response (infra/functions.json: the API's error
 shape). Chalice's local gateway (used by `chalice local` and by chalice.test)
 lets the exception escape instead, and answers a missing header with its own
 body. This installs the same 401 locally, read from the same template.
+
+A path no route matches is answered before the app runs: chalice's local gateway says
+403 `{"message": "Missing Authentication Token"}` (or, when an Authorization header is
+present, a 403 that repeats the header, token included). In AWS the
+MISSING_AUTHENTICATION_TOKEN gateway response makes that a 404 `not_found` in the API's
+error shape; locally it is the same 404, with the same English text, and in Urdu when
+the caller asks for it (a gateway response template cannot choose a language: in AWS
+it is always English).
 """
 
 from __future__ import annotations
@@ -14,19 +22,46 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from chalice import local
+
 REPO = Path(__file__).resolve().parents[1]
+
+
+@lru_cache(maxsize=1)
+def _gateway_responses() -> dict[str, Any]:
+    functions = json.loads((REPO / "infra" / "functions.json").read_text())
+    found = _find(functions, "x-amazon-apigateway-gateway-responses")
+    return found if isinstance(found, dict) else {}
+
+
+def _template(response_type: str) -> str | None:
+    template = _gateway_responses().get(response_type, {}).get("responseTemplates", {}).get("application/json")
+    return str(template) if template else None
 
 
 @lru_cache(maxsize=1)
 def unauthorized_body() -> bytes:
     """The UNAUTHORIZED gateway response body of the deployed template."""
-    functions = json.loads((REPO / "infra" / "functions.json").read_text())
-    found = _find(functions, "UNAUTHORIZED")
-    if isinstance(found, dict):
-        template = found.get("responseTemplates", {}).get("application/json")
-        if template:
-            return str(template).encode()
+    template = _template("UNAUTHORIZED")
+    if template:
+        return template.encode()
     return b'{"error": {"code": "unauthenticated", "message": "Sign in to continue.", "details": []}}'
+
+
+def no_such_route_body(accept_language: str | None) -> bytes:
+    """The MISSING_AUTHENTICATION_TOKEN gateway response body, in the caller's language."""
+    from chalicelib.api.contract import language_named
+    from chalicelib.api.responses import error_response
+    from chalicelib.models.errors import NotFound
+
+    template = _template("MISSING_AUTHENTICATION_TOKEN")
+    english = json.loads(template)["error"]["message"] if template else "No such route."
+    body = error_response(NotFound(english), language_named(accept_language)).body
+    return body.encode("utf-8") if isinstance(body, str) else json.dumps(body).encode("utf-8")
+
+
+class NoSuchRoute(local.LocalGatewayException):
+    CODE = 404
 
 
 def _find(node: Any, key: str) -> Any:
@@ -46,8 +81,7 @@ def _find(node: Any, key: str) -> Any:
 
 
 def install() -> None:
-    """Patch chalice's LocalGatewayAuthorizer once per process (idempotent)."""
-    from chalice import local
+    """Patch chalice's LocalGatewayAuthorizer and LocalGateway once per process (idempotent)."""
     from chalice.app import UnauthorizedError
 
     authorizer_class = local.LocalGatewayAuthorizer
@@ -69,3 +103,16 @@ def install() -> None:
 
     authorizer_class.authorize = authorize  # type: ignore[method-assign]
     authorizer_class._awaaz_patched = True  # type: ignore[attr-defined]
+
+    # chalice turns the ValueError of an unmatched path into its 403; a NoSuchRoute passes through.
+    original_event = local.LocalGateway._generate_lambda_event
+
+    def generate_lambda_event(self: Any, method: str, path: str, headers: Any, body: Any) -> Any:
+        try:
+            return original_event(self, method, path, headers, body)
+        except ValueError as exc:
+            accept_language = next((v for k, v in headers.items() if k.lower() == "accept-language"), None)
+            sent = {"Content-Type": "application/json; charset=utf-8", "Access-Control-Allow-Origin": "*"}
+            raise NoSuchRoute(sent, no_such_route_body(accept_language)) from exc
+
+    local.LocalGateway._generate_lambda_event = generate_lambda_event  # type: ignore[method-assign]

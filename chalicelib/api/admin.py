@@ -6,7 +6,7 @@ from chalice.app import Blueprint, Response
 
 from chalicelib.api.authorizer import jwt_authorizer
 from chalicelib.api.context import principal
-from chalicelib.api.contract import endpoint
+from chalicelib.api.contract import endpoint, whole_number
 from chalicelib.api.cors import CORS
 from chalicelib.api.responses import created
 from chalicelib.logic import apikeys, holidays
@@ -17,10 +17,14 @@ from chalicelib.wiring import services
 admin_routes = Blueprint(__name__)
 
 
+def _year(raw: str) -> int:
+    return whole_number(raw, "year", holidays.YEAR_PROBLEM, holidays.FIRST_YEAR, holidays.LAST_YEAR)
+
+
 @admin_routes.route("/v1/holidays/{year}", methods=["GET"], cors=CORS)
 @endpoint(admin_routes)
 def public_holidays(year: str) -> HolidayYear:
-    return holidays.year_of(services(), year)
+    return holidays.year_of(services(), _year(year))
 
 
 @admin_routes.route("/v1/admin/holidays/{year}", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
@@ -28,13 +32,13 @@ def public_holidays(year: str) -> HolidayYear:
 def admin_holidays(year: str) -> HolidayYear:
     if principal(admin_routes).role != "admin":
         raise Forbidden("only admins use the admin API")
-    return holidays.year_of(services(), year)
+    return holidays.year_of(services(), _year(year))
 
 
 @admin_routes.route("/v1/admin/holidays/{year}", methods=["PUT"], authorizer=jwt_authorizer, cors=CORS)
 @endpoint(admin_routes, body=HolidaysIn)
 def replace_holidays(year: str, data: HolidaysIn) -> HolidayYear:
-    return holidays.replace_year(services(), principal(admin_routes), year, data)
+    return holidays.replace_year(services(), principal(admin_routes), _year(year), data)
 
 
 @admin_routes.route("/v1/admin/open311-keys", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import functools
 import json
+import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from chalice.app import Blueprint, Request
+from chalice.app import Blueprint, Request, Response
 from pydantic import BaseModel, ValidationError
 
 from chalicelib.api.responses import error_response, json_response, status_of
@@ -23,7 +25,14 @@ from chalicelib.observability import logger
 M = TypeVar("M", bound=BaseModel)
 
 MAX_BODY_BYTES = 64 * 1024
+# Deeper JSON is never a real form, and Python's parser recurses per level (RecursionError near 1,000).
+MAX_DEPTH = 32
+# Python refuses to read integers over 4,300 digits (a ValueError deep in the parser); no field needs 19.
+MAX_INT_DIGITS = 18
 MAX_PAGE = 50
+DEFAULT_PAGE = 20
+# The most digits a number in a header, query or path may have (a case's version, a page size, a year).
+MAX_DIGITS = 12
 
 
 def header(request: Request, name: str) -> str | None:
@@ -41,10 +50,12 @@ def query(request: Request, name: str) -> str | None:
 
 
 def language_of(request: Request | None) -> Language:
-    if request is None:
-        return "en"
-    value = header(request, "accept-language") or ""
-    return "ur" if value.strip().lower().startswith("ur") else "en"
+    return language_named(header(request, "accept-language") if request is not None else None)
+
+
+def language_named(accept_language: str | None) -> Language:
+    """The language of an `Accept-Language` header: Urdu when it starts with `ur`, else English."""
+    return "ur" if (accept_language or "").strip().lower().startswith("ur") else "en"
 
 
 def _field_path(location: tuple[Any, ...]) -> str:
@@ -75,17 +86,15 @@ def validation_problems(exc: ValidationError, tag: str | None = None) -> list[er
 
 def parse_body(request: Request, model: type[M]) -> M:
     """The request body as `model`, or a 400/413 naming each field and its problem."""
-    raw = request.raw_body or b""
-    if isinstance(raw, str):
-        raw = raw.encode("utf-8")
+    try:
+        raw = request.raw_body or b""
+        if isinstance(raw, str):
+            raw = raw.encode("utf-8")
+    except ValueError as exc:  # a base64 body that is not base64, or text that is not Unicode
+        raise _not_json() from exc
     if len(raw) > MAX_BODY_BYTES:
         raise errors.BodyTooLarge(f"the body is larger than {MAX_BODY_BYTES // 1024} KB")
-    try:
-        data = json.loads(raw.decode("utf-8")) if raw else None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise errors.InvalidInput(
-            "the body is not valid JSON", [errors.FieldProblem("body", "not valid JSON")]
-        ) from exc
+    data = _json_of(raw) if raw else None
     if not isinstance(data, dict):
         raise errors.InvalidInput("the body must be a JSON object", [errors.FieldProblem("body", "expected an object")])
     tag_field = getattr(model, "tag_field", None)
@@ -97,27 +106,98 @@ def parse_body(request: Request, model: type[M]) -> M:
         raise errors.InvalidInput("some fields need correcting", problems) from exc
 
 
+def _not_json() -> errors.InvalidInput:
+    return errors.InvalidInput("the body is not valid JSON", [errors.FieldProblem("body", "not valid JSON")])
+
+
+class _Refused(ValueError):
+    """A JSON value the body may not hold; `problem` says which."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+# A JSON string (escapes included): its brackets do not nest anything.
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def _too_deep(raw: bytes) -> bool:
+    """Whether arrays and objects nest deeper than MAX_DEPTH, counted without parsing (linear, no recursion)."""
+    brackets = _JSON_STRING.sub(b"", raw).translate(None, _NOT_BRACKETS)
+    if brackets.count(b"[") + brackets.count(b"{") <= MAX_DEPTH:
+        return False
+    depth = 0
+    for byte in brackets:
+        depth += 1 if byte in b"[{" else -1
+        if depth > MAX_DEPTH:
+            return True
+    return False
+
+
+def _whole(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise _Refused(f"a number has more than {MAX_INT_DIGITS} digits")
+    return int(text)
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _Refused("a number is too large to represent")
+    return value
+
+
+def _constant(text: str) -> Any:
+    raise _Refused(f"{text} is not a JSON number")
+
+
+def _json_of(raw: bytes) -> Any:
+    """A body as JSON, refusing what would crash or mislead later: deep nesting, huge or non-finite numbers."""
+    if _too_deep(raw):
+        raise errors.InvalidInput(
+            "the body is nested too deeply", [errors.FieldProblem("body", f"nested deeper than {MAX_DEPTH} levels")]
+        )
+    try:
+        return json.loads(raw.decode("utf-8"), parse_int=_whole, parse_float=_finite, parse_constant=_constant)
+    except _Refused as exc:
+        raise errors.InvalidInput(
+            "the body holds a number this service cannot take", [errors.FieldProblem("body", exc.problem)]
+        ) from exc
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise _not_json() from exc
+
+
+def whole_number(raw: str, field: str, problem: str, lowest: int = 0, highest: int = 10**MAX_DIGITS - 1) -> int:
+    """`raw` as a whole number from `lowest` to `highest`, or a 400 naming `field` and `problem`.
+
+    ASCII digits only: int() also reads '١٢', ' 5', '+5' and '1_0', and str.isdigit()
+    accepts '²', which int() then refuses with a ValueError.
+    """
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= MAX_DIGITS) or not lowest <= int(raw) <= highest:
+        raise errors.InvalidInput(f"bad {field}", [errors.FieldProblem(field, problem)])
+    return int(raw)
+
+
+# A version as HTTP writes an entity tag, or bare: 5, "5" or W/"5".
+_VERSION_TAG = re.compile(r'(?:W/)?"([0-9]+)"|([0-9]+)')
+
+
 def if_match(request: Request) -> int | None:
-    """The `If-Match` version of an action, or None; anything but a whole number is a 400."""
+    """The `If-Match` version of an action, or None; anything but 5, "5" or W/"5" is a 400."""
     raw = header(request, "if-match")
     if raw is None:
         return None
-    value = raw.strip().removeprefix("W/").strip('"')
-    if not value.isdigit() or len(value) > 12:
-        raise errors.InvalidInput(
-            "bad If-Match", [errors.FieldProblem("If-Match", "the case's version, a whole number")]
-        )
-    return int(value)
+    found = _VERSION_TAG.fullmatch(raw.strip(" \t"))
+    digits = (found.group(1) or found.group(2)) if found else ""
+    return whole_number(digits, "If-Match", 'the case\'s version, a whole number: 5, "5" or W/"5"')
 
 
 def page_params(request: Request) -> tuple[int, str | None]:
-    raw_limit = query(request, "limit") or "20"
-    try:
-        limit = int(raw_limit)
-    except ValueError:
-        limit = -1
-    if not 1 <= limit <= MAX_PAGE:
-        raise errors.InvalidInput("bad limit", [errors.FieldProblem("limit", f"a whole number from 1 to {MAX_PAGE}")])
+    limit = whole_number(
+        query(request, "limit") or str(DEFAULT_PAGE), "limit", f"a whole number from 1 to {MAX_PAGE}", 1, MAX_PAGE
+    )
     cursor = query(request, "cursor") or None
     if cursor is not None and len(cursor) > 2048:
         raise errors.InvalidInput("bad cursor", [errors.FieldProblem("cursor", "not a cursor this service issued")])
@@ -179,6 +259,49 @@ def endpoint(
         return wrapper
 
     return decorate
+
+
+def in_error_shape(request: Request | None, response: Response) -> Response:
+    """Chalice's own refusals as typed errors, in the caller's language; any other response as it was.
+
+    Chalice answers some requests itself, around the view, with `{"Code", "Message"}`: a
+    method the path does not have (405), a Content-Type the route does not take (415, even
+    on a GET), a body its `json_body` cannot read (400), an exception no view caught (500).
+    """
+    body = response.body
+    if response.status_code < 400 or not isinstance(body, dict) or set(body) != {"Code", "Message"}:
+        return response
+    error = _chalice_refusal(str(body["Code"]), str(body["Message"]), request, response.headers)
+    if error is None:
+        return response
+    shaped = error_response(error, language_of(request))
+    shaped.headers.update({k: v for k, v in response.headers.items() if k.lower() != "content-type"})
+    return shaped
+
+
+def _chalice_refusal(
+    code: str, message: str, request: Request | None, headers: Mapping[str, Any]
+) -> errors.AwaazError | None:
+    if code == "MethodNotAllowedError":
+        method = request.method if request is not None else "this method"
+        allowed = str(headers.get("Allow", ""))
+        return errors.MethodNotAllowed(
+            f"{method} is not allowed here", [errors.FieldProblem("method", f"{method} is not one of {allowed}")]
+        )
+    if code == "UnsupportedMediaType":
+        sent = (header(request, "content-type") if request is not None else None) or "no Content-Type"
+        form = request is not None and request.path.startswith("/open311/")
+        wanted = "application/x-www-form-urlencoded" if form else "application/json"
+        return errors.UnsupportedMediaType(
+            f"{sent} is not a type this route takes", [errors.FieldProblem("Content-Type", f"send {wanted}")]
+        )
+    if code == "BadRequestError":  # request.json_body
+        return errors.InvalidInput("the body is not valid JSON", [errors.FieldProblem("body", "not valid JSON")])
+    if code == "BadRequest":  # a binary answer to a request that does not Accept it
+        return errors.InvalidInput(message, [errors.FieldProblem("Accept", "name the type of the answer")])
+    if code == "InternalServerError":  # chalice has logged the exception
+        return errors.InternalError("something went wrong on our side")
+    return None
 
 
 _MAX_IDEMPOTENCY_KEY = 128

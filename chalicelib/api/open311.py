@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
@@ -9,6 +10,7 @@ from xml.etree import ElementTree as ET
 
 from chalice.app import Blueprint, Request, Response
 
+from chalicelib.api.responses import json_text
 from chalicelib.logic import open311
 from chalicelib.logic.open311 import Open311Error
 from chalicelib.models.errors import AwaazError
@@ -41,6 +43,15 @@ def _split(name: str) -> tuple[str, str]:
     return stem, suffix
 
 
+# Characters XML 1.0 does not allow (its Char production): C0 controls but tab, newline and CR, lone
+# surrogates, U+FFFE and U+FFFF. One of them in an element's text makes the whole answer unreadable.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_text(value: str) -> str:
+    return _NOT_XML.sub("", value)
+
+
 def _element(tag: str, value: Any) -> ET.Element:
     node = ET.Element(tag)
     if isinstance(value, dict):
@@ -52,7 +63,7 @@ def _element(tag: str, value: Any) -> ET.Element:
     elif isinstance(value, bool):
         node.text = "true" if value else "false"
     elif value is not None:
-        node.text = str(value)
+        node.text = _xml_text(str(value))
     return node
 
 
@@ -60,10 +71,7 @@ def render(payload: Any, fmt: str, root: str, status: int = 200) -> Response:
     if fmt == "xml":
         body = '<?xml version="1.0" encoding="UTF-8"?>' + ET.tostring(_element(root, payload), encoding="unicode")
         return Response(body=body, status_code=status, headers={"Content-Type": XML_TYPE})
-    import json
-
-    body = json.dumps(payload, ensure_ascii=False)
-    return Response(body=body, status_code=status, headers={"Content-Type": JSON_TYPE})
+    return Response(body=json_text(payload), status_code=status, headers={"Content-Type": JSON_TYPE})
 
 
 def _answer(fmt_of: Callable[[], str], produce: Callable[[], tuple[Any, str]], status: int = 200) -> Response:

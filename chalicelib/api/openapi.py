@@ -50,6 +50,7 @@ _ERRORS = {
     "404": "absent, or not the caller's",
     "409": "a stale If-Match, or a move the transition table forbids",
     "413": "the body is too large",
+    "415": "the body is not sent as application/json",
     "422": "the Idempotency-Key was used with another body",
     "429": "too many attempts; wait a little",
     "503": "a dependency is unavailable; retry shortly",
@@ -95,7 +96,7 @@ def _operation(path: str, method: str, entry: Any, refs: dict[Any, Any]) -> dict
         success["content"] = {contract.media_type: {"schema": {"type": "string"}}}
     codes = ["400", "503"] + (["401", "403"] if secured else []) + (["404"] if entry.view_args else [])
     if contract.body is not None:
-        codes += ["413"] + (["409"] if entry.view_args else []) + (["422"] if contract.status == 201 else [])
+        codes += ["413", "415"] + (["409"] if entry.view_args else []) + (["422"] if contract.status == 201 else [])
     codes += [str(code) for code in contract.raises]
     codes = sorted(set(codes))
     error = {"content": {"application/json": {"schema": refs[(ErrorOut, "serialization")]}}}

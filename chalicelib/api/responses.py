@@ -20,20 +20,36 @@ STATUS: list[tuple[type[errors.AwaazError], int]] = [
     (errors.Unauthenticated, 401),
     (errors.Forbidden, 403),
     (errors.NotFound, 404),
+    (errors.MethodNotAllowed, 405),
     (errors.Conflict, 409),
     (errors.BodyTooLarge, 413),
+    (errors.UnsupportedMediaType, 415),
     (errors.IdempotencyKeyReused, 422),
     (errors.RateLimited, 429),
+    (errors.InternalError, 500),
     (errors.ServiceUnavailable, 503),
 ]
 
 
+def json_text(payload: Any) -> str:
+    """`payload` as JSON text that UTF-8 can carry: Urdu as written, not \\u-escaped.
+
+    A lone surrogate (from a path or query, or stored before bodies were cleaned) cannot be
+    encoded as UTF-8; then the text is \\u-escaped instead, which JSON allows.
+    """
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(payload, separators=(",", ":"))
+    return text
+
+
 def json_response(status: int, payload: Any, headers: dict[str, str] | None = None) -> Response:
-    """A JSON response in UTF-8 as written (Urdu stays readable, not \\u-escaped)."""
+    """A JSON response in UTF-8."""
     sent: dict[str, str | list[str]] = {"Content-Type": "application/json; charset=utf-8"}
     sent.update(headers or {})
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    return Response(status_code=status, body=body, headers=sent)
+    return Response(status_code=status, body=json_text(payload), headers=sent)
 
 
 def status_of(error: errors.AwaazError) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +33,8 @@ from chalicelib.observability import logger, metrics
 from chalicelib.store import cases as case_store
 
 IDEMPOTENCY_TTL = timedelta(hours=24)
+# A number answer as typed: ASCII digits, an optional sign and point (str.isdigit() also takes '²' and '١٢').
+_NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _ID_ATTEMPTS = 3
 
 
@@ -73,7 +76,7 @@ def attribute_problems(category: Category, answers: dict[str, str]) -> list[Fiel
         chosen = answer.split(",") if attribute.datatype == "multivaluelist" else [answer]
         if allowed and any(c not in allowed for c in chosen):
             problems.append(FieldProblem(f"attributes.{code}", f"one of {', '.join(sorted(allowed))}"))
-        if attribute.datatype == "number" and not answer.lstrip("-").replace(".", "", 1).isdigit():
+        if attribute.datatype == "number" and not _NUMBER.fullmatch(answer):
             problems.append(FieldProblem(f"attributes.{code}", "a number"))
     return problems
 

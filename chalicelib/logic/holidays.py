@@ -10,25 +10,25 @@ from chalicelib.models.holidays import HolidaysIn, HolidayYear
 from chalicelib.store import holidays as holiday_store
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+YEAR_PROBLEM = f"a year from {FIRST_YEAR} to {LAST_YEAR}"
 
 
-def _year(raw: str) -> int:
-    if not raw.isdigit() or not FIRST_YEAR <= int(raw) <= LAST_YEAR:
-        raise InvalidInput("bad year", [FieldProblem("year", f"a year from {FIRST_YEAR} to {LAST_YEAR}")])
-    return int(raw)
+def _check_year(year: int) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InvalidInput("bad year", [FieldProblem("year", YEAR_PROBLEM)])
 
 
-def year_of(services: Services, raw_year: str) -> HolidayYear:
-    year = _year(raw_year)
+def year_of(services: Services, year: int) -> HolidayYear:
+    _check_year(year)
     found = holiday_store.read_years(services.table, year, year)
     return found[0] if found else HolidayYear(year=year, holidays=[])
 
 
-def replace_year(services: Services, principal: Principal, raw_year: str, data: HolidaysIn) -> HolidayYear:
+def replace_year(services: Services, principal: Principal, year: int, data: HolidaysIn) -> HolidayYear:
     """An admin sets a year's holidays whole (e.g. once the Eid dates are notified)."""
     if principal.role != "admin":
         raise Forbidden("only admins edit the holiday calendar")
-    year = _year(raw_year)
+    _check_year(year)
     problems = [
         FieldProblem(f"holidays[{i}].date", f"not in {year}")
         for i, holiday in enumerate(data.holidays)

@@ -277,6 +277,14 @@ ERRORS: dict[str, dict[Language, str]] = {
     "unauthenticated": {"en": "Please sign in again.", "ur": "براہ کرم دوبارہ سائن ان کریں۔"},
     "forbidden": {"en": "You are not allowed to do this.", "ur": "آپ کو یہ کرنے کی اجازت نہیں ہے۔"},
     "not_found": {"en": "Nothing was found here.", "ur": "یہاں کچھ نہیں ملا۔"},
+    "method_not_allowed": {
+        "en": "This address does not take this kind of request.",
+        "ur": "یہ پتہ اس قسم کی درخواست قبول نہیں کرتا۔",
+    },
+    "unsupported_media_type": {
+        "en": "The request is sent in a format this address does not take.",
+        "ur": "درخواست ایسی شکل میں بھیجی گئی ہے جو یہ پتہ قبول نہیں کرتا۔",
+    },
     "case_not_found": {
         "en": "No complaint with this tracking number was found in your account.",
         "ur": "اس ٹریکنگ نمبر کی کوئی شکایت آپ کے اکاؤنٹ میں نہیں ملی۔",
@@ -302,6 +310,10 @@ ERRORS: dict[str, dict[Language, str]] = {
     "service_unavailable": {
         "en": "The service is busy; please try again shortly.",
         "ur": "سروس مصروف ہے؛ تھوڑی دیر بعد دوبارہ کوشش کریں۔",
+    },
+    "internal_error": {
+        "en": "Something went wrong on our side; please try again later.",
+        "ur": "ہماری طرف سے کوئی خرابی ہوئی؛ براہ کرم کچھ دیر بعد دوبارہ کوشش کریں۔",
     },
 }
 

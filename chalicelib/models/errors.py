@@ -41,6 +41,14 @@ class BodyTooLarge(AwaazError):
     code = "body_too_large"
 
 
+class MethodNotAllowed(AwaazError):
+    code = "method_not_allowed"
+
+
+class UnsupportedMediaType(AwaazError):
+    code = "unsupported_media_type"
+
+
 class Unauthenticated(AwaazError):
     code = "unauthenticated"
 
@@ -83,6 +91,12 @@ class RateLimited(AwaazError):
 
 class ServiceUnavailable(AwaazError):
     code = "service_unavailable"
+
+
+class InternalError(AwaazError):
+    """A fault of the service itself (an exception no view caught), never of the input."""
+
+    code = "internal_error"
 
 
 @dataclass

@@ -243,6 +243,51 @@ def test_calls_without_a_valid_token_get_401(stack: Stack) -> None:
         assert response.status_code == 401, (headers, response.status_code, response.text)
 
 
+def test_crafted_requests_get_a_4xx_in_the_error_shape_in_urdu_from_chalice_local(stack: Stack) -> None:
+    """Issue 11 over real HTTP: chalice local's own answers (405, 415, unknown path) and the parsers' (400)."""
+    from chalicelib.logic.messages import ERRORS
+
+    citizen = account(stack, "citizen", index=0)
+    token = login(stack, citizen["username"], citizen["password"])
+    urdu = {**bearer(token), "Accept-Language": "ur"}
+    complaints = f"{stack.api}/v1/complaints"
+    answers = {
+        "DELETE /v1/complaints": (requests.delete(complaints, headers=urdu, timeout=10), 405, "method_not_allowed"),
+        "text/plain body": (
+            requests.post(complaints, data=b"{}", headers={**urdu, "Content-Type": "text/plain"}, timeout=10),
+            415,
+            "unsupported_media_type",
+        ),
+        "unknown API path": (requests.get(f"{stack.api}/v1/nowhere", headers=urdu, timeout=10), 404, "not_found"),
+        "unknown path, no token": (
+            requests.get(f"{stack.api}/v1/nowhere", headers={"Accept-Language": "ur"}, timeout=10),
+            404,
+            "not_found",
+        ),
+        "5,000 nested brackets": (
+            requests.post(complaints, data=b'{"a": ' + b"[" * 5000 + b"]" * 5000 + b"}", headers=urdu, timeout=10),
+            400,
+            "invalid_input",
+        ),
+        "5,000-digit integer": (
+            requests.post(complaints, data=b'{"a": ' + b"9" * 5000 + b"}", headers=urdu, timeout=10),
+            400,
+            "invalid_input",
+        ),
+        "If-Match ²": (
+            requests.post(f"{complaints}/C-0000-0000/withdraw", json={}, headers={**urdu, "If-Match": "²"}, timeout=10),
+            400,
+            "invalid_input",
+        ),
+    }
+    for name, (response, status, code) in answers.items():
+        assert response.status_code == status, (name, response.status_code, response.text)
+        assert response.headers["Content-Type"].startswith("application/json"), name
+        error = response.json()["error"]
+        assert error["code"] == code and error["message"] == ERRORS[code]["ur"], (name, error)
+        assert token not in response.text, name
+
+
 def test_citizen_files_a_complaint_and_the_pump_routes_it(stack: Stack) -> None:
     route = stack.accounts()["demo_route"]
     citizen = account(stack, "citizen", index=0)

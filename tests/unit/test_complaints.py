@@ -6,6 +6,7 @@ import pytest
 
 from chalicelib.logic import complaints
 from chalicelib.models.complaints import ComplaintIn
+from chalicelib.models.directory import Category, ServiceAttribute
 from chalicelib.models.errors import CaseNotFound, Forbidden, IdempotencyKeyReused, InvalidInput
 from tests.fakes import citizen, make_services, officer
 from tests.memory_table import MemoryTable
@@ -132,3 +133,12 @@ def test_urdu_text_round_trips_unchanged() -> None:
     text = "میرا بجلی کا بل تین گنا زیادہ آیا ہے، براہ کرم درستی کریں۔"
     case_id = complaints.submit(services, citizen(language="ur"), complaint(description=text), None).case["id"]
     assert complaints.track(services, citizen(language="ur"), case_id).description == text
+
+
+def test_a_number_answer_is_ascii_digits_with_an_optional_sign_and_point() -> None:
+    meter = ServiceAttribute(code="units", datatype="number", description="Units billed")
+    category = Category(id="c", name="C", name_ur="ج", group="g", kind="complaint", attributes=[meter])
+    for good in ("900", "-3", "2.5", "7.", ".5"):
+        assert complaints.attribute_problems(category, {"units": good}) == [], good
+    for bad in ("²", "١٢", "９００", "--5", "1_0", "5e3", "1.2.3", "-"):
+        assert [p.field for p in complaints.attribute_problems(category, {"units": bad})] == ["attributes.units"], bad
