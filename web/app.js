@@ -177,7 +177,11 @@ async function register(main) {
 async function lists() {
   if (!state.categories.length) state.categories = (await api("GET", "/v1/categories?kind=complaint")).items;
   if (!state.districts.length) state.districts = (await api("GET", "/v1/districts")).items;
+  if (!state.publication) state.publication = await api("GET", "/v1/publication");
 }
+
+// What publishing means, as the server words it, in the page's language.
+const publicationTerms = () => (state.lang === "ur" ? state.publication.statement_ur : state.publication.statement);
 
 async function file(main) {
   await lists();
@@ -192,6 +196,11 @@ async function file(main) {
       <label>${esc(t("description"))}<textarea name="description" required minlength="10" maxlength="4000" rows="5"></textarea></label>
       <label>${esc(t("address"))}<input name="address" maxlength="300" autocomplete="street-address"></label>
       <label>${esc(t("attachments"))}<input name="files" type="file" multiple accept="image/jpeg,image/png,application/pdf,video/mp4"></label>
+      <fieldset class="stack"><legend>${esc(t("publication"))}</legend>
+        <p id="terms">${esc(publicationTerms())}</p>
+        <label class="check"><input type="checkbox" name="publish" value="true"> ${esc(t("publishIt"))}</label>
+        <label class="check"><input type="checkbox" name="public_name" value="true"> ${esc(t("showName"))}</label>
+      </fieldset>
       <button>${esc(t("send"))}</button>
     </form>`;
   const cat = main.querySelector("#cat");
@@ -209,7 +218,8 @@ async function file(main) {
     const found = await api("GET", `/v1/similar-complaints?category_id=${encodeURIComponent(cat.value)}&district=${encodeURIComponent(main.querySelector("#dist").value)}&text=${encodeURIComponent(text)}`);
     main.querySelector("#similar").innerHTML = `<h2>${esc(t("similar"))}</h2>` + (found.items.length
       ? `<ul>${found.items.map((s) => `<li><strong>${esc(s.id)}</strong> — ${esc(s.subject)} (${esc(statusText(s.status))})</li>`).join("")}</ul>`
-      : `<p>${esc(t("noSimilar"))}</p>`);
+      : `<p>${esc(t("noSimilar"))}</p>`) +
+      (found.others.count ? `<p>${esc(t("othersLikeIt"))} ${esc(num(found.others.count))}</p>` : "");
   };
   cat.onchange = similar;
   main.querySelector("#dist").onchange = similar;
@@ -221,6 +231,7 @@ async function file(main) {
       const out = await api("POST", "/v1/complaints", {
         category_id: f.get("category_id"), subject: f.get("subject"), description: f.get("description"),
         location: { district: f.get("district"), address: f.get("address") || null }, attachments,
+        publish: f.get("publish") === "true", public_name: f.get("public_name") === "true",
       }, { "Idempotency-Key": crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) });
       say(`${esc(t("submitted"))} <strong>${esc(out.id)}</strong> — <a href="#/case/${esc(out.id)}">${esc(t("track"))}</a>`, "ok");
       ev.target.reset();
@@ -263,6 +274,7 @@ function caseHead(c) {
       <dt>${esc(t("office"))}</dt><dd>${esc(c.office ? named(c.office) : "—")}</dd>
       <dt>${esc(t("level"))}</dt><dd>${esc(num(c.level))}</dd>
       <dt>${esc(t("due"))}</dt><dd>${esc(day(c.due_at))}</dd>
+      ${c.kind === "complaint" ? `<dt>${esc(t("publication"))}</dt><dd>${esc(c.published_at ? `${t("publishedOn")} ${day(c.published_at)}` : t("private"))}${c.hidden ? ` — ${esc(t("hiddenByOffice"))}: ${esc(c.hidden.note)}` : ""}</dd>` : ""}
       ${c.attachments && c.attachments.length ? `<dt>${esc(t("attachments"))}</dt><dd>${esc(num(c.attachments.length))}</dd>` : ""}</dl>
     <p>${esc(c.description)}</p>`;
 }

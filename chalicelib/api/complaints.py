@@ -9,9 +9,10 @@ from chalicelib.api.context import principal
 from chalicelib.api.contract import endpoint, idempotency_key, if_match, page_params, query
 from chalicelib.api.cors import CORS
 from chalicelib.api.responses import created_case
-from chalicelib.logic import actions, complaints
+from chalicelib.logic import actions, complaints, publication
+from chalicelib.logic.publication import PublicationTerms
 from chalicelib.logic.similar import SimilarList, similar
-from chalicelib.models.actions import FeedbackIn, ReplyIn, WithdrawIn
+from chalicelib.models.actions import FeedbackIn, PublishIn, ReplyIn, UnpublishIn, WithdrawIn
 from chalicelib.models.common import Listing
 from chalicelib.models.complaints import CaseOut, CaseSummary, ComplaintIn
 from chalicelib.wiring import services
@@ -62,6 +63,29 @@ def complaint_verdict(case_id: str, data: FeedbackIn) -> CaseOut:
     request = complaint_routes.current_request
     who = principal(complaint_routes)
     return actions.give_feedback(services(), who, case_id, data, if_match(request))
+
+
+@complaint_routes.route("/v1/complaints/{case_id}/publish", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
+@endpoint(complaint_routes, body=PublishIn)
+def publish_complaint(case_id: str, data: PublishIn) -> CaseOut:
+    """Publish one's complaint (what becomes public: GET /v1/publication)."""
+    request = complaint_routes.current_request
+    return publication.publish(services(), principal(complaint_routes), case_id, data, if_match(request))
+
+
+@complaint_routes.route("/v1/complaints/{case_id}/unpublish", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
+@endpoint(complaint_routes, body=UnpublishIn)
+def unpublish_complaint(case_id: str, data: UnpublishIn) -> CaseOut:
+    """Take one's complaint out of public view."""
+    request = complaint_routes.current_request
+    return publication.unpublish(services(), principal(complaint_routes), case_id, data, if_match(request))
+
+
+@complaint_routes.route("/v1/publication", methods=["GET"], cors=CORS)
+@endpoint(complaint_routes)
+def publication_terms() -> PublicationTerms:
+    """What becomes public when a citizen publishes a complaint, in English and Urdu."""
+    return publication.terms()
 
 
 @complaint_routes.route("/v1/similar-complaints", methods=["GET"], cors=CORS)

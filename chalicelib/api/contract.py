@@ -200,7 +200,7 @@ def page_params(request: Request) -> tuple[int, str | None]:
     )
     cursor = query(request, "cursor") or None
     if cursor is not None and len(cursor) > 2048:
-        raise errors.InvalidInput("bad cursor", [errors.FieldProblem("cursor", "not a cursor this service issued")])
+        raise errors.InvalidCursor()
     return limit, cursor
 
 

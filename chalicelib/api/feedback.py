@@ -40,7 +40,7 @@ def feedback_item(feedback_id: str) -> CaseOut:
 
 
 @feedback_routes.route("/v1/officer/feedback-summary", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(feedback_routes, params=("office_id", "month"))
+@endpoint(feedback_routes, params=("office_id", "month"), raises=(404,))
 def feedback_summary() -> feedback.FeedbackSummary:
     request = feedback_routes.current_request
     return feedback.month_summary(

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from chalicelib.logic import complaints, feedback, information, officer, uploads, workflow
+from chalicelib.logic import complaints, feedback, information, officer, publication, uploads, workflow
 from chalicelib.logic.clock import parse_time
 from chalicelib.logic.ports import Services
 from chalicelib.logic.transition import Transition, check_version, note_only
@@ -112,6 +112,7 @@ COMPLAINT_HANDLERS: dict[str, Handler] = {
     "transfer": _transfer,
     "resolve": _resolve,
     "reject": _reject,
+    "hide": publication.hide,
 }
 OFFICER_HANDLERS: dict[str, dict[str, Handler]] = {
     "complaint": COMPLAINT_HANDLERS,

@@ -104,6 +104,8 @@ def submit(services: Services, principal: Principal, data: ComplaintIn, idempote
             attributes={k: v.strip() for k, v in data.attributes.items() if v.strip()},
         )
         opened.check_again_at(now + REDRIVE_AFTER)  # routed by then, or re-driven by the sweeper
+        if data.publish:
+            opened.make_public(principal, data.public_name)
         opened.count({"submitted": 1})
         return opened
 
@@ -135,20 +137,22 @@ def create(
     None when the Idempotency-Key was used before with the same body (422 with another body).
     """
     body_hash = hashlib.sha256(body.encode()).hexdigest()
+    # Keys are scoped per endpoint (the kind of case it creates): one key on two endpoints is two keys.
+    scoped_key = f"{kind_letter}:{idempotency_key}" if idempotency_key else None
     for _ in range(_ID_ATTEMPTS):
         opened = build(tracking.new_tracking_number(kind_letter))
         change = opened.new_case()
         response = opened.case_out().model_dump(mode="json")
         idempotency = None
-        if idempotency_key:
+        if scoped_key:
             expires = int(time.time() + IDEMPOTENCY_TTL.total_seconds())
-            idempotency = case_store.idempotency_item(principal.sub, idempotency_key, body_hash, response, expires)
+            idempotency = case_store.idempotency_item(principal.sub, scoped_key, body_hash, response, expires)
         try:
             case_store.create_case(services.table, change, actor_sub=principal.sub, idempotency=idempotency)
         except ConditionFailure as exc:
             written = 1 + len(change.events) + len(change.notifications) + len(change.counters)
             if idempotency is not None and written in exc.failed_indexes:
-                return _replay(services, principal, idempotency_key or "", body_hash), None
+                return _replay(services, principal, scoped_key or "", body_hash), None
             continue  # the tracking number was taken: draw another
         dispatch(services, change.notifications)
         return Submitted(case=response, replayed=False), change.case

@@ -208,6 +208,20 @@ NOTIFICATIONS.update(
 # A notice's subject line when it goes by e-mail.
 EMAIL_SUBJECTS: dict[Language, str] = {"en": "Awaaz: {case_id}", "ur": "آواز: {case_id}"}
 
+# What publishing a complaint means, shown before a citizen chooses to (GET /v1/publication).
+PUBLICATION_TERMS: dict[Language, str] = {
+    "en": "Your complaint is private: only you and the offices handling it can read it. If you publish it, "
+    "anyone can see its tracking number, category, district, dates, status and the office responsible, and "
+    "read its subject and description with phone numbers, CNICs, e-mail addresses, account numbers and your "
+    "name hidden. Your name is shown only if you choose to show it. Your contact details and address are "
+    "never published. You can take it out of public view at any time.",
+    "ur": "آپ کی شکایت نجی ہے: اسے صرف آپ اور متعلقہ دفاتر پڑھ سکتے ہیں۔ اگر آپ اسے شائع کریں تو ہر کوئی اس کا "
+    "ٹریکنگ نمبر، زمرہ، ضلع، تاریخیں، حالت اور ذمہ دار دفتر دیکھ سکے گا، اور اس کا عنوان اور تفصیل پڑھ سکے گا، "
+    "جن میں فون نمبر، شناختی کارڈ نمبر، ای میل، اکاؤنٹ نمبر اور آپ کا نام چھپا دیا جائے گا۔ آپ کا نام صرف اسی "
+    "صورت میں دکھایا جائے گا جب آپ چاہیں۔ آپ کا رابطہ اور پتہ کبھی شائع نہیں ہوتا۔ آپ کسی بھی وقت اشاعت واپس لے "
+    "سکتے ہیں۔",
+}
+
 # What a case's `allowed_actions` call each action; `<kind>.<action>` where a kind says it its own way.
 ACTION_LABELS: dict[str, dict[Language, str]] = {
     "acknowledge": {"en": "Acknowledge", "ur": "وصولی کی تصدیق"},
@@ -227,6 +241,9 @@ ACTION_LABELS: dict[str, dict[Language, str]] = {
     "information.withdraw": {"en": "Withdraw the request", "ur": "درخواست واپس لیں"},
     "feedback": {"en": "Are you satisfied with the resolution?", "ur": "کیا آپ حل سے مطمئن ہیں؟"},
     "appeal": {"en": "Appeal the answer or the delay", "ur": "جواب یا تاخیر کے خلاف اپیل کریں"},
+    "publish": {"en": "Publish this complaint", "ur": "یہ شکایت شائع کریں"},
+    "unpublish": {"en": "Take it out of public view", "ur": "اشاعت واپس لیں"},
+    "hide": {"en": "Hide its published text", "ur": "شائع شدہ متن چھپائیں"},
 }
 
 # The fields of those actions; `<action>.<field>` where an action asks for it in its own words.
@@ -259,6 +276,9 @@ FIELD_LABELS: dict[str, dict[Language, str]] = {
     "rating": {"en": "Rating (1–5)", "ur": "درجہ بندی (1–5)"},
     "comment": {"en": "Comment", "ur": "تبصرہ"},
     "grounds": {"en": "Grounds of appeal", "ur": "اپیل کی وجوہات"},
+    "public_name": {"en": "Show my name with it", "ur": "اس کے ساتھ میرا نام دکھائیں"},
+    "hide.reason": {"en": "Why the text is hidden", "ur": "متن چھپانے کی وجہ"},
+    "hide.note": {"en": "Note for the timeline", "ur": "ٹائم لائن کے لیے نوٹ"},
 }
 
 

@@ -2,34 +2,55 @@
 
 Spec: open311.org GeoReport v2 and its Service Discovery. Services are the complaint
 categories (`service_code` = the category id). A POST needs an API key an admin issued;
-it files a complaint like any other (routed by the intake worker), owned by that key. GET
-lists publish no identity: the description has phone numbers, e-mails and CNICs hidden,
-the address is the district, and the position is rounded to about a kilometre.
+it files a complaint like any other (routed by the intake worker), owned by that key,
+private unless the client sends `publish=true`. GET shows only published complaints and
+no identity: the description as published (personal data hidden), the address is the
+district, the position rounded to about a kilometre.
+
+Every GET is bounded whatever the data: lists are paged (`page_size` ≤ 50, `page` ×
+`page_size` ≤ 200), read newest first from the published index and stop after at most
+`CALL_BUDGET` AWS calls; `service_request_id` takes at most 50 ids, read in one
+BatchGetItem; `extensions=true` reads nothing more (the public steps live on the case).
 """
 
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from chalicelib.logic import clock, complaints, pii, ratelimit, tracking
 from chalicelib.logic.directory import Directory
 from chalicelib.logic.ports import Services
-from chalicelib.models.common import Principal
-from chalicelib.models.complaints import Case, ComplaintIn, TimelineEvent
+from chalicelib.models.choices import MODERATION_REASONS
+from chalicelib.models.common import Principal, without_control_characters
+from chalicelib.models.complaints import FINISHED_STATUSES, Case, ComplaintIn
 from chalicelib.models.directory import Category, District
 from chalicelib.models.errors import InvalidInput, RateLimited
 from chalicelib.store import apikeys as api_key_store
 from chalicelib.store import cases as case_store
+from chalicelib.store.table import Key
 
+T = TypeVar("T")
 MAX_SPAN = timedelta(days=90)
-DEFAULT_PAGE_SIZE = 1000
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 50
+# How deep a list may be paged (page × page_size): deeper needs narrower dates.
+MAX_DEPTH = 200
+MAX_IDS = 50
+MAX_SERVICE_CODES = 2
+# The AWS calls one list request may make, whatever the data; what they do not reach is not listed.
+CALL_BUDGET = 9
+# Dates a query may name.
+EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 12, 31, 23, 59, 59, tzinfo=UTC)
 MAX_DESCRIPTION = 4000
 # Pakistan's extent (with a margin): a position outside it cannot be routed.
 PAKISTAN = {"lat": (23.5, 37.2), "long": (60.8, 77.9)}
-CLOSED = frozenset({"closed", "rejected", "withdrawn"})
+CLOSED = FINISHED_STATUSES
 _STATUS_NOTES = {
     "submitted": "received, being routed",
     "routed": "with the office responsible",
@@ -129,16 +150,23 @@ def district_named(directory: Directory, text: str) -> District | None:
     return next((d for d in by_length if d.name.lower() in lowered or (d.name_ur and d.name_ur in text)), None)
 
 
+_DEGREES = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]{1,12})?")
+
+
+def _degrees(raw: str) -> float | None:
+    """Decimal degrees as written in ASCII (`31.52`, `-0.12`); anything else (NaN, `1_0`, other scripts) None."""
+    return float(raw) if _DEGREES.fullmatch(raw) else None
+
+
 def _location(directory: Directory, form: dict[str, list[str]]) -> tuple[District, float | None, float | None]:
     lat_raw, lon_raw = _one(form, "lat"), _one(form, "long")
     address, address_id = _one(form, "address_string"), _one(form, "address_id")
     if (lat_raw is None) != (lon_raw is None):
         raise Open311Error(400, "lat and long must be given together")
     if lat_raw is not None and lon_raw is not None:
-        try:
-            lat, lon = float(lat_raw), float(lon_raw)
-        except ValueError:
-            raise Open311Error(400, "lat and long must be decimal degrees") from None
+        lat, lon = _degrees(lat_raw), _degrees(lon_raw)
+        if lat is None or lon is None:
+            raise Open311Error(400, "lat and long must be decimal degrees")
         district = district_at(directory, lat, lon)
         if district is None:
             raise Open311Error(400, "lat/long is outside Pakistan")
@@ -172,17 +200,19 @@ def post_request(services: Services, form: dict[str, list[str]]) -> list[dict[st
         raise Open311Error(400, "service_code is required")
     category = _category(directory, code)
     district, lat, lon = _location(directory, form)
-    description = _one(form, "description") or ""
+    description = without_control_characters(_one(form, "description") or "").strip()
     if len(description) > MAX_DESCRIPTION:
         raise Open311Error(400, f"description is longer than {MAX_DESCRIPTION} characters")
     answers = {name[10:-1]: values[0] for name, values in form.items() if name.startswith("attribute[") and values}
-    body = {
+    body: dict[str, Any] = {
         "category_id": category.id,
         "subject": category.name[:150],
         "description": description if len(description) >= 10 else f"{category.name}. {description}".strip(),
         "location": {"district": district.id, "address": _one(form, "address_string"), "lat": lat, "lon": lon},
         "attributes": answers,
     }
+    # An extension of the spec: complaints are private unless the client publishes them.
+    body["publish"] = (_one(form, "publish") or "").lower() == "true"
     principal = Principal(sub=f"open311:{client['id']}", role="citizen")
     try:
         filed = complaints.submit(services, principal, ComplaintIn.model_validate(body), None)
@@ -202,8 +232,19 @@ def _rounded(value: float | None) -> float | None:
     return round(value, 2) if value is not None else None
 
 
-def public_request(case: Case, directory: Directory, events: list[TimelineEvent] | None = None) -> dict[str, Any]:
-    """A complaint as Open311 shows it: nothing that names or reaches the citizen."""
+def is_public(case: Case) -> bool:
+    return case.kind == "complaint" and case.published_at is not None
+
+
+def _published_text(case: Case) -> str:
+    if case.hidden is not None:
+        reason = MODERATION_REASONS.get(case.hidden.reason)
+        return f"[text hidden by the office: {reason.label if reason else case.hidden.reason}]"
+    return pii.redact(case.public_description or "")
+
+
+def public_request(case: Case, directory: Directory, extensions: bool = False) -> dict[str, Any]:
+    """A published complaint as Open311 shows it: nothing that names or reaches the citizen."""
     category = directory.categories.get(case.category_id)
     office = directory.offices.get(case.office_id or "")
     district = directory.districts.get(case.location.district) if case.location else None
@@ -214,7 +255,7 @@ def public_request(case: Case, directory: Directory, events: list[TimelineEvent]
         "status_notes": _STATUS_NOTES.get(case.status, case.status),
         "service_name": category.name if category else case.category_id,
         "service_code": case.category_id,
-        "description": pii.redact(case.description),
+        "description": _published_text(case),
         "agency_responsible": office.name if office else None,
         "service_notice": None,
         "requested_datetime": case.created_at,
@@ -226,22 +267,24 @@ def public_request(case: Case, directory: Directory, events: list[TimelineEvent]
         "lat": _rounded(case.location.lat if case.location else None),
         "long": _rounded(case.location.lon if case.location else None),
         "media_url": None,
+        # An extension: the name its citizen chose to show, if any.
+        "display_name": case.display_name,
     }
-    if events is not None:
+    if extensions:
         out["notes"] = [
-            {"datetime": e.at, "type": e.type, "summary": _STATUS_NOTES.get(e.type, e.type.replace("_", " "))}
-            for e in events
+            {"datetime": n.at, "type": n.type, "summary": _STATUS_NOTES.get(n.type, n.type.replace("_", " "))}
+            for n in case.public_trail
         ]
     return out
 
 
 def get_request(services: Services, raw_id: str, extensions: bool = False) -> list[dict[str, Any]]:
+    """One published request (one GetItem); a private or unknown one is the same 404."""
     case_id = tracking.normalise(raw_id)
-    found = case_store.get_case_with_timeline(services.table, case_id) if case_id else None
-    if found is None or found[0].kind != "complaint":
+    case = case_store.get_case(services.table, case_id) if case_id else None
+    if case is None or not is_public(case):
         raise Open311Error(404, f"service_request_id {raw_id} not found")
-    case, events = found
-    return [public_request(case, services.directory(), events if extensions else None)]
+    return [public_request(case, services.directory(), extensions)]
 
 
 def _time(raw: str | None, name: str) -> datetime | None:
@@ -253,6 +296,8 @@ def _time(raw: str | None, name: str) -> datetime | None:
         raise Open311Error(400, f"{name} must be a w3 datetime, e.g. 2026-11-28T09:00:00Z") from None
     if moment.tzinfo is None:
         raise Open311Error(400, f"{name} must carry a time zone")
+    if not EARLIEST <= moment <= LATEST:
+        raise Open311Error(400, f"{name} must fall between 2000 and 2100")
     return moment
 
 
@@ -262,19 +307,14 @@ def get_requests(services: Services, params: dict[str, str]) -> list[dict[str, A
     extensions = (params.get("extensions") or "").lower() == "true"
     ids = [i.strip() for i in (params.get("service_request_id") or "").split(",") if i.strip()]
     if ids:
-        found = []
-        for raw in ids[:DEFAULT_PAGE_SIZE]:
-            try:
-                found += get_request(services, raw, extensions)
-            except Open311Error:
-                continue  # an unknown id in a list is simply not returned
-        return found
-    codes = [c.strip() for c in (params.get("service_code") or "").split(",") if c.strip()]
+        return _requests_by_id(services, ids, extensions)
+    codes = list(dict.fromkeys(c.strip() for c in (params.get("service_code") or "").split(",") if c.strip()))
+    if len(codes) > MAX_SERVICE_CODES:
+        raise Open311Error(400, f"at most {MAX_SERVICE_CODES} service codes per request")
     for code in codes:
         _category(directory, code)
-    codes = codes or [c.id for c in _complaint_categories(directory)]
     end = _time(params.get("end_date"), "end_date") or services.clock()
-    start = _time(params.get("start_date"), "start_date") or end - MAX_SPAN
+    start = _time(params.get("start_date"), "start_date") or max(end - MAX_SPAN, EARLIEST)
     if start > end:
         raise Open311Error(400, "start_date is after end_date")
     if end - start > MAX_SPAN:
@@ -283,31 +323,92 @@ def get_requests(services: Services, params: dict[str, str]) -> list[dict[str, A
     if wanted_status - {"open", "closed"}:
         raise Open311Error(400, "status is open, closed, or both")
     page, size = _paging(params)
-    first, last = clock.iso(start.astimezone(UTC)), clock.iso(end.astimezone(UTC))
-    cases = [
-        c
-        for code in codes
-        for month in clock.months_between(start, end)
-        for c in case_store.service_cases_filed(services.table, code, month, first, last)
-        if c.kind == "complaint"
-    ]
-    if wanted_status:
-        cases = [c for c in cases if ("closed" if c.status in CLOSED else "open") in wanted_status]
-    cases.sort(key=lambda c: (c.created_at, c.id), reverse=True)
-    chosen = cases[(page - 1) * size : page * size]
-    if not extensions:
-        return [public_request(c, directory) for c in chosen]
-    return [r for c in chosen for r in get_request(services, c.id, extensions=True)]
+    keep = None if wanted_status in (set(), {"open", "closed"}) else wanted_status.pop()
+    window = (clock.iso(start.astimezone(UTC)), clock.iso(end.astimezone(UTC)))
+    months = clock.months_between(start.astimezone(UTC), end.astimezone(UTC))[::-1]
+    reader = _Newest(services, window, page, size, keep)
+    found = reader.by_service(codes, months) if codes else reader.published(months)
+    return [public_request(c, directory, extensions) for c in found]
+
+
+def _requests_by_id(services: Services, ids: list[str], extensions: bool) -> list[dict[str, Any]]:
+    if len(ids) > MAX_IDS:
+        raise Open311Error(400, f"at most {MAX_IDS} service_request_id values per request")
+    known = [i for i in (tracking.normalise(raw) for raw in ids) if i]
+    found = case_store.cases_by_ids(services.table, known) if known else []
+    directory = services.directory()
+    return [public_request(c, directory, extensions) for c in found if is_public(c)]
+
+
+class _Newest:
+    """One page of published complaints, newest first, within `CALL_BUDGET` AWS calls.
+
+    The indexes keep open and closed requests in partitions of their own, so a status
+    filter reads only its own; without one, a month's two partitions are merged.
+    """
+
+    def __init__(self, services: Services, window: tuple[str, str], page: int, size: int, state: str | None) -> None:
+        self.services, self.window = services, window
+        self.closed = [False, True] if state is None else [state == "closed"]
+        self.skip, self.want = (page - 1) * size, page * size
+        self.calls = 0
+
+    def _spend(self) -> bool:
+        self.calls += 1
+        return self.calls <= CALL_BUDGET
+
+    def _pages(self, read: Callable[..., tuple[list[T], Key | None]], need: int) -> list[T]:
+        """Up to `need` entries of one partition, page after page, while the budget lasts."""
+        found: list[T] = []
+        start: Key | None = None
+        while len(found) < need and self._spend():
+            page, start = read(start=start)
+            found += page
+            if start is None:
+                break
+        return found
+
+    def by_service(self, codes: list[str], months: list[str]) -> list[Case]:
+        """From each service's published partitions (its cases are in the index: no further reads)."""
+        table, found = self.services.table, list[Case]()
+        for month in months:
+            need, this_month = self.want - len(found), list[Case]()
+            for code, closed in ((code, closed) for code in codes for closed in self.closed):
+                read = partial(
+                    case_store.published_in_service, table, code, month, self.window, closed=closed, limit=need
+                )
+                this_month += self._pages(read, need)
+            found += sorted((c for c in this_month if is_public(c)), key=lambda c: (c.created_at, c.id), reverse=True)
+            if len(found) >= self.want or self.calls >= CALL_BUDGET:
+                break
+        return found[self.skip : self.want]
+
+    def published(self, months: list[str]) -> list[Case]:
+        """From the published index (ids only), then just the cases the page shows (one BatchGetItem)."""
+        table, keyed = self.services.table, list[tuple[str, str]]()
+        for month in months:
+            need, this_month = self.want - len(keyed), list[tuple[str, str]]()
+            for closed in self.closed:
+                read = partial(case_store.published_ids, table, month, self.window, closed=closed, limit=need)
+                this_month += self._pages(read, need)
+            keyed += sorted(this_month, reverse=True)
+            if len(keyed) >= self.want or self.calls >= CALL_BUDGET:
+                break
+        ids = [case_id for _, case_id in keyed[self.skip : self.want]]
+        if not ids or not self._spend():
+            return []
+        return [c for c in case_store.cases_by_ids(table, ids) if is_public(c)]
 
 
 def _paging(params: dict[str, str]) -> tuple[int, int]:
-    try:
-        page = int(params.get("page") or 1)
-        size = int(params.get("page_size") or DEFAULT_PAGE_SIZE)
-    except ValueError:
-        raise Open311Error(400, "page and page_size are whole numbers") from None
-    if page < 1 or not 1 <= size <= DEFAULT_PAGE_SIZE:
-        raise Open311Error(400, f"page is 1 or more; page_size from 1 to {DEFAULT_PAGE_SIZE}")
+    page_raw, size_raw = params.get("page") or "1", params.get("page_size") or str(DEFAULT_PAGE_SIZE)
+    if not (page_raw.isascii() and page_raw.isdigit() and size_raw.isascii() and size_raw.isdigit()):
+        raise Open311Error(400, "page and page_size are whole numbers")
+    page, size = int(page_raw[:6]), int(size_raw[:6])
+    if page < 1 or not 1 <= size <= MAX_PAGE_SIZE:
+        raise Open311Error(400, f"page is 1 or more; page_size from 1 to {MAX_PAGE_SIZE}")
+    if page * size > MAX_DEPTH:
+        raise Open311Error(400, f"page × page_size may be at most {MAX_DEPTH}: narrow the dates instead")
     return page, size
 
 

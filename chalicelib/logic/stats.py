@@ -1,7 +1,10 @@
 """Public statistics: resolved and satisfied side by side, by level, organisation, office, category, district.
 
-Read only from the daily counters every write path adds to (`Transition.count`), never
-from cases: the cost is days × groups × counter shards, whatever the number of cases.
+Read only from the counters every write path adds to (`Transition.count`: one per day and
+one per month), never from cases: whole months (and the month so far) are read from the
+monthly counters, the days at the edges of an unaligned period from the daily ones, so the
+cost is periods × groups × counter shards, whatever the number of cases — at most
+`MAX_COUNTERS` items (8 BatchGetItem calls) an answer.
 Counters are kept per single dimension, so a grouping can be narrowed only along the
 directory's own tree (organisations of a level, offices of an organisation, districts of
 a province). No person is ever named.
@@ -22,10 +25,11 @@ from chalicelib.logic.ports import Services
 from chalicelib.models.errors import FieldProblem, InvalidInput
 from chalicelib.store import stats as stat_store
 
-DEFAULT_DAYS = 30
 MAX_DAYS = 366
-# Counter items read for one answer at most (days × groups × shards): ~200 BatchGetItem calls.
-MAX_COUNTERS = 20_000
+# Counter items read for one answer at most (periods × groups × shards): 8 BatchGetItem calls.
+MAX_COUNTERS = 800
+# The dates a query may name.
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 GROUPINGS = ("level", "organisation", "office", "category", "district")
 # Which groupings a filter can narrow (along the directory's tree: counters are per single dimension).
 _NARROWS = {"level": ("level", "organisation", "district"), "organisation_id": ("office",)}
@@ -65,9 +69,32 @@ def _day(raw: str | None, field: str, default: date) -> date:
     if not raw:
         return default
     try:
-        return parse_day(raw)
+        day = parse_day(raw) if raw.isascii() and len(raw) == 10 else None
     except ValueError:
-        raise InvalidInput("bad date", [FieldProblem(field, "a date, YYYY-MM-DD")]) from None
+        day = None
+    if day is None or not EARLIEST <= day <= LATEST:
+        raise InvalidInput("bad date", [FieldProblem(field, "a date, YYYY-MM-DD, from 2000 to 2100")])
+    return day
+
+
+def _periods(first: date, last: date, today: date) -> tuple[list[str], list[str]]:
+    """The days and whole months that make up [first, last]; nothing after today (it holds no counts yet).
+
+    A month is read whole when the period covers it from its first day to its last, or to today.
+    """
+    last = min(last, today)
+    days: list[str] = []
+    months: list[str] = []
+    start = first
+    while start <= last:
+        month_end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        end = min(last, month_end)
+        if start.day == 1 and end in (month_end, today):
+            months.append(start.isoformat()[:7])
+        else:
+            days += [(start + timedelta(days=n)).isoformat() for n in range((end - start).days + 1)]
+        start = end + timedelta(days=1)
+    return days, months
 
 
 def _figures(totals: dict[str, int]) -> Figures:
@@ -135,7 +162,8 @@ def statistics(
     directory = services.directory()
     today = services.clock().date()
     last = _day(to_raw, "to", today)
-    first = _day(from_raw, "from", last - timedelta(days=DEFAULT_DAYS - 1))
+    # By default this month and the last: two monthly counters a group (this month alone for a large grouping).
+    first = _day(from_raw, "from", (today.replace(day=1) - timedelta(days=1)).replace(day=1))
     problems = []
     if first > last:
         problems.append(FieldProblem("from", "after `to`"))
@@ -154,12 +182,18 @@ def statistics(
         raise InvalidInput("the statistics query needs correcting", problems)
     scope = ("organisation", organisation_id) if organisation_id else ("level", level) if level else ("all", "all")
     groups = _groups(directory, group_by, level, organisation_id) if group_by else []
-    days = [(first + timedelta(days=n)).isoformat() for n in range((last - first).days + 1)]
-    if stat_store.keys_to_read(len(groups) + 1, len(days)) > MAX_COUNTERS:
-        problem = "too many days × groups for one answer: shorten the period or narrow the grouping"
+    days, months = _periods(first, last, today)
+    if not from_raw and stat_store.keys_to_read(len(groups) + 1, len(days) + len(months)) > MAX_COUNTERS:
+        # A large grouping by default: this month alone, so the default answer is always possible.
+        first = max(first, min(last, today).replace(day=1))
+        days, months = _periods(first, last, today)
+    if stat_store.keys_to_read(len(groups) + 1, len(days) + len(months)) > MAX_COUNTERS:
+        problem = (
+            "too many periods × groups for one answer: use whole months, shorten the period or narrow the grouping"
+        )
         raise InvalidInput("the statistics query is too large", [FieldProblem("from", problem)])
     wanted = [(scope[0], scope[1] or "all")] + [(g.group, g.id) for g in groups]
-    totals = stat_store.read_daily(services.table, wanted, days)
+    totals = stat_store.read(services.table, wanted, days=days, months=months)
     filters = {k: v for k, v in (("level", level), ("organisation_id", organisation_id)) if v}
     if group_by:
         filters["group_by"] = group_by

@@ -18,19 +18,22 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
-from chalicelib.logic import deadlines, views, workflow
+from chalicelib.logic import deadlines, pii, views, workflow
 from chalicelib.logic.clock import iso, parse_time
 from chalicelib.logic.directory import Directory
 from chalicelib.logic.notifications import dispatch
 from chalicelib.logic.ports import Services
 from chalicelib.models.common import Principal
-from chalicelib.models.complaints import Case, CaseOut, TimelineEvent
+from chalicelib.models.complaints import Case, CaseOut, PublicNote, TimelineEvent
 from chalicelib.models.directory import Office
 from chalicelib.models.errors import TransitionNotAllowed, VersionConflict
 from chalicelib.models.notifications import Notification
 from chalicelib.store import cases as case_store
 from chalicelib.store import stats as stat_store
 from chalicelib.store.table import Increment
+
+# The latest steps a case keeps for the public (Open311 `notes`), so public lists read no timelines.
+PUBLIC_TRAIL = 30
 
 
 def check_version(case: Case, if_match: int | None) -> None:
@@ -129,6 +132,8 @@ class Transition:
             fields.setdefault("office_id", self.case.office_id)
         event = TimelineEvent.model_validate({"at": self.at, "type": event_type, "actor_role": role, **fields})
         self.events.append(event)
+        trail = [*self.case.public_trail, PublicNote(at=event.at, type=event.type)]
+        self.case.public_trail = trail[-PUBLIC_TRAIL:]
         return event
 
     def move(self, office: Office, level: int, due: datetime | None = None, *, keep_organisation: bool = False) -> None:
@@ -155,6 +160,16 @@ class Transition:
             waited = max(self.now - parse_time(case.paused_at), timedelta(0))
             case.due_at = iso(parse_time(case.due_at) + waited)
         case.paused_at = None
+
+    def make_public(self, citizen: Principal, show_name: bool) -> None:
+        """Publish the case: its texts redacted now (the citizen's own name among what is hidden)."""
+        case = self.case
+        names = [citizen.name] if citizen.name else []
+        case.published_at = self.at
+        case.display_name = citizen.name if show_name and citizen.name else None
+        case.public_subject = pii.redact(case.subject, names)
+        case.public_description = pii.redact(case.description, names)
+        self.take("publish")
 
     def placed(self) -> dict[str, Any]:
         """The office and level the case is at now, for an event that says where it went."""
@@ -207,7 +222,10 @@ class Transition:
             self.notify(template, to_office=target, **params)
 
     def count(self, counts: dict[str, int]) -> None:
-        """Today's counters, for the portal and each group of the office where the change began."""
+        """Today's and this month's counters, for the portal and each group of the office where the change began.
+
+        Public statistics read whole months from the monthly ones, so a year costs 12 reads a group, not 365.
+        """
         office = self.directory.offices.get(self.from_office or self.case.office_id or "")
         organisation_id = office.organisation_id if office else self.case.organisation_id
         organisation = self.directory.organisations.get(organisation_id or "")
@@ -219,7 +237,7 @@ class Transition:
             "category": self.case.category_id,
             "district": self.case.location.district if self.case.location else None,
         }
-        self.counts += stat_store.daily(groups, self.at[:10], counts)
+        self.counts += stat_store.daily(groups, self.at[:10], counts) + stat_store.monthly(groups, self.at[:7], counts)
 
     def count_month(self, counts: dict[str, int]) -> None:
         """This month's counters of the case's office and organisation (feedback)."""

@@ -70,6 +70,9 @@ def case_out(
         appeal_until=case.appeal_until,
         feedback_kind=case.feedback_kind,
         rating=case.rating,
+        published_at=case.published_at,
+        display_name=case.display_name,
+        hidden=case.hidden,
         allowed_actions=allowed_actions(case, viewer, policy, now),
         timeline=events,
     )

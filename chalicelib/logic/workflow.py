@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal, get_args
+from typing import Literal, cast, get_args
 
 from pydantic import BaseModel
 
@@ -185,6 +185,11 @@ FEEDBACK_TRANSITIONS: dict[tuple[str, str], CaseStatus] = {
 }
 _TABLES = {"complaint": TRANSITIONS, "information": INFO_TRANSITIONS, "feedback": FEEDBACK_TRANSITIONS}
 
+# Publication is no move of the state machine: these actions keep the status and are open in
+# any status of their kind, when `refusal` lets them (published or not, hidden or not).
+ANY_STATUS: dict[str, tuple[str, ...]] = {"complaint": ("publish", "unpublish", "hide")}
+EVENT_OF.update({"publish": "published", "unpublish": "unpublished", "hide": "hidden"})
+
 # A new case's first status, by kind and by how it was filed; its first event is EVENT_OF[action].
 OPENING: dict[tuple[str, str], CaseStatus] = {
     ("complaint", "submit"): "submitted",
@@ -199,13 +204,15 @@ def opening_status(kind: str, action: str) -> CaseStatus:
 
 
 def allows(status: str, action: str, kind: str = "complaint") -> bool:
-    return (status, action) in _TABLES[kind]
+    return (status, action) in _TABLES[kind] or action in ANY_STATUS.get(kind, ())
 
 
 def next_status(status: str, action: str, kind: str = "complaint") -> CaseStatus:
     """The status `action` moves a case in `status` to; TransitionNotAllowed if the table has no such pair."""
     table = _TABLES[kind]
     after = table.get((status, action))
+    if action in ANY_STATUS.get(kind, ()) and status in STATUSES:
+        after = cast(CaseStatus, status)
     if after is None:
         raise TransitionNotAllowed(f"a case that is {status} cannot take the action {action}")
     return after
@@ -227,6 +234,23 @@ def refusal(case: Case, action: str, policy: SlaPolicy, now: datetime) -> str | 
             return f"the time to appeal ended on {until[:10]}"
     elif action == "extend" and case.extended_at:
         return "an information request may be extended only once"
+    elif action in ANY_STATUS.get(case.kind, ()):
+        return _publication_refusal(case, action)
+    return None
+
+
+def _publication_refusal(case: Case, action: str) -> str | None:
+    if action == "publish":
+        if case.published_at:
+            return "this complaint is public already"
+        if case.hidden is not None:
+            return "an office hid this complaint's text; it cannot be published again"
+        if case.status == "withdrawn":
+            return "a withdrawn complaint is not published"
+    elif not case.published_at:
+        return "this complaint is not public"
+    elif action == "hide" and case.hidden is not None:
+        return "this complaint's text is hidden already"
     return None
 
 
@@ -254,11 +278,12 @@ class ActionSpec:
         return self.branches[getattr(data, self.branch)] if self.branch else self.name
 
     def kinds(self) -> tuple[CaseKind, ...]:
-        """The kinds of case whose table has a row for this action."""
+        """The kinds of case whose table has a row for this action (or that take it in any status)."""
         return tuple(
             kind  # type: ignore[misc]
             for kind, table in _TABLES.items()
             if any(action in self.table_actions() for _, action in table)
+            or any(action in ANY_STATUS.get(kind, ()) for action in self.table_actions())
         )
 
 
@@ -279,6 +304,7 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("refuse", "officer", bodies.RefuseIn),
     _decisions("decide_appeal", bodies.DecideAppealIn, APPEAL_DECISIONS),
     _decisions("review", bodies.ReviewIn, REVIEW_DECISIONS),
+    ActionSpec("hide", "officer", bodies.HideIn),
     ActionSpec("reply", "citizen", bodies.ReplyIn),
     ActionSpec("withdraw", "citizen", bodies.WithdrawIn),
     ActionSpec(
@@ -289,6 +315,8 @@ SPECS: tuple[ActionSpec, ...] = (
         {True: "feedback_satisfied", False: "feedback_unsatisfied"},
     ),
     ActionSpec("appeal", "citizen", bodies.AppealIn),
+    ActionSpec("publish", "citizen", bodies.PublishIn),
+    ActionSpec("unpublish", "citizen", bodies.UnpublishIn),
 )
 SPEC_OF: dict[tuple[str, str], ActionSpec] = {(s.role, s.name): s for s in SPECS}
 

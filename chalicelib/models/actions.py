@@ -6,7 +6,15 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, RootModel
 
-from chalicelib.models.choices import APPEAL_DECISIONS, EXEMPTIONS, OUTCOMES, REJECT_REASONS, REVIEW_DECISIONS, OneOf
+from chalicelib.models.choices import (
+    APPEAL_DECISIONS,
+    EXEMPTIONS,
+    MODERATION_REASONS,
+    OUTCOMES,
+    REJECT_REASONS,
+    REVIEW_DECISIONS,
+    OneOf,
+)
 from chalicelib.models.common import StrictInput
 from chalicelib.models.complaints import Id
 
@@ -98,6 +106,14 @@ class ReviewIn(StrictInput):
     note: Note
 
 
+class HideIn(StrictInput):
+    """An office hides a published complaint's text (moderation); `note` says why, on the timeline."""
+
+    action: Literal["hide"]
+    reason: Annotated[str, OneOf(MODERATION_REASONS)]
+    note: Note
+
+
 OfficerAction = (
     AcknowledgeIn
     | NoteIn
@@ -111,6 +127,7 @@ OfficerAction = (
     | RefuseIn
     | DecideAppealIn
     | ReviewIn
+    | HideIn
 )
 
 
@@ -125,6 +142,16 @@ class ReplyIn(StrictInput):
 
     message: Annotated[str, Field(min_length=1, max_length=4000)]
     attachments: Attachments = []
+
+
+class PublishIn(StrictInput):
+    """The citizen publishes their complaint (what becomes public: GET /v1/publication)."""
+
+    public_name: bool = False
+
+
+class UnpublishIn(StrictInput):
+    """The citizen takes their complaint out of public view."""
 
 
 class WithdrawIn(StrictInput):

@@ -146,3 +146,29 @@ REVIEW_DECISIONS: dict[str, Choice] = {
     "adopted": Choice("Adopted", "منظور"),
     "not_adopted": Choice("Not adopted", "نامنظور"),
 }
+
+# Why an office hides the text of a published complaint (it stays listed, its words do not).
+MODERATION_REASONS: dict[str, Choice] = {
+    "personal_data": Choice(
+        "Another person's personal data",
+        "کسی دوسرے شخص کی ذاتی معلومات",
+        "it names or reaches another person",
+        "اس میں کسی دوسرے شخص کا نام یا رابطہ ہے",
+    ),
+    "identifies_child": Choice(
+        "Identifies a child", "بچے کی شناخت", "it identifies a child", "اس سے کسی بچے کی شناخت ہوتی ہے"
+    ),
+    "abusive": Choice("Abusive language", "نازیبا زبان", "it contains abusive language", "اس میں نازیبا زبان ہے"),
+    "defamatory": Choice(
+        "Accuses a named person",
+        "کسی نامزد شخص پر الزام",
+        "it accuses a named person",
+        "اس میں کسی نامزد شخص پر الزام ہے",
+    ),
+    "endangers_safety": Choice(
+        "Could put someone in danger",
+        "کسی کے لیے خطرے کا باعث",
+        "publishing it could put someone in danger",
+        "اس کی اشاعت کسی کے لیے خطرے کا باعث بن سکتی ہے",
+    ),
+}

@@ -56,10 +56,16 @@ EventType = Literal[
     "appealed",
     "appeal_decided",
     "reviewed",
+    # publication: the citizen publishes or withdraws it; an office hides a published text
+    "published",
+    "unpublished",
+    "hidden",
 ]
 OPEN_STATUSES: frozenset[str] = frozenset(
     {"submitted", "routed", "in_progress", "awaiting_citizen", "reopened", "appealed", "under_review"}
 )
+# Statuses in which nothing more will be done (Open311 calls them closed).
+FINISHED_STATUSES: frozenset[str] = frozenset({"closed", "rejected", "withdrawn"})
 # Statuses the sweeper still looks at (GSI3): open ones; resolved ones until the feedback
 # window ends; answered information requests until the appeal window ends.
 DUE_INDEXED_STATUSES: frozenset[str] = OPEN_STATUSES | {"resolved", "answered", "not_held", "refused"}
@@ -79,6 +85,9 @@ class ComplaintIn(StrictInput):
     description: Annotated[str, Field(min_length=10, max_length=4000)]
     location: LocationIn
     attachments: Annotated[list[Annotated[str, Field(min_length=1, max_length=64)]], Field(max_length=5)] = []
+    # Private unless the citizen publishes it (GET /v1/publication says what becomes public);
+    # `public_name` shows their name beside a published complaint.
+    publish: bool = False
     public_name: bool = False
     # Answers to the category's extra questions (its Open311 service definition), by attribute code.
     attributes: Annotated[dict[str, Annotated[str, Field(max_length=500)]], Field(max_length=20)] = {}
@@ -131,6 +140,22 @@ class Answer(BaseModel):
     attachments: list[str] = []
 
 
+class Moderation(BaseModel):
+    """An office hid a published complaint's text: why, and who."""
+
+    reason: str
+    note: str
+    at: str
+    office_id: str
+
+
+class PublicNote(BaseModel):
+    """One step of a case as the public may read it (Open311 `notes`): when and what, never who or why."""
+
+    at: str
+    type: EventType
+
+
 class Verdict(BaseModel):
     """The citizen's answer to a resolution."""
 
@@ -160,6 +185,15 @@ class Case(BaseModel):
     attachments: list[str] = []
     public_name: bool = False
     attributes: dict[str, str] = {}
+    # Publication: when the citizen published it (None: private), the name they chose to show,
+    # the texts as published (redacted when published), and an office's moderation.
+    published_at: str | None = None
+    display_name: str | None = None
+    public_subject: str | None = None
+    public_description: str | None = None
+    hidden: Moderation | None = None
+    # The public steps of the case, newest last (capped), so a public list needs no timeline reads.
+    public_trail: list[PublicNote] = []
     citizen_sub: str
     language: Language = "en"
     office_id: str | None = None
@@ -296,6 +330,10 @@ class CaseOut(CaseHeadline):
     appeal_until: str | None = None
     feedback_kind: FeedbackKind | None = None
     rating: int | None = None
+    # Publication: when it was published (null: private), the name shown with it, an office's moderation.
+    published_at: str | None = None
+    display_name: str | None = None
+    hidden: Moderation | None = None
     # Officers' view only (GET /v1/officer/cases/{id}); never in the citizen's or the public's.
     citizen_contact: CitizenContact | None = None
     # What the caller may do now (the server is the only source of workflow rules).

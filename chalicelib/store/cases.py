@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.models.complaints import DUE_INDEXED_STATUSES, OPEN_STATUSES, Case, TimelineEvent
+from chalicelib.models.complaints import DUE_INDEXED_STATUSES, FINISHED_STATUSES, OPEN_STATUSES, Case, TimelineEvent
 from chalicelib.models.errors import ConditionFailure, InvalidCursor, VersionConflict
 from chalicelib.models.notifications import Notification
 from chalicelib.store import keys
@@ -42,7 +42,11 @@ def case_item(case: Case) -> Item:
         item.update(keys.office_queue_gsi(case.office_id, case.due_at, case.id))
     if case.status in DUE_INDEXED_STATUSES and case.next_check_at:
         item.update(keys.due_gsi(case.next_check_at, case.id))
-    item.update(keys.service_gsi(case.category_id, case.created_at, case.id))
+    public = case.kind == "complaint" and case.published_at is not None
+    closed = case.status in FINISHED_STATUSES
+    item.update(keys.service_gsi(case.category_id, case.created_at, case.id, public=public, closed=closed))
+    if public:
+        item.update(keys.published_gsi(case.created_at, case.id, closed=closed))
     return item
 
 
@@ -249,31 +253,57 @@ def due_case_ids(table: Table, months: Sequence[str], *, until_iso: str, page_si
     return ids
 
 
-_SERVICE_PAGE = 200
-
-
-def latest_service_cases(table: Table, service_code: str, month: str, *, limit: int) -> list[Case]:
-    """GSI4: up to `limit` cases of one service filed in `month` (`YYYY-MM`), newest first (one Query)."""
-    page = table.query(keys.service_pk(service_code, month), index="GSI4", newest_first=True, limit=limit)
+def latest_service_cases(table: Table, service_code: str, month: str, *, public: bool, limit: int) -> list[Case]:
+    """GSI4: up to `limit` open cases of one service filed in `month` (`YYYY-MM`), private or published, newest first."""
+    pk = keys.service_pk(service_code, month, public=public, closed=False)
+    page = table.query(pk, index="GSI4", newest_first=True, limit=limit)
     return [Case.model_validate(item) for item in page.items]
 
 
-def service_cases_filed(table: Table, service_code: str, month: str, start_iso: str, end_iso: str) -> list[Case]:
-    """GSI4: every case of one service filed in `month` within [start_iso, end_iso], oldest first (paged Queries)."""
-    found: list[Case] = []
-    cursor: Key | None = None
-    while True:
-        page = table.query(
-            keys.service_pk(service_code, month),
-            index="GSI4",
-            sort=SortCondition("between", start_iso, end_iso + "\uffff"),
-            limit=_SERVICE_PAGE,
-            start_key=cursor,
-        )
-        found += [Case.model_validate(item) for item in page.items]
-        if not page.last_key:
-            return found
-        cursor = page.last_key
+def published_in_service(
+    table: Table,
+    service_code: str,
+    month: str,
+    window: tuple[str, str],
+    *,
+    closed: bool,
+    limit: int,
+    start: Key | None = None,
+) -> tuple[list[Case], Key | None]:
+    """GSI4, published partitions: one page of a service's open (or closed) published complaints of `month`."""
+    page = table.query(
+        keys.service_pk(service_code, month, public=True, closed=closed),
+        index="GSI4",
+        sort=SortCondition("between", window[0], window[1] + "\uffff"),
+        newest_first=True,
+        limit=limit,
+        start_key=start,
+    )
+    return [Case.model_validate(item) for item in page.items], page.last_key
+
+
+def published_ids(
+    table: Table, month: str, window: tuple[str, str], *, closed: bool, limit: int, start: Key | None = None
+) -> tuple[list[tuple[str, str]], Key | None]:
+    """GSI5 (keys only): one page of (filed#id, id) of open (or closed) complaints published and filed in `month`."""
+    page = table.query(
+        keys.published_pk(month, closed=closed),
+        index="GSI5",
+        sort=SortCondition("between", window[0], window[1] + "\uffff"),
+        newest_first=True,
+        limit=limit,
+        start_key=start,
+    )
+    return [(item["GSI5SK"], keys.case_id_of(item["PK"])) for item in page.items], page.last_key
+
+
+def cases_by_ids(table: Table, case_ids: Sequence[str]) -> list[Case]:
+    """The cases among `case_ids` that exist, in the order asked (BatchGetItem, 100 keys a call)."""
+    found = {
+        keys.case_id_of(item["PK"]): Case.model_validate(item)
+        for item in table.get_many([{"PK": keys.case_pk(i), "SK": keys.CASE_SK} for i in dict.fromkeys(case_ids)])
+    }
+    return [found[i] for i in case_ids if i in found]
 
 
 def get_idempotency(table: Table, sub: str, key: str) -> Item | None:

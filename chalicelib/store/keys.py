@@ -23,6 +23,7 @@ class Prefix(StrEnum):
     OFFICE = "OFFICE"
     DUE = "DUE"
     SERVICE = "SVC"
+    PUBLISHED = "PUB"
     DIRECTORY = "DIR"
     STAT = "STAT"
     IDEMPOTENCY = "IDEM"
@@ -93,13 +94,26 @@ def due_gsi(due_iso: str, case_id: str) -> dict[str, str]:
     }
 
 
-def service_gsi(service_code: str, requested_iso: str, case_id: str) -> dict[str, str]:
-    """GSI4: public listing by service and month (Open311)."""
-    return {"GSI4PK": service_pk(service_code, requested_iso[:7]), "GSI4SK": f"{requested_iso}#{case_id}"}
+def service_gsi(service_code: str, requested_iso: str, case_id: str, *, public: bool, closed: bool) -> dict[str, str]:
+    """GSI4: cases by service, month and whether they are closed; the published ones in partitions of their own.
+
+    Similar complaints read the open partitions only; public lists only the published ones.
+    """
+    pk = service_pk(service_code, requested_iso[:7], public=public, closed=closed)
+    return {"GSI4PK": pk, "GSI4SK": f"{requested_iso}#{case_id}"}
 
 
-def service_pk(service_code: str, month: str) -> str:
-    return f"{Prefix.SERVICE}#{service_code}#{month}"
+def service_pk(service_code: str, month: str, *, public: bool, closed: bool) -> str:
+    return f"{Prefix.SERVICE}{'PUB' if public else ''}#{service_code}#{month}#{'C' if closed else 'O'}"
+
+
+def published_pk(month: str, *, closed: bool) -> str:
+    return f"{Prefix.PUBLISHED}#{month}#{'C' if closed else 'O'}"
+
+
+def published_gsi(requested_iso: str, case_id: str, *, closed: bool) -> dict[str, str]:
+    """GSI5 (sparse, keys only): published complaints by month filed and open/closed, newest first."""
+    return {"GSI5PK": published_pk(requested_iso[:7], closed=closed), "GSI5SK": f"{requested_iso}#{case_id}"}
 
 
 def holiday_year_sk(year: int) -> str:

@@ -25,9 +25,9 @@ def monthly(groups: Groups, month: str, counts: dict[str, int]) -> list[Incremen
     return [Increment(keys.stat_month_key(dim, value, month), counts) for dim, value in groups.items() if value]
 
 
-def keys_to_read(groups: int, days: int) -> int:
-    """How many counter items an answer over `groups` × `days` reads (every shard)."""
-    return groups * days * keys.STAT_SHARDS
+def keys_to_read(groups: int, periods: int) -> int:
+    """How many counter items an answer over `groups` × `periods` (days or months) reads (every shard)."""
+    return groups * periods * keys.STAT_SHARDS
 
 
 def _add(bucket: dict[str, int], item: Item) -> None:
@@ -36,15 +36,17 @@ def _add(bucket: dict[str, int], item: Item) -> None:
             bucket[name] = bucket.get(name, 0) + int(count)
 
 
-def read_daily(
-    table: Table, wanted: Sequence[tuple[str, str]], days: Sequence[str]
+def read(
+    table: Table, wanted: Sequence[tuple[str, str]], *, days: Sequence[str] = (), months: Sequence[str] = ()
 ) -> dict[tuple[str, str], dict[str, int]]:
-    """The sums over `days` of every (dimension, value) in `wanted`, every shard read."""
+    """The sums over `days` and whole `months` of every (dimension, value) in `wanted`, every shard read."""
     wanted_keys = [
-        keys.stat_shard_key(dim, value, shard, day)
+        key
         for dim, value in wanted
-        for day in days
-        for shard in range(keys.STAT_SHARDS)
+        for key in (
+            *(keys.stat_shard_key(dim, value, shard, day) for day in days for shard in range(keys.STAT_SHARDS)),
+            *(key for month in months for key in keys.stat_month_keys(dim, value, month)),
+        )
     ]
     sums: dict[tuple[str, str], dict[str, int]] = {w: {} for w in wanted}
     for item in table.get_many(wanted_keys):

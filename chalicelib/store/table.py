@@ -26,9 +26,10 @@ INDEX_KEYS: dict[str | None, tuple[str, str]] = {
     "GSI2": ("GSI2PK", "GSI2SK"),
     "GSI3": ("GSI3PK", "GSI3SK"),
     "GSI4": ("GSI4PK", "GSI4SK"),
+    "GSI5": ("GSI5PK", "GSI5SK"),
 }
 # GSI3 projects keys only: the sweeper reads ids, then the cases it acts on.
-KEYS_ONLY_INDEXES = {"GSI3"}
+KEYS_ONLY_INDEXES = {"GSI3", "GSI5"}
 
 
 @dataclass(frozen=True)

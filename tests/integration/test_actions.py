@@ -132,13 +132,20 @@ def test_the_office_sees_how_to_reach_the_citizen_and_nobody_else_does(stack: St
 
 
 def test_similar_open_complaints_are_shown_before_filing_without_identity(stack: Stack) -> None:
+    # Given an open complaint nobody published
     first = routed_case(stack)
     route = stack.demo_route
     query = f"category_id={route['category_id']}&district={route['district']}&text=meter+reading+bill"
-    found = stack.get(f"/v1/similar-complaints?{query}").json["items"]
-    assert [f["id"] for f in found] == [first] and 0 <= found[0]["similarity"] <= 1
-    assert "citizen" not in str(found)
+    found = stack.get(f"/v1/similar-complaints?{query}").json
+    # Then it is only counted, never shown
+    assert found["items"] == [] and found["others"]["count"] >= 1 and found["others"]["by_status"]["routed"] >= 1
+    # When its citizen publishes it, it is shown, without identity
+    citizen = stack.login("citizen")
+    assert stack.post(f"/v1/complaints/{first}/publish", {}, token=citizen).status == 200
+    shown = stack.get(f"/v1/similar-complaints?{query}").json["items"]
+    assert [f["id"] for f in shown] == [first] and 0 <= shown[0]["similarity"] <= 1
+    assert "citizen" not in str(shown) and shown[0]["display_name"] is None
     elsewhere = stack.get(f"/v1/similar-complaints?category_id={route['category_id']}&district=quetta").json
-    assert elsewhere["items"] == []
+    assert elsewhere["items"] == [] and elsewhere["others"]["count"] == 0
     bad = stack.get("/v1/similar-complaints?category_id=nothing")
     assert bad.status == 400 and {d["field"] for d in bad.json["error"]["details"]} == {"category_id", "district"}

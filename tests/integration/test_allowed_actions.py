@@ -37,7 +37,7 @@ def take(stack: Stack, token: str, case: dict[str, Any], name: str, **values: An
 def test_a_complaint_goes_from_routed_to_closed_through_what_each_case_offers(stack: Stack) -> None:
     citizen, officer, supervisor = stack.login("citizen"), stack.login("officer"), stack.login("supervisor")
     filed = stack.post("/v1/complaints", complaint_body(stack), token=citizen)
-    assert filed.status == 201 and list(offered(filed.json)) == ["withdraw"]
+    assert filed.status == 201 and list(offered(filed.json)) == ["withdraw", "publish"]
     assert stack.run_route_worker() == 1
     case_id = filed.json["id"]
     # The office sees every officer action a routed case takes, each with its fields, and how urgent it is
@@ -59,14 +59,14 @@ def test_a_complaint_goes_from_routed_to_closed_through_what_each_case_offers(st
     asked = take(stack, officer, seen, "request_info", note="Your meter number?")
     assert "request_info" not in offered(asked) and asked["urgency"] is None
     mine = stack.get(f"/v1/complaints/{case_id}", token=citizen).json
-    assert list(offered(mine)) == ["reply", "withdraw"]
+    assert list(offered(mine)) == ["reply", "withdraw", "publish"]
     take(stack, citizen, mine, "reply", message="Meter 4471.")
     # The office resolves it; the citizen may now only give a verdict, until a date the case names
     resolved = take(stack, officer, stack.get(f"/v1/officer/cases/{case_id}", token=officer).json, "resolve")
-    assert resolved["status"] == "resolved" and offered(resolved) == {}
+    assert resolved["status"] == "resolved" and offered(resolved) == {}  # nothing for the office until the verdict
     mine = stack.get(f"/v1/complaints/{case_id}", token=citizen).json
     verdict = offered(mine)["feedback"]
-    assert list(offered(mine)) == ["feedback"] and verdict["until"] == mine["feedback_until"]
+    assert list(offered(mine)) == ["feedback", "publish"] and verdict["until"] == mine["feedback_until"]
     # Not satisfied: it reopens a level up, where the supervisor's view offers the work again
     reopened = take(stack, citizen, mine, "feedback", satisfied=False, rating=2, comment="Still wrong.")
     assert reopened["status"] == "reopened" and reopened["level"] == 1
@@ -77,7 +77,7 @@ def test_a_complaint_goes_from_routed_to_closed_through_what_each_case_offers(st
     closed = take(
         stack, citizen, stack.get(f"/v1/complaints/{case_id}", token=citizen).json, "feedback", satisfied=True, rating=5
     )
-    assert closed["status"] == "closed" and offered(closed) == {}
+    assert closed["status"] == "closed" and list(offered(closed)) == ["publish"]
     assert offered(stack.get(f"/v1/officer/cases/{case_id}", token=supervisor).json) == {}
 
 

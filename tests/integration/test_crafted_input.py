@@ -57,7 +57,7 @@ def test_control_characters_and_a_lone_surrogate_are_not_stored_and_open311_xml_
     stack: Stack,
 ) -> None:
     # Given a complaint whose text carries NUL, a C1 control and a lone surrogate (as JSON may spell it)
-    body = complaint_body(stack, description="Meter\x00 reads 900\x85 units \ud800for a locked house.")
+    body = complaint_body(stack, description="Meter\x00 reads 900\x85 units \ud800for a locked house.", publish=True)
     raw = json.dumps(body).encode()  # ensure_ascii: the surrogate travels as \\ud800, which is valid JSON
     # When the citizen files it
     filed = stack.request("POST", "/v1/complaints", raw, token=stack.login("citizen"))

@@ -42,7 +42,14 @@ def api_key(stack: Stack) -> str:
 
 
 def filed(stack: Stack, api_key: str, **extra: str) -> str:
-    fields = {"api_key": api_key, "service_code": "electricity-overbilling", "lat": "31.52", "long": "74.36"}
+    """A request the client publishes (`publish=true`, this service's extension: requests are private by default)."""
+    fields = {
+        "api_key": api_key,
+        "service_code": "electricity-overbilling",
+        "lat": "31.52",
+        "long": "74.36",
+        "publish": "true",
+    }
     reply = post(stack, {**fields, "description": "بل میں 900 یونٹ، گھر بند ہے۔ Call 03001234567.", **extra})
     assert reply.status == 200, reply.body
     return str(reply.json[0]["service_request_id"])
@@ -214,7 +221,7 @@ def test_paging_and_extensions_notes(stack: Stack, api_key: str) -> None:
     assert [len(p) for p in pages] == [2, 1]
     assert {r["service_request_id"] for p in pages for r in p} == ids
     [with_notes] = get(stack, f"requests/{sorted(ids)[0]}.json?extensions=true").json
-    assert [n["type"] for n in with_notes["notes"]] == ["submitted", "routed"]
+    assert [n["type"] for n in with_notes["notes"]] == ["submitted", "published", "routed"]
     root = xml(get(stack, f"requests/{sorted(ids)[0]}.xml?extensions=true"))
     assert root.tag == "service_requests" and root.find("request/notes/note/type") is not None
 
@@ -236,3 +243,37 @@ def test_a_complaint_filed_through_open311_is_a_complaint_for_officers_too(stack
     stack.run_route_worker()
     officer = stack.login("officer")
     assert request_id in {c["id"] for c in stack.get("/v1/officer/cases", token=officer).json["items"]}
+
+
+def test_a_request_not_published_is_private_everywhere_and_a_published_one_is_redacted(
+    stack: Stack, api_key: str
+) -> None:
+    # Given one request the client did not publish and one it did
+    private = filed(stack, api_key, publish="false", description="Private: call 0300 123 4567 about the meter.")
+    public = filed(stack, api_key, description="Call me on 0300 123 4567 or +92 300 1234567, CNIC 35202 1234567 1.")
+    stack.run_route_worker()
+    # Then the private one is a 404 alone and absent from every list; the published one is listed, redacted
+    assert get(stack, f"requests/{private}.json").status == 404
+    listed = get(stack, "requests.json").json
+    assert private not in {r["service_request_id"] for r in listed}
+    assert public in {r["service_request_id"] for r in listed}
+    by_id = get(stack, f"requests.json?service_request_id={private},{public}").json
+    assert [r["service_request_id"] for r in by_id] == [public]
+    text = json.dumps(listed, ensure_ascii=False) + "".join(xml(get(stack, "requests.xml")).itertext())
+    for secret in ("123 4567", "1234567", "35202"):
+        assert secret not in text, secret
+
+
+def test_lists_are_bounded_and_refuse_what_would_cost_too_much(stack: Stack) -> None:
+    ids = ",".join(f"C-{n:04d}-0000" for n in range(51))
+    for query, problem in (
+        (f"service_request_id={ids}", "at most 50"),
+        ("service_code=electricity-overbilling,water-no-water,electricity-no-power", "at most 2"),
+        ("page=5&page_size=50", "at most 200"),
+        ("page_size=51", "page_size"),
+        ("page=١", "whole numbers"),
+        ("end_date=0001-01-05T00:00:00Z", "between 2000 and 2100"),
+        ("start_date=9999-01-01T00:00:00Z", "between 2000 and 2100"),
+    ):
+        reply = get(stack, f"requests.json?{query}")
+        assert reply.status == 400 and problem in reply.json[0]["description"], (query, reply.body)

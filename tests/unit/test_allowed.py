@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.logic import actions, complaints, feedback, information, officer, workflow
+from chalicelib.logic import actions, complaints, feedback, information, officer, publication, workflow
 from chalicelib.logic.clock import iso
 from chalicelib.logic.ports import Services
 from chalicelib.models.actions import (
@@ -23,7 +23,9 @@ from chalicelib.models.actions import (
     FeedbackIn,
     InformationRequestIn,
     OfficerActionIn,
+    PublishIn,
     ReplyIn,
+    UnpublishIn,
     WithdrawIn,
 )
 from chalicelib.models.common import Principal
@@ -69,6 +71,8 @@ def _force(services: Services, case_id: str, status: str) -> None:
     forced = Case.model_validate({**case.model_dump(), "status": status, "version": case.version + 1})
     if status == "awaiting_citizen":
         forced.paused_at = stamp
+    if case.kind == "complaint" and status in ("in_progress", "closed"):
+        forced.published_at = stamp  # published ones offer taking them back, and the office hiding their text
     if case.kind == "complaint" and status in ("resolved", "closed"):
         forced.resolution = Resolution(outcome="relief_granted", note="Done.", at=stamp, office_id="lesco-lahore")
         forced.closed_by = "no_feedback" if status == "closed" else None
@@ -119,6 +123,12 @@ def _take(services: Services, case_id: str, viewer: Principal, spec: workflow.Ac
         ),
         ("complaint", "feedback"): lambda: actions.give_feedback(
             services, viewer, case_id, FeedbackIn.model_validate(body), None
+        ),
+        ("complaint", "publish"): lambda: publication.publish(
+            services, viewer, case_id, PublishIn.model_validate(body), None
+        ),
+        ("complaint", "unpublish"): lambda: publication.unpublish(
+            services, viewer, case_id, UnpublishIn.model_validate(body), None
         ),
         ("information", "appeal"): lambda: information.appeal(
             services, viewer, case_id, AppealIn.model_validate(body), None
@@ -242,10 +252,10 @@ def test_a_reviewer_is_offered_only_the_decisions_the_table_allows_and_the_verdi
     assert [c.value for c in satisfied.choices] == [True, False] and satisfied.required
     rating = next(f for f in verdict.fields if f.name == "rating")
     assert (rating.type, rating.minimum, rating.maximum) == ("integer", 1, 5)
-    assert [a.action for a in seen.allowed_actions] == ["feedback"]
-    # And once the window has passed, nothing is offered
+    assert [a.action for a in seen.allowed_actions] == ["feedback", "publish"]
+    # And once the window has passed, only what does not depend on it (publishing the private complaint)
     clock.advance(days=31)
-    assert complaints.track(services, citizen(), case_id).allowed_actions == []
+    assert [a.action for a in complaints.track(services, citizen(), case_id).allowed_actions] == ["publish"]
 
 
 def test_a_stranger_and_the_public_are_offered_nothing() -> None:

@@ -35,8 +35,8 @@ def test_submission_stores_case_event_and_counters_in_one_transaction_then_enque
     assert [e["type"] for e in result.case["timeline"]] == ["submitted"]
     assert table.calls == ["TransactWriteItems"]
     assert intake.sent == [case_id]
-    counters = [i for (pk, _), i in table.items.items() if pk.startswith("STAT#")]
-    assert sum(i.get("submitted", 0) for i in counters) == 3  # all, category, district
+    counters = [i for (pk, sk), i in table.items.items() if pk.startswith("STAT#") and sk.startswith("DAY#")]
+    assert sum(i.get("submitted", 0) for i in counters) == 3  # all, category, district (and the same by month)
 
 
 def test_tracking_numbers_are_short_and_checkable() -> None:
