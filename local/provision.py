@@ -203,6 +203,7 @@ class Provisioner:
         try:
             description = ddb.describe_table(TableName=name)["Table"]
             self._mark(logical_id, created=False)
+            self._add_missing_indexes(ddb, name, props, description)
         except ddb.exceptions.ResourceNotFoundException:
             params = dict(props)
             params["TableName"] = name
@@ -233,6 +234,21 @@ class Provisioner:
         if description.get("LatestStreamArn"):
             attrs["StreamArn"] = description["LatestStreamArn"]
         return Physical(ref=name, attrs=attrs)
+
+    @staticmethod
+    def _add_missing_indexes(ddb: Any, name: str, props: dict[str, Any], description: dict[str, Any]) -> None:
+        """A table kept from an earlier run gets the indexes added since, one per UpdateTable as in AWS."""
+        present = {i["IndexName"] for i in description.get("GlobalSecondaryIndexes", [])}
+        definitions = props.get("AttributeDefinitions", [])
+        for index in props.get("GlobalSecondaryIndexes", []):
+            if index["IndexName"] in present:
+                continue
+            used = {k["AttributeName"] for k in index["KeySchema"]}
+            ddb.update_table(
+                TableName=name,
+                AttributeDefinitions=[d for d in definitions if d["AttributeName"] in used],
+                GlobalSecondaryIndexUpdates=[{"Create": index}],
+            )
 
     # SQS -------------------------------------------------------------------------------
 
