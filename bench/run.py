@@ -7,6 +7,7 @@ per-container directory cache and JWKS are loaded as on a warm Lambda.
 
 from __future__ import annotations
 
+import json
 import statistics
 import subprocess
 import sys
@@ -100,6 +101,7 @@ def measure_calls() -> list[Row]:
         _officer_actions(stack, op, created["id"])
         _notifications(stack, op, created["id"])
         _sweeper_against_volume(stack, op, created["id"])
+        _public_worst_cases(stack, op, created["id"])
     return rows
 
 
@@ -132,8 +134,6 @@ def _officer_actions(stack: Any, op: Callable[..., None], case_id: str) -> None:
 
 def _notifications(stack: Any, op: Callable[..., None], case_id: str) -> None:
     """The notify worker's calls for one notice: to a person (one channel), and to an office of two staff."""
-    import json
-
     from chalicelib.models.notifications import Notification
 
     stack.login_officer_of(stack.demo_route["office_id"])  # a second member of the office's staff
@@ -179,6 +179,30 @@ def _sweeper_against_volume(stack: Any, op: Callable[..., None], case_id: str) -
         op(f"sweeper ({total:,} cases not due)", lambda: stack.run_sweeper())
 
 
+def _public_worst_cases(stack: Any, op: Callable[..., None], case_id: str) -> None:
+    """The worst anonymous request of each public endpoint, with 10,000 published complaints written first."""
+    from bench.public import CALL_CEILING, published_items, requests_to_try
+    from chalicelib import aws
+    from chalicelib.store import cases as case_store
+    from chalicelib.store.table import DynamoTable
+
+    table = DynamoTable(stack.resources["TABLE_NAME"], aws.client("dynamodb"))
+    template = case_store.get_case(table, case_id)
+    assert template is not None
+    items, ids = published_items(template)
+    _write_items(aws.client("dynamodb"), stack.resources["TABLE_NAME"], items)
+
+    def anonymous(path: str) -> Callable[[], None]:
+        def ask() -> None:
+            reply = stack.get(path)
+            assert reply.status == 200, (path, reply.status, reply.body[:300])
+
+        return ask
+
+    for name, path in requests_to_try(ids):
+        op(f"public: {name}", anonymous(path), budget=CALL_CEILING - 1)
+
+
 def _without_nulls(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _without_nulls(v) for k, v in value.items() if v is not None}
@@ -192,7 +216,6 @@ def _write_items(client: Any, table_name: str, items: list[dict[str, Any]]) -> N
 
     What DynamoDB leaves unprocessed is sent again, after a growing pause, until nothing is left.
     """
-    import json
     from decimal import Decimal
 
     from boto3.dynamodb.types import TypeSerializer
@@ -238,7 +261,6 @@ def local_throughput(complaints: int = 50) -> list[str]:
 
     Loopback only, a bounded number of requests, and the stack is stopped afterwards.
     """
-    import json
     import os
     import signal
     import tempfile
@@ -315,6 +337,7 @@ def local_throughput(complaints: int = 50) -> list[str]:
                 f"{'... all routed by the pump after':<52} {routed:7.2f} s "
                 f"({len(ids) - len(pending)}/{len(ids)} routed)"
             )
+            lines += _public_wall_times(api, int(env["MOTO_PORT"]), ids[0])
         finally:
             process.send_signal(signal.SIGTERM)
             try:
@@ -322,6 +345,44 @@ def local_throughput(complaints: int = 50) -> list[str]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+    return lines
+
+
+def _public_wall_times(api: str, moto_port: int, case_id: str) -> list[str]:
+    """Each public endpoint's worst anonymous request over loopback HTTP, with 10,000 published complaints (best of 3)."""
+    import boto3
+    import requests
+    from boto3.dynamodb.types import TypeDeserializer
+
+    from bench.public import PUBLISHED, SECONDS_CEILING, published_items, requests_to_try
+    from chalicelib.models.complaints import Case
+    from local.config import STACK_NAME
+
+    client = boto3.client(
+        "dynamodb",
+        endpoint_url=f"http://127.0.0.1:{moto_port}",
+        region_name="ap-south-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    table = f"{STACK_NAME}-cases"
+    raw = client.get_item(TableName=table, Key={"PK": {"S": f"CASE#{case_id}"}, "SK": {"S": "CASE"}})["Item"]
+    plain = {k: TypeDeserializer().deserialize(v) for k, v in raw.items()}
+    template = Case.model_validate(json.loads(json.dumps(plain, default=float)))
+    items, ids = published_items(template)
+    _write_items(client, table, items)
+    lines = [f"worst anonymous request of each public endpoint, {PUBLISHED:,} published complaints (best of 3):"]
+    session = requests.Session()
+    for name, path in requests_to_try(ids):
+        best = float("inf")
+        for _ in range(3):
+            began = time.perf_counter()
+            reply = session.get(f"{api}{path}", timeout=30)
+            best = min(best, time.perf_counter() - began)
+            if reply.status_code != 200:
+                raise RuntimeError(f"{path}: {reply.status_code} {reply.text[:300]}")
+        slow = "" if best < SECONDS_CEILING else "  TOO SLOW !"
+        lines.append(f"  {name:<50} {best * 1000:7.0f} ms{slow}")
     return lines
 
 
@@ -352,6 +413,7 @@ def main() -> int:
     print("Local stack throughput (one process: moto server + chalice local + pumps, loopback HTTP)")
     for line in local_throughput():
         print(line)
+        failed = failed or "TOO SLOW" in line
     print()
     print(f"bench finished in {time.perf_counter() - started:.1f} s")
     return 1 if failed else 0
