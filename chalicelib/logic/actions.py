@@ -74,7 +74,7 @@ def _transfer(change: Transition, data: TransferIn) -> None:
     if target is None or target.id == change.case.office_id:
         problem = "unknown office" if target is None else "the case is at this office already"
         raise InvalidInput("the transfer needs correcting", [FieldProblem("office_id", problem)])
-    change.move(target, change.case.level, change.now + change.period)
+    change.hand_over(target)
     change.take(note=data.note, **change.placed())
     change.notify("transferred")
     change.notify_office("office_new_case")

@@ -149,6 +149,19 @@ class Transition:
         self.case.paused_at = None
         self.case.reminded_due_at = None
 
+    def hand_over(self, office: Office) -> None:
+        """Give the case to `office` at its level, on the clock it already runs on (a transfer).
+
+        The deadline runs from routing, paused only while the office waits for the citizen:
+        a transfer keeps it (pushed back by the wait, when it ends one, as a reply does), and
+        the 75 % reminder given for it stays given. Moving a case between offices buys no time.
+        """
+        case = self.case
+        reminded = case.reminded_due_at is not None and case.reminded_due_at == case.due_at
+        self.resume()
+        self.move(office, case.level)
+        case.reminded_due_at = case.due_at if reminded else None
+
     def pause(self) -> None:
         """The office waits for the citizen: its clock stops."""
         self.case.paused_at = self.at
