@@ -198,7 +198,8 @@ class Transition:
 
     # --- notices and counters ----------------------------------------------------------
 
-    def _office_names(self, office_id: str | None, prefix: str = "") -> dict[str, str]:
+    def office_names(self, office_id: str | None, prefix: str = "") -> dict[str, str]:
+        """A notice's parameters naming an office in both languages (`<prefix>office_name`, `…_ur`)."""
         office = self.directory.offices.get(office_id or "")
         name = office.name if office else office_id or ""
         name_ur = (office.name_ur or office.name) if office else office_id or ""
@@ -217,8 +218,8 @@ class Transition:
                 template=template,
                 params={
                     "case_id": self.case.id,
-                    **self._office_names(self.case.office_id),
-                    **(self._office_names(self.from_office, "from_") if self.from_office else {}),
+                    **self.office_names(self.case.office_id),
+                    **(self.office_names(self.from_office, "from_") if self.from_office else {}),
                     "due_date": (self.case.due_at or "")[:10],
                     **params,
                 },

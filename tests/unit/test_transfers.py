@@ -1,20 +1,42 @@
-"""Transfers: the deadline runs from routing whatever office holds the case, and the reminder is given once."""
+"""Transfers: the deadline runs from routing whatever office holds the case, and the reminder is given once;
+within the organisation a case moves at once, to another organisation it is a request that organisation answers.
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from chalicelib.logic import actions, complaints, sweeper
-from chalicelib.logic.clock import iso
+import pytest
+from pydantic import ValidationError
+
+from chalicelib.logic import actions, complaints, officer, sweeper
+from chalicelib.logic.clock import iso, parse_time
 from chalicelib.logic.notifications import list_mine
 from chalicelib.logic.ports import Services
-from chalicelib.models.actions import ReplyIn, RequestInfoIn, TransferIn
+from chalicelib.models.actions import (
+    AcceptTransferIn,
+    DeclineTransferIn,
+    NoteIn,
+    OfficerActionIn,
+    ReplyIn,
+    RequestInfoIn,
+    ResolveIn,
+    TransferIn,
+    WithdrawIn,
+)
+from chalicelib.models.common import Principal
 from chalicelib.models.complaints import Case
+from chalicelib.models.directory import DirectorySnapshot, Office
+from chalicelib.models.errors import CaseNotFound, InvalidInput, TransitionNotAllowed
 from chalicelib.store import cases as case_store
-from tests.fakes import citizen, make_services, routed_complaint
+from tests.fakes import Clock, citizen, make_services, routed_complaint, small_directory
 from tests.fakes import officer as officer_principal
 
 HEAD = officer_principal("lesco-hq")  # lesco-lahore and lesco-kasur are below it
+LAHORE = officer_principal("lesco-lahore", "officer-lahore")
+PMDU_HEAD = officer_principal("pmdu-hq", "officer-pmdu-hq")  # the supervisor of PMDU's office tree
+PMDU_LAHORE = officer_principal("pmdu-lahore", "officer-pmdu-lahore")
+ADMIN = Principal(sub="admin-1", role="admin")
 
 
 def transfer(services: Services, case_id: str, office_id: str, by: str = "lesco-hq") -> None:
@@ -121,3 +143,218 @@ def test_the_citizens_reply_after_a_transfer_still_extends_the_deadline_by_the_w
     answered = actions.reply(services, citizen(), case_id, ReplyIn(message="Meter 4471."), None)
     # Then the deadline is the first one plus the four days
     assert answered.due_at == iso(routed_at + timedelta(days=24))
+
+
+# --- across organisations: a request the other organisation answers ----------------------------
+
+
+def two_organisations() -> DirectorySnapshot:
+    """LESCO as in small_directory, and PMDU with a Lahore office below its head office."""
+    snapshot = small_directory()
+    snapshot.offices.append(
+        Office(
+            id="pmdu-lahore",
+            organisation_id="pmdu",
+            name="PMDU Lahore",
+            name_ur="پی ایم ڈی یو لاہور",
+            district_id="lahore",
+            parent_id="pmdu-hq",
+        )
+    )
+    return snapshot
+
+
+@pytest.fixture
+def asked() -> tuple[Services, Clock, str]:
+    """A complaint at LESCO Lahore, five days after routing, whose office has asked PMDU Lahore to take it."""
+    services, _, clock = make_services(snapshot=two_organisations())
+    case_id = routed_complaint(services)
+    clock.advance(days=5)
+    body = TransferIn(action="transfer", office_id="pmdu-lahore", note="The Prime Minister's cell handles this.")
+    actions.act(services, LAHORE, case_id, body, None)
+    return services, clock, case_id
+
+
+def offered(services: Services, who: Principal, case_id: str) -> list[str]:
+    return [a.action for a in officer.case_for_officer(services, who, case_id).allowed_actions]
+
+
+def test_an_officers_transfer_to_another_organisation_is_a_request_that_leaves_the_case_where_it_is(
+    asked: tuple[Services, Clock, str],
+) -> None:
+    services, clock, case_id = asked
+    # Then the case is still at LESCO Lahore, as it was, its deadline running
+    case = stored(services, case_id)
+    assert (case.office_id, case.organisation_id, case.status, case.level) == ("lesco-lahore", "lesco", "routed", 0)
+    assert case.due_at == iso(clock() + timedelta(days=15)) and case.next_check_at is not None
+    # And the request is on it: to which office, who asked, when, and why
+    request = case.transfer_request
+    assert request is not None
+    assert (request.office_id, request.from_office_id, request.by) == ("pmdu-lahore", "lesco-lahore", "officer-lahore")
+    assert request.at == iso(clock()) and request.note == "The Prime Minister's cell handles this."
+    seen = complaints.track(services, citizen(), case_id)
+    assert seen.transfer_request is not None and seen.transfer_request.office.id == "pmdu-lahore"
+    assert seen.timeline[-1].type == "transfer_requested" and seen.timeline[-1].office_id == "pmdu-lahore"
+    # And PMDU Lahore's inbox has the request; nothing is sent to the citizen
+    assert inbox(services, "pmdu-lahore") == ["office_transfer_requested"]
+    assert [n.type for n in list_mine(services, citizen(), 10, None).items] == ["case_routed"]
+
+
+def test_the_organisation_asked_sees_the_case_and_may_only_accept_or_decline_it(
+    asked: tuple[Services, Clock, str],
+) -> None:
+    services, _, case_id = asked
+    # Then PMDU Lahore and its supervisor see the case, offered only the answers, without the citizen's contact
+    for receiving in (PMDU_LAHORE, PMDU_HEAD):
+        seen = officer.case_for_officer(services, receiving, case_id)
+        assert [a.action for a in seen.allowed_actions] == ["accept_transfer", "decline_transfer"]
+        assert seen.citizen_contact is None
+    # And they may not work it while it is not theirs
+    with pytest.raises(TransitionNotAllowed):
+        actions.act(services, PMDU_HEAD, case_id, NoteIn(action="note", note="Looking into it."), None)
+    # And LESCO's side may not answer its own request, transfer it elsewhere, resolve or reject it meanwhile
+    assert offered(services, LAHORE, case_id) == ["acknowledge", "note", "request_info"]
+    for body in (
+        AcceptTransferIn(action="accept_transfer"),
+        TransferIn(action="transfer", office_id="lesco-kasur", note="Kasur then."),
+        ResolveIn(action="resolve", outcome="relief_granted", note="Done."),
+    ):
+        with pytest.raises(TransitionNotAllowed):
+            actions.act(services, HEAD, case_id, body, None)
+    # And an office of neither organisation's trees does not see it at all
+    with pytest.raises(CaseNotFound):
+        officer.case_for_officer(services, officer_principal("lesco-kasur"), case_id)
+    assert stored(services, case_id).version == 3  # filed, routed, requested: nothing since
+
+
+def test_accepting_moves_the_case_with_its_deadline_and_tells_the_office_that_asked(
+    asked: tuple[Services, Clock, str],
+) -> None:
+    services, clock, case_id = asked
+    due = stored(services, case_id).due_at
+    clock.advance(days=2)
+    # When PMDU's supervisor accepts
+    taken = actions.act(services, PMDU_HEAD, case_id, AcceptTransferIn(action="accept_transfer"), None)
+    # Then the case is at PMDU Lahore, at the same level and on the same deadline, the request gone
+    assert taken.status == "routed" and taken.office is not None and taken.office.id == "pmdu-lahore"
+    case = stored(services, case_id)
+    assert (case.organisation_id, case.level, case.due_at, case.transfer_request) == ("pmdu", 0, due, None)
+    event = taken.timeline[-1]
+    assert (event.type, event.office_id, event.reason, event.actor_role) == (
+        "transferred",
+        "pmdu-lahore",
+        "accepted",
+        "officer",
+    )
+    assert event.note == "The Prime Minister's cell handles this."
+    # And LESCO Lahore is told, PMDU Lahore has it as a new case, and the citizen hears where it went
+    assert inbox(services, "lesco-lahore")[0] == "office_transfer_accepted"
+    assert inbox(services, "pmdu-lahore")[0] == "office_new_case"
+    assert list_mine(services, citizen(), 1, None).items[0].type == "transferred"
+    # And PMDU now works it: its office is offered the work, LESCO sees it no more
+    assert "resolve" in offered(services, PMDU_LAHORE, case_id)
+    with pytest.raises(CaseNotFound):
+        officer.case_for_officer(services, LAHORE, case_id)
+
+
+def test_declining_leaves_the_case_where_it_is_and_tells_the_office_that_asked_why(
+    asked: tuple[Services, Clock, str],
+) -> None:
+    services, _, case_id = asked
+    before = stored(services, case_id)
+    # When PMDU Lahore declines, saying why
+    note = "Billing disputes are LESCO's own."
+    actions.act(services, PMDU_LAHORE, case_id, DeclineTransferIn(action="decline_transfer", note=note), None)
+    # Then the case stays at LESCO Lahore on its deadline, the request cleared, the refusal on the timeline
+    case = stored(services, case_id)
+    assert (case.office_id, case.status, case.due_at, case.transfer_request) == (
+        "lesco-lahore",
+        "routed",
+        before.due_at,
+        None,
+    )
+    event = complaints.track(services, citizen(), case_id).timeline[-1]
+    assert (event.type, event.office_id, event.note) == ("transfer_declined", "pmdu-lahore", note)
+    # And LESCO Lahore is told, with the reason; PMDU sees the case no more
+    told = list_mine(services, LAHORE, 1, None).items[0]
+    assert told.type == "office_transfer_declined" and note in told.message and "PMDU Lahore" in told.message
+    with pytest.raises(CaseNotFound):
+        officer.case_for_officer(services, PMDU_LAHORE, case_id)
+    # And LESCO may work it again: transfer it within LESCO, resolve it, or ask another organisation
+    assert offered(services, LAHORE, case_id) == [
+        "acknowledge",
+        "note",
+        "request_info",
+        "transfer",
+        "resolve",
+        "reject",
+    ]
+
+
+def test_declining_needs_a_note() -> None:
+    with pytest.raises(ValidationError) as raised:
+        OfficerActionIn.model_validate({"action": "decline_transfer"})
+    assert [e["loc"][-1] for e in raised.value.errors()] == ["note"]
+
+
+def test_an_admin_transfers_across_organisations_directly_and_answers_any_request(
+    asked: tuple[Services, Clock, str],
+) -> None:
+    services, _, case_id = asked
+    # Given an admin, who sees the pending request's answers and nothing of the office's work
+    assert offered(services, ADMIN, case_id) == ["accept_transfer", "decline_transfer"]
+    with pytest.raises(TransitionNotAllowed):
+        actions.act(services, ADMIN, case_id, NoteIn(action="note", note="Admin note."), None)
+    # When the admin declines it, then moves the case to PMDU's head office directly
+    actions.act(services, ADMIN, case_id, DeclineTransferIn(action="decline_transfer", note="Not PMDU Lahore."), None)
+    assert offered(services, ADMIN, case_id) == ["transfer"]
+    due = stored(services, case_id).due_at
+    body = TransferIn(action="transfer", office_id="pmdu-hq", note="PMDU's head office takes it.")
+    moved = actions.act(services, ADMIN, case_id, body, None)
+    # Then it is at PMDU at once, on the same deadline, the admin named on the timeline
+    case = stored(services, case_id)
+    assert (case.office_id, case.organisation_id, case.due_at, case.transfer_request) == ("pmdu-hq", "pmdu", due, None)
+    assert moved.timeline[-1].type == "transferred" and moved.timeline[-1].actor_role == "admin"
+    # And an unknown office, or the one it is at, is a 400 naming office_id
+    for target in ("nowhere", "pmdu-hq"):
+        with pytest.raises(InvalidInput) as raised:
+            actions.act(services, ADMIN, case_id, TransferIn(action="transfer", office_id=target, note="x"), None)
+        assert [d.field for d in raised.value.details] == ["office_id"]
+
+
+def test_answering_when_no_request_waits_is_refused() -> None:
+    services, _, _ = make_services(snapshot=two_organisations())
+    case_id = routed_complaint(services)
+    for body in (AcceptTransferIn(action="accept_transfer"), DeclineTransferIn(action="decline_transfer", note="No.")):
+        with pytest.raises(TransitionNotAllowed):
+            actions.act(services, ADMIN, case_id, body, None)
+        with pytest.raises(CaseNotFound):  # nothing asks PMDU for it: PMDU does not see it
+            actions.act(services, PMDU_HEAD, case_id, body, None)
+    assert stored(services, case_id).version == 2
+
+
+def test_a_request_no_one_answers_does_not_stop_the_clock(asked: tuple[Services, Clock, str]) -> None:
+    services, clock, case_id = asked
+    due = stored(services, case_id).due_at
+    assert due is not None
+    # When the deadline passes while PMDU has not answered
+    clock.now = parse_time(due)
+    assert sweeper.sweep(services, clock()).escalated == 1
+    # Then LESCO's head office has the case, the request still pending
+    case = stored(services, case_id)
+    assert case.office_id == "lesco-hq" and case.level == 1 and case.transfer_request is not None
+    # And when PMDU accepts after all, both LESCO offices are told
+    actions.act(services, PMDU_HEAD, case_id, AcceptTransferIn(action="accept_transfer", note="Ours."), None)
+    assert stored(services, case_id).office_id == "pmdu-lahore"
+    assert inbox(services, "lesco-lahore")[0] == inbox(services, "lesco-hq")[0] == "office_transfer_accepted"
+
+
+def test_withdrawing_the_complaint_ends_the_request_and_tells_the_office_asked(
+    asked: tuple[Services, Clock, str],
+) -> None:
+    services, _, case_id = asked
+    actions.withdraw(services, citizen(), case_id, WithdrawIn(), None)
+    assert stored(services, case_id).transfer_request is None
+    assert inbox(services, "pmdu-lahore")[0] == "office_transfer_withdrawn"
+    with pytest.raises(CaseNotFound):
+        officer.case_for_officer(services, PMDU_LAHORE, case_id)
