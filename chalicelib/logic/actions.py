@@ -92,12 +92,12 @@ def _organisation_of(change: Transition) -> str | None:
 
 
 def _hand_over(change: Transition, target: Office, note: str, **event: str) -> None:
-    """The case moves to `target` on its own clock, and both sides and the citizen hear of it."""
+    """The case moves to `target` on its own clock, its event saying which transfer it is; citizen and office are told."""
     change.hand_over(target)
-    change.take(note=note, **event, **change.placed())
+    change.take(note=note, transfer_number=change.case.transfers, **event, **change.placed())
     change.notify("transferred")
     change.notify_office("office_new_case")
-    change.count({"transferred_out": 1})
+    change.count({"transferred": 1})
 
 
 def _ask_to_take(change: Transition, target: Office, note: str) -> None:

@@ -155,12 +155,14 @@ class Transition:
         The deadline runs from routing, paused only while the office waits for the citizen:
         a transfer keeps it (pushed back by the wait, when it ends one, as a reply does), and
         the 75 % reminder given for it stays given. Moving a case between offices buys no time.
+        The case counts its transfers.
         """
         case = self.case
         reminded = case.reminded_due_at is not None and case.reminded_due_at == case.due_at
         self.resume()
         self.move(office, case.level)
         case.reminded_due_at = case.due_at if reminded else None
+        case.transfers += 1
 
     def pause(self) -> None:
         """The office waits for the citizen: its clock stops."""

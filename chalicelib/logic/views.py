@@ -43,6 +43,7 @@ def _headline(case: Case, directory: Directory, now: datetime) -> dict[str, Any]
         "remind_at": deadlines.remind_at(case, policy),
         "urgency": deadlines.urgency(case, policy, now),
         "delay": case.delay,
+        "transfers": case.transfers,
         "created_at": case.created_at,
         "updated_at": case.updated_at,
     }

@@ -119,6 +119,8 @@ class TimelineEvent(BaseModel):
     level: int | None = None
     # A rejection's reason or a resolution's outcome, from their fixed lists.
     reason: str | None = None
+    # A transfer's event: which transfer of the case it is (1 for the first).
+    transfer_number: int | None = None
 
 
 class Resolution(BaseModel):
@@ -254,6 +256,8 @@ class Case(BaseModel):
     rating: int | None = None
     # A transfer to another organisation's office, waiting for that organisation to accept or decline it.
     transfer_request: TransferRequest | None = None
+    # How many times the case has been moved to another office by a transfer (an accepted request is one).
+    transfers: int = 0
 
 
 # How close a case is to its deadline (null when no deadline is running: paused, resolved, closed).
@@ -276,6 +280,8 @@ class CaseHeadline(BaseModel):
     urgency: Urgency | None = None
     # How late an information request is.
     delay: Delay | None = None
+    # How many times the case has been transferred to another office.
+    transfers: int = 0
     created_at: str
     updated_at: str
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from pydantic import ValidationError
 
-from chalicelib.logic import actions, complaints, officer, sweeper
+from chalicelib.logic import actions, complaints, officer, stats, sweeper
 from chalicelib.logic.clock import iso, parse_time
 from chalicelib.logic.notifications import list_mine
 from chalicelib.logic.ports import Services
@@ -67,6 +67,7 @@ def test_bouncing_a_case_between_two_offices_buys_no_time_the_sweeper_escalates_
         transfer(services, case_id, "lesco-kasur" if n % 2 == 0 else "lesco-lahore")
         sweeper.sweep(services, clock())
         assert stored(services, case_id).due_at == first_due
+    assert stored(services, case_id).transfers == 9
     # Then when its first deadline passes, the sweeper escalates it to the head office all the same
     clock.now = routed_at + timedelta(days=20)
     assert sweeper.sweep(services, clock()).escalated == 1
@@ -358,3 +359,41 @@ def test_withdrawing_the_complaint_ends_the_request_and_tells_the_office_asked(
     assert inbox(services, "pmdu-lahore")[0] == "office_transfer_withdrawn"
     with pytest.raises(CaseNotFound):
         officer.case_for_officer(services, PMDU_LAHORE, case_id)
+
+
+# --- counted: on the case, on the timeline, in statistics ---------------------------------------
+
+
+def test_each_transfer_is_counted_on_the_case_numbered_on_the_timeline_and_in_statistics() -> None:
+    # Given a case moved Lahore → Kasur → Lahore, then asked of PMDU, declined, asked again and accepted
+    services, _, _ = make_services(snapshot=two_organisations())
+    case_id = routed_complaint(services)
+    transfer(services, case_id, "lesco-kasur")
+    transfer(services, case_id, "lesco-lahore")
+    ask = TransferIn(action="transfer", office_id="pmdu-lahore", note="PMDU's.")
+    actions.act(services, LAHORE, case_id, ask, None)
+    actions.act(services, PMDU_HEAD, case_id, DeclineTransferIn(action="decline_transfer", note="Not ours."), None)
+    actions.act(services, LAHORE, case_id, ask, None)
+    taken = actions.act(services, PMDU_LAHORE, case_id, AcceptTransferIn(action="accept_transfer"), None)
+    # Then the case says three transfers, in every view of it
+    assert taken.transfers == 3 and stored(services, case_id).transfers == 3
+    assert complaints.track(services, citizen(), case_id).transfers == 3
+    line = officer.office_queue(services, PMDU_LAHORE, limit=10, cursor=None).items
+    assert [(c.id, c.transfers) for c in line] == [(case_id, 3)]
+    # And each transfer event says which it is; requests and refusals are not transfers
+    numbered = [(e.type, e.transfer_number) for e in taken.timeline if e.type.startswith("transfer")]
+    assert numbered == [
+        ("transferred", 1),
+        ("transferred", 2),
+        ("transfer_requested", None),
+        ("transfer_declined", None),
+        ("transfer_requested", None),
+        ("transferred", 3),
+    ]
+    # And statistics count them for the organisation and office the case left
+    assert stats.statistics(services).totals.transfers == 3
+    by_office = stats.statistics(services, organisation_id="lesco", group_by="office")
+    assert {g.id: g.figures.transfers for g in by_office.groups} == {"lesco-hq": 0, "lesco-lahore": 2, "lesco-kasur": 1}
+    by_org = stats.statistics(services, level="federal", group_by="organisation")
+    assert {g.id: g.figures.transfers for g in by_org.groups} == {"lesco": 3, "pmdu": 0}
+    assert "transfers" in stats.as_csv(stats.statistics(services)).splitlines()[0]
