@@ -1,5 +1,7 @@
 """Transfers: the deadline runs from routing whatever office holds the case, and the reminder is given once;
-within the organisation a case moves at once, to another organisation it is a request that organisation answers.
+within the organisation a case moves at once, to another organisation it is a request that organisation answers;
+transfers are counted. Last, a property: whatever is done to a case, it escalates at its first deadline plus
+the time spent waiting for the citizen.
 """
 
 from __future__ import annotations
@@ -7,6 +9,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from chalicelib.logic import actions, complaints, officer, stats, sweeper
@@ -15,9 +19,12 @@ from chalicelib.logic.notifications import list_mine
 from chalicelib.logic.ports import Services
 from chalicelib.models.actions import (
     AcceptTransferIn,
+    AcknowledgeIn,
     DeclineTransferIn,
     NoteIn,
+    OfficerAction,
     OfficerActionIn,
+    RejectIn,
     ReplyIn,
     RequestInfoIn,
     ResolveIn,
@@ -397,3 +404,144 @@ def test_each_transfer_is_counted_on_the_case_numbered_on_the_timeline_and_in_st
     by_org = stats.statistics(services, level="federal", group_by="organisation")
     assert {g.id: g.figures.transfers for g in by_org.groups} == {"lesco": 3, "pmdu": 0}
     assert "transfers" in stats.as_csv(stats.statistics(services)).splitlines()[0]
+
+
+# --- the property: moving a case around never delays its escalation -------------------------------
+
+ORGANISATION_HEAD = {
+    "lesco": officer_principal("lesco-hq", "head-lesco"),
+    "pmdu": officer_principal("pmdu-hq", "head-pmdu"),
+}
+OFFICES = {"lesco": ["lesco-hq", "lesco-lahore", "lesco-kasur"], "pmdu": ["pmdu-hq", "pmdu-lahore"]}
+# What people do, each with a number that picks among the offices or people it may concern, and how often.
+# A request to another organisation is answered later (accept, decline) or at once (ask_and_…).
+WEIGHTS = {
+    "acknowledge": 3,
+    "note": 2,
+    "request_info": 6,
+    "reply": 6,
+    "transfer": 6,
+    "ask_other_organisation": 3,
+    "ask_and_accept": 4,
+    "ask_and_decline": 3,
+    "accept": 2,
+    "decline": 2,
+    "admin_transfer": 3,
+    "reject": 1,
+}
+DEEDS = [deed for deed, weight in WEIGHTS.items() for _ in range(weight)]
+Step = tuple[str, int]
+STEPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("wait"), st.integers(min_value=1, max_value=6 * 24)),  # hours pass, then the sweeper runs
+        st.tuples(st.sampled_from(DEEDS), st.integers(min_value=0, max_value=3)),
+    ),
+    max_size=40,
+)
+
+
+def _do(services: Services, case: Case, deed: str, pick: int) -> None:
+    """One deed by whoever does it; TransitionNotAllowed when the case does not allow it now."""
+    organisation = case.organisation_id or ""
+    works_it = ORGANISATION_HEAD[organisation]
+    other = "pmdu" if organisation == "lesco" else "lesco"
+    body: OfficerAction
+    if deed == "reply":
+        actions.reply(services, citizen(), case.id, ReplyIn(message="Meter 4471."), None)
+        return
+    if deed.startswith("ask_and_"):
+        _do(services, case, "ask_other_organisation", pick)
+        _do(services, stored(services, case.id), deed.removeprefix("ask_and_"), pick)
+        return
+    if deed in ("accept", "decline"):
+        request = case.transfer_request
+        if request is None:
+            raise TransitionNotAllowed("no request")
+        asked = services.directory().offices[request.office_id].organisation_id
+        who = ADMIN if pick % 2 else ORGANISATION_HEAD[asked]
+        answer = AcceptTransferIn(action="accept_transfer")
+        body = answer if deed == "accept" else DeclineTransferIn(action="decline_transfer", note="Not ours.")
+        actions.act(services, who, case.id, body, None)
+        return
+    if deed in ("transfer", "ask_other_organisation", "admin_transfer"):
+        within = [o for o in OFFICES[organisation] if o != case.office_id]
+        everywhere = [o for offices in OFFICES.values() for o in offices if o != case.office_id]
+        targets = {"transfer": within, "ask_other_organisation": OFFICES[other], "admin_transfer": everywhere}[deed]
+        body = TransferIn(action="transfer", office_id=targets[pick % len(targets)], note="Theirs.")
+        actions.act(services, ADMIN if deed == "admin_transfer" else works_it, case.id, body, None)
+        return
+    bodies: dict[str, OfficerAction] = {
+        "acknowledge": AcknowledgeIn(action="acknowledge"),
+        "note": NoteIn(action="note", note="Looked into it."),
+        "request_info": RequestInfoIn(action="request_info", note="Your meter number?"),
+        "reject": RejectIn(action="reject", reason="duplicate", note="Filed twice."),
+    }
+    actions.act(services, works_it, case.id, bodies[deed], None)
+
+
+def _first_escalation(services: Services, case_id: str) -> str | None:
+    """When the case was first escalated (or, at the head of its organisation already, first found overdue)."""
+    for event in complaints.track(services, citizen(), case_id).timeline:
+        if event.type == "escalated" or (event.type == "reminded" and event.reason == "overdue"):
+            return event.at
+    return None
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=STEPS)
+def test_property_whatever_is_done_the_case_escalates_at_its_first_deadline_plus_the_time_waiting_for_the_citizen(
+    steps: list[Step],
+) -> None:
+    # Given a complaint routed to LESCO Lahore: its first deadline is 20 days on
+    services, _, clock = make_services(snapshot=two_organisations())
+    case_id = routed_complaint(services)
+    first_due = clock() + timedelta(days=20)
+    assert stored(services, case_id).due_at == iso(first_due)
+    waited, waiting_since = timedelta(0), None
+    escalated_at = None  # when the property has been checked
+
+    def check_at_the_bound() -> None:
+        # Then, the sweeper running at the first deadline plus the waits, the case is escalated then,
+        # neither later (no transfer bought time) nor earlier (every wait for the citizen was credited)
+        nonlocal escalated_at
+        bound = first_due + waited
+        clock.now = bound
+        sweeper.sweep(services, clock())
+        escalated_at = _first_escalation(services, case_id)
+        assert escalated_at == iso(bound), (escalated_at, iso(bound))
+
+    # When officers, the organisation asked, an admin and the citizen act, time passing and the sweeper running
+    for deed, n in steps:
+        if deed == "wait":
+            until = clock() + timedelta(hours=n)
+            if escalated_at is None and waiting_since is None and clock() < first_due + waited <= until:
+                check_at_the_bound()
+            clock.now = until
+            sweeper.sweep(services, clock())
+            continue
+        case = stored(services, case_id)
+        try:
+            _do(services, case, deed, n)
+        except TransitionNotAllowed:
+            assert stored(services, case_id).version == case.version  # refused: nothing changed
+            continue
+        after = stored(services, case_id)
+        if case.status != "awaiting_citizen" and after.status == "awaiting_citizen":
+            waiting_since = clock()
+        elif case.status == "awaiting_citizen" and after.status != "awaiting_citizen":
+            assert waiting_since is not None
+            waited, waiting_since = waited + (clock() - waiting_since), None
+        if after.status == "rejected":
+            # A rejected complaint is final: the sweeper never escalates it, however late it gets
+            clock.advance(days=120)
+            sweeper.sweep(services, clock())
+            assert stored(services, case_id).version == after.version
+            assert _first_escalation(services, case_id) in (None, escalated_at)
+            return
+    if escalated_at is not None:
+        return
+    if waiting_since is not None:  # the citizen answers at last
+        actions.reply(services, citizen(), case_id, ReplyIn(message="Meter 4471."), None)
+        waited, waiting_since = waited + (clock() - waiting_since), None
+    assert clock() < first_due + waited
+    check_at_the_bound()
