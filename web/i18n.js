@@ -37,7 +37,8 @@ window.AWAAZ_TEXT = {
       acknowledged: "Acknowledged", note: "Note", info_requested: "Details asked", citizen_replied: "You replied",
       transferred: "Transferred", feedback: "Your verdict", escalated: "Escalated", reminded: "Reminder",
       extended: "Extended", appeal_decided: "Appeal decided", reviewed: "Reviewed",
-      published: "Published", unpublished: "Taken out of public view", hidden: "Text hidden by the office" },
+      published: "Published", unpublished: "Taken out of public view", hidden: "Text hidden by the office",
+      transfer_requested: "Another organisation asked to take it", transfer_declined: "Transfer declined" },
   },
   ur: {
     app: "آواز", tagline: "ہر سرکاری دفتر تک آپ کی آواز",
@@ -76,6 +77,7 @@ window.AWAAZ_TEXT = {
       acknowledged: "وصولی کی تصدیق", note: "نوٹ", info_requested: "تفصیل طلب کی گئی", citizen_replied: "آپ نے جواب دیا",
       transferred: "منتقل", feedback: "آپ کی رائے", escalated: "اوپر بھیجی گئی", reminded: "یاددہانی",
       extended: "مدت میں توسیع", appeal_decided: "اپیل کا فیصلہ", reviewed: "غور مکمل",
-      published: "شائع کی گئی", unpublished: "اشاعت واپس لی گئی", hidden: "دفتر نے متن چھپا دیا" },
+      published: "شائع کی گئی", unpublished: "اشاعت واپس لی گئی", hidden: "دفتر نے متن چھپا دیا",
+      transfer_requested: "دوسرے ادارے سے لینے کی درخواست", transfer_declined: "منتقلی سے انکار" },
   },
 };

@@ -18,6 +18,8 @@ from chalicelib.logic.clock import parse_time
 from chalicelib.logic.ports import Services
 from chalicelib.logic.transition import Transition, check_version, note_only
 from chalicelib.models.actions import (
+    AcceptTransferIn,
+    DeclineTransferIn,
     FeedbackIn,
     OfficerAction,
     RejectIn,
@@ -29,7 +31,8 @@ from chalicelib.models.actions import (
 )
 from chalicelib.models.choices import REJECT_REASONS
 from chalicelib.models.common import Principal
-from chalicelib.models.complaints import CaseOut, Resolution, Verdict
+from chalicelib.models.complaints import CaseOut, Resolution, TransferRequest, Verdict
+from chalicelib.models.directory import Office
 from chalicelib.models.errors import FieldProblem, InvalidInput, TransitionNotAllowed
 from chalicelib.observability import logger, metrics
 
@@ -48,9 +51,10 @@ Handler = Callable[[Transition, Any], None]
 
 
 def act(services: Services, principal: Principal, case_id: str, data: OfficerAction, if_match: int | None) -> CaseOut:
-    """Apply an officer's action to a case in their office's subtree."""
-    case, events = officer.in_scope(services, principal, case_id)
+    """Apply a staff action to a case: an officer's to a case of their subtree, or one they are asked to take; an admin's."""
+    case, events, standing = officer.in_scope(services, principal, case_id)
     check_version(case, if_match)
+    workflow.check_standing(data.action, standing)
     change = Transition(
         services, case, workflow.table_action("officer", data.action, data), by=principal, timeline=events
     )
@@ -70,15 +74,75 @@ def _request_info(change: Transition, data: RequestInfoIn) -> None:
 
 
 def _transfer(change: Transition, data: TransferIn) -> None:
+    """Within the case's organisation, or by an admin: the case moves now. Elsewhere: that organisation is asked."""
     target = change.directory.offices.get(data.office_id)
     if target is None or target.id == change.case.office_id:
         problem = "unknown office" if target is None else "the case is at this office already"
         raise InvalidInput("the transfer needs correcting", [FieldProblem("office_id", problem)])
-    change.move(target, change.case.level, change.now + change.period)
-    change.take(note=data.note, **change.placed())
+    if change.actor_role == "admin" or target.organisation_id == _organisation_of(change):
+        _hand_over(change, target, data.note)
+    else:
+        _ask_to_take(change, target, data.note)
+
+
+def _organisation_of(change: Transition) -> str | None:
+    """The organisation whose office tree the case is in."""
+    office = change.directory.offices.get(change.case.office_id or "")
+    return office.organisation_id if office else change.case.organisation_id
+
+
+def _hand_over(change: Transition, target: Office, note: str, **event: str) -> None:
+    """The case moves to `target` on its own clock, its event saying which transfer it is; citizen and office are told."""
+    change.hand_over(target)
+    change.take(note=note, transfer_number=change.case.transfers, **event, **change.placed())
     change.notify("transferred")
     change.notify_office("office_new_case")
-    change.count({"transferred_out": 1})
+    change.count({"transferred": 1})
+
+
+def _ask_to_take(change: Transition, target: Office, note: str) -> None:
+    """Another organisation's office is asked to take the case; it stays where it is, its deadline running."""
+    case = change.case
+    by = change.by.sub if change.by else ""
+    case.transfer_request = TransferRequest(
+        office_id=target.id, from_office_id=case.office_id or "", by=by, at=change.at, note=note
+    )
+    change.take("request_transfer", note=note, office_id=target.id)
+    change.notify_office("office_transfer_requested", target.id, note=note, **change.office_names(target.id, "to_"))
+
+
+def _accept_transfer(change: Transition, data: AcceptTransferIn) -> None:
+    """The organisation asked takes the case, with the deadline it has; the office that asked is told."""
+    request = _pending(change)
+    target = change.directory.offices.get(request.office_id)
+    if target is None:
+        raise TransitionNotAllowed("the office asked to take this complaint is no longer in the directory")
+    change.case.transfer_request = None
+    _hand_over(change, target, data.note or request.note, reason="accepted")
+    for office_id in _askers(change, request):
+        change.notify_office("office_transfer_accepted", office_id)
+
+
+def _decline_transfer(change: Transition, data: DeclineTransferIn) -> None:
+    """The organisation asked says no, and why; the case stays where it is and the office that asked is told."""
+    request = _pending(change)
+    change.case.transfer_request = None
+    change.take(note=data.note, office_id=request.office_id)
+    names = change.office_names(request.office_id, "to_")
+    for office_id in _askers(change, request):
+        change.notify_office("office_transfer_declined", office_id, note=data.note, **names)
+
+
+def _pending(change: Transition) -> TransferRequest:
+    request = change.case.transfer_request
+    if request is None:  # `refusal` has said so already; this keeps the type honest
+        raise TransitionNotAllowed("no transfer request on this complaint waits for an answer")
+    return request
+
+
+def _askers(change: Transition, request: TransferRequest) -> list[str]:
+    """The office that asked, and the one the case was at when the answer came (it may have been escalated since)."""
+    return [o for o in dict.fromkeys([request.from_office_id, change.from_office or ""]) if o]
 
 
 def _resolve(change: Transition, data: ResolveIn) -> None:
@@ -110,6 +174,8 @@ COMPLAINT_HANDLERS: dict[str, Handler] = {
     "note": note_only,
     "request_info": _request_info,
     "transfer": _transfer,
+    "accept_transfer": _accept_transfer,
+    "decline_transfer": _decline_transfer,
     "resolve": _resolve,
     "reject": _reject,
     "hide": publication.hide,
@@ -138,8 +204,14 @@ def reply(services: Services, principal: Principal, case_id: str, data: ReplyIn,
 def withdraw(services: Services, principal: Principal, case_id: str, data: WithdrawIn, if_match: int | None) -> CaseOut:
     """The citizen withdraws an open complaint; it leaves the office's queue."""
     change = complaints.own_change(services, principal, case_id, "withdraw", if_match)
-    change.case.paused_at = None  # a withdrawn complaint waits for nobody
+    case = change.case
+    case.paused_at = None  # a withdrawn complaint waits for nobody
+    request, case.transfer_request = case.transfer_request, None
     change.take(note=data.reason)
+    if request is not None:  # the office asked to take it need not answer any more
+        change.notify_office(
+            "office_transfer_withdrawn", request.office_id, **change.office_names(request.office_id, "to_")
+        )
     change.count({"withdrawn": 1})
     change.commit()
     _record(change)

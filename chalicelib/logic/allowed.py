@@ -24,15 +24,27 @@ _CITIZEN_PATHS = {"complaint": "/v1/complaints/{id}/{action}", "information": "/
 _OFFICER_PATH = "/v1/officer/cases/{id}/actions"
 
 
-def allowed_actions(case: Case, viewer: Principal | None, policy: SlaPolicy, now: datetime) -> list[AllowedAction]:
-    """The actions `viewer` may take on `case` now (officers see the office's, the citizen their own)."""
-    if viewer is None or viewer.role not in ("officer", "citizen"):
+def allowed_actions(
+    case: Case,
+    viewer: Principal | None,
+    policy: SlaPolicy,
+    now: datetime,
+    standing: frozenset[workflow.Standing] = frozenset(),
+) -> list[AllowedAction]:
+    """The actions `viewer` may take on `case` now: the citizen their own; staff those of their `standing` to it.
+
+    `standing` is `workflow.standings(case, viewer, directory)`: the office working the case
+    is offered its work, the organisation asked to take it (and an admin) the answers to the
+    request, an admin transferring it too.
+    """
+    if viewer is None or (viewer.role == "citizen" and case.citizen_sub != viewer.sub):
         return []
-    if viewer.role == "citizen" and case.citizen_sub != viewer.sub:
-        return []
+    role = "citizen" if viewer.role == "citizen" else "officer"
     found = []
     for spec in workflow.SPECS:
-        if spec.role != viewer.role or case.kind not in spec.kinds():
+        if spec.role != role or case.kind not in spec.kinds():
+            continue
+        if role == "officer" and not spec.standings & standing:
             continue
         open_now = [
             action

@@ -81,6 +81,29 @@ NOTIFICATIONS: dict[str, dict[Language, str]] = {
         "ur": "شکایت {case_id} {office_name_ur} میں دوبارہ کھولی گئی: شہری {from_office_name_ur} کے حل سے مطمئن نہیں۔ "
         "جواب کی آخری تاریخ {due_date} ہے۔",
     },
+    # A transfer to another organisation's office: asked, accepted, declined, or moot once the citizen withdrew.
+    "office_transfer_requested": {
+        "en": "{office_name} asks {to_office_name} to take complaint {case_id}: {note} "
+        "Open the case to accept or decline it; its deadline, {due_date}, keeps running meanwhile.",
+        "ur": "{office_name_ur} نے {to_office_name_ur} سے شکایت {case_id} لینے کی درخواست کی ہے: {note} "
+        "قبول یا مسترد کرنے کے لیے کیس کھولیں؛ اس دوران اس کی آخری تاریخ {due_date} برقرار ہے اور مدت جاری ہے۔",
+    },
+    "office_transfer_accepted": {
+        "en": "{office_name} accepted complaint {case_id}, which it was asked to take, and now handles it.",
+        "ur": "{office_name_ur} نے شکایت {case_id} لینے کی درخواست قبول کر لی ہے اور اب وہی اس پر کارروائی کرے گا۔",
+    },
+    "office_transfer_declined": {
+        "en": "{to_office_name} declined to take complaint {case_id}: {note} "
+        "It stays with {office_name}, due by {due_date}.",
+        "ur": "{to_office_name_ur} نے شکایت {case_id} لینے سے انکار کر دیا: {note} "
+        "یہ {office_name_ur} کے پاس رہے گی؛ آخری تاریخ {due_date} ہے۔",
+    },
+    "office_transfer_withdrawn": {
+        "en": "The citizen withdrew complaint {case_id}, which {office_name} asked {to_office_name} to take; "
+        "no answer is needed.",
+        "ur": "شہری نے شکایت {case_id} واپس لے لی، جسے لینے کی درخواست {office_name_ur} نے {to_office_name_ur} سے کی تھی؛ "
+        "اب جواب کی ضرورت نہیں۔",
+    },
     "office_citizen_replied": {
         "en": "The citizen replied on complaint {case_id} at {office_name}; its clock runs again until {due_date}.",
         "ur": "شہری نے {office_name_ur} میں شکایت {case_id} پر جواب دیا؛ اس کی مدت {due_date} تک دوبارہ شروع ہو گئی۔",
@@ -228,6 +251,8 @@ ACTION_LABELS: dict[str, dict[Language, str]] = {
     "note": {"en": "Add a note", "ur": "نوٹ شامل کریں"},
     "request_info": {"en": "Ask the citizen for details", "ur": "شہری سے تفصیل طلب کریں"},
     "transfer": {"en": "Transfer to the right office", "ur": "متعلقہ دفتر کو منتقل کریں"},
+    "accept_transfer": {"en": "Accept the transfer to your office", "ur": "اپنے دفتر کو منتقلی قبول کریں"},
+    "decline_transfer": {"en": "Decline the transfer", "ur": "منتقلی سے انکار کریں"},
     "resolve": {"en": "Resolve", "ur": "حل کریں"},
     "reject": {"en": "Reject", "ur": "مسترد کریں"},
     "extend": {"en": "Extend once (10 working days)", "ur": "ایک بار توسیع (10 کاری دن)"},
@@ -251,6 +276,11 @@ FIELD_LABELS: dict[str, dict[Language, str]] = {
     "note": {"en": "Note", "ur": "نوٹ"},
     "request_info.note": {"en": "Your question to the citizen", "ur": "شہری سے آپ کا سوال"},
     "transfer.note": {"en": "Why the case belongs to that office", "ur": "یہ کیس اس دفتر سے کیوں متعلق ہے"},
+    "accept_transfer.note": {
+        "en": "Note for the timeline (the request's reason when empty)",
+        "ur": "ٹائم لائن کے لیے نوٹ (خالی ہو تو درخواست کی وجہ)",
+    },
+    "decline_transfer.note": {"en": "Why your office does not take it", "ur": "آپ کا دفتر اسے کیوں نہیں لے رہا"},
     "resolve.note": {"en": "What was done", "ur": "کیا کارروائی کی گئی"},
     "reject.note": {"en": "Explanation for the citizen", "ur": "شہری کے لیے وضاحت"},
     "extend.note": {"en": "Reason for the extension", "ur": "توسیع کی وجہ"},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.logic import cursors, tracking, views
+from chalicelib.logic import cursors, tracking, views, workflow
 from chalicelib.logic.clock import iso
 from chalicelib.logic.delivery import recipient_of
 from chalicelib.logic.ports import Services
@@ -21,14 +21,23 @@ def _scope(services: Services, principal: Principal) -> list[str]:
     return services.directory().subtree(principal.office_id)
 
 
-def in_scope(services: Services, principal: Principal, raw_id: str) -> tuple[Case, list[TimelineEvent]]:
-    """A case in the officer's scope with its timeline; outside it, indistinguishable from no case."""
-    offices = set(_scope(services, principal))
+def in_scope(
+    services: Services, principal: Principal, raw_id: str
+) -> tuple[Case, list[TimelineEvent], frozenset[workflow.Standing]]:
+    """A case the caller may see as staff, its timeline, and how they stand to it; else indistinguishable from no case.
+
+    An officer sees the cases of their office's subtree, and a complaint another organisation
+    asks an office of that subtree to take, while the request waits for its answer. An admin
+    sees any complaint (to transfer it, or answer its transfer request).
+    """
+    if principal.role != "admin":
+        _scope(services, principal)  # officers only
     case_id = tracking.normalise(raw_id)
     found = case_store.get_case_with_timeline(services.table, case_id) if case_id else None
-    if found is None or found[0].office_id not in offices:
+    standing = workflow.standings(found[0], principal, services.directory()) if found else frozenset()
+    if found is None or not standing:
         raise CaseNotFound("no case with this tracking number in your office")
-    return found
+    return found[0], found[1], standing
 
 
 KINDS = ("complaint", "information", "feedback")
@@ -78,9 +87,14 @@ def office_queue(
 
 
 def case_for_officer(services: Services, principal: Principal, raw_id: str) -> CaseOut:
-    """A case in the officer's scope, with how to reach its citizen (the reading is logged)."""
-    case, events = in_scope(services, principal, raw_id)
+    """A case the caller may see as staff; to the office working it, with how to reach its citizen (the reading is logged).
+
+    An office only asked to take the case, and an admin, do not see the citizen's contact.
+    """
+    case, events, standing = in_scope(services, principal, raw_id)
     shown = views.case_out(case, events, services.directory(), principal, services.clock())
+    if "office" not in standing:
+        return shown
     contact = recipient_of(services, case.citizen_sub, people.get_profile(services.table, case.citizen_sub))
     if contact is not None:
         shown.citizen_contact = CitizenContact(phone=contact.phone, email=contact.email, language=contact.language)

@@ -47,6 +47,7 @@ class Figures(BaseModel):
     closed_without_feedback: int = 0
     overdue: int = 0  # deadlines missed (each escalation of an overdue case)
     median_days_to_resolve: float | None = None
+    transfers: int = 0  # cases moved to another office (each transfer; an accepted request is one)
 
 
 class Group(BaseModel):
@@ -112,6 +113,8 @@ def _figures(totals: dict[str, int]) -> Figures:
         closed_without_feedback=totals.get("closed_no_feedback", 0),
         overdue=totals.get("escalated", 0),
         median_days_to_resolve=_median_days(totals),
+        # Counted as `transferred_out` before transfers were numbered; both are read so older months keep theirs.
+        transfers=totals.get("transferred", 0) + totals.get("transferred_out", 0),
     )
 
 

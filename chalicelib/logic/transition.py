@@ -149,6 +149,21 @@ class Transition:
         self.case.paused_at = None
         self.case.reminded_due_at = None
 
+    def hand_over(self, office: Office) -> None:
+        """Give the case to `office` at its level, on the clock it already runs on (a transfer).
+
+        The deadline runs from routing, paused only while the office waits for the citizen:
+        a transfer keeps it (pushed back by the wait, when it ends one, as a reply does), and
+        the 75 % reminder given for it stays given. Moving a case between offices buys no time.
+        The case counts its transfers.
+        """
+        case = self.case
+        reminded = case.reminded_due_at is not None and case.reminded_due_at == case.due_at
+        self.resume()
+        self.move(office, case.level)
+        case.reminded_due_at = case.due_at if reminded else None
+        case.transfers += 1
+
     def pause(self) -> None:
         """The office waits for the citizen: its clock stops."""
         self.case.paused_at = self.at
@@ -185,7 +200,8 @@ class Transition:
 
     # --- notices and counters ----------------------------------------------------------
 
-    def _office_names(self, office_id: str | None, prefix: str = "") -> dict[str, str]:
+    def office_names(self, office_id: str | None, prefix: str = "") -> dict[str, str]:
+        """A notice's parameters naming an office in both languages (`<prefix>office_name`, `…_ur`)."""
         office = self.directory.offices.get(office_id or "")
         name = office.name if office else office_id or ""
         name_ur = (office.name_ur or office.name) if office else office_id or ""
@@ -204,8 +220,8 @@ class Transition:
                 template=template,
                 params={
                     "case_id": self.case.id,
-                    **self._office_names(self.case.office_id),
-                    **(self._office_names(self.from_office, "from_") if self.from_office else {}),
+                    **self.office_names(self.case.office_id),
+                    **(self.office_names(self.from_office, "from_") if self.from_office else {}),
                     "due_date": (self.case.due_at or "")[:10],
                     **params,
                 },

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from chalicelib.logic import deadlines
+from chalicelib.logic import deadlines, workflow
 from chalicelib.logic.allowed import allowed_actions
 from chalicelib.logic.directory import Directory
 from chalicelib.models.common import Principal
-from chalicelib.models.complaints import Case, CaseOut, CaseSummary, OfficeRef, TimelineEvent
+from chalicelib.models.complaints import Case, CaseOut, CaseSummary, OfficeRef, TimelineEvent, TransferRequestOut
 
 
 def office_ref(directory: Directory, office_id: str | None) -> OfficeRef | None:
@@ -43,6 +43,7 @@ def _headline(case: Case, directory: Directory, now: datetime) -> dict[str, Any]
         "remind_at": deadlines.remind_at(case, policy),
         "urgency": deadlines.urgency(case, policy, now),
         "delay": case.delay,
+        "transfers": case.transfers,
         "created_at": case.created_at,
         "updated_at": case.updated_at,
     }
@@ -54,6 +55,7 @@ def case_out(
     """The whole case as `viewer` sees it, with its deadline facts and the actions open to them now."""
     information = case.kind == "information"
     policy = directory.sla_for(case.category_id)
+    standing = workflow.standings(case, viewer, directory) if viewer else frozenset()
     return CaseOut(
         **_headline(case, directory, now),
         description=case.description,
@@ -73,8 +75,21 @@ def case_out(
         published_at=case.published_at,
         display_name=case.display_name,
         hidden=case.hidden,
-        allowed_actions=allowed_actions(case, viewer, policy, now),
+        transfer_request=_transfer_request(case, directory),
+        allowed_actions=allowed_actions(case, viewer, policy, now, standing),
         timeline=events,
+    )
+
+
+def _transfer_request(case: Case, directory: Directory) -> TransferRequestOut | None:
+    request = case.transfer_request
+    if request is None:
+        return None
+    return TransferRequestOut(
+        office=office_ref(directory, request.office_id) or OfficeRef(id="", name=""),
+        from_office=office_ref(directory, request.from_office_id) or OfficeRef(id="", name=""),
+        at=request.at,
+        note=request.note,
     )
 
 

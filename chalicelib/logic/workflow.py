@@ -18,8 +18,10 @@ from pydantic import BaseModel
 
 from chalicelib.logic import deadlines
 from chalicelib.logic.clock import parse_time
+from chalicelib.logic.directory import Directory
 from chalicelib.models import actions as bodies
 from chalicelib.models.choices import APPEAL_DECISIONS, REVIEW_DECISIONS
+from chalicelib.models.common import Principal
 from chalicelib.models.complaints import Case, CaseKind, CaseStatus, EventType
 from chalicelib.models.directory import SlaPolicy
 from chalicelib.models.errors import TransitionNotAllowed
@@ -27,12 +29,16 @@ from chalicelib.models.errors import TransitionNotAllowed
 OfficerActionName = Literal["acknowledge", "note", "request_info", "transfer", "resolve", "reject"]
 CitizenActionName = Literal["reply", "withdraw", "feedback_satisfied", "feedback_unsatisfied"]
 SystemActionName = Literal["route", "escalate", "remind", "close_no_feedback"]
-ActionName = OfficerActionName | CitizenActionName | SystemActionName
+# A transfer to another organisation's office is a request (what an officer's `transfer` takes
+# then), answered by that organisation or an admin.
+TransferRequestActionName = Literal["request_transfer", "accept_transfer", "decline_transfer"]
+ActionName = OfficerActionName | CitizenActionName | SystemActionName | TransferRequestActionName
 
 OFFICER_ACTIONS: tuple[str, ...] = get_args(OfficerActionName)
 CITIZEN_ACTIONS: tuple[str, ...] = get_args(CitizenActionName)
 SYSTEM_ACTIONS: tuple[str, ...] = get_args(SystemActionName)
-ACTIONS: tuple[str, ...] = OFFICER_ACTIONS + CITIZEN_ACTIONS + SYSTEM_ACTIONS
+TRANSFER_REQUEST_ACTIONS: tuple[str, ...] = get_args(TransferRequestActionName)
+ACTIONS: tuple[str, ...] = OFFICER_ACTIONS + CITIZEN_ACTIONS + SYSTEM_ACTIONS + TRANSFER_REQUEST_ACTIONS
 STATUSES: tuple[str, ...] = get_args(CaseStatus)
 # Nothing leaves these. `closed` is final too, except that a citizen whose case closed
 # because the feedback window passed in silence may still give their verdict within the
@@ -45,6 +51,9 @@ EVENT_OF: dict[str, EventType] = {
     "note": "note",
     "request_info": "info_requested",
     "transfer": "transferred",
+    "request_transfer": "transfer_requested",
+    "accept_transfer": "transferred",
+    "decline_transfer": "transfer_declined",
     "resolve": "resolved",
     "reject": "rejected",
     "reply": "citizen_replied",
@@ -84,6 +93,20 @@ TRANSITIONS: dict[tuple[str, str], CaseStatus] = {
     ("in_progress", "transfer"): "routed",
     ("reopened", "transfer"): "routed",
     ("awaiting_citizen", "transfer"): "routed",
+    # officer: a transfer to another organisation's office is a request; the case stays as it is
+    ("routed", "request_transfer"): "routed",
+    ("in_progress", "request_transfer"): "in_progress",
+    ("reopened", "request_transfer"): "reopened",
+    ("awaiting_citizen", "request_transfer"): "awaiting_citizen",
+    # that organisation (or an admin): accepting moves it as a transfer does; declining leaves it
+    ("routed", "accept_transfer"): "routed",
+    ("in_progress", "accept_transfer"): "routed",
+    ("reopened", "accept_transfer"): "routed",
+    ("awaiting_citizen", "accept_transfer"): "routed",
+    ("routed", "decline_transfer"): "routed",
+    ("in_progress", "decline_transfer"): "in_progress",
+    ("reopened", "decline_transfer"): "reopened",
+    ("awaiting_citizen", "decline_transfer"): "awaiting_citizen",
     # officer: resolve (the citizen has the last word)
     ("routed", "resolve"): "resolved",
     ("in_progress", "resolve"): "resolved",
@@ -218,6 +241,12 @@ def next_status(status: str, action: str, kind: str = "complaint") -> CaseStatus
     return after
 
 
+_ANSWERS_TO_A_REQUEST = ("accept_transfer", "decline_transfer")
+# While another organisation is asked to take a complaint, its office neither moves it elsewhere
+# nor closes it here: the answer comes first (and the deadline keeps running meanwhile).
+_WAIT_FOR_THE_ANSWER = ("transfer", "request_transfer", "resolve", "reject")
+
+
 def refusal(case: Case, action: str, policy: SlaPolicy, now: datetime) -> str | None:
     """Why an action the table allows is refused all the same by a rule that needs the case's data."""
     if action.startswith("feedback_"):
@@ -234,6 +263,11 @@ def refusal(case: Case, action: str, policy: SlaPolicy, now: datetime) -> str | 
             return f"the time to appeal ended on {until[:10]}"
     elif action == "extend" and case.extended_at:
         return "an information request may be extended only once"
+    elif action in _ANSWERS_TO_A_REQUEST and case.transfer_request is None:
+        return "no transfer request on this complaint waits for an answer"
+    elif action in _WAIT_FOR_THE_ANSWER and case.transfer_request is not None:
+        asked = case.transfer_request.office_id
+        return f"{asked} is asked to take this complaint: its answer comes before another transfer, a resolution or a rejection"
     elif action in ANY_STATUS.get(case.kind, ()):
         return _publication_refusal(case, action)
     return None
@@ -257,12 +291,20 @@ def _publication_refusal(case: Case, action: str) -> str | None:
 # --- The actions people send, and the rows of the tables they take --------------------------
 
 
+# How a member of staff stands to a case: they work it (the case's office is in their office's
+# subtree), they are asked to take it (a pending transfer request names an office of their
+# subtree), or they are an admin (who transfers any complaint and answers any request).
+Standing = Literal["office", "receiving", "admin"]
+_WORKS_IT: frozenset[Standing] = frozenset({"office"})
+
+
 @dataclass(frozen=True)
 class ActionSpec:
     """An action as an officer or a citizen sends it: its body, and which action of the table it takes.
 
     Most take the action of their own name; a body whose `branch` field decides (a
-    reviewer's decision, a citizen's verdict) takes `branches[value]`.
+    reviewer's decision, a citizen's verdict) takes `branches[value]`. A staff action is
+    taken by those whose standing to the case is one of `standings`.
     """
 
     name: str
@@ -270,6 +312,7 @@ class ActionSpec:
     body: type[BaseModel]
     branch: str | None = None
     branches: Mapping[object, str] = field(default_factory=dict)
+    standings: frozenset[Standing] = _WORKS_IT
 
     def table_actions(self) -> tuple[str, ...]:
         return tuple(self.branches.values()) if self.branch else (self.name,)
@@ -295,7 +338,9 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("acknowledge", "officer", bodies.AcknowledgeIn),
     ActionSpec("note", "officer", bodies.NoteIn),
     ActionSpec("request_info", "officer", bodies.RequestInfoIn),
-    ActionSpec("transfer", "officer", bodies.TransferIn),
+    ActionSpec("transfer", "officer", bodies.TransferIn, standings=frozenset({"office", "admin"})),
+    ActionSpec("accept_transfer", "officer", bodies.AcceptTransferIn, standings=frozenset({"receiving", "admin"})),
+    ActionSpec("decline_transfer", "officer", bodies.DeclineTransferIn, standings=frozenset({"receiving", "admin"})),
     ActionSpec("resolve", "officer", bodies.ResolveIn),
     ActionSpec("reject", "officer", bodies.RejectIn),
     ActionSpec("extend", "officer", bodies.ExtendIn),
@@ -327,3 +372,36 @@ def table_action(role: Literal["officer", "citizen"], name: str, data: BaseModel
     if spec is None:
         raise TransitionNotAllowed(f"no action {name}")
     return spec.table_action(data)
+
+
+def standings(case: Case, viewer: Principal, directory: Directory) -> frozenset[Standing]:
+    """How `viewer` stands to `case` (none: the case is not theirs to see)."""
+    if viewer.role == "admin":
+        return frozenset({"admin"}) if case.kind == "complaint" else frozenset()
+    if viewer.role != "officer" or not viewer.office_id:
+        return frozenset()
+    offices = set(directory.subtree(viewer.office_id))
+    found: set[Standing] = set()
+    if case.office_id in offices:
+        found.add("office")
+    if case.transfer_request is not None and case.transfer_request.office_id in offices:
+        found.add("receiving")
+    return frozenset(found)
+
+
+def check_standing(name: str, standing: frozenset[Standing]) -> None:
+    """TransitionNotAllowed (409) unless staff who stand to the case as `standing` may send the action `name`."""
+    spec = SPEC_OF.get(("officer", name))
+    if spec is None:
+        raise TransitionNotAllowed(f"no action {name}")
+    if spec.standings & standing:
+        return
+    if "admin" in standing:
+        raise TransitionNotAllowed(
+            f"an admin transfers a complaint or answers its transfer request; {name} is its office's"
+        )
+    if "receiving" in standing:
+        raise TransitionNotAllowed(
+            f"this complaint is only asked to come to your office: accept or decline it before {name}"
+        )
+    raise TransitionNotAllowed(f"{name} is for the organisation asked to take this complaint, or an admin")

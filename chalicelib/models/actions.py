@@ -40,10 +40,28 @@ class RequestInfoIn(StrictInput):
 
 
 class TransferIn(StrictInput):
-    """`note` is why the case belongs to the other office."""
+    """`note` is why the case belongs to the other office.
+
+    Within the case's organisation the case moves at once; to another organisation's office
+    an officer's transfer is a request that organisation accepts or declines (an admin's moves it).
+    """
 
     action: Literal["transfer"]
     office_id: Id
+    note: Note
+
+
+class AcceptTransferIn(StrictInput):
+    """The organisation asked to take a case takes it; `note`, if any, replaces the request's on the timeline."""
+
+    action: Literal["accept_transfer"]
+    note: Note | None = None
+
+
+class DeclineTransferIn(StrictInput):
+    """The organisation asked to take a case says no; `note` tells the office that asked why."""
+
+    action: Literal["decline_transfer"]
     note: Note
 
 
@@ -119,6 +137,8 @@ OfficerAction = (
     | NoteIn
     | RequestInfoIn
     | TransferIn
+    | AcceptTransferIn
+    | DeclineTransferIn
     | ResolveIn
     | RejectIn
     | ExtendIn

@@ -60,6 +60,10 @@ EventType = Literal[
     "published",
     "unpublished",
     "hidden",
+    # a transfer to another organisation's office waits for that organisation: asked, declined
+    # (accepted, it is a `transferred` event)
+    "transfer_requested",
+    "transfer_declined",
 ]
 OPEN_STATUSES: frozenset[str] = frozenset(
     {"submitted", "routed", "in_progress", "awaiting_citizen", "reopened", "appealed", "under_review"}
@@ -115,6 +119,8 @@ class TimelineEvent(BaseModel):
     level: int | None = None
     # A rejection's reason or a resolution's outcome, from their fixed lists.
     reason: str | None = None
+    # A transfer's event: which transfer of the case it is (1 for the first).
+    transfer_number: int | None = None
 
 
 class Resolution(BaseModel):
@@ -154,6 +160,25 @@ class PublicNote(BaseModel):
 
     at: str
     type: EventType
+
+
+class TransferRequest(BaseModel):
+    """An office asks another organisation's office to take the case; the case stays where it is until it answers."""
+
+    office_id: str  # the office asked to take it
+    from_office_id: str  # the office that asked
+    by: str  # the officer who asked (their sub)
+    at: str
+    note: str
+
+
+class TransferRequestOut(BaseModel):
+    """A pending transfer request as a case's viewers see it: to which office, from which, when and why."""
+
+    office: OfficeRef
+    from_office: OfficeRef
+    at: str
+    note: str
 
 
 class Verdict(BaseModel):
@@ -229,6 +254,10 @@ class Case(BaseModel):
     # Feedback: which kind, and the rating (1–5) of a service rating.
     feedback_kind: FeedbackKind | None = None
     rating: int | None = None
+    # A transfer to another organisation's office, waiting for that organisation to accept or decline it.
+    transfer_request: TransferRequest | None = None
+    # How many times the case has been moved to another office by a transfer (an accepted request is one).
+    transfers: int = 0
 
 
 # How close a case is to its deadline (null when no deadline is running: paused, resolved, closed).
@@ -251,6 +280,8 @@ class CaseHeadline(BaseModel):
     urgency: Urgency | None = None
     # How late an information request is.
     delay: Delay | None = None
+    # How many times the case has been transferred to another office.
+    transfers: int = 0
     created_at: str
     updated_at: str
 
@@ -334,6 +365,8 @@ class CaseOut(CaseHeadline):
     published_at: str | None = None
     display_name: str | None = None
     hidden: Moderation | None = None
+    # A transfer to another organisation's office that waits for its answer (null when none does).
+    transfer_request: TransferRequestOut | None = None
     # Officers' view only (GET /v1/officer/cases/{id}); never in the citizen's or the public's.
     citizen_contact: CitizenContact | None = None
     # What the caller may do now (the server is the only source of workflow rules).

@@ -149,3 +149,52 @@ def test_similar_open_complaints_are_shown_before_filing_without_identity(stack:
     assert elsewhere["items"] == [] and elsewhere["others"]["count"] == 0
     bad = stack.get("/v1/similar-complaints?category_id=nothing")
     assert bad.status == 400 and {d["field"] for d in bad.json["error"]["details"]} == {"category_id", "district"}
+
+
+def test_a_transfer_to_another_organisation_waits_for_it_to_accept_and_refusals_name_what_is_wrong(
+    stack: Stack,
+) -> None:
+    # Given a routed case, its officer, and an officer of an office in another organisation
+    case_id = routed_case(stack)
+    officer, other = stack.login("officer"), stack.login_officer_of(stack.other_office_id)
+    before = stack.get(f"/v1/officer/cases/{case_id}", token=officer).json
+    # When the officer transfers it to an unknown office, Then 400 naming office_id
+    unknown = stack.post(
+        actions_path(case_id), {"action": "transfer", "office_id": "nowhere", "note": "x"}, token=officer
+    )
+    assert unknown.status == 400 and [d["field"] for d in unknown.json["error"]["details"]] == ["office_id"]
+    # When the officer transfers it to the other organisation's office
+    body = {"action": "transfer", "office_id": stack.other_office_id, "note": "Theirs, not ours."}
+    requested = stack.post(actions_path(case_id), body, token=officer)
+    # Then it stays where it is, on its deadline, with the request on it
+    assert requested.status == 200, requested.body
+    case = requested.json
+    assert (case["office"]["id"], case["due_at"], case["status"]) == (
+        before["office"]["id"],
+        before["due_at"],
+        "routed",
+    )
+    assert case["transfer_request"]["office"]["id"] == stack.other_office_id and case["transfers"] == 0
+    # And resolving it meanwhile is a 409
+    resolve = {"action": "resolve", "outcome": "relief_granted", "note": "Done."}
+    assert stack.post(actions_path(case_id), resolve, token=officer).json["error"]["code"] == "transition_not_allowed"
+    # And the other organisation's officer sees it, offered only the answers; declining without a note is a 400
+    seen = stack.get(f"/v1/officer/cases/{case_id}", token=other)
+    assert seen.status == 200 and [a["action"] for a in seen.json["allowed_actions"]] == [
+        "accept_transfer",
+        "decline_transfer",
+    ]
+    bare = stack.post(actions_path(case_id), {"action": "decline_transfer"}, token=other)
+    assert bare.status == 400 and [d["field"] for d in bare.json["error"]["details"]] == ["note"]
+    # When they accept, Then the case is theirs, on the same deadline, its first transfer
+    accepted = stack.post(actions_path(case_id), {"action": "accept_transfer"}, token=other)
+    assert accepted.status == 200, accepted.body
+    moved = accepted.json
+    assert (moved["office"]["id"], moved["due_at"], moved["transfers"]) == (stack.other_office_id, before["due_at"], 1)
+    assert moved["transfer_request"] is None and moved["timeline"][-1]["transfer_number"] == 1
+    # And an admin, acting on any complaint, moves it straight back across organisations; a note is not theirs to add
+    admin = stack.login("admin")
+    back = {"action": "transfer", "office_id": before["office"]["id"], "note": "Back to the utility."}
+    assert stack.post(actions_path(case_id), back, token=admin).json["office"]["id"] == before["office"]["id"]
+    note = stack.post(actions_path(case_id), {"action": "note", "note": "Admin."}, token=admin)
+    assert note.status == 409 and note.json["error"]["code"] == "transition_not_allowed"

@@ -3,7 +3,9 @@
 For every kind of case, every status, and every action an officer or the citizen can send
 (each value of a deciding field too), the case is put in that status, its `allowed_actions`
 are read as the viewer sees them, a body is filled in from the fields they describe, and
-the action is taken: it must succeed if and only if it was offered.
+the action is taken: it must succeed if and only if it was offered. A complaint is also
+seen with a transfer request to another organisation pending, and by the staff of that
+organisation and by an admin.
 """
 
 from __future__ import annotations
@@ -29,13 +31,16 @@ from chalicelib.models.actions import (
     WithdrawIn,
 )
 from chalicelib.models.common import Principal
-from chalicelib.models.complaints import AllowedAction, Answer, Case, CaseOut, Resolution
+from chalicelib.models.complaints import AllowedAction, Answer, Case, CaseOut, Resolution, TransferRequest
 from chalicelib.models.errors import TransitionNotAllowed
 from chalicelib.store import cases as case_store
 from tests.fakes import Clock, citizen, make_services, routed_complaint, small_directory
 from tests.fakes import officer as officer_principal
 
 HEAD = officer_principal("lesco-hq")  # lesco-lahore and lesco-kasur are below it
+RECEIVING = officer_principal("pmdu-hq", "officer-pmdu")  # another organisation, asked to take a complaint
+ADMIN = Principal(sub="admin-1", role="admin")
+VIEWERS = {"office": HEAD, "receiving": RECEIVING, "admin": ADMIN, "citizen": citizen()}
 # What a person types where a form asks for something the case cannot choose for them.
 TYPED = {"office_id": "lesco-kasur"}
 
@@ -60,15 +65,26 @@ def _suggestion(services: Services) -> str:
     return str(feedback.give(services, citizen(), body, None).case["id"])
 
 
-FILE: dict[str, Callable[[Services], str]] = {"complaint": routed_complaint, "information": _request, "feedback": _suggestion}
+FILE: dict[str, Callable[[Services], str]] = {
+    "complaint": routed_complaint,
+    "information": _request,
+    "feedback": _suggestion,
+}
 
 
-def _force(services: Services, case_id: str, status: str) -> None:
-    """Put a case straight into `status`, with what the steps before would have left on it."""
+def _force(services: Services, case_id: str, status: str, requested: bool = False) -> None:
+    """Put a case straight into `status`, with what the steps before would have left on it.
+
+    `requested`: LESCO Lahore has asked PMDU (another organisation) to take it.
+    """
     case = case_store.get_case(services.table, case_id)
     assert case is not None
     expected, stamp = case.version, iso(services.clock())
     forced = Case.model_validate({**case.model_dump(), "status": status, "version": case.version + 1})
+    if requested:
+        forced.transfer_request = TransferRequest(
+            office_id="pmdu-hq", from_office_id="lesco-lahore", by="officer-1", at=stamp, note="PMDU handles these."
+        )
     if status == "awaiting_citizen":
         forced.paused_at = stamp
     if case.kind == "complaint" and status in ("in_progress", "closed"):
@@ -86,7 +102,7 @@ def _force(services: Services, case_id: str, status: str) -> None:
 
 
 def _view(services: Services, case_id: str, viewer: Principal) -> CaseOut:
-    if viewer.role == "officer":
+    if viewer.role in ("officer", "admin"):
         return officer.case_for_officer(services, viewer, case_id)
     case = case_store.get_case(services.table, case_id)
     assert case is not None
@@ -157,12 +173,22 @@ def _a_form_for(spec: workflow.ActionSpec, case: CaseOut, kind: str) -> AllowedA
     )
 
 
+def _situations(kind: str, role: str) -> list[tuple[str, bool]]:
+    """Who looks at a case of `kind` to send a `role`'s action, and whether a transfer request is pending."""
+    if role == "citizen":
+        return [("citizen", False), ("citizen", True)] if kind == "complaint" else [("citizen", False)]
+    if kind != "complaint":
+        return [("office", False)]
+    return [("office", False), ("office", True), ("receiving", True), ("admin", False), ("admin", True)]
+
+
 CASES = [
-    (kind, status, spec.role, spec.name, value)
+    (kind, status, who, requested, spec.role, spec.name, value)
     for kind in ("complaint", "information", "feedback")
     for status in workflow.STATUSES
     for spec in workflow.SPECS
     if kind in spec.kinds()
+    for who, requested in _situations(kind, spec.role)
     for value in (spec.branches or {None: spec.name})
 ]
 _ANY_FORM: dict[tuple[str, str, str], AllowedAction] = {}
@@ -171,33 +197,39 @@ _ANY_FORM: dict[tuple[str, str, str], AllowedAction] = {}
 def _collect_forms() -> None:
     """One form of every action for every kind, from cases that offer it (read once)."""
     for kind in ("complaint", "information", "feedback"):
+        seen = dict.fromkeys(s for role in ("officer", "citizen") for s in _situations(kind, role))
         for status in workflow.STATUSES:
-            services, _ = _services()
-            case_id = FILE[kind](services)
-            _force(services, case_id, status)
-            for viewer in (HEAD, citizen()):
-                for offered in _view(services, case_id, viewer).allowed_actions:
-                    _ANY_FORM.setdefault((kind, viewer.role, offered.action), offered)
+            for requested in dict.fromkeys(requested for _, requested in seen):
+                services, _ = _services()
+                case_id = FILE[kind](services)
+                _force(services, case_id, status, requested)
+                for who in [who for who, pending in seen if pending == requested]:
+                    viewer = VIEWERS[who]
+                    role = "citizen" if viewer.role == "citizen" else "officer"
+                    for offered in _view(services, case_id, viewer).allowed_actions:
+                        _ANY_FORM.setdefault((kind, role, offered.action), offered)
 
 
-@pytest.mark.parametrize(("kind", "status", "role", "name", "value"), CASES, ids=[str(c) for c in CASES])
+@pytest.mark.parametrize(
+    ("kind", "status", "who", "requested", "role", "name", "value"), CASES, ids=[str(c) for c in CASES]
+)
 def test_an_action_goes_through_exactly_when_the_case_offers_it(
-    kind: str, status: str, role: str, name: str, value: object
+    kind: str, status: str, who: str, requested: bool, role: str, name: str, value: object
 ) -> None:
     if not _ANY_FORM:
         _collect_forms()
-    # Given a case of `kind` in `status`, as its office's head or its citizen sees it
+    # Given a case of `kind` in `status`, as its office's head, its citizen, the organisation asked
+    # to take it or an admin sees it
     services, clock = _services()
     case_id = FILE[kind](services)
-    _force(services, case_id, status)
-    viewer = HEAD if role == "officer" else citizen()
+    _force(services, case_id, status, requested)
+    viewer = VIEWERS[who]
     spec = workflow.SPEC_OF[(role, name)]
     seen = _view(services, case_id, viewer)
     form = _a_form_for(spec, seen, kind)
     chosen = {spec.branch: value} if spec.branch else {}
     offered = any(a.action == name for a in seen.allowed_actions) and (
-        spec.branch is None
-        or value in [c.value for f in form.fields if f.name == spec.branch for c in f.choices]
+        spec.branch is None or value in [c.value for f in form.fields if f.name == spec.branch for c in f.choices]
     )
     clock.advance(hours=1)
     # When the viewer sends it, filled in from the form
@@ -208,9 +240,10 @@ def test_an_action_goes_through_exactly_when_the_case_offers_it(
             _take(services, case_id, viewer, spec, body)
         assert _view(services, case_id, viewer).version == seen.version
         return
-    # Then what was offered goes through: one version on
+    # Then what was offered goes through: one version on (read by an admin once a declined request
+    # leaves the organisation asked with nothing to see)
     _take(services, case_id, viewer, spec, body)
-    assert _view(services, case_id, viewer).version == seen.version + 1
+    assert _view(services, case_id, ADMIN if who == "receiving" else viewer).version == seen.version + 1
 
 
 def test_every_action_people_send_is_offered_somewhere_and_has_a_handler() -> None:

@@ -253,16 +253,16 @@ def test_resolve_stores_the_resolution_leaves_the_queue_and_keeps_the_feedback_c
     assert list_mine(services, citizen(), 10, None).items[0].type == "resolved"
 
 
-def test_transfer_moves_the_case_to_another_office_with_a_new_deadline_and_refuses_a_bad_target() -> None:
+def test_transfer_moves_the_case_to_another_office_keeping_its_deadline_and_refuses_a_bad_target() -> None:
     # Given a case at LESCO Lahore, ten days in
     services, _, clock = make_services()
     case_id = file_and_route(services)
     clock.advance(days=10)
     # When it is transferred to Kasur
     moved = perform(services, case_id, "transfer")
-    # Then it is routed there at the same level with a fresh deadline
+    # Then it is routed there at the same level, due when it was due at Lahore (20 days from routing)
     assert moved.status == "routed" and moved.office is not None and moved.office.id == "lesco-kasur"
-    assert moved.level == 0 and moved.due_at == "2026-12-27T09:00:00Z"
+    assert moved.level == 0 and moved.due_at == "2026-12-17T09:00:00Z"
     # And an unknown or the same office is a 400 naming office_id
     for target in ("nowhere", "lesco-kasur"):
         with pytest.raises(InvalidInput) as raised:
