@@ -194,13 +194,31 @@ def owned(
     services: Services, principal: Principal, raw_id: str, kind: str = "complaint"
 ) -> tuple[Case, list[TimelineEvent]]:
     """One of the caller's cases of `kind` with its timeline; anyone else's is indistinguishable from none."""
+    case_id = _own_case_id(principal, raw_id, kind)
+    found = case_store.get_case_with_timeline(services.table, case_id)
+    if found is None or not _belongs(found[0], principal, kind):
+        raise CaseNotFound(_NOT_YOURS[kind])
+    return found
+
+
+def check_owned(services: Services, principal: Principal, raw_id: str, kind: str = "complaint") -> None:
+    """Forbidden or CaseNotFound unless the case is one of the caller's (one GetItem): a route's guard."""
+    case = case_store.get_case(services.table, _own_case_id(principal, raw_id, kind))
+    if case is None or not _belongs(case, principal, kind):
+        raise CaseNotFound(_NOT_YOURS[kind])
+
+
+def _own_case_id(principal: Principal, raw_id: str, kind: str) -> str:
     if principal.role != "citizen":
         raise Forbidden("only the citizen it belongs to may do this")
     case_id = tracking.normalise(raw_id)
-    found = case_store.get_case_with_timeline(services.table, case_id) if case_id else None
-    if found is None or found[0].citizen_sub != principal.sub or found[0].kind != kind:
+    if not case_id:
         raise CaseNotFound(_NOT_YOURS[kind])
-    return found
+    return case_id
+
+
+def _belongs(case: Case, principal: Principal, kind: str) -> bool:
+    return case.citizen_sub == principal.sub and case.kind == kind
 
 
 def own_change(

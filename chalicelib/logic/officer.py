@@ -13,6 +13,8 @@ from chalicelib.observability import logger
 from chalicelib.store import cases as case_store
 from chalicelib.store import people
 
+_NOT_IN_SCOPE = "no case with this tracking number in your office"
+
 
 def _scope(services: Services, principal: Principal) -> list[str]:
     """The offices an officer works for: their own and every office below it."""
@@ -27,8 +29,17 @@ def in_scope(services: Services, principal: Principal, raw_id: str) -> tuple[Cas
     case_id = tracking.normalise(raw_id)
     found = case_store.get_case_with_timeline(services.table, case_id) if case_id else None
     if found is None or found[0].office_id not in offices:
-        raise CaseNotFound("no case with this tracking number in your office")
+        raise CaseNotFound(_NOT_IN_SCOPE)
     return found
+
+
+def check_in_scope(services: Services, principal: Principal, raw_id: str) -> None:
+    """Forbidden or CaseNotFound unless the case is in the officer's scope (one GetItem): a route's guard."""
+    offices = set(_scope(services, principal))
+    case_id = tracking.normalise(raw_id)
+    case = case_store.get_case(services.table, case_id) if case_id else None
+    if case is None or case.office_id not in offices:
+        raise CaseNotFound(_NOT_IN_SCOPE)
 
 
 KINDS = ("complaint", "information", "feedback")
