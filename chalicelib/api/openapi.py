@@ -58,6 +58,18 @@ _ERRORS = {
 }
 
 
+_HEADERS: dict[str, dict[str, Any]] = {
+    "429": {
+        "headers": {
+            "Retry-After": {
+                "description": "seconds until the limit's window ends",
+                "schema": {"type": "integer", "minimum": 1},
+            }
+        }
+    }
+}
+
+
 def _response_model(view: Any, contract: Contract) -> Any:
     if contract.response is not None:
         return contract.response
@@ -110,7 +122,7 @@ def _operation(path: str, method: str, entry: Any, refs: dict[Any, Any]) -> dict
         "parameters": parameters,
         "responses": {
             str(contract.status): success,
-            **{c: {"description": _ERRORS[c], **error} for c in sorted(codes)},
+            **{c: {"description": _ERRORS[c], **error, **_HEADERS.get(c, {})} for c in sorted(codes)},
         },
     }
     if contract.body is not None:

@@ -30,4 +30,4 @@ def check(services: Services, action: str, subject: str) -> None:
     count = rate_store.count_attempt(services.table, action, digest, bucket, (bucket + 2) * window)
     if count > limit:
         retry = (bucket + 1) * window - now
-        raise RateLimited(f"too many attempts; try again in {max(retry // 60, 1)} minutes")
+        raise RateLimited(f"too many attempts; try again in {max(retry // 60, 1)} minutes", retry_after=retry)

@@ -86,7 +86,13 @@ class IdempotencyKeyReused(AwaazError):
 
 
 class RateLimited(AwaazError):
+    """Too many of something in a window; `retry_after` is how many seconds until the window ends."""
+
     code = "rate_limited"
+
+    def __init__(self, message: str = "", details: list[FieldProblem] | None = None, retry_after: int | None = None):
+        super().__init__(message, details)
+        self.retry_after = retry_after
 
 
 class ServiceUnavailable(AwaazError):
