@@ -26,7 +26,7 @@ def own_complaint(who: Principal, case_id: str) -> None:
 
 
 @complaint_routes.route("/v1/complaints", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(complaint_routes, body=ComplaintIn, response=CaseOut, status=201, roles=CITIZENS)
+@endpoint(complaint_routes, body=ComplaintIn, response=CaseOut, status=201, roles=CITIZENS, raises=(429,))
 def submit_complaint(data: ComplaintIn) -> Response:
     who = principal(complaint_routes)
     result = complaints.submit(services(), who, data, idempotency_key(complaint_routes.current_request))

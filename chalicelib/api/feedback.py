@@ -19,7 +19,7 @@ feedback_routes = Blueprint(__name__)
 
 
 @feedback_routes.route("/v1/feedback", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(feedback_routes, body=FeedbackChannelIn, response=CaseOut, status=201, roles=CITIZENS)
+@endpoint(feedback_routes, body=FeedbackChannelIn, response=CaseOut, status=201, roles=CITIZENS, raises=(429,))
 def give_feedback(data: FeedbackChannelIn) -> Response:
     request = feedback_routes.current_request
     result = feedback.give(services(), principal(feedback_routes), data, idempotency_key(request))

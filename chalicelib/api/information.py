@@ -24,7 +24,7 @@ def own_request(who: Principal, request_id: str) -> None:
 
 
 @information_routes.route("/v1/information-requests", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(information_routes, body=InformationRequestIn, response=CaseOut, status=201, roles=CITIZENS)
+@endpoint(information_routes, body=InformationRequestIn, response=CaseOut, status=201, roles=CITIZENS, raises=(429,))
 def file_information_request(data: InformationRequestIn) -> Response:
     request = information_routes.current_request
     result = information.file_request(services(), principal(information_routes), data, idempotency_key(request))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from chalicelib.logic import cursors, tracking, uploads, views
+from chalicelib.logic import cursors, ratelimit, tracking, uploads, views
 from chalicelib.logic.deadlines import REDRIVE_AFTER
 from chalicelib.logic.directory import Directory
 from chalicelib.logic.notifications import dispatch
@@ -22,11 +22,11 @@ from chalicelib.models.complaints import Case, CaseOut, CaseSummary, ComplaintIn
 from chalicelib.models.directory import Category
 from chalicelib.models.errors import (
     CaseNotFound,
-    ConditionFailure,
     FieldProblem,
     Forbidden,
     IdempotencyKeyReused,
     InvalidInput,
+    NewCaseRefused,
     ServiceUnavailable,
 )
 from chalicelib.observability import logger, metrics
@@ -81,8 +81,18 @@ def attribute_problems(category: Category, answers: dict[str, str]) -> list[Fiel
     return problems
 
 
-def submit(services: Services, principal: Principal, data: ComplaintIn, idempotency_key: str | None) -> Submitted:
-    """File a complaint: one transaction (case, first event, counters, idempotency), then enqueue."""
+def submit(
+    services: Services,
+    principal: Principal,
+    data: ComplaintIn,
+    idempotency_key: str | None,
+    *,
+    daily_limit: bool = True,
+) -> Submitted:
+    """File a complaint: one transaction (case, first event, counters, idempotency, today's count), then enqueue.
+
+    `daily_limit` False: an Open311 client's complaint, limited per API key instead (logic/open311.py).
+    """
     if principal.role != "citizen":
         raise Forbidden("only citizens file complaints")
     _check_input(services, principal, services.directory(), data)
@@ -109,7 +119,9 @@ def submit(services: Services, principal: Principal, data: ComplaintIn, idempote
         opened.count({"submitted": 1})
         return opened
 
-    submitted, case = create(services, principal, "C", build, idempotency_key, data.model_dump_json())
+    submitted, case = create(
+        services, principal, "C", build, idempotency_key, data.model_dump_json(), daily_limit=daily_limit
+    )
     if case is None:
         return submitted
     logger.info("complaint submitted", extra={"case_id": case.id, "category_id": case.category_id})
@@ -130,11 +142,16 @@ def create(
     build: Callable[[str], Transition],
     idempotency_key: str | None,
     body: str,
+    *,
+    daily_limit: bool = True,
 ) -> tuple[Submitted, Case | None]:
     """Store a new case opened by `build(tracking_number)`, with its idempotency record, in one transaction.
 
     Returns the answer and the stored case (its notices queued), or the first answer and
     None when the Idempotency-Key was used before with the same body (422 with another body).
+    With `daily_limit`, the same transaction counts the case against the citizen's limit of
+    its kind for today, so only a new case counts (a replay's transaction writes nothing):
+    DailyLimitReached (429) once the limit is reached.
     """
     body_hash = hashlib.sha256(body.encode()).hexdigest()
     # Keys are scoped per endpoint (the kind of case it creates): one key on two endpoints is two keys.
@@ -147,12 +164,20 @@ def create(
         if scoped_key:
             expires = int(time.time() + IDEMPOTENCY_TTL.total_seconds())
             idempotency = case_store.idempotency_item(principal.sub, scoped_key, body_hash, response, expires)
+        quota = ratelimit.daily_quota(services, principal.sub, change.case.kind) if daily_limit else None
         try:
-            case_store.create_case(services.table, change, actor_sub=principal.sub, idempotency=idempotency)
-        except ConditionFailure as exc:
-            written = 1 + len(change.events) + len(change.notifications) + len(change.counters)
-            if idempotency is not None and written in exc.failed_indexes:
+            case_store.create_case(
+                services.table,
+                change,
+                actor_sub=principal.sub,
+                idempotency=idempotency,
+                quota=quota.counter if quota else None,
+            )
+        except NewCaseRefused as refused:
+            if refused.key_used:  # the first answer again, even once today's limit is reached
                 return _replay(services, principal, scoped_key or "", body_hash), None
+            if refused.over_limit and quota is not None:
+                raise quota.refusal() from refused
             continue  # the tracking number was taken: draw another
         dispatch(services, change.notifications)
         return Submitted(case=response, replayed=False), change.case

@@ -95,6 +95,12 @@ class RateLimited(AwaazError):
         self.retry_after = retry_after
 
 
+class DailyLimitReached(RateLimited):
+    """A citizen has filed today as many of a kind of case as a day allows."""
+
+    code = "daily_limit_reached"
+
+
 class ServiceUnavailable(AwaazError):
     code = "service_unavailable"
 
@@ -103,6 +109,15 @@ class InternalError(AwaazError):
     """A fault of the service itself (an exception no view caught), never of the input."""
 
     code = "internal_error"
+
+
+@dataclass
+class NewCaseRefused(Exception):
+    """A new case's transaction lost a condition, and which of its parts did."""
+
+    id_taken: bool = False
+    key_used: bool = False
+    over_limit: bool = False
 
 
 @dataclass

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.models.complaints import DUE_INDEXED_STATUSES, FINISHED_STATUSES, OPEN_STATUSES, Case, TimelineEvent
-from chalicelib.models.errors import ConditionFailure, InvalidCursor, VersionConflict
+from chalicelib.models.errors import ConditionFailure, InvalidCursor, NewCaseRefused, VersionConflict
 from chalicelib.models.notifications import Notification
 from chalicelib.store import keys
 from chalicelib.store.table import (
@@ -95,17 +95,27 @@ def create_case(
     *,
     actor_sub: str,
     idempotency: Item | None = None,
+    quota: Increment | None = None,
 ) -> None:
-    """Write a new case, its first events, counters and the idempotency record together.
+    """Write a new case, its first events, counters, the idempotency record and the quota's count together.
 
-    Raises ConditionFailure(failed_indexes) when the id is taken (index 0) or the
-    idempotency key was used already (last index).
+    Raises NewCaseRefused saying which part failed its condition: the id is taken, the
+    idempotency key was used already, or the quota's counter is at its ceiling.
     """
     writes: list[Write] = [Put(case_item(change.case))]
     writes.extend(_writes_for(change, first_seq=1, actor_sub=actor_sub))
+    key_at = quota_at = -1
     if idempotency is not None:
+        key_at = len(writes)
         writes.append(Put(idempotency))
-    table.transact(writes)
+    if quota is not None:
+        quota_at = len(writes)
+        writes.append(quota)
+    try:
+        table.transact(writes)
+    except ConditionFailure as exc:
+        failed = set(exc.failed_indexes)
+        raise NewCaseRefused(id_taken=0 in failed, key_used=key_at in failed, over_limit=quota_at in failed) from exc
 
 
 def save_change(table: Table, change: CaseChange, *, expected_version: int, actor_sub: str | None) -> None:
