@@ -156,9 +156,10 @@ def create(
     body_hash = hashlib.sha256(body.encode()).hexdigest()
     # Keys are scoped per endpoint (the kind of case it creates): one key on two endpoints is two keys.
     scoped_key = f"{kind_letter}:{idempotency_key}" if idempotency_key else None
+    first_of_month = True  # until a marker says this citizen's rating of the office counted already
     for _ in range(_ID_ATTEMPTS):
         opened = build(tracking.new_tracking_number(kind_letter))
-        change = opened.new_case()
+        change = opened.new_case() if first_of_month else opened.new_case().uncounted()
         response = opened.case_out().model_dump(mode="json")
         idempotency = None
         if scoped_key:
@@ -178,7 +179,10 @@ def create(
                 return _replay(services, principal, scoped_key or "", body_hash), None
             if refused.over_limit and quota is not None:
                 raise quota.refusal() from refused
-            continue  # the tracking number was taken: draw another
+            if refused.counted_already:  # stored all the same, adding nothing to the counters
+                first_of_month = False
+                logger.info("counted once this month already", extra={"kind": change.case.kind})
+            continue  # the tracking number was taken, or the change counts nothing now: try again
         dispatch(services, change.notifications)
         return Submitted(case=response, replayed=False), change.case
     raise ServiceUnavailable("could not allocate a tracking number; try again")

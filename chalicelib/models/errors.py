@@ -118,6 +118,7 @@ class NewCaseRefused(Exception):
     id_taken: bool = False
     key_used: bool = False
     over_limit: bool = False
+    counted_already: bool = False
 
 
 @dataclass
