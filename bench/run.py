@@ -278,6 +278,8 @@ def local_throughput(complaints: int = 50) -> list[str]:
                 "WEB_PORT": str(_free_port()),
                 "LOCAL_STATE_DIR": f"{tmp}/state",
                 "DEMO_ACCOUNTS_PATH": f"{tmp}/accounts.json",
+                # One demo citizen files them all: lift the daily limit (10 by default) for the run.
+                "CITIZEN_DAILY_COMPLAINTS": str(complaints),
             }
         )
         api = f"http://127.0.0.1:{port}"

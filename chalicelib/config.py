@@ -14,6 +14,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from chalicelib.models.limits import DailyLimits
+
+# A citizen's daily limits: the environment variable of each kind of case (unset: DailyLimits' default).
+DAILY_LIMIT_VARIABLES = {
+    "complaint": "CITIZEN_DAILY_COMPLAINTS",
+    "information": "CITIZEN_DAILY_INFORMATION_REQUESTS",
+    "feedback": "CITIZEN_DAILY_FEEDBACK",
+}
+
 
 class Settings(BaseModel):
     """Everything the functions read from their environment."""
@@ -36,6 +45,8 @@ class Settings(BaseModel):
     pii_key: bytes = Field(repr=False)
     # From address of notification e-mails (a verified SES identity); only the notify worker needs it.
     sender_email: str | None = None
+    # How many complaints, information requests and feedback a citizen may file in a Pakistan day.
+    daily_limits: DailyLimits = DailyLimits()
 
 
 def _required(env: dict[str, str], name: str) -> str:
@@ -43,6 +54,19 @@ def _required(env: dict[str, str], name: str) -> str:
     if not value:
         raise RuntimeError(f"environment variable {name} is required")
     return value
+
+
+def _daily_limits(env: dict[str, str]) -> DailyLimits:
+    """The limits set in the environment, each a whole number from 1; an unusable one fails loudly."""
+    chosen: dict[str, int] = {}
+    for kind, name in DAILY_LIMIT_VARIABLES.items():
+        raw = env.get(name)
+        if not raw:
+            continue
+        if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+            raise RuntimeError(f"{name} must be a whole number from 1, got {raw!r}")
+        chosen[kind] = int(raw)
+    return DailyLimits(**chosen)
 
 
 def settings_from(env: dict[str, str]) -> Settings:
@@ -72,6 +96,7 @@ def settings_from(env: dict[str, str]) -> Settings:
         issuer=issuer,
         pii_key=pii_key,
         sender_email=env.get("SENDER_EMAIL") or None,
+        daily_limits=_daily_limits(env),
     )
 
 

@@ -43,6 +43,7 @@ def services() -> Services:
         uploads=S3UploadPresigner(lambda: aws.client("s3"), settings.attachments_bucket),
         clock=utc_now,
         pii_key=settings.pii_key,
+        daily_limits=settings.daily_limits,
     )
 
 

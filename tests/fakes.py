@@ -14,6 +14,7 @@ from chalicelib.models.common import Principal
 from chalicelib.models.directory import DirectorySnapshot
 from chalicelib.models.errors import AlreadyExists, ServiceUnavailable, Unauthenticated
 from chalicelib.models.identity import TokensOut
+from chalicelib.models.limits import DailyLimits
 from chalicelib.models.notifications import Notification
 from chalicelib.models.uploads import PresignedPost
 from chalicelib.store.table import Table
@@ -210,6 +211,7 @@ def make_services(
     table: Table | None = None,
     snapshot: DirectorySnapshot | None = None,
     clock: Clock | None = None,
+    daily_limits: DailyLimits | None = None,
 ) -> tuple[Services, FakeIntake, Clock]:
     directory = Directory(snapshot or small_directory())
     intake = FakeIntake()
@@ -224,6 +226,7 @@ def make_services(
         uploads=FakePresigner(),
         clock=clock,
         pii_key=PII_KEY,
+        daily_limits=daily_limits or DailyLimits(),
     )
     return services, intake, clock
 

@@ -92,6 +92,10 @@ class MemoryTable:
                         and (current is None or current.get("version") != write.expect_version)
                     ):
                         failed.append(index)
+                elif isinstance(write, Increment) and not write.within_ceiling(
+                    self.items.get((write.key["PK"], write.key["SK"]))
+                ):
+                    failed.append(index)
             if failed:
                 raise ConditionFailure(failed)
             for write in writes:

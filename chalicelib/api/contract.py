@@ -2,6 +2,10 @@
 
 Bodies, headers, query parameters, versions, pages and idempotency keys are read and
 checked here (a 400 or 413 names each problem); responses.py shapes what goes back.
+
+Who may call comes first: a route declares the roles it serves (and, for a resource the
+caller must own or have in scope, a guard), so a caller without the right to it hears
+401, 403 or 404 whatever the body or parameters, never a 400 describing the body.
 """
 
 from __future__ import annotations
@@ -17,12 +21,23 @@ from typing import Any, TypeVar
 from chalice.app import Blueprint, Request, Response
 from pydantic import BaseModel, ValidationError
 
+from chalicelib.api.context import principal_of
 from chalicelib.api.responses import error_response, json_response, status_of
 from chalicelib.models import errors
-from chalicelib.models.common import Language
+from chalicelib.models.common import Language, Principal, Role
 from chalicelib.observability import logger
 
 M = TypeVar("M", bound=BaseModel)
+# Who may call a route (`endpoint(roles=...)`).
+CITIZENS: tuple[Role, ...] = ("citizen",)
+OFFICERS: tuple[Role, ...] = ("officer",)
+ADMINS: tuple[Role, ...] = ("admin",)
+# Who works cases: officers, and admins (who may move a complaint across organisations and answer transfer requests).
+STAFF: tuple[Role, ...] = ("officer", "admin")
+SIGNED_IN: tuple[Role, ...] = ("citizen", "officer", "admin")
+# A check that the caller may act on the resource the path names, called as `guard(principal, **path)`:
+# it raises NotFound (not theirs, or absent) or Forbidden, and may read the resource.
+Guard = Callable[..., object]
 
 MAX_BODY_BYTES = 64 * 1024
 # Deeper JSON is never a real form, and Python's parser recurses per level (RecursionError near 1,000).
@@ -220,6 +235,10 @@ class Contract:
     media_type: str = "application/json"
     # Error statuses beyond those every route of its kind may answer (see api/openapi.py).
     raises: tuple[int, ...] = ()
+    # Who may call (None: anyone, or a route that has not declared it); checked before the body is read.
+    roles: tuple[Role, ...] | None = None
+    # For a resource the caller must own or have in scope: asked before a 400 is answered.
+    guard: Guard | None = None
 
 
 def endpoint(
@@ -231,20 +250,42 @@ def endpoint(
     params: tuple[str, ...] = (),
     media_type: str = "application/json",
     raises: tuple[int, ...] = (),
+    roles: tuple[Role, ...] | None = None,
+    guard: Guard | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Wrap a route: the body is parsed, typed errors become their status, a model result a 200 JSON body."""
+    """Wrap a route: the caller's role checked, the body parsed, typed errors as their status, a model a 200 JSON body.
+
+    `roles` are checked from the request context before anything is read (401 without a
+    principal, 403 for another role). When the input is refused (400, 413), `guard` is
+    asked first, so one who may not act on the resource hears its 404 or 403 rather than
+    what the body should hold; a request that passes costs no extra read.
+    """
     contract = Contract(
-        body=body, response=response, status=status, params=params, media_type=media_type, raises=raises
+        body=body,
+        response=response,
+        status=status,
+        params=params,
+        media_type=media_type,
+        raises=raises,
+        roles=roles,
+        guard=guard,
     )
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             request = routes.current_request
+            path = dict(kwargs)
             try:
-                if body is not None and request is not None:
-                    kwargs["data"] = parse_body(request, body)
-                result = view(*args, **kwargs)
+                caller = _caller(request, roles)
+                try:
+                    if body is not None and request is not None:
+                        kwargs["data"] = parse_body(request, body)
+                    result = view(*args, **kwargs)
+                except (errors.InvalidInput, errors.BodyTooLarge):
+                    if guard is not None and caller is not None:
+                        guard(caller, **path)
+                    raise
             except errors.AwaazError as exc:
                 if status_of(exc) >= 500:
                     logger.warning("request failed", extra={"code": exc.code})
@@ -259,6 +300,16 @@ def endpoint(
         return wrapper
 
     return decorate
+
+
+def _caller(request: Request | None, roles: tuple[Role, ...] | None) -> Principal | None:
+    """The principal of a route that declares its roles (Unauthenticated, Forbidden), else None."""
+    if roles is None:
+        return None
+    who = principal_of(request)
+    if who.role not in roles:
+        raise errors.Forbidden(f"this is for {' and '.join(f'{r}s' for r in roles)} only")
+    return who
 
 
 def in_error_shape(request: Request | None, response: Response) -> Response:

@@ -7,6 +7,6 @@ from chalice.app import CORSConfig
 CORS = CORSConfig(
     allow_origin="*",
     allow_headers=["Idempotency-Key", "If-Match", "Accept-Language"],
-    expose_headers=["Location", "Idempotent-Replayed"],
+    expose_headers=["Location", "Idempotent-Replayed", "Retry-After"],
     max_age=600,
 )

@@ -6,11 +6,11 @@ from chalice.app import Blueprint
 
 from chalicelib.api.authorizer import jwt_authorizer
 from chalicelib.api.context import principal
-from chalicelib.api.contract import endpoint, if_match, page_params, query
+from chalicelib.api.contract import OFFICERS, STAFF, endpoint, if_match, page_params, query
 from chalicelib.api.cors import CORS
 from chalicelib.logic import actions, officer
 from chalicelib.models.actions import OfficerActionIn
-from chalicelib.models.common import Listing
+from chalicelib.models.common import Listing, Principal
 from chalicelib.models.complaints import CaseOut, CaseSummary
 from chalicelib.models.errors import FieldProblem, InvalidInput
 from chalicelib.wiring import services
@@ -18,8 +18,13 @@ from chalicelib.wiring import services
 officer_routes = Blueprint(__name__)
 
 
+def case_in_scope(who: Principal, case_id: str) -> None:
+    """The guard of an action on a case: in the officer's office or below it, or a 404."""
+    officer.check_in_scope(services(), who, case_id)
+
+
 @officer_routes.route("/v1/officer/cases", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(officer_routes, params=("status", "kind", "overdue"))
+@endpoint(officer_routes, params=("status", "kind", "overdue"), roles=OFFICERS)
 def officer_cases() -> Listing[CaseSummary]:
     request = officer_routes.current_request
     limit, cursor = page_params(request)
@@ -38,13 +43,13 @@ def officer_cases() -> Listing[CaseSummary]:
 
 
 @officer_routes.route("/v1/officer/cases/{case_id}", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(officer_routes)
+@endpoint(officer_routes, roles=STAFF)
 def officer_case(case_id: str) -> CaseOut:
     return officer.case_for_officer(services(), principal(officer_routes), case_id)
 
 
 @officer_routes.route("/v1/officer/cases/{case_id}/actions", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(officer_routes, body=OfficerActionIn)
+@endpoint(officer_routes, body=OfficerActionIn, roles=STAFF, guard=case_in_scope)
 def officer_action(case_id: str, data: OfficerActionIn) -> CaseOut:
     request = officer_routes.current_request
     who = principal(officer_routes)

@@ -1,8 +1,9 @@
 """`GET /v1/openapi.json`: the OpenAPI 3.1 document, generated from the route table and the pydantic models.
 
 Every route of the app is described from what it runs with: its path and method, its
-authorizer, the `Contract` its `endpoint` decorator holds (the body model the wrapper
-parses, query parameters, the 2xx status and model) and the view's return annotation.
+authorizer, the `Contract` its `endpoint` decorator holds (the roles that may call it, the
+body model the wrapper parses, query parameters, the 2xx status and model) and the view's
+return annotation.
 Nothing here is written by hand per route, so the document cannot drift from the service;
 tests/integration/test_openapi.py checks it validates and covers every route.
 """
@@ -17,7 +18,7 @@ from chalice.app import Blueprint, Chalice, Response
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from chalicelib.api.contract import Contract, endpoint
+from chalicelib.api.contract import SIGNED_IN, Contract, endpoint
 from chalicelib.api.cors import CORS
 from chalicelib.api.responses import json_response
 from chalicelib.models.common import Listing
@@ -46,14 +47,26 @@ class ErrorOut(BaseModel):
 _ERRORS = {
     "400": "bad input: `details` names each field and its problem",
     "401": "no token, or not a valid one",
-    "403": "the caller's role may not do this",
-    "404": "absent, or not the caller's",
+    "403": "the caller's role may not do this (answered before the body is read)",
+    "404": "absent, or not the caller's (answered before a 400 about the body)",
     "409": "a stale If-Match, or a move the transition table forbids",
     "413": "the body is too large",
     "415": "the body is not sent as application/json",
     "422": "the Idempotency-Key was used with another body",
     "429": "too many attempts; wait a little",
     "503": "a dependency is unavailable; retry shortly",
+}
+
+
+_HEADERS: dict[str, dict[str, Any]] = {
+    "429": {
+        "headers": {
+            "Retry-After": {
+                "description": "seconds until the limit's window ends",
+                "schema": {"type": "integer", "minimum": 1},
+            }
+        }
+    }
 }
 
 
@@ -94,7 +107,9 @@ def _operation(path: str, method: str, entry: Any, refs: dict[Any, Any]) -> dict
         success["content"] = {contract.media_type: {"schema": refs[(response, "serialization")]}}
     elif response is str:
         success["content"] = {contract.media_type: {"schema": {"type": "string"}}}
-    codes = ["400", "503"] + (["401", "403"] if secured else []) + (["404"] if entry.view_args else [])
+    codes = ["400", "503"] + (["401"] if secured else []) + (["404"] if entry.view_args else [])
+    if secured and (contract.roles is None or set(contract.roles) != set(SIGNED_IN)):
+        codes.append("403")  # a role the route does not serve (undeclared: the logic decides)
     if contract.body is not None:
         codes += ["413", "415"] + (["409"] if entry.view_args else []) + (["422"] if contract.status == 201 else [])
     codes += [str(code) for code in contract.raises]
@@ -107,7 +122,7 @@ def _operation(path: str, method: str, entry: Any, refs: dict[Any, Any]) -> dict
         "parameters": parameters,
         "responses": {
             str(contract.status): success,
-            **{c: {"description": _ERRORS[c], **error} for c in sorted(codes)},
+            **{c: {"description": _ERRORS[c], **error, **_HEADERS.get(c, {})} for c in sorted(codes)},
         },
     }
     if contract.body is not None:
@@ -115,6 +130,8 @@ def _operation(path: str, method: str, entry: Any, refs: dict[Any, Any]) -> dict
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body_schema}}}
     if secured:
         operation["security"] = [{"bearer": []}]
+    if contract.roles is not None:
+        operation["x-roles"] = list(contract.roles)  # who may call; checked before the body is read
     return operation
 
 

@@ -60,6 +60,10 @@ def status_of(error: errors.AwaazError) -> int:
 
 
 def error_response(error: errors.AwaazError, language: Language = "en") -> Response:
+    """The error shape; a 429 says in `Retry-After` how many seconds until its window ends."""
+    headers = {}
+    if isinstance(error, errors.RateLimited) and error.retry_after is not None:
+        headers["Retry-After"] = str(max(error.retry_after, 1))
     body = {
         "error": {
             "code": error.code,
@@ -67,7 +71,7 @@ def error_response(error: errors.AwaazError, language: Language = "en") -> Respo
             "details": [{"field": d.field, "problem": d.problem} for d in error.details],
         }
     }
-    return json_response(status_of(error), body)
+    return json_response(status_of(error), body, headers)
 
 
 def created(body: BaseModel | dict[str, Any], headers: dict[str, str] | None = None) -> Response:

@@ -17,7 +17,7 @@ upload_routes = Blueprint(__name__)
 
 
 @upload_routes.route("/v1/uploads", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(upload_routes, body=UploadIn, response=UploadOut, status=201)
+@endpoint(upload_routes, body=UploadIn, response=UploadOut, status=201, roles=("citizen", "officer"))
 def start_upload(data: UploadIn) -> Response:
     who = principal(upload_routes)
     return created(uploads.start(services(), who, data))

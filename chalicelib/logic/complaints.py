@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from chalicelib.logic import cursors, tracking, uploads, views
+from chalicelib.logic import cursors, ratelimit, tracking, uploads, views
 from chalicelib.logic.deadlines import REDRIVE_AFTER
 from chalicelib.logic.directory import Directory
 from chalicelib.logic.notifications import dispatch
@@ -22,11 +22,11 @@ from chalicelib.models.complaints import Case, CaseOut, CaseSummary, ComplaintIn
 from chalicelib.models.directory import Category
 from chalicelib.models.errors import (
     CaseNotFound,
-    ConditionFailure,
     FieldProblem,
     Forbidden,
     IdempotencyKeyReused,
     InvalidInput,
+    NewCaseRefused,
     ServiceUnavailable,
 )
 from chalicelib.observability import logger, metrics
@@ -81,8 +81,18 @@ def attribute_problems(category: Category, answers: dict[str, str]) -> list[Fiel
     return problems
 
 
-def submit(services: Services, principal: Principal, data: ComplaintIn, idempotency_key: str | None) -> Submitted:
-    """File a complaint: one transaction (case, first event, counters, idempotency), then enqueue."""
+def submit(
+    services: Services,
+    principal: Principal,
+    data: ComplaintIn,
+    idempotency_key: str | None,
+    *,
+    daily_limit: bool = True,
+) -> Submitted:
+    """File a complaint: one transaction (case, first event, counters, idempotency, today's count), then enqueue.
+
+    `daily_limit` False: an Open311 client's complaint, limited per API key instead (logic/open311.py).
+    """
     if principal.role != "citizen":
         raise Forbidden("only citizens file complaints")
     _check_input(services, principal, services.directory(), data)
@@ -109,7 +119,9 @@ def submit(services: Services, principal: Principal, data: ComplaintIn, idempote
         opened.count({"submitted": 1})
         return opened
 
-    submitted, case = create(services, principal, "C", build, idempotency_key, data.model_dump_json())
+    submitted, case = create(
+        services, principal, "C", build, idempotency_key, data.model_dump_json(), daily_limit=daily_limit
+    )
     if case is None:
         return submitted
     logger.info("complaint submitted", extra={"case_id": case.id, "category_id": case.category_id})
@@ -130,30 +142,47 @@ def create(
     build: Callable[[str], Transition],
     idempotency_key: str | None,
     body: str,
+    *,
+    daily_limit: bool = True,
 ) -> tuple[Submitted, Case | None]:
     """Store a new case opened by `build(tracking_number)`, with its idempotency record, in one transaction.
 
     Returns the answer and the stored case (its notices queued), or the first answer and
     None when the Idempotency-Key was used before with the same body (422 with another body).
+    With `daily_limit`, the same transaction counts the case against the citizen's limit of
+    its kind for today, so only a new case counts (a replay's transaction writes nothing):
+    DailyLimitReached (429) once the limit is reached.
     """
     body_hash = hashlib.sha256(body.encode()).hexdigest()
     # Keys are scoped per endpoint (the kind of case it creates): one key on two endpoints is two keys.
     scoped_key = f"{kind_letter}:{idempotency_key}" if idempotency_key else None
+    first_of_month = True  # until a marker says this citizen's rating of the office counted already
     for _ in range(_ID_ATTEMPTS):
         opened = build(tracking.new_tracking_number(kind_letter))
-        change = opened.new_case()
+        change = opened.new_case() if first_of_month else opened.new_case().uncounted()
         response = opened.case_out().model_dump(mode="json")
         idempotency = None
         if scoped_key:
             expires = int(time.time() + IDEMPOTENCY_TTL.total_seconds())
             idempotency = case_store.idempotency_item(principal.sub, scoped_key, body_hash, response, expires)
+        quota = ratelimit.daily_quota(services, principal.sub, change.case.kind) if daily_limit else None
         try:
-            case_store.create_case(services.table, change, actor_sub=principal.sub, idempotency=idempotency)
-        except ConditionFailure as exc:
-            written = 1 + len(change.events) + len(change.notifications) + len(change.counters)
-            if idempotency is not None and written in exc.failed_indexes:
+            case_store.create_case(
+                services.table,
+                change,
+                actor_sub=principal.sub,
+                idempotency=idempotency,
+                quota=quota.counter if quota else None,
+            )
+        except NewCaseRefused as refused:
+            if refused.key_used:  # the first answer again, even once today's limit is reached
                 return _replay(services, principal, scoped_key or "", body_hash), None
-            continue  # the tracking number was taken: draw another
+            if refused.over_limit and quota is not None:
+                raise quota.refusal() from refused
+            if refused.counted_already:  # stored all the same, adding nothing to the counters
+                first_of_month = False
+                logger.info("counted once this month already", extra={"kind": change.case.kind})
+            continue  # the tracking number was taken, or the change counts nothing now: try again
         dispatch(services, change.notifications)
         return Submitted(case=response, replayed=False), change.case
     raise ServiceUnavailable("could not allocate a tracking number; try again")
@@ -194,13 +223,31 @@ def owned(
     services: Services, principal: Principal, raw_id: str, kind: str = "complaint"
 ) -> tuple[Case, list[TimelineEvent]]:
     """One of the caller's cases of `kind` with its timeline; anyone else's is indistinguishable from none."""
+    case_id = _own_case_id(principal, raw_id, kind)
+    found = case_store.get_case_with_timeline(services.table, case_id)
+    if found is None or not _belongs(found[0], principal, kind):
+        raise CaseNotFound(_NOT_YOURS[kind])
+    return found
+
+
+def check_owned(services: Services, principal: Principal, raw_id: str, kind: str = "complaint") -> None:
+    """Forbidden or CaseNotFound unless the case is one of the caller's (one GetItem): a route's guard."""
+    case = case_store.get_case(services.table, _own_case_id(principal, raw_id, kind))
+    if case is None or not _belongs(case, principal, kind):
+        raise CaseNotFound(_NOT_YOURS[kind])
+
+
+def _own_case_id(principal: Principal, raw_id: str, kind: str) -> str:
     if principal.role != "citizen":
         raise Forbidden("only the citizen it belongs to may do this")
     case_id = tracking.normalise(raw_id)
-    found = case_store.get_case_with_timeline(services.table, case_id) if case_id else None
-    if found is None or found[0].citizen_sub != principal.sub or found[0].kind != kind:
+    if not case_id:
         raise CaseNotFound(_NOT_YOURS[kind])
-    return found
+    return case_id
+
+
+def _belongs(case: Case, principal: Principal, kind: str) -> bool:
+    return case.citizen_sub == principal.sub and case.kind == kind
 
 
 def own_change(

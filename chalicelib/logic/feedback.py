@@ -3,8 +3,10 @@
 Each is stored as a case of kind `feedback` so that it has a tracking number, a
 timeline, the citizen's list and, for suggestions, a place in the organisation's
 queue with a review deadline. Appreciation is counted and shown to the office it
-names (an in-app notice); a rating (1–5) is counted per office and month; a
-suggestion is reviewed (adopted or not, with a note) and the citizen is told.
+names (an in-app notice); a rating (1–5) is counted per office and month, once per
+citizen: their further ratings of the same office that month are stored and shown
+to the office but add nothing to its averages; a suggestion is reviewed (adopted or
+not, with a note) and the citizen is told.
 """
 
 from __future__ import annotations
@@ -86,7 +88,8 @@ def give(services: Services, principal: Principal, data: FeedbackChannelIn, idem
         counts = {f"{data.kind}s": 1}
         if data.rating is not None:
             counts["rating_sum"] = data.rating
-        opened.count_month(counts)
+        # One citizen's ratings of an office count once a month: thirty one-star ratings are one.
+        opened.count_month(counts, once_per_citizen="rating" if data.kind == "rating" else None)
         return opened
 
     submitted, case = create(services, principal, "F", build, idempotency_key, data.model_dump_json())

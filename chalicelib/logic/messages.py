@@ -357,6 +357,10 @@ ERRORS: dict[str, dict[Language, str]] = {
         "ur": "یہ Idempotency-Key پہلے کسی مختلف درخواست کے لیے استعمال ہو چکی ہے۔",
     },
     "rate_limited": {"en": "Too many attempts; please wait a little.", "ur": "بہت زیادہ کوششیں؛ تھوڑا انتظار کریں۔"},
+    "daily_limit_reached": {
+        "en": "You have sent as many of these today as a day allows; you can send more after midnight, Pakistan time.",
+        "ur": "آپ آج کے دن کی حد تک یہ بھیج چکے ہیں؛ پاکستانی وقت کے مطابق آدھی رات کے بعد مزید بھیج سکتے ہیں۔",
+    },
     "service_unavailable": {
         "en": "The service is busy; please try again shortly.",
         "ur": "سروس مصروف ہے؛ تھوڑی دیر بعد دوبارہ کوشش کریں۔",

@@ -13,6 +13,8 @@ from chalicelib.observability import logger
 from chalicelib.store import cases as case_store
 from chalicelib.store import people
 
+_NOT_IN_SCOPE = "no case with this tracking number in your office"
+
 
 def _scope(services: Services, principal: Principal) -> list[str]:
     """The offices an officer works for: their own and every office below it."""
@@ -36,8 +38,18 @@ def in_scope(
     found = case_store.get_case_with_timeline(services.table, case_id) if case_id else None
     standing = workflow.standings(found[0], principal, services.directory()) if found else frozenset()
     if found is None or not standing:
-        raise CaseNotFound("no case with this tracking number in your office")
+        raise CaseNotFound(_NOT_IN_SCOPE)
     return found[0], found[1], standing
+
+
+def check_in_scope(services: Services, principal: Principal, raw_id: str) -> None:
+    """Forbidden or CaseNotFound unless the caller stands to the case as staff (one GetItem): a route's guard."""
+    if principal.role != "admin":
+        _scope(services, principal)  # officers only
+    case_id = tracking.normalise(raw_id)
+    case = case_store.get_case(services.table, case_id) if case_id else None
+    if case is None or not workflow.standings(case, principal, services.directory()):
+        raise CaseNotFound(_NOT_IN_SCOPE)
 
 
 KINDS = ("complaint", "information", "feedback")

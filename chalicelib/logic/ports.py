@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
 from chalicelib.logic.directory import Directory
 from chalicelib.models.identity import TokensOut
+from chalicelib.models.limits import DailyLimits
 from chalicelib.models.notifications import Notification
 from chalicelib.models.uploads import PresignedPost
 from chalicelib.store.table import Table
@@ -63,3 +64,4 @@ class Services:
     uploads: UploadPresigner
     clock: Callable[[], datetime]
     pii_key: bytes
+    daily_limits: DailyLimits = field(default_factory=DailyLimits)

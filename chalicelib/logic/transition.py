@@ -69,6 +69,7 @@ class Transition:
         self.events: list[TimelineEvent] = []
         self.notices: list[Notification] = []
         self.counts: list[Increment] = []
+        self.once: list[case_store.CountedOnce] = []
         self._check_at: str | None = None
         self._expected = case.version
         if action is not None:
@@ -255,10 +256,21 @@ class Transition:
         }
         self.counts += stat_store.daily(groups, self.at[:10], counts) + stat_store.monthly(groups, self.at[:7], counts)
 
-    def count_month(self, counts: dict[str, int]) -> None:
-        """This month's counters of the case's office and organisation (feedback)."""
+    def count_month(self, counts: dict[str, int], *, once_per_citizen: str | None = None) -> None:
+        """This month's counters of the case's office and organisation (feedback).
+
+        With `once_per_citizen` (what is counted, e.g. `rating`), only the citizen's first of
+        the month for this office counts: a marker put if absent in the same transaction makes
+        every later one count nothing (`complaints.create` stores those without the counters).
+        """
+        month = self.at[:7]
         groups = {"office": self.case.office_id, "organisation": self.case.organisation_id}
-        self.counts += stat_store.monthly(groups, self.at[:7], counts)
+        counters = stat_store.monthly(groups, month, counts)
+        if once_per_citizen is None or not self.case.office_id:
+            self.counts += counters
+            return
+        marker = stat_store.counted_once(once_per_citizen, self.case.citizen_sub, self.case.office_id, month)
+        self.once.append(case_store.CountedOnce(marker=marker, counters=counters))
 
     # --- writing --------------------------------------------------------------------
 
@@ -268,7 +280,7 @@ class Transition:
         if self.events:
             self.case.updated_at = self.events[-1].at
         return case_store.CaseChange(
-            case=self.case, events=self.events, notifications=self.notices, counters=self.counts
+            case=self.case, events=self.events, notifications=self.notices, counters=self.counts, once=self.once
         )
 
     def new_case(self) -> case_store.CaseChange:

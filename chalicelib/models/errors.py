@@ -86,7 +86,19 @@ class IdempotencyKeyReused(AwaazError):
 
 
 class RateLimited(AwaazError):
+    """Too many of something in a window; `retry_after` is how many seconds until the window ends."""
+
     code = "rate_limited"
+
+    def __init__(self, message: str = "", details: list[FieldProblem] | None = None, retry_after: int | None = None):
+        super().__init__(message, details)
+        self.retry_after = retry_after
+
+
+class DailyLimitReached(RateLimited):
+    """A citizen has filed today as many of a kind of case as a day allows."""
+
+    code = "daily_limit_reached"
 
 
 class ServiceUnavailable(AwaazError):
@@ -97,6 +109,16 @@ class InternalError(AwaazError):
     """A fault of the service itself (an exception no view caught), never of the input."""
 
     code = "internal_error"
+
+
+@dataclass
+class NewCaseRefused(Exception):
+    """A new case's transaction lost a condition, and which of its parts did."""
+
+    id_taken: bool = False
+    key_used: bool = False
+    over_limit: bool = False
+    counted_already: bool = False
 
 
 @dataclass

@@ -5,11 +5,11 @@ from __future__ import annotations
 import heapq
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from chalicelib.models.complaints import DUE_INDEXED_STATUSES, FINISHED_STATUSES, OPEN_STATUSES, Case, TimelineEvent
-from chalicelib.models.errors import ConditionFailure, InvalidCursor, VersionConflict
+from chalicelib.models.errors import ConditionFailure, InvalidCursor, NewCaseRefused, VersionConflict
 from chalicelib.models.notifications import Notification
 from chalicelib.store import keys
 from chalicelib.store.table import (
@@ -25,6 +25,14 @@ from chalicelib.store.table import (
 
 
 @dataclass(frozen=True)
+class CountedOnce:
+    """Counters that count only with their marker, a conditional put that fails once the marker exists."""
+
+    marker: Put
+    counters: Sequence[Increment]
+
+
+@dataclass(frozen=True)
 class CaseChange:
     """Everything one state change writes, in one transaction."""
 
@@ -32,6 +40,12 @@ class CaseChange:
     events: Sequence[TimelineEvent]
     notifications: Sequence[Notification] = ()
     counters: Sequence[Increment] = ()
+    # Counted only the first time (a citizen's rating of an office in a month); new cases only.
+    once: Sequence[CountedOnce] = ()
+
+    def uncounted(self) -> CaseChange:
+        """The same change without what counts only once: written again after a marker was found."""
+        return replace(self, once=())
 
 
 def case_item(case: Case) -> Item:
@@ -95,21 +109,44 @@ def create_case(
     *,
     actor_sub: str,
     idempotency: Item | None = None,
+    quota: Increment | None = None,
 ) -> None:
-    """Write a new case, its first events, counters and the idempotency record together.
+    """Write a new case, its first events, counters, the idempotency record and the quota's count together.
 
-    Raises ConditionFailure(failed_indexes) when the id is taken (index 0) or the
-    idempotency key was used already (last index).
+    Raises NewCaseRefused saying which part failed its condition: the id is taken, the
+    idempotency key was used already, the quota's counter is at its ceiling, or a marker of
+    what counts only once exists (then `change.uncounted()` is the change to write instead).
     """
     writes: list[Write] = [Put(case_item(change.case))]
     writes.extend(_writes_for(change, first_seq=1, actor_sub=actor_sub))
+    key_at = quota_at = -1
     if idempotency is not None:
+        key_at = len(writes)
         writes.append(Put(idempotency))
-    table.transact(writes)
+    if quota is not None:
+        quota_at = len(writes)
+        writes.append(quota)
+    markers_at = set()
+    for once in change.once:
+        markers_at.add(len(writes))
+        writes.append(once.marker)
+        writes.extend(once.counters)
+    try:
+        table.transact(writes)
+    except ConditionFailure as exc:
+        failed = set(exc.failed_indexes)
+        raise NewCaseRefused(
+            id_taken=0 in failed,
+            key_used=key_at in failed,
+            over_limit=quota_at in failed,
+            counted_already=bool(markers_at & failed),
+        ) from exc
 
 
 def save_change(table: Table, change: CaseChange, *, expected_version: int, actor_sub: str | None) -> None:
     """Apply a state change if nobody changed the case since `expected_version`."""
+    if change.once:
+        raise ValueError("what counts only once is counted when a case is created (create_case)")
     first_seq = change.case.event_seq - len(change.events) + 1
     writes: list[Write] = [Put(case_item(change.case), expect_version=expected_version)]
     writes.extend(_writes_for(change, first_seq=first_seq, actor_sub=actor_sub))

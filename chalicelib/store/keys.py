@@ -30,6 +30,7 @@ class Prefix(StrEnum):
     USER = "USER"
     NOTE = "NOTE"
     UPLOAD = "UPLOAD"
+    ONCE = "ONCE"
 
 
 CASE_SK = "CASE"
@@ -152,6 +153,11 @@ def stat_month_keys(dimension: str, value: str, month: str) -> list[dict[str, st
     return [
         {"PK": f"{Prefix.STAT}#{dimension}#{value}#{shard}", "SK": f"MONTH#{month}"} for shard in range(STAT_SHARDS)
     ]
+
+
+def counted_once_key(what: str, sub: str, office_id: str, month: str) -> dict[str, str]:
+    """The marker that a citizen's `what` (a rating) of an office was counted in `month`: later ones count nothing."""
+    return {"PK": f"{Prefix.ONCE}#{sub}", "SK": f"{what}#{office_id}#{month}"}
 
 
 def idempotency_key(sub: str, key: str) -> dict[str, str]:

@@ -8,9 +8,10 @@ in the transaction of the change they count; readers sum every shard.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 
 from chalicelib.store import keys
-from chalicelib.store.table import Increment, Item, Table
+from chalicelib.store.table import Increment, Item, Put, Table
 
 Groups = Mapping[str, str | None]
 
@@ -23,6 +24,17 @@ def daily(groups: Groups, day: str, counts: dict[str, int]) -> list[Increment]:
 def monthly(groups: Groups, month: str, counts: dict[str, int]) -> list[Increment]:
     """Add `counts` to the month's counter of each (dimension, value) that has a value."""
     return [Increment(keys.stat_month_key(dim, value, month), counts) for dim, value in groups.items() if value]
+
+
+def counted_once(what: str, sub: str, office_id: str, month: str) -> Put:
+    """A marker put only if absent: written with a citizen's first `what` of an office in `month`, it fails every later one.
+
+    It expires a month after `month` ends (TTL), when no counter of that month is written any more.
+    """
+    year, number = int(month[:4]), int(month[5:7])
+    after_next = (year + (number + 1) // 12, (number + 1) % 12 + 1)  # the first day of the month after next
+    expires_at = int(datetime(after_next[0], after_next[1], 1, tzinfo=UTC).timestamp())
+    return Put({**keys.counted_once_key(what, sub, office_id, month), "expires_at": expires_at})
 
 
 def keys_to_read(groups: int, periods: int) -> int:

@@ -43,11 +43,23 @@ class Put:
 
 @dataclass(frozen=True)
 class Increment:
-    """Add to numeric attributes of an item, creating it when absent."""
+    """Add to numeric attributes of an item, creating it when absent.
+
+    With a `ceiling`, the first counter may not pass it: the write fails its condition instead
+    (a limit counted in the same transaction as what it limits).
+    """
 
     key: Key
     counts: dict[str, int]
     extra: dict[str, Any] = field(default_factory=dict)
+    ceiling: int | None = None
+
+    def within_ceiling(self, current: Item | None) -> bool:
+        """Whether adding to `current` (the item as stored, or None) keeps the first counter at or under the ceiling."""
+        if self.ceiling is None:
+            return True
+        name, amount = next(iter(self.counts.items()))
+        return int((current or {}).get(name, 0)) + amount <= self.ceiling
 
 
 @dataclass(frozen=True)
@@ -232,15 +244,17 @@ class DynamoTable:
                     {f":e{i}": self._ser.serialize(_to_dynamo(v)) for i, v in enumerate(write.extra.values())}
                 )
                 expression += " SET " + ", ".join(f"#e{i} = :e{i}" for i in range(len(write.extra)))
-            return {
-                "Update": {
-                    "TableName": self.name,
-                    "Key": self._dump(write.key),
-                    "UpdateExpression": expression,
-                    "ExpressionAttributeNames": names,
-                    "ExpressionAttributeValues": values,
-                }
+            update: dict[str, Any] = {
+                "TableName": self.name,
+                "Key": self._dump(write.key),
+                "UpdateExpression": expression,
+                "ExpressionAttributeNames": names,
+                "ExpressionAttributeValues": values,
             }
+            if write.ceiling is not None:
+                update["ConditionExpression"] = "attribute_not_exists(#c0) OR #c0 <= :ceiling"
+                values[":ceiling"] = {"N": str(write.ceiling - next(iter(write.counts.values())))}
+            return {"Update": update}
         return {"Delete": {"TableName": self.name, "Key": self._dump(write.key)}}
 
     def transact(self, writes: Sequence[Write]) -> None:

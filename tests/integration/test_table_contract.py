@@ -73,3 +73,16 @@ def test_counters_add_and_unicode_round_trips(table: Table) -> None:
     table.transact([Put(item("U", "1", text="بجلی کا بل", lat=31.5204))])
     stored = table.get({"PK": "U", "SK": "1"})
     assert stored is not None and stored["text"] == "بجلی کا بل" and stored["lat"] == 31.5204
+
+
+def test_a_counter_with_a_ceiling_fails_its_condition_past_it_and_takes_the_transaction_with_it(table: Table) -> None:
+    # Given a counter that may reach 2, counted with what it limits
+    key = {"PK": "RATE#x", "SK": "W#1"}
+    for n in range(2):
+        table.transact([Put(item("CASE#" + str(n), "CASE")), Increment(key, {"hits": 1}, {"expires_at": 9}, 2)])
+    # When a third is tried, Then that item fails its condition and nothing of the transaction is written
+    with pytest.raises(ConditionFailure) as refused:
+        table.transact([Put(item("CASE#2", "CASE")), Increment(key, {"hits": 1}, {"expires_at": 9}, 2)])
+    assert refused.value.failed_indexes == [1]
+    assert table.get({"PK": "CASE#2", "SK": "CASE"}) is None
+    assert table.get(key) == {"PK": "RATE#x", "SK": "W#1", "hits": 2, "expires_at": 9}

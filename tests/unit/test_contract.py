@@ -16,7 +16,7 @@ from pydantic import Field
 from chalicelib.api import contract
 from chalicelib.logic.messages import ERRORS
 from chalicelib.models.common import StrictInput
-from chalicelib.models.errors import AwaazError, BodyTooLarge, InvalidInput
+from chalicelib.models.errors import AwaazError, BodyTooLarge, CaseNotFound, InvalidInput
 
 
 class Note(StrictInput):
@@ -288,3 +288,65 @@ def test_other_answers_pass_unchanged() -> None:
     debug_trace = Response(body="Traceback ...", status_code=500)
     for response in (ours, unknown, fine, debug_trace):
         assert contract.in_error_shape(request(), response) is response
+
+
+# --- endpoint: who may call, before what is sent --------------------------------------------------
+
+
+class _Routes:
+    """A blueprint's stand-in: the wrapper only reads `current_request`."""
+
+    def __init__(self, raw: bytes, who: dict[str, str] | None) -> None:
+        self.current_request = request(raw)
+        self.current_request.context["authorizer"] = who or {}
+
+
+def _case_route(
+    raw: bytes, who: dict[str, str] | None, guarded: list[str], ran: list[Note]
+) -> tuple[Response, list[str], list[Note]]:
+    """A citizen's route about one case, guarded; the view records what it was given."""
+
+    def guard(principal: Any, case_id: str) -> None:
+        guarded.append(case_id)
+        if principal.sub != "owner":
+            raise CaseNotFound("no complaint with this tracking number in your account")
+
+    routes: Any = _Routes(raw, who)
+
+    @contract.endpoint(routes, body=Note, roles=contract.CITIZENS, guard=guard)
+    def view(case_id: str, data: Note) -> dict[str, str]:
+        ran.append(data)
+        return {"case_id": case_id}
+
+    return view(case_id="C-1234-5678"), guarded, ran
+
+
+OWNER = {"sub": "owner", "role": "citizen"}
+STRANGER = {"sub": "someone-else", "role": "citizen"}
+OFFICER = {"sub": "officer-1", "role": "officer", "office_id": "lesco-lahore"}
+
+
+@pytest.mark.parametrize("raw", [b"", b"{}", b"not json", b'{"text": ""}', b"[" * 5000])
+def test_no_principal_is_401_and_another_role_403_before_the_body_is_read(raw: bytes) -> None:
+    # Given a body that would not pass, When nobody or an officer calls a citizen's route
+    nobody, guarded, ran = _case_route(raw, None, [], [])
+    officer, _, _ = _case_route(raw, OFFICER, guarded, ran)
+    # Then 401 and 403, with nothing about the body, and neither guard nor view ran
+    assert (nobody.status_code, officer.status_code) == (401, 403)
+    for answer in (nobody, officer):
+        assert json.loads(answer.body)["error"]["details"] == []
+    assert guarded == [] and ran == []
+
+
+@pytest.mark.parametrize("raw", [b"", b"{}", b"not json", b'{"text": ""}', b"x" * (contract.MAX_BODY_BYTES + 1)])
+def test_a_refused_body_asks_the_guard_first_a_stranger_hears_404_and_the_owner_the_400_or_413(raw: bytes) -> None:
+    stranger, guarded, _ = _case_route(raw, STRANGER, [], [])
+    owner, _, _ = _case_route(raw, OWNER, guarded, [])
+    assert stranger.status_code == 404 and json.loads(stranger.body)["error"]["code"] == "case_not_found"
+    assert owner.status_code in (400, 413) and json.loads(owner.body)["error"]["code"] != "case_not_found"
+    assert guarded == ["C-1234-5678", "C-1234-5678"]
+
+
+def test_a_body_that_passes_costs_no_guard() -> None:
+    answer, guarded, ran = _case_route(b'{"text": "the meter is wrong"}', OWNER, [], [])
+    assert answer.status_code == 200 and guarded == [] and [n.text for n in ran] == ["the meter is wrong"]

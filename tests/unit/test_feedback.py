@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -11,16 +12,22 @@ from chalicelib.logic.notifications import list_mine
 from chalicelib.logic.ports import Services
 from chalicelib.models.actions import FeedbackChannelIn, NoteIn, ResolveIn, ReviewIn
 from chalicelib.models.errors import CaseNotFound, Forbidden, InvalidInput, TransitionNotAllowed
-from tests.fakes import citizen, make_services
+from chalicelib.store import stats as stat_store
+from tests.fakes import Clock, citizen, make_services
 from tests.fakes import officer as officer_principal
+from tests.memory_table import MemoryTable
 
 LAHORE = officer_principal("lesco-lahore")
 HQ = officer_principal("lesco-hq", "officer-hq")
 
 
 def give(services: Services, **body: object) -> str:
+    return give_as(services, "citizen-1", **body)
+
+
+def give_as(services: Services, sub: str, **body: object) -> str:
     data = FeedbackChannelIn.model_validate({"organisation_id": "lesco", "message": "Thank you.", **body})
-    return str(feedback.give(services, citizen(), data, None).case["id"])
+    return str(feedback.give(services, citizen(sub), data, None).case["id"])
 
 
 def test_an_appreciation_is_counted_and_shown_to_the_office_it_names() -> None:
@@ -38,8 +45,8 @@ def test_an_appreciation_is_counted_and_shown_to_the_office_it_names() -> None:
 
 def test_ratings_are_averaged_per_office_and_month() -> None:
     services, _, clock = make_services()
-    for value in (5, 4, 2):
-        give(services, kind="rating", office_id="lesco-lahore", rating=value)
+    for n, value in enumerate((5, 4, 2)):
+        give_as(services, f"citizen-{n}", kind="rating", office_id="lesco-lahore", rating=value)
     summary = feedback.month_summary(services, LAHORE, None, "2026-11")
     assert summary.ratings == 3 and summary.average_rating == pytest.approx(3.67)
     clock.advance(days=10)  # December
@@ -144,3 +151,68 @@ def test_every_feedback_status_and_action_pair(status: str, action: str) -> None
         return
     after = actions.act(services, HQ, feedback_id, bodies[action], None)
     assert after.status == expected and after.version == before.version + 1
+
+
+# --- one rating per citizen, office and month counts ------------------------------------------
+
+
+def test_thirty_one_star_ratings_by_one_citizen_count_as_one() -> None:
+    # Given three citizens who rated LESCO Lahore 5, 4 and 4 this month
+    services, _, clock = make_services(clock=Clock(datetime(2026, 11, 2, 6, 0, tzinfo=UTC)))
+    for n, value in enumerate((5, 4, 4)):
+        give_as(services, f"neighbour-{n}", kind="rating", office_id="lesco-lahore", rating=value)
+    # When one citizen rates it one star thirty times over the month (two a day, within the daily limit)
+    given = []
+    for _ in range(30):
+        given.append(give_as(services, "angry", kind="rating", office_id="lesco-lahore", rating=1))
+        clock.advance(hours=12)
+    # Then every rating is stored and theirs, but only the first counts: four ratings, average 3.5, not 1.3
+    assert len(set(given)) == 30
+    assert {f.id for f in feedback.list_own(services, citizen("angry"), 50, None).items} == set(given)
+    assert feedback.track(services, citizen("angry"), given[-1]).rating == 1
+    summary = feedback.month_summary(services, LAHORE, None, "2026-11")
+    assert (summary.ratings, summary.average_rating) == (4, 3.5)
+    assert feedback.month_summary(services, HQ, "lesco-lahore", "2026-11").ratings == 4
+
+
+def test_the_first_rating_of_the_month_counts_another_office_or_month_counts_afresh() -> None:
+    services, _, clock = make_services(clock=Clock(datetime(2026, 11, 20, 6, 0, tzinfo=UTC)))
+    # The first counts, a later change of heart does not
+    give(services, kind="rating", office_id="lesco-lahore", rating=1)
+    give(services, kind="rating", office_id="lesco-lahore", rating=5)
+    assert feedback.month_summary(services, LAHORE, None, "2026-11").average_rating == 1
+    # Another office of the same month counts
+    give(services, kind="rating", office_id="lesco-kasur", rating=3)
+    assert feedback.month_summary(services, HQ, "lesco-kasur", "2026-11").ratings == 1
+    # And so does the next month
+    clock.advance(days=15)
+    give(services, kind="rating", office_id="lesco-lahore", rating=4)
+    assert feedback.month_summary(services, LAHORE, None, "2026-12").average_rating == 4
+    # Other kinds of feedback count every time
+    for _ in range(3):
+        give(services, kind="appreciation", office_id="lesco-lahore")
+    assert feedback.month_summary(services, LAHORE, None, "2026-12").appreciations == 3
+
+
+def test_a_rating_that_finds_the_marker_of_a_concurrent_first_one_is_stored_and_counts_nothing() -> None:
+    # Given the marker of the citizen's first rating this month, committed by a request that raced this one
+    table = MemoryTable()
+    services, _, _ = make_services(table)
+    table.transact([stat_store.counted_once("rating", "citizen-1", "lesco-lahore", "2026-11")])
+    # When the rating is written, Then its first transaction fails on the marker and the retry counts nothing
+    feedback_id = give(services, kind="rating", office_id="lesco-lahore", rating=1)
+    assert table.calls.count("TransactWriteItems") == 3
+    assert feedback.track(services, citizen(), feedback_id).rating == 1
+    assert feedback.month_summary(services, LAHORE, None, "2026-11").ratings == 0
+
+
+def test_ratings_sent_at_once_count_once() -> None:
+    # Given one citizen's eight ratings of one office sent at the same moment
+    services, _, _ = make_services()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        given = list(
+            pool.map(lambda n: give(services, kind="rating", office_id="lesco-lahore", rating=n % 5 + 1), range(8))
+        )
+    # Then all are stored and exactly one counts
+    assert len(set(given)) == 8
+    assert feedback.month_summary(services, LAHORE, None, "2026-11").ratings == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from chalicelib.api.responses import error_response
 from chalicelib.logic import identity, ratelimit
 from chalicelib.models.errors import RateLimited
 from chalicelib.models.identity import LoginIn, RegisterIn
@@ -40,3 +41,20 @@ def test_registration_and_login_go_through_the_limit() -> None:
         ratelimit.check(services, "login", "ayesha@example.pk")
     with pytest.raises(RateLimited):
         identity.login(services, LoginIn(username="Ayesha@Example.pk", password="whatever-1"))
+
+
+def test_a_429_says_in_retry_after_how_long_until_its_window_ends() -> None:
+    # Given a name's logins of this window used up
+    services, _, clock = make_services()
+    limit, window = ratelimit.LIMITS["login"]
+    for _ in range(limit):
+        ratelimit.check(services, "login", "ayesha@example.pk")
+    clock.advance(seconds=100)
+    # When one more is tried
+    with pytest.raises(RateLimited) as refused:
+        ratelimit.check(services, "login", "ayesha@example.pk")
+    # Then it says when the window ends, and the answer carries it as Retry-After
+    now = int(clock.now.timestamp())
+    assert refused.value.retry_after == window - now % window
+    answer = error_response(refused.value, "ur")
+    assert answer.status_code == 429 and answer.headers["Retry-After"] == str(refused.value.retry_after)

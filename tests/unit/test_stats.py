@@ -11,6 +11,7 @@ from chalicelib.logic import actions, stats
 from chalicelib.logic.ports import Services
 from chalicelib.models.actions import FeedbackIn, ResolveIn
 from chalicelib.models.errors import InvalidInput
+from chalicelib.models.limits import DailyLimits
 from tests.fakes import Clock, citizen, make_services
 from tests.fakes import officer as officer_principal
 from tests.memory_table import MemoryTable
@@ -69,7 +70,7 @@ def test_the_cost_follows_days_and_groups_never_the_number_of_cases() -> None:
     reads = []
     for count in (1, 12):
         table = MemoryTable()
-        services, _, _ = make_services(table)
+        services, _, _ = make_services(table, daily_limits=DailyLimits(complaint=count))  # one citizen files them all
         for _ in range(count):
             routed_case(services)
         table.calls.clear()
