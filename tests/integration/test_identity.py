@@ -200,3 +200,26 @@ def test_a_new_administrator_sets_a_password_and_enrols_an_authenticator_at_firs
     # And from then on the password alone asks for the code
     again = stack.post("/v1/auth/login", {"username": username, "password": "A-much-longer-Passw0rd!"})
     assert again.status == 200 and again.json["challenge"] == "mfa"
+
+
+def test_the_public_app_clients_take_no_sign_up_and_no_password(stack: Stack) -> None:
+    # The reproduction: anyone with a client id signing up with a victim's phone, or guessing passwords
+    import pytest
+    from botocore.exceptions import ClientError
+
+    from chalicelib import aws
+
+    stack.login("citizen")
+    idp = aws.client("cognito-idp")
+    for client in ("USER_POOL_CLIENT_ID", "STAFF_POOL_CLIENT_ID"):
+        with pytest.raises(ClientError) as refused:
+            idp.sign_up(ClientId=stack.resources[client], Username="+923009998877", Password="Whatever-2026!x")
+        assert refused.value.response["Error"]["Code"] == "NotAuthorizedException"
+        for flow in ("USER_PASSWORD_AUTH", "USER_SRP_AUTH"):
+            with pytest.raises(ClientError) as refused:
+                idp.initiate_auth(
+                    ClientId=stack.resources[client],
+                    AuthFlow=flow,
+                    AuthParameters={"USERNAME": "citizen@example.pk", "PASSWORD": PASSWORD, "SRP_A": "1"},
+                )
+            assert refused.value.response["Error"]["Code"] == "NotAuthorizedException"
