@@ -204,17 +204,20 @@ def reset_password(services: Services, data: ResetIn, source: str) -> None:
         raise WrongCode()
     services.identity.set_password(pool, username, data.password)
     people.drop_code(services.table, "reset", digest)
-    revoke(services, pool, username, account.sub)
+    revoke(services, pool, username, account.sub, this_second_too=False)
 
 
-def revoke(services: Services, pool: Pool, username: str, sub: str) -> None:
+def revoke(services: Services, pool: Pool, username: str, sub: str, *, this_second_too: bool = True) -> None:
     """End every session of an account: refresh tokens now (global sign-out), ID tokens at the authorizer's
-    next check (a marker it reads, cached at most 60 s by API Gateway)."""
+    next check (a marker it reads, cached at most 60 s by API Gateway).
+
+    Token times are whole seconds. By default the tokens of this second are refused too, so none
+    issued just before the revocation slips through (a disabled or deleted account cannot sign in
+    again anyway). After a password reset the owner signs in at once, often within the second
+    (a password manager), so there only earlier seconds are refused."""
     services.identity.sign_out(pool, username)
     now = _now(services)
-    # Token times are whole seconds: every token of this second is refused too (a person signing in
-    # again takes longer than that), so none issued just before the revocation slips through.
-    people.revoke(services.table, sub, now + 1, now + REVOCATION_SECONDS)
+    people.revoke(services.table, sub, now + 1 if this_second_too else now, now + REVOCATION_SECONDS)
 
 
 # --- signing in -----------------------------------------------------------------------------
