@@ -206,7 +206,7 @@ async function login(main) {
 
 function passwordStep(step, username) {
   step.innerHTML = `<form id="f" class="stack">
-      <label>${esc(t("username"))}<input name="username" autocomplete="username" required value="${esc(username)}"></label>
+      <label>${esc(t("username"))}<input name="username" autocomplete="username" dir="ltr" required value="${esc(username)}"></label>
       <label>${esc(t("password"))}<input name="password" type="password" autocomplete="current-password" required></label>
       <button>${esc(t("login"))}</button>
     </form>
@@ -337,7 +337,7 @@ async function setupStep(step, challenge) {
 async function forgot(main) {
   main.innerHTML = `<h1>${esc(t("forgotTitle"))}</h1>
     <form id="forgot" class="stack"><p>${esc(t("forgotHint"))}</p>
-      <label>${esc(t("username"))}<input name="username" autocomplete="username" required value="${esc(state.username || "")}"></label>
+      <label>${esc(t("username"))}<input name="username" autocomplete="username" dir="ltr" required value="${esc(state.username || "")}"></label>
       <button>${esc(t("sendCode"))}</button></form>
     <form id="reset" class="stack" hidden>
       <label>${esc(t("code"))}<input name="code" inputmode="numeric" autocomplete="one-time-code" dir="ltr" required></label>
@@ -386,8 +386,8 @@ async function register(main) {
   main.innerHTML = `<h1>${esc(t("register"))}</h1>
     <form id="f" class="stack">
       <label>${esc(t("name"))}<input name="name" required autocomplete="name"></label>
-      <label>${esc(t("phone"))}<input name="phone" inputmode="tel" autocomplete="tel"></label>
-      <label>${esc(t("email"))}<input name="email" type="email" autocomplete="email"></label>
+      <label>${esc(t("phone"))}<input name="phone" inputmode="tel" autocomplete="tel" dir="ltr"></label>
+      <label>${esc(t("email"))}<input name="email" type="email" autocomplete="email" dir="ltr"></label>
       <label>${esc(t("password"))}<input name="password" type="password" minlength="8" required autocomplete="new-password"></label>
       <button>${esc(t("register"))}</button>
     </form>
