@@ -253,7 +253,7 @@ function stepFailed(step, challenge, e) {
     say(esc(t("sessionExpired")), "error");
     step.querySelector("input[name=password]").focus();
   } else if (input && (e.status === 401 || wrongCode(e))) {
-    say(esc(t("wrongCode")), "error");
+    say(esc(t("wrongTotp")), "error");
     input.value = "";
     input.focus();
   } else {
@@ -298,7 +298,8 @@ function newPasswordStep(step, challenge) {
   step.innerHTML = `<form id="challenge" class="stack" data-challenge="new_password">
       <h2>${esc(t("newPasswordTitle"))}</h2><p>${esc(t("newPasswordHint"))}</p>
       <input name="username" autocomplete="username" value="${esc(challenge.username)}" hidden>
-      <label>${esc(t("newPassword"))}<input name="new_password" type="password" minlength="8" autocomplete="new-password" required></label>
+      <label>${esc(t("newPassword"))}<input name="new_password" type="password" minlength="14" autocomplete="new-password" required
+        aria-describedby="password-rule"></label><small id="password-rule">${esc(t("staffPasswordRule"))}</small>
       <button>${esc(t("save"))}</button></form>`;
   const form = step.querySelector("#challenge");
   form.onsubmit = (ev) => {
@@ -341,7 +342,8 @@ async function forgot(main) {
       <button>${esc(t("sendCode"))}</button></form>
     <form id="reset" class="stack" hidden>
       <label>${esc(t("code"))}<input name="code" inputmode="numeric" autocomplete="one-time-code" dir="ltr" required></label>
-      <label>${esc(t("newPassword"))}<input name="password" type="password" minlength="8" autocomplete="new-password" required></label>
+      <label>${esc(t("newPassword"))}<input name="password" type="password" minlength="8" autocomplete="new-password" required
+        aria-describedby="password-rule"></label><small id="password-rule">${esc(t("passwordRules"))}</small>
       <button>${esc(t("setPassword"))}</button>
       <button type="button" id="resend" class="plain">${esc(t("resend"))}</button></form>
     <p><a href="#/login">${esc(t("backToSignIn"))}</a></p>`;
@@ -388,7 +390,8 @@ async function register(main) {
       <label>${esc(t("name"))}<input name="name" required autocomplete="name"></label>
       <label>${esc(t("phone"))}<input name="phone" inputmode="tel" autocomplete="tel" dir="ltr"></label>
       <label>${esc(t("email"))}<input name="email" type="email" autocomplete="email" dir="ltr"></label>
-      <label>${esc(t("password"))}<input name="password" type="password" minlength="8" required autocomplete="new-password"></label>
+      <label>${esc(t("password"))}<input name="password" type="password" minlength="8" required autocomplete="new-password"
+        aria-describedby="password-rule"></label><small id="password-rule">${esc(t("citizenPasswordRule"))}</small>
       <button>${esc(t("register"))}</button>
     </form>
     <form id="c" class="stack" hidden><h2>${esc(t("confirm"))}</h2>
