@@ -50,13 +50,14 @@ function problem(e, labels = {}) {
   return `${esc(e.message)}${fields ? "<br>" + fields : ""}`;
 }
 
-// Too many tries (429): how long to wait, from Retry-After (seconds or a date), in whole minutes.
+// Too many tries (429): how long to wait, from Retry-After (seconds or a date): seconds under a minute
+// (a sign-in's backoff starts at one), whole minutes above.
 function tooMany(retryAfter) {
   let seconds = Number(retryAfter);
   if (retryAfter && Number.isNaN(seconds)) seconds = (Date.parse(retryAfter) - Date.now()) / 1000;
-  const minutes = Math.max(1, Math.ceil((Number.isFinite(seconds) && seconds > 0 ? seconds : 60) / 60));
-  const forms = t("tooMany");
-  return (forms[new Intl.PluralRules(locale()).select(minutes)] || forms.other).replace("{n}", num(minutes));
+  seconds = Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : 60;
+  const [n, forms] = seconds < 60 ? [seconds, t("tooManySeconds")] : [Math.ceil(seconds / 60), t("tooMany")];
+  return (forms[new Intl.PluralRules(locale()).select(n)] || forms.other).replace("{n}", num(n));
 }
 
 // What went wrong with signing in, resetting a password or a code: a 429 says how long to wait, never the raw text.
