@@ -9,7 +9,7 @@ PORT ?= 8000
 MOTO_PORT ?= 5000
 WEB_PORT ?= 8080
 
-.PHONY: run test lint typecheck bench package seed-aws job clean browser
+.PHONY: run test lint typecheck bench package seed-aws job clean browser totp
 # The browser tests drive Debian's chromium (Playwright's own browser download is not reachable).
 CHROMIUM ?= /usr/bin/chromium
 
@@ -40,6 +40,10 @@ run: $(STAMP) $(FONTS)
 job: $(STAMP)
 	@test -n "$(NAME)" || { echo "usage: make job NAME=<scheduled job, e.g. deadlines> [AT=<ISO time>]"; exit 2; }
 	$(PY) -m local.scheduler "$(NAME)" $(AT)
+
+# The authenticator code the demo officers and admins type at sign-in (local stack only).
+totp: $(STAMP)
+	@$(PY) -m local.totp
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

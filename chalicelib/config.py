@@ -35,12 +35,17 @@ class Settings(BaseModel):
     intake_queue_url: str
     notifications_queue_url: str
     attachments_bucket: str
+    # Citizens sign in to one pool (Lite tier), officers and admins to another (MFA, threat protection).
     user_pool_id: str
     user_pool_client_id: str
-    # Where the pool's public keys are served. Derived from the pool in AWS; the
-    # local stack points it at the embedded moto server.
+    staff_pool_id: str
+    staff_pool_client_id: str
+    # Where each pool's public keys are served. Derived from the pool in AWS; the
+    # local stack points them at the embedded moto server.
     jwks_url: str
     issuer: str
+    staff_jwks_url: str
+    staff_issuer: str
     # 32 random bytes (base64): keys the CNIC hash and encrypts the stored CNIC.
     pii_key: bytes = Field(repr=False)
     # From address of notification e-mails (a verified SES identity); only the notify worker needs it.
@@ -73,14 +78,19 @@ def settings_from(env: dict[str, str]) -> Settings:
     """Build settings from an environment mapping; a missing variable fails loudly."""
     region = env.get("AWS_REGION") or _required(env, "AWS_DEFAULT_REGION")
     pool_id = _required(env, "USER_POOL_ID")
-    issuer = f"https://cognito-idp.{region}.amazonaws.com/{pool_id}"
+    staff_pool_id = _required(env, "STAFF_POOL_ID")
     endpoint = env.get("AWS_ENDPOINT_URL") or None
     stage = _required(env, "STAGE")
-    if endpoint and stage in ("local", "test"):
-        # moto serves the pool's JWKS under its own endpoint; only trusted locally.
-        jwks_url = f"{endpoint.rstrip('/')}/{pool_id}/.well-known/jwks.json"
-    else:
-        jwks_url = f"{issuer}/.well-known/jwks.json"
+
+    def issuer_and_keys(pool: str) -> tuple[str, str]:
+        issuer = f"https://cognito-idp.{region}.amazonaws.com/{pool}"
+        if endpoint and stage in ("local", "test"):
+            # moto serves the pool's JWKS under its own endpoint; only trusted locally.
+            return issuer, f"{endpoint.rstrip('/')}/{pool}/.well-known/jwks.json"
+        return issuer, f"{issuer}/.well-known/jwks.json"
+
+    issuer, jwks_url = issuer_and_keys(pool_id)
+    staff_issuer, staff_jwks_url = issuer_and_keys(staff_pool_id)
     pii_key = base64.b64decode(_required(env, "PII_KEY"))
     if len(pii_key) != 32:
         raise RuntimeError("PII_KEY must be 32 bytes, base64-encoded")
@@ -92,8 +102,12 @@ def settings_from(env: dict[str, str]) -> Settings:
         attachments_bucket=_required(env, "ATTACHMENTS_BUCKET"),
         user_pool_id=pool_id,
         user_pool_client_id=_required(env, "USER_POOL_CLIENT_ID"),
+        staff_pool_id=staff_pool_id,
+        staff_pool_client_id=_required(env, "STAFF_POOL_CLIENT_ID"),
         jwks_url=jwks_url,
         issuer=issuer,
+        staff_jwks_url=staff_jwks_url,
+        staff_issuer=staff_issuer,
         pii_key=pii_key,
         sender_email=env.get("SENDER_EMAIL") or None,
         daily_limits=_daily_limits(env),

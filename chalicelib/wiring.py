@@ -38,7 +38,11 @@ def services() -> Services:
         notifications=SqsNotificationQueue(lambda: aws.client("sqs"), settings.notifications_queue_url),
         messenger=SnsSesMessenger(lambda: aws.client("sns"), lambda: aws.client("ses"), settings.sender_email),
         identity=CognitoIdentity(
-            lambda: aws.client("cognito-idp"), settings.user_pool_id, settings.user_pool_client_id
+            lambda: aws.client("cognito-idp"),
+            {
+                "citizens": (settings.user_pool_id, settings.user_pool_client_id),
+                "staff": (settings.staff_pool_id, settings.staff_pool_client_id),
+            },
         ),
         uploads=S3UploadPresigner(lambda: aws.client("s3"), settings.attachments_bucket),
         clock=utc_now,
@@ -47,9 +51,10 @@ def services() -> Services:
     )
 
 
-@lru_cache(maxsize=1)
-def jwks() -> JwksCache:
-    return JwksCache(get_settings().jwks_url)
+@lru_cache(maxsize=2)
+def jwks(url: str) -> JwksCache:
+    """The public keys served at `url` (one cache per pool)."""
+    return JwksCache(url)
 
 
 def reset() -> None:

@@ -114,6 +114,8 @@ def apply_environment(settings: StackSettings, environ: MutableMapping[str, str]
             "STAGE": settings.stage,
             "PII_KEY": pii_key(settings.state_dir),
             "MOTO_ACCOUNT_ID": settings.account_id,
+            # moto checks staff authenticator codes for real (one fixed key: local/totp.py).
+            "MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP": "true",
         }
     )
 

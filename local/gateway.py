@@ -109,10 +109,16 @@ def install() -> None:
 
     def generate_lambda_event(self: Any, method: str, path: str, headers: Any, body: Any) -> Any:
         try:
-            return original_event(self, method, path, headers, body)
+            event = original_event(self, method, path, headers, body)
         except ValueError as exc:
             accept_language = next((v for k, v in headers.items() if k.lower() == "accept-language"), None)
             sent = {"Content-Type": "application/json; charset=utf-8", "Access-Control-Allow-Origin": "*"}
             raise NoSuchRoute(sent, no_such_route_body(accept_language)) from exc
+        # API Gateway's sourceIp is the connection's address; chalice's local gateway says 127.0.0.1 for all.
+        # Locally a client may name its address (tests of per-source limits, a proxy in front of `make run`).
+        forwarded = next((str(v) for k, v in headers.items() if k.lower() == "x-forwarded-for"), "")
+        if forwarded.split(",")[0].strip():
+            event["requestContext"]["identity"]["sourceIp"] = forwarded.split(",")[0].strip()
+        return event
 
     local.LocalGateway._generate_lambda_event = generate_lambda_event  # type: ignore[method-assign]

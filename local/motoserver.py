@@ -1,6 +1,6 @@
 """The embedded moto server, and what it takes for moto to serve a long-running stack.
 
-moto is a test double; three of its behaviours matter once it runs for hours under
+moto is a test double; a few of its behaviours matter once it runs for hours under
 concurrent requests (all measured with moto 5.2.5 and the seeded directory, ~2,700 items):
 
 1. Its backends are not thread-safe. DynamoDB TransactWriteItems deep-copies the table
@@ -21,6 +21,8 @@ concurrent requests (all measured with moto 5.2.5 and the seeded directory, ~2,7
    DynamoDB reads one partition. A Query here looks only at the items of its partition:
    the base table's from moto's own map, an index's from a map rebuilt after any write
    (`_partition_candidates`; every DynamoDB request but a read bumps `_writes`).
+5. A refresh token Cognito never issued makes moto raise a KeyError (HTTP 500, the API
+   answered 503) where AWS answers NotAuthorized: `patch_cognito` answers as AWS does.
 """
 
 from __future__ import annotations
@@ -62,9 +64,29 @@ class _OneCopyPerTransaction:
             self._local.tables = None
 
 
+def patch_cognito() -> None:
+    """A refresh token Cognito never issued is NotAuthorized, as in AWS (moto 5.2.5 raises a KeyError: HTTP 500)."""
+    import moto.cognitoidp.models as cognito_models
+    from moto.cognitoidp.exceptions import NotAuthorizedError
+
+    pool_class = cognito_models.CognitoIdpUserPool
+    if getattr(pool_class, "_awaaz_patched", False):
+        return
+    original = pool_class.create_tokens_from_refresh_token
+
+    def create_tokens_from_refresh_token(self: Any, refresh_token: str) -> tuple[str, str, int]:
+        if refresh_token not in self.refresh_tokens:
+            raise NotAuthorizedError(refresh_token)
+        return original(self, refresh_token)
+
+    pool_class.create_tokens_from_refresh_token = create_tokens_from_refresh_token  # type: ignore[method-assign]
+    pool_class._awaaz_patched = True  # type: ignore[attr-defined]
+
+
 def patch_moto() -> None:
-    """Switch off instance tracking; one table copy per transaction (see the module doc)."""
+    """Switch off instance tracking; one table copy per transaction; refresh tokens as AWS (see the module doc)."""
     global _PATCHED
+    patch_cognito()
     if _PATCHED:
         return
     import moto.dynamodb.models as dynamodb_models

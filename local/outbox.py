@@ -71,6 +71,17 @@ def _email_text(message: Any) -> str:
     return f"{getattr(message, 'subject', '')} | {getattr(message, 'body', '')}"
 
 
+def sent_texts() -> list[tuple[str, str]]:
+    """Every SMS and e-mail moto holds, oldest first, as (destination, text), unmasked (tests read codes here)."""
+    found: list[tuple[str, str]] = []
+    for _, _, backend in moto.backends.get_backend("sns").iter_backends():
+        found.extend((phone, text) for phone, text in list(getattr(backend, "sms_messages", {}).values()))
+    for _, _, backend in moto.backends.get_backend("ses").iter_backends():
+        for message in list(getattr(backend, "sent_messages", [])):
+            found.extend((address, _email_text(message)) for address in _destinations(message))
+    return found
+
+
 class Outbox:
     def __init__(self, interval: float = 1.0) -> None:
         self._interval = interval

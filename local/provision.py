@@ -30,6 +30,8 @@ DEFAULT_ENVIRONMENT = {
     "ATTACHMENTS_BUCKET": "AttachmentsBucket",
     "USER_POOL_ID": "UserPool",
     "USER_POOL_CLIENT_ID": "UserPoolClient",
+    "STAFF_POOL_ID": "StaffPool",
+    "STAFF_POOL_CLIENT_ID": "StaffPoolClient",
 }
 
 
@@ -356,6 +358,13 @@ class Provisioner:
             params = {k: v for k, v in props.items() if k != "UserPoolName"}
             params["PoolName"] = name
             pool_id = idp.create_user_pool(**_api_params(idp, "CreateUserPool", params, logical_id))["UserPool"]["Id"]
+            if "SOFTWARE_TOKEN_MFA" in props.get("EnabledMfas", []):
+                # CloudFormation's EnabledMfas is a separate call in the API.
+                idp.set_user_pool_mfa_config(
+                    UserPoolId=pool_id,
+                    SoftwareTokenMfaConfiguration={"Enabled": True},
+                    MfaConfiguration=props.get("MfaConfiguration", "OPTIONAL"),
+                )
             self._mark(logical_id, created=True)
         provider = f"cognito-idp.{self.region}.amazonaws.com/{pool_id}"
         return Physical(

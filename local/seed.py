@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from local import totp
+from local.totp import MOTO_TOTP_SECRET
+
 log = logging.getLogger("local.seed")
 
 DEMO_CATEGORY = "electricity-overbilling"
@@ -52,6 +55,11 @@ class DemoAccount:
             attrs["custom:district"] = DEMO_DISTRICT
         return attrs
 
+    @property
+    def pool(self) -> Literal["citizens", "staff"]:
+        """Officers and admins sign in to the staff pool (MFA), citizens to the citizens' pool."""
+        return "citizens" if self.role == "citizen" else "staff"
+
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "role": self.role,
@@ -61,6 +69,9 @@ class DemoAccount:
         }
         if self.office_id:
             out["office_id"] = self.office_id
+        if self.pool == "staff":
+            # The key of the authenticator app (moto's one key for every account; `make totp` shows the code).
+            out["totp_secret"] = MOTO_TOTP_SECRET
         return out
 
 
@@ -121,18 +132,22 @@ def demo_accounts(route: DemoRoute) -> list[DemoAccount]:
 DEMO_OFFICIAL = "information.officer@example.pk"
 
 
-def _sub_of(pool_id: str, username: str) -> str:
+Pools = dict[str, str]  # "citizens" / "staff" → user pool id
+
+
+def _sub_of(pools: Pools, account: DemoAccount) -> str:
     from chalicelib import aws
 
-    user = aws.client("cognito-idp").admin_get_user(UserPoolId=pool_id, Username=username)
+    user = aws.client("cognito-idp").admin_get_user(UserPoolId=pools[account.pool], Username=account.username)
     return str(next(a["Value"] for a in user["UserAttributes"] if a["Name"] == "sub"))
 
 
-def seed_profiles(accounts: list[DemoAccount], pool_id: str) -> str:
+def seed_profiles(accounts: list[DemoAccount], pools: Pools) -> str:
     """Profiles (contacts, language, channels) for demo accounts that have none; officers join their office's staff.
 
     A profile already there is kept, so preferences changed with PATCH /v1/me survive restarts.
     """
+    from chalicelib.logic import pii
     from chalicelib.logic.identity import new_profile
     from chalicelib.store import people
     from chalicelib.wiring import services
@@ -140,14 +155,21 @@ def seed_profiles(accounts: list[DemoAccount], pool_id: str) -> str:
     app = services()
     written = 0
     for account in accounts:
-        sub = _sub_of(pool_id, account.username)
+        sub = _sub_of(pools, account)
         if people.get_profile(app.table, sub) is None:
             phone = account.username if account.username.startswith("+") else None
             email = None if phone else account.username
-            people.put_profile(app.table, new_profile(app, sub, account.language, phone=phone, email=email))
+            profile = new_profile(
+                app, sub, account.language, phone=phone, email=email, username=account.username, pool=account.pool
+            )
+            if account.office_id:
+                profile["office_id"] = account.office_id
+            people.put_profile(app.table, profile)
             written += 1
         if account.office_id:
             people.add_staff(app.table, account.office_id, sub)
+        if account.pool == "staff":
+            people.mark_staff(app.table, pii.username_digest(account.username, app.pii_key))
     return f"demo profiles: {written} written, {len(accounts) - written} kept"
 
 
@@ -170,7 +192,7 @@ def seed_open311_key(state_dir: Path) -> str:
     return str(issued.api_key)
 
 
-def seed_demo_content(accounts: list[DemoAccount], route: DemoRoute, pool_id: str, state_dir: Path) -> str:
+def seed_demo_content(accounts: list[DemoAccount], route: DemoRoute, pools: Pools, state_dir: Path) -> str:
     """Once per state directory: a few information requests and feedback items in various states.
 
     Made through the use cases themselves (so they are exactly what the API would have
@@ -185,7 +207,7 @@ def seed_demo_content(accounts: list[DemoAccount], route: DemoRoute, pool_id: st
     from chalicelib.wiring import services
 
     def principal_of(account: DemoAccount) -> Principal:
-        sub = _sub_of(pool_id, account.username)
+        sub = _sub_of(pools, account)
         return Principal(sub=sub, role=account.role, language=account.language, office_id=account.office_id)
 
     citizen = principal_of(next(a for a in accounts if a.role == "citizen"))
@@ -277,13 +299,14 @@ def seed_holidays(path: Path, table_name: str) -> str:
     return f"public holidays seeded for {', '.join(map(str, written))}" if written else "public holidays already seeded"
 
 
-def seed_accounts(accounts: list[DemoAccount], pool_id: str) -> tuple[int, int]:
-    """Create missing demo accounts; returns (created, existing)."""
+def seed_accounts(accounts: list[DemoAccount], pools: Pools, staff_client_id: str) -> tuple[int, int]:
+    """Create missing demo accounts (staff with their authenticator enrolled); returns (created, existing)."""
     from chalicelib import aws
 
     idp = aws.client("cognito-idp")
     created = existing = 0
     for account in accounts:
+        pool_id = pools[account.pool]
         try:
             idp.admin_get_user(UserPoolId=pool_id, Username=account.username)
             existing += 1
@@ -300,8 +323,33 @@ def seed_accounts(accounts: list[DemoAccount], pool_id: str) -> tuple[int, int]:
             UserPoolId=pool_id, Username=account.username, Password=account.password, Permanent=True
         )
         idp.admin_add_user_to_group(UserPoolId=pool_id, Username=account.username, GroupName=account.role)
+        if account.pool == "staff":
+            enrol_authenticator(pool_id, staff_client_id, account.username, account.password)
         created += 1
     return created, existing
+
+
+def enrol_authenticator(pool_id: str, client_id: str, username: str, password: str) -> None:
+    """Enrol an authenticator app for a staff account, as its owner would at first sign-in (moto's one key).
+
+    moto signs in an account with no authenticator yet without asking for one (Cognito would answer
+    MFA_SETUP), so the first sign-in here gives tokens, and the app is enrolled with the access token.
+    """
+    from chalicelib import aws
+
+    idp = aws.client("cognito-idp")
+    signed_in = idp.admin_initiate_auth(
+        UserPoolId=pool_id,
+        ClientId=client_id,
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": username, "PASSWORD": password},
+    )
+    access = signed_in["AuthenticationResult"]["AccessToken"]
+    secret = idp.associate_software_token(AccessToken=access)["SecretCode"]
+    idp.verify_software_token(AccessToken=access, UserCode=totp.fresh_code(secret), FriendlyDeviceName="Awaaz")
+    idp.admin_set_user_mfa_preference(
+        UserPoolId=pool_id, Username=username, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True}
+    )
 
 
 def write_accounts_file(path: Path, accounts: list[DemoAccount], route: DemoRoute, open311_key: str = "") -> None:
@@ -318,17 +366,19 @@ def write_accounts_file(path: Path, accounts: list[DemoAccount], route: DemoRout
     os.replace(tmp, path)
 
 
-def seed(seed_path: Path, table_name: str, pool_id: str, state_dir: Path, accounts_path: Path) -> list[DemoAccount]:
+def seed(
+    seed_path: Path, table_name: str, pools: Pools, staff_client_id: str, state_dir: Path, accounts_path: Path
+) -> list[DemoAccount]:
     if not seed_path.exists():
         raise SystemExit(f"the seed directory {seed_path} does not exist (set AWAAZ_SEED_PATH to use another)")
     route = demo_route(json.loads(seed_path.read_text(encoding="utf-8")))
     log.info("%s", seed_directory(seed_path, table_name, state_dir))
     log.info("%s", seed_holidays(seed_path.with_name(HOLIDAYS_FILE), table_name))
     accounts = demo_accounts(route)
-    created, existing = seed_accounts(accounts, pool_id)
+    created, existing = seed_accounts(accounts, pools, staff_client_id)
     log.info("demo accounts: %d created, %d already there", created, existing)
-    log.info("%s", seed_profiles(accounts, pool_id))
-    log.info("%s", seed_demo_content(accounts, route, pool_id, state_dir))
+    log.info("%s", seed_profiles(accounts, pools))
+    log.info("%s", seed_demo_content(accounts, route, pools, state_dir))
     write_accounts_file(accounts_path, accounts, route, seed_open311_key(state_dir))
     return accounts
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from local import config
+from local import config, totp
 from local.web import static_file
 
 log = logging.getLogger("local.stack")
@@ -161,8 +161,14 @@ class Stack:
 
         from local import seed
 
+        pools = {"citizens": os.environ["USER_POOL_ID"], "staff": os.environ["STAFF_POOL_ID"]}
         self.accounts = seed.seed(
-            s.seed_path, os.environ["TABLE_NAME"], os.environ["USER_POOL_ID"], s.state_dir, s.accounts_path
+            s.seed_path,
+            os.environ["TABLE_NAME"],
+            pools,
+            os.environ["STAFF_POOL_CLIENT_ID"],
+            s.state_dir,
+            s.accounts_path,
         )
         state.save(s.state_dir)
 
@@ -234,6 +240,8 @@ class Stack:
             "",
             "Demo accounts (" + str(s.accounts_path) + "):",
             seed.accounts_table(self.accounts),
+            "Officers and admins also type an authenticator code: `make totp` shows it"
+            f" (or add the key {totp.MOTO_TOTP_SECRET.upper()} to any authenticator app).",
             "",
             "Ctrl-C stops everything.",
         ]
@@ -274,6 +282,8 @@ _RUNTIME_ENV = (
     "ATTACHMENTS_BUCKET",
     "USER_POOL_ID",
     "USER_POOL_CLIENT_ID",
+    "STAFF_POOL_ID",
+    "STAFF_POOL_CLIENT_ID",
 )
 
 

@@ -12,8 +12,8 @@ from chalicelib.logic.directory import Directory
 from chalicelib.logic.ports import Services
 from chalicelib.models.common import Principal
 from chalicelib.models.directory import DirectorySnapshot
-from chalicelib.models.errors import AlreadyExists, ServiceUnavailable, Unauthenticated
-from chalicelib.models.identity import TokensOut
+from chalicelib.models.errors import AlreadyExists, ServiceUnavailable, SignInExpired, WrongCredentials
+from chalicelib.models.identity import Account, ChallengeName, ChallengeOut, Pool, TokensOut
 from chalicelib.models.limits import DailyLimits
 from chalicelib.models.notifications import Notification
 from chalicelib.models.uploads import PresignedPost
@@ -66,31 +66,72 @@ class FakeMessenger:
 
 @dataclass
 class FakeIdentity:
-    users: dict[str, dict[str, object]] = field(default_factory=dict)
+    """Both pools in memory: users by (pool, username), case-insensitive as the pools are; staff sign in with a challenge answered by `mfa_code`."""
 
-    def sign_up(self, username: str, password: str, attributes: dict[str, str]) -> str:
-        if username in self.users:
+    users: dict[tuple[str, str], dict[str, object]] = field(default_factory=dict)
+    mfa_code: str = "123456"
+    signed_out: list[str] = field(default_factory=list)
+
+    def user(self, username: str, pool: Pool = "citizens") -> dict[str, object]:
+        return self.users[(pool, username.lower())]
+
+    def find(self, pool: Pool, username: str) -> Account | None:
+        user = self.users.get((pool, username.lower()))
+        return None if user is None else Account(sub=str(user["sub"]), enabled=bool(user["enabled"]))
+
+    def create(self, pool: Pool, username: str, password: str | None, attributes: dict[str, str], group: str) -> str:
+        if (pool, username.lower()) in self.users:
             raise AlreadyExists("exists")
         sub = str(uuid.uuid4())
-        self.users[username] = {"sub": sub, "password": password, "attributes": attributes, "groups": []}
+        self.users[(pool, username.lower())] = {
+            "sub": sub,
+            "password": password,
+            "attributes": dict(attributes),
+            "groups": [group],
+            "enabled": True,
+        }
         return sub
 
-    def confirm(self, username: str, code: str) -> None:
-        self.users[username]["confirmed"] = True
+    def sign_in(self, pool: Pool, username: str, password: str) -> TokensOut | ChallengeOut:
+        user = self.users.get((pool, username.lower()))
+        if not user or user["password"] != password or not user["enabled"]:
+            raise WrongCredentials("wrong")
+        if pool == "staff":
+            return ChallengeOut(challenge="mfa", session=f"session:{username.lower()}")
+        return _tokens(username)
 
-    def add_to_group(self, username: str, group: str) -> None:
-        groups = self.users[username]["groups"]
-        assert isinstance(groups, list)
-        groups.append(group)
+    def answer(
+        self, pool: Pool, username: str, session: str, challenge: ChallengeName, answer: str | None
+    ) -> TokensOut | ChallengeOut:
+        if session != f"session:{username.lower()}":
+            raise SignInExpired("expired")
+        if answer != self.mfa_code:
+            raise WrongCredentials("wrong code")
+        return _tokens(username)
 
-    def login(self, username: str, password: str) -> TokensOut:
-        user = self.users.get(username)
-        if not user or user["password"] != password:
-            raise Unauthenticated("wrong")
-        return TokensOut(id_token="id", access_token="access", refresh_token="refresh", expires_in=3600)
-
-    def refresh(self, refresh_token: str) -> TokensOut:
+    def refresh(self, pool: Pool, refresh_token: str) -> TokensOut:
         return TokensOut(id_token="id", access_token="access", refresh_token=refresh_token, expires_in=3600)
+
+    def set_password(self, pool: Pool, username: str, password: str) -> None:
+        self.users[(pool, username.lower())]["password"] = password
+
+    def set_enabled(self, pool: Pool, username: str, enabled: bool) -> None:
+        self.users[(pool, username.lower())]["enabled"] = enabled
+
+    def delete(self, pool: Pool, username: str) -> None:
+        del self.users[(pool, username.lower())]
+
+    def sign_out(self, pool: Pool, username: str) -> None:
+        self.signed_out.append(username)
+
+    def update(self, pool: Pool, username: str, attributes: dict[str, str]) -> None:
+        current = self.users[(pool, username.lower())]["attributes"]
+        assert isinstance(current, dict)
+        current.update(attributes)
+
+
+def _tokens(username: str) -> TokensOut:
+    return TokensOut(id_token=f"id:{username}", access_token="access", refresh_token="refresh", expires_in=3600)
 
 
 @dataclass
@@ -256,3 +297,15 @@ def routed_complaint(services: Services, district: str = "lahore", *, routed: bo
     case_id = str(complaints.submit(services, citizen(), body, None).case["id"])
     assert not routed or route_case(services, case_id)
     return case_id
+
+
+def sent_code(services: Services) -> str:
+    """The code in the last SMS or e-mail the API sent (six digits)."""
+    import re
+
+    messenger = services.messenger
+    assert isinstance(messenger, FakeMessenger)
+    texts = [text for _, text in messenger.sms] + [text for _, _, text in messenger.emails]
+    found = re.search(r"\b([0-9]{6})\b", texts[-1])
+    assert found, texts[-1]
+    return found.group(1)

@@ -28,6 +28,8 @@ SETTINGS = (
     "ATTACHMENTS_BUCKET",
     "USER_POOL_ID",
     "USER_POOL_CLIENT_ID",
+    "STAFF_POOL_ID",
+    "STAFF_POOL_CLIENT_ID",
 )
 
 
@@ -41,7 +43,7 @@ def _moto_jwks() -> dict[str, dict[str, Any]]:
 
 
 class _StaticJwks:
-    def __init__(self) -> None:
+    def __init__(self, url: str = "") -> None:
         self._keys = _moto_jwks()
 
     def key(self, kid: str) -> dict[str, Any] | None:
@@ -67,6 +69,7 @@ class Stack:
     supervisor_office_id: str
     other_office_id: str
     tokens: dict[str, str] = field(default_factory=dict)
+    subs: dict[str, str] = field(default_factory=dict)
 
     # --- HTTP --------------------------------------------------------------
 
@@ -90,9 +93,18 @@ class Stack:
 
     # --- accounts ----------------------------------------------------------
 
-    def _create_account(self, username: str, group: str, office_id: str | None = None, language: str = "en") -> None:
+    def _create_account(self, username: str, group: str, office_id: str | None = None, language: str = "en") -> str:
+        """An account as `make run` seeds its demo accounts: staff in the staff pool with an authenticator
+        enrolled and their sign-in marker, a profile (contacts, language, channels), office staff. Returns its sub."""
+        from chalicelib.logic import pii
+        from chalicelib.logic.identity import new_profile
+        from chalicelib.store import people
+        from chalicelib.wiring import services
+        from local.seed import enrol_authenticator
+
         cognito = _client("cognito-idp")
-        pool = self.resources["USER_POOL_ID"]
+        staff = group != "citizen"
+        pool = self.resources["STAFF_POOL_ID" if staff else "USER_POOL_ID"]
         attributes = [{"Name": "name", "Value": username.split("@")[0]}, {"Name": "custom:language", "Value": language}]
         if "@" in username:
             attributes.append({"Name": "email", "Value": username})
@@ -103,23 +115,54 @@ class Stack:
         )
         cognito.admin_set_user_password(UserPoolId=pool, Username=username, Password=PASSWORD, Permanent=True)
         cognito.admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName=group)
-        # As `make run` seeds its demo accounts: a profile (contacts, language, channels), and office staff.
-        from chalicelib.logic.identity import new_profile
-        from chalicelib.store import people
-        from chalicelib.wiring import services
-
+        app = services()
+        if staff:
+            enrol_authenticator(pool, self.resources["STAFF_POOL_CLIENT_ID"], username, PASSWORD)
+            people.mark_staff(app.table, pii.username_digest(username, app.pii_key))
         user = cognito.admin_get_user(UserPoolId=pool, Username=username)
         sub = next(a["Value"] for a in user["UserAttributes"] if a["Name"] == "sub")
-        app = services()
         email = username if "@" in username else None
-        people.put_profile(
-            app.table, new_profile(app, sub, "ur" if language == "ur" else "en", phone=None, email=email)
+        profile = new_profile(
+            app,
+            sub,
+            "ur" if language == "ur" else "en",
+            phone=None,
+            email=email,
+            username=username,
+            pool="staff" if staff else "citizens",
         )
         if office_id:
+            profile["office_id"] = office_id
+        people.put_profile(app.table, profile)
+        if office_id:
             people.add_staff(app.table, office_id, sub)
+        return str(sub)
+
+    def sign_in(self, username: str, password: str = PASSWORD, source: str | None = None) -> Reply:
+        """Sign in over the API as a person would: the password, then for staff the authenticator code."""
+        from local.totp import fresh_code
+
+        headers = {"x-forwarded-for": source} if source else None
+        reply = self.post("/v1/auth/login", {"username": username, "password": password}, headers=headers)
+        if reply.status == 200 and reply.json.get("challenge") == "mfa":
+            answer = {"username": username, "session": reply.json["session"], "challenge": "mfa", "code": fresh_code()}
+            reply = self.post("/v1/auth/challenge", answer, headers=headers)
+        return reply
+
+    def sent_code(self, destination: str) -> str:
+        """The code in the last SMS or e-mail the API sent to `destination` (as a person reads it on their phone)."""
+        import re
+
+        from local.outbox import sent_texts
+
+        texts = [text for to, text in sent_texts() if to == destination]
+        assert texts, f"nothing was sent to {destination}"
+        found = re.search(r"\b([0-9]{6})\b", texts[-1])
+        assert found, texts[-1]
+        return found.group(1)
 
     def _token(self, username: str) -> str:
-        reply = self.post("/v1/auth/login", {"username": username, "password": PASSWORD})
+        reply = self.sign_in(username)
         assert reply.status == 200, reply.body
         return str(reply.json["id_token"])
 
@@ -129,7 +172,9 @@ class Stack:
             offices = {"officer": self.demo_route["office_id"], "supervisor": self.supervisor_office_id}
             group = "citizen" if role.startswith("citizen") else ("admin" if role == "admin" else "officer")
             username = f"{role}@example.pk"
-            self._create_account(username, group, offices.get(role), language="ur" if role == "citizen2" else "en")
+            self.subs[role] = self._create_account(
+                username, group, offices.get(role), language="ur" if role == "citizen2" else "en"
+            )
             self.tokens[role] = self._token(username)
         return self.tokens[role]
 
@@ -137,7 +182,7 @@ class Stack:
         key = f"officer:{office_id}"
         if key not in self.tokens:
             username = f"officer.{office_id}@example.pk"
-            self._create_account(username, "officer", office_id)
+            self.subs[key] = self._create_account(username, "officer", office_id)
             self.tokens[key] = self._token(username)
         return self.tokens[key]
 
@@ -216,6 +261,8 @@ def test_environment() -> dict[str, str]:
         "POWERTOOLS_METRICS_NAMESPACE": "Awaaz",
         "POWERTOOLS_SERVICE_NAME": "awaaz",
         "SENDER_EMAIL": SENDER_EMAIL,
+        # moto checks staff authenticator codes for real (one fixed key: local/totp.py).
+        "MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP": "true",
     }
 
 
@@ -232,9 +279,11 @@ def running_stack() -> Iterator[Stack]:
     from chalicelib.store.holidays import seed_missing_years
     from chalicelib.store.table import DynamoTable
     from local import gateway
+    from local.motoserver import patch_cognito
     from local.provision import provision
 
     gateway.install()
+    patch_cognito()
     saved = dict(os.environ)
     os.environ.pop("AWS_ENDPOINT_URL", None)
     os.environ.update(test_environment())

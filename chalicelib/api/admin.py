@@ -1,4 +1,4 @@
-"""Admin settings: the public-holiday calendar (public to read) and Open311 API keys."""
+"""Admin settings: the public-holiday calendar (public to read), Open311 API keys, and accounts."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from chalicelib.api.context import principal
 from chalicelib.api.contract import ADMINS, endpoint, whole_number
 from chalicelib.api.cors import CORS
 from chalicelib.api.responses import created
-from chalicelib.logic import apikeys, holidays
+from chalicelib.logic import accounts, apikeys, holidays
+from chalicelib.models.common import StatusOut
 from chalicelib.models.holidays import HolidaysIn, HolidayYear
+from chalicelib.models.identity import OfficeMoveIn
 from chalicelib.wiring import services
 
 admin_routes = Blueprint(__name__)
@@ -55,3 +57,34 @@ def list_open311_keys() -> apikeys.ApiKeyList:
 @endpoint(admin_routes, roles=ADMINS)
 def revoke_open311_key(key_id: str) -> apikeys.ApiKeyOut:
     return apikeys.revoke(services(), principal(admin_routes), key_id)
+
+
+# --- accounts: each change holds within a minute (global sign-out + revocation marker) -------------
+
+
+@admin_routes.route("/v1/admin/accounts/{sub}/disable", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
+@endpoint(admin_routes, roles=ADMINS)
+def disable_account(sub: str) -> StatusOut:
+    accounts.disable(services(), principal(admin_routes), sub)
+    return StatusOut(status="disabled")
+
+
+@admin_routes.route("/v1/admin/accounts/{sub}/enable", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
+@endpoint(admin_routes, roles=ADMINS)
+def enable_account(sub: str) -> StatusOut:
+    accounts.enable(services(), principal(admin_routes), sub)
+    return StatusOut(status="enabled")
+
+
+@admin_routes.route("/v1/admin/accounts/{sub}", methods=["DELETE"], authorizer=jwt_authorizer, cors=CORS)
+@endpoint(admin_routes, roles=ADMINS)
+def delete_account(sub: str) -> StatusOut:
+    accounts.delete(services(), principal(admin_routes), sub)
+    return StatusOut(status="deleted")
+
+
+@admin_routes.route("/v1/admin/accounts/{sub}/office", methods=["PUT"], authorizer=jwt_authorizer, cors=CORS)
+@endpoint(admin_routes, body=OfficeMoveIn, roles=ADMINS)
+def move_officer(sub: str, data: OfficeMoveIn) -> StatusOut:
+    accounts.move_officer(services(), principal(admin_routes), sub, data.office_id)
+    return StatusOut(status="moved")

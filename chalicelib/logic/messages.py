@@ -320,11 +320,51 @@ def label(catalogue: dict[str, dict[Language, str]], *names: str) -> dict[Langua
     return {"en": names[-1], "ur": names[-1]}
 
 
+# What the API itself sends about an account (codes go to the phone or e-mail being registered or reset).
+ACCOUNT_MESSAGES: dict[str, dict[Language, str]] = {
+    "register_code": {
+        "en": "Awaaz: your code is {code}. Enter it to finish registering; it expires in {minutes} minutes. "
+        "Never share it: Awaaz staff will not ask for it.",
+        "ur": "آواز: آپ کا کوڈ {code} ہے۔ رجسٹریشن مکمل کرنے کے لیے درج کریں؛ یہ {minutes} منٹ میں ختم ہو جائے گا۔ "
+        "یہ کسی کو نہ بتائیں: آواز کا عملہ یہ کبھی نہیں مانگے گا۔",
+    },
+    "already_registered": {
+        "en": "Awaaz: someone tried to register with this number or address, which already has an account. "
+        "If it was you, sign in, or use 'Forgot your password?'. If not, you need do nothing.",
+        "ur": "آواز: کسی نے اس نمبر یا پتے سے رجسٹر کرنے کی کوشش کی، جس کا اکاؤنٹ پہلے سے موجود ہے۔ "
+        "اگر یہ آپ تھے تو سائن ان کریں یا 'پاس ورڈ بھول گئے؟' استعمال کریں۔ اگر نہیں، تو کچھ کرنے کی ضرورت نہیں۔",
+    },
+    "reset_code": {
+        "en": "Awaaz: your code to choose a new password is {code}; it expires in {minutes} minutes. "
+        "If you did not ask for it, ignore this message.",
+        "ur": "آواز: نیا پاس ورڈ منتخب کرنے کے لیے آپ کا کوڈ {code} ہے؛ یہ {minutes} منٹ میں ختم ہو جائے گا۔ "
+        "اگر آپ نے یہ نہیں مانگا تو اس پیغام کو نظر انداز کریں۔",
+    },
+}
+ACCOUNT_SUBJECTS: dict[str, dict[Language, str]] = {
+    "register_code": {"en": "Your Awaaz code", "ur": "آواز کا کوڈ"},
+    "already_registered": {"en": "Your Awaaz account", "ur": "آپ کا آواز اکاؤنٹ"},
+    "reset_code": {"en": "Your Awaaz password code", "ur": "آواز پاس ورڈ کوڈ"},
+}
+
+
 # Error messages by code; the English text of a raised error is the fallback.
 ERRORS: dict[str, dict[Language, str]] = {
     "invalid_input": {"en": "Some details need correcting.", "ur": "کچھ معلومات درست کرنے کی ضرورت ہے۔"},
     "body_too_large": {"en": "The request is too large.", "ur": "درخواست بہت بڑی ہے۔"},
     "unauthenticated": {"en": "Please sign in again.", "ur": "براہ کرم دوبارہ سائن ان کریں۔"},
+    "wrong_credentials": {
+        "en": "The username, password or code is wrong.",
+        "ur": "صارف نام، پاس ورڈ یا کوڈ درست نہیں۔",
+    },
+    "sign_in_expired": {
+        "en": "This sign-in took too long; please start again.",
+        "ur": "سائن ان میں بہت وقت لگ گیا؛ براہ کرم دوبارہ شروع کریں۔",
+    },
+    "wrong_code": {
+        "en": "The code is wrong or has expired; ask for a new one.",
+        "ur": "کوڈ درست نہیں یا اس کی مدت ختم ہو چکی ہے؛ نیا کوڈ منگوائیں۔",
+    },
     "forbidden": {"en": "You are not allowed to do this.", "ur": "آپ کو یہ کرنے کی اجازت نہیں ہے۔"},
     "not_found": {"en": "Nothing was found here.", "ur": "یہاں کچھ نہیں ملا۔"},
     "method_not_allowed": {

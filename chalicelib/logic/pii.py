@@ -57,6 +57,11 @@ def cnic_hash(cnic: str, key: bytes) -> str:
     return hmac.new(_derive(key, b"cnic-hash"), cnic.encode(), hashlib.sha256).hexdigest()
 
 
+def username_digest(username: str, key: bytes) -> str:
+    """A username (a phone number or e-mail) as it may sit in a key: keyed, so it cannot be guessed back."""
+    return hmac.new(_derive(key, b"username"), username.strip().lower().encode(), hashlib.sha256).hexdigest()[:40]
+
+
 def encrypt(value: str, key: bytes) -> str:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from chalicelib.logic.directory import Directory
-from chalicelib.models.identity import TokensOut
+from chalicelib.models.identity import Account, ChallengeName, ChallengeOut, Pool, TokensOut
 from chalicelib.models.limits import DailyLimits
 from chalicelib.models.notifications import Notification
 from chalicelib.models.uploads import PresignedPost
@@ -34,16 +34,34 @@ class Messenger(Protocol):
 
 
 class IdentityProvider(Protocol):
-    def sign_up(self, username: str, password: str, attributes: dict[str, str]) -> str:
-        """Create an unconfirmed account and return its `sub`."""
+    """Accounts in the two pools (citizens, staff), reached only by admin calls: the pools take nothing else."""
 
-    def confirm(self, username: str, code: str) -> None: ...
+    def find(self, pool: Pool, username: str) -> Account | None:
+        """The account, or None when the pool has no such username."""
 
-    def login(self, username: str, password: str) -> TokensOut: ...
+    def create(self, pool: Pool, username: str, password: str | None, attributes: dict[str, str], group: str) -> str:
+        """Create a confirmed account in `group` and return its `sub` (AlreadyExists when the username is taken).
+        Without a password the account must choose one at first sign-in."""
 
-    def refresh(self, refresh_token: str) -> TokensOut: ...
+    def sign_in(self, pool: Pool, username: str, password: str) -> TokensOut | ChallengeOut: ...
 
-    def add_to_group(self, username: str, group: str) -> None: ...
+    def answer(
+        self, pool: Pool, username: str, session: str, challenge: ChallengeName, answer: str | None
+    ) -> TokensOut | ChallengeOut:
+        """Answer a sign-in challenge (`answer`: the code, or the new password); tokens or the next challenge."""
+
+    def refresh(self, pool: Pool, refresh_token: str) -> TokensOut: ...
+
+    def set_password(self, pool: Pool, username: str, password: str) -> None: ...
+
+    def set_enabled(self, pool: Pool, username: str, enabled: bool) -> None: ...
+
+    def delete(self, pool: Pool, username: str) -> None: ...
+
+    def sign_out(self, pool: Pool, username: str) -> None:
+        """Revoke every refresh token of the account (ID tokens stay valid: the revocation marker stops them)."""
+
+    def update(self, pool: Pool, username: str, attributes: dict[str, str]) -> None: ...
 
 
 class UploadPresigner(Protocol):

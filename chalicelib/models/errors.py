@@ -28,6 +28,15 @@ class InvalidInput(AwaazError):
     code = "invalid_input"
 
 
+class WrongCode(InvalidInput):
+    """A confirmation or reset code that is wrong, used up or expired."""
+
+    code = "wrong_code"
+
+    def __init__(self) -> None:
+        super().__init__("the code is wrong or has expired", [FieldProblem("code", "wrong or expired code")])
+
+
 class InvalidCursor(InvalidInput):
     code = "invalid_cursor"
 
@@ -51,6 +60,18 @@ class UnsupportedMediaType(AwaazError):
 
 class Unauthenticated(AwaazError):
     code = "unauthenticated"
+
+
+class WrongCredentials(Unauthenticated):
+    """A username and password, or a sign-in code, that do not match (which of them is never said)."""
+
+    code = "wrong_credentials"
+
+
+class SignInExpired(Unauthenticated):
+    """A sign-in session (between the password and the authenticator code) that has expired."""
+
+    code = "sign_in_expired"
 
 
 class Forbidden(AwaazError):

@@ -9,6 +9,11 @@ from pydantic import BaseModel, Field, model_validator
 from chalicelib.models.common import Language, Role, StrictInput
 
 Password = Annotated[str, Field(min_length=8, max_length=128)]
+# Cognito takes usernames of at most 128 characters.
+Username = Annotated[str, Field(min_length=3, max_length=128)]
+# The citizens' pool or the staff pool (officers and admins: MFA, a stronger password policy, threat protection).
+Pool = Literal["citizens", "staff"]
+ChallengeName = Literal["mfa", "mfa_setup", "new_password"]
 
 
 class RegisterIn(StrictInput):
@@ -38,14 +43,62 @@ class RegisterOut(BaseModel):
     delivery: Delivery
 
 
+class DeliveryOut(BaseModel):
+    """Where a code went, masked: said the same way whether or not the account exists."""
+
+    delivery: Delivery
+
+
+Code = Annotated[str, Field(min_length=4, max_length=10, pattern=r"^[0-9]+$")]
+
+
 class ConfirmIn(StrictInput):
-    username: Annotated[str, Field(min_length=3, max_length=254)]
-    code: Annotated[str, Field(min_length=4, max_length=10, pattern=r"^[0-9]+$")]
+    username: Username
+    code: Code
+
+
+class UsernameIn(StrictInput):
+    """`POST /v1/auth/resend-code` and `/v1/auth/forgot-password`."""
+
+    username: Username
+
+
+class ResetIn(StrictInput):
+    username: Username
+    code: Code
+    password: Password
 
 
 class LoginIn(StrictInput):
-    username: Annotated[str, Field(min_length=3, max_length=254)]
+    username: Username
     password: Annotated[str, Field(min_length=1, max_length=128)]
+
+
+class ChallengeIn(StrictInput):
+    """The next step of a staff sign-in: the authenticator code, enrolling one, or a first password."""
+
+    username: Username
+    session: Annotated[str, Field(min_length=20, max_length=2048)]  # Cognito's bounds of a session
+    challenge: ChallengeName
+    code: Annotated[str, Field(pattern=r"^[0-9]{6}$")] | None = None
+    new_password: Password | None = None
+
+
+class ChallengeOut(BaseModel):
+    """Instead of tokens: what a staff sign-in must answer next, at `POST /v1/auth/challenge`."""
+
+    challenge: ChallengeName
+    session: str
+    # Enrolling an authenticator app: the key to add (base32) and the same as an otpauth:// link.
+    secret: str | None = None
+    otpauth_uri: str | None = None
+
+
+class Account(BaseModel):
+    """An account as the identity provider holds it."""
+
+    sub: str
+    enabled: bool = True
 
 
 class RefreshIn(StrictInput):
@@ -83,3 +136,9 @@ class PreferencesOut(BaseModel):
     # Where messages go, masked; null for a channel without a contact.
     phone: str | None = None
     email: str | None = None
+
+
+class OfficeMoveIn(StrictInput):
+    """`PUT /v1/admin/accounts/{sub}/office`: the officer's new office."""
+
+    office_id: Annotated[str, Field(min_length=1, max_length=64)]

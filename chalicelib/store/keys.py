@@ -215,3 +215,18 @@ def api_key_listing(key_id: str) -> dict[str, str]:
 def rate_key(action: str, subject_digest: str, window: int) -> dict[str, str]:
     """A rate-limit counter: one action by one subject (hashed: a phone number is PII) in one time window."""
     return {"PK": f"RATE#{action}#{subject_digest}", "SK": f"W#{window}"}
+
+
+def revoked_key(sub: str) -> dict[str, str]:
+    """When a person's tokens stopped counting (disabled, deleted, moved out of an office, password reset)."""
+    return {"PK": user_pk(sub), "SK": "REVOKED"}
+
+
+def login_key(username_digest: str) -> dict[str, str]:
+    """Which pool a username signs in to (present for staff only), by the keyed digest of the username."""
+    return {"PK": f"LOGIN#{username_digest}", "SK": "POOL"}
+
+
+def code_key(purpose: str, username_digest: str) -> dict[str, str]:
+    """The one live code of a purpose (registration, password reset) for one username."""
+    return {"PK": f"CODE#{purpose}#{username_digest}", "SK": "CODE"}

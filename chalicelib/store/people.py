@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chalicelib.store import keys
-from chalicelib.store.table import Delete, Item, Key, Put, SortCondition, Table
+from chalicelib.store.table import Delete, Increment, Item, Key, Put, SortCondition, Table
 
 _STAFF_PAGE = 100
 
@@ -58,3 +58,50 @@ def claim_delivery(table: Table, note_id: str, sub: str, channel: str, expires_a
 def release_delivery(table: Table, note_id: str, sub: str, channel: str) -> None:
     """Give a claim back after a failed send, so the retried message sends it."""
     table.transact([Delete(keys.delivery_key(note_id, sub, channel))])
+
+
+# --- sign-in: staff usernames, codes, revocation --------------------------------------
+
+
+def staff_login_item(username_digest: str) -> Item:
+    """The marker that a username signs in to the staff pool."""
+    return {**keys.login_key(username_digest), "pool": "staff"}
+
+
+def mark_staff(table: Table, username_digest: str) -> None:
+    table.transact([Put(staff_login_item(username_digest), overwrite=True)])
+
+
+def unmark_staff(table: Table, username_digest: str) -> None:
+    table.transact([Delete(keys.login_key(username_digest))])
+
+
+def get_code(table: Table, purpose: str, username_digest: str) -> Item | None:
+    return table.get(keys.code_key(purpose, username_digest))
+
+
+def put_code(table: Table, purpose: str, username_digest: str, fields: Item) -> None:
+    """The live code of `purpose` for a username (a new one replaces the old)."""
+    table.transact([Put({**keys.code_key(purpose, username_digest), **fields}, overwrite=True)])
+
+
+def count_wrong_code(table: Table, purpose: str, username_digest: str, expires_at: int) -> None:
+    table.transact([Increment(keys.code_key(purpose, username_digest), {"wrong": 1}, {"expires_at": expires_at})])
+
+
+def drop_code(table: Table, purpose: str, username_digest: str) -> None:
+    table.transact([Delete(keys.code_key(purpose, username_digest))])
+
+
+def revoke(table: Table, sub: str, at: int, expires_at: int) -> None:
+    """Tokens of `sub` issued before `at` (epoch seconds) no longer count; the marker outlives every such token."""
+    table.transact([Put({**keys.revoked_key(sub), "revoked_at": at, "expires_at": expires_at}, overwrite=True)])
+
+
+def revoked_at(table: Table, sub: str) -> int | None:
+    item = table.get(keys.revoked_key(sub))
+    return int(item["revoked_at"]) if item else None
+
+
+def remove_staff(table: Table, office_id: str, sub: str) -> None:
+    table.transact([Delete({"PK": keys.office_staff_pk(office_id), "SK": keys.user_pk(sub)})])

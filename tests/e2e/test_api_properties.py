@@ -49,9 +49,7 @@ def _roles(running: Stack) -> dict[str, dict[str, str]]:
 
 
 @pytest.mark.parametrize("role", ["public", "citizen", "officer", "admin"])
-def test_generated_requests_never_meet_a_server_error_and_answers_match_the_document(
-    running: Stack, role: str
-) -> None:
+def test_generated_requests_never_meet_a_server_error_and_answers_match_the_document(running: Stack, role: str) -> None:
     document = requests.get(f"{running.api}/v1/openapi.json", timeout=10).json()
     headers = _roles(running)[role]
     schema = schemathesis.openapi.from_dict(document)

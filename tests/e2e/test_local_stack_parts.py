@@ -121,9 +121,17 @@ def test_provisioning_follows_the_template_and_is_idempotent(aws: None) -> None:
     assert pool["Policies"]["PasswordPolicy"]["RequireNumbers"] is True
     app_client = idp.describe_user_pool_client(UserPoolId=env["USER_POOL_ID"], ClientId=env["USER_POOL_CLIENT_ID"])
     assert "ClientSecret" not in app_client["UserPoolClient"]
-    assert "ALLOW_USER_PASSWORD_AUTH" in app_client["UserPoolClient"]["ExplicitAuthFlows"]
+    assert app_client["UserPoolClient"]["ExplicitAuthFlows"] == [
+        "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+        "ALLOW_REFRESH_TOKEN_AUTH",
+    ]
     groups = {g["GroupName"] for g in idp.list_groups(UserPoolId=env["USER_POOL_ID"])["Groups"]}
-    assert groups == {"citizen", "officer", "admin"}
+    assert groups == {"citizen"}
+    # Officers and admins are in their own pool, which requires an authenticator app
+    staff = idp.get_user_pool_mfa_config(UserPoolId=env["STAFF_POOL_ID"])
+    assert staff["MfaConfiguration"] == "ON" and staff["SoftwareTokenMfaConfiguration"] == {"Enabled": True}
+    staff_groups = {g["GroupName"] for g in idp.list_groups(UserPoolId=env["STAFF_POOL_ID"])["Groups"]}
+    assert staff_groups == {"officer", "admin"}
 
 
 def test_intrinsics_resolve_like_cloudformation() -> None:
@@ -166,9 +174,10 @@ def test_state_round_trip_keeps_items_users_and_messages(aws: None, tmp_path: Pa
     assert state.restore(tmp_path) is True
     item = ddb.get_item(TableName=env["TABLE_NAME"], Key={"PK": {"S": "CASE#1"}, "SK": {"S": "CASE"}})["Item"]
     assert item["v"] == {"N": "3"}
-    tokens = idp.initiate_auth(
+    tokens = idp.admin_initiate_auth(
+        UserPoolId=env["USER_POOL_ID"],
         ClientId=env["USER_POOL_CLIENT_ID"],
-        AuthFlow="USER_PASSWORD_AUTH",
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
         AuthParameters={"USERNAME": "+923001234567", "PASSWORD": "Awaaz-demo-2026"},
     )
     assert tokens["AuthenticationResult"]["IdToken"]
@@ -345,7 +354,8 @@ def test_demo_route_and_accounts_come_from_the_seed(tmp_path: Path) -> None:
         "office_id": route.office_id,
     }
     for entry in document["accounts"]:
-        assert set(entry) <= {"role", "name", "username", "password", "office_id"}
+        assert set(entry) <= {"role", "name", "username", "password", "office_id", "totp_secret"}
+        assert ("totp_secret" in entry) == (entry["role"] != "citizen")  # staff type an authenticator code
     officers = {a["office_id"] for a in document["accounts"] if a["role"] == "officer"}
     assert officers == {route.office_id, route.parent_office_id, route.information_office_id}
     organisation = next(o for o in directory["organisations"] if o["id"] == route.organisation_id)

@@ -110,6 +110,8 @@ ENVIRONMENT = {
     "ATTACHMENTS_BUCKET": "b",
     "USER_POOL_ID": "ap-south-1_x",
     "USER_POOL_CLIENT_ID": "c",
+    "STAFF_POOL_ID": "s",
+    "STAFF_POOL_CLIENT_ID": "sc",
     "PII_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
 }
 

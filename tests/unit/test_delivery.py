@@ -8,10 +8,10 @@ from chalicelib.logic import delivery, identity, pii
 from chalicelib.logic.ports import Services
 from chalicelib.models.common import Language
 from chalicelib.models.errors import InvalidInput, ServiceUnavailable
-from chalicelib.models.identity import PreferencesIn, RegisterIn
+from chalicelib.models.identity import ConfirmIn, PreferencesIn, RegisterIn
 from chalicelib.models.notifications import Notification
 from chalicelib.store import keys, people
-from tests.fakes import FakeMessenger, citizen, make_services
+from tests.fakes import FakeMessenger, citizen, make_services, sent_code
 
 
 def person(
@@ -100,7 +100,8 @@ def test_registration_keeps_contacts_encrypted_and_chooses_the_channel_of_the_us
     body = RegisterIn.model_validate(
         {"name": "Ayesha", "phone": "03001234567", "password": "Secret-2026", "language": "ur", "user_type": "resident"}
     )
-    identity.register(services, body)
+    identity.register(services, body, "10.0.0.1")
+    identity.confirm(services, ConfirmIn(username="+923001234567", code=sent_code(services)), "10.0.0.1")
     [(sub, _)] = [(u["sub"], u) for u in services.identity.users.values()]  # type: ignore[attr-defined]
     profile = people.get_profile(services.table, str(sub))
     assert profile is not None and profile["notify_by"] == ["sms"]

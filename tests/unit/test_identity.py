@@ -10,11 +10,11 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from chalicelib.logic import identity, pii, tracking
-from chalicelib.logic.auth import verify_id_token
+from chalicelib.logic.auth import Issuer, still_valid, verify_id_token
 from chalicelib.models.errors import InvalidInput, Unauthenticated
-from chalicelib.models.identity import RegisterIn
+from chalicelib.models.identity import ConfirmIn, RegisterIn
 from chalicelib.store import keys
-from tests.fakes import PII_KEY, make_services
+from tests.fakes import PII_KEY, make_services, sent_code
 
 ISSUER = "https://cognito-idp.ap-south-1.amazonaws.com/ap-south-1_pool"
 CLIENT = "client-1"
@@ -32,6 +32,7 @@ def token(**claims: Any) -> str:
         "iat": now,
         "exp": now + 600,
         "cognito:username": "+923001234567",
+        "cognito:groups": ["citizen"],
         "name": "Ayesha",
         "custom:language": "ur",
     }
@@ -39,8 +40,23 @@ def token(**claims: Any) -> str:
     return jwt.encode({k: v for k, v in body.items() if v is not None}, _KEY, algorithm="RS256", headers={"kid": "k1"})
 
 
+STAFF_ISSUER = "https://cognito-idp.ap-south-1.amazonaws.com/ap-south-1_staff"
+STAFF_CLIENT = "client-staff"
+
+
+def _key_for(kid: str) -> dict[str, Any] | None:
+    return _JWK if kid == "k1" else None
+
+
+ISSUERS = [Issuer("citizens", ISSUER, CLIENT, _key_for), Issuer("staff", STAFF_ISSUER, STAFF_CLIENT, _key_for)]
+
+
+def staff_token(**claims: Any) -> str:
+    return token(iss=STAFF_ISSUER, aud=STAFF_CLIENT, **claims)
+
+
 def verify(raw: str) -> Any:
-    return verify_id_token(raw, key_for=lambda kid: _JWK if kid == "k1" else None, issuer=ISSUER, client_id=CLIENT)
+    return verify_id_token(raw, ISSUERS).principal
 
 
 def test_a_valid_id_token_gives_a_citizen_with_their_language() -> None:
@@ -49,10 +65,31 @@ def test_a_valid_id_token_gives_a_citizen_with_their_language() -> None:
 
 
 def test_groups_map_to_roles_and_officers_carry_their_office() -> None:
-    assert (
-        verify(token(**{"cognito:groups": ["officer"], "custom:office_id": "lesco-lahore"})).office_id == "lesco-lahore"
-    )
-    assert verify(token(**{"cognito:groups": ["officer", "admin"]})).role == "admin"
+    officer = verify(staff_token(**{"cognito:groups": ["officer"], "custom:office_id": "lesco-lahore"}))
+    assert (officer.role, officer.office_id) == ("officer", "lesco-lahore")
+    assert verify(staff_token(**{"cognito:groups": ["officer", "admin"]})).role == "admin"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        token(**{"cognito:groups": None}),  # a citizens' pool account in no group
+        token(**{"cognito:groups": ["admin"]}),  # the citizens' pool cannot make an admin
+        token(**{"cognito:groups": ["officer"], "custom:office_id": "lesco-lahore"}),
+        staff_token(**{"cognito:groups": ["citizen"]}),  # nor the staff pool a citizen
+        staff_token(**{"cognito:groups": None}),
+    ],
+)
+def test_only_a_user_in_a_group_of_its_own_pool_gets_a_role(raw: str) -> None:
+    with pytest.raises(Unauthenticated):
+        verify(raw)
+
+
+def test_a_token_issued_before_the_accounts_revocation_no_longer_counts() -> None:
+    verified = verify_id_token(token(iat=1_000), ISSUERS)
+    assert still_valid(verified, None)
+    assert not still_valid(verified, 1_001)
+    assert still_valid(verified, 1_000)  # issued in the second of the revocation, after it (a new sign-in)
 
 
 @pytest.mark.parametrize(
@@ -62,7 +99,8 @@ def test_groups_map_to_roles_and_officers_carry_their_office() -> None:
         {"iss": "https://evil.example/pool"},
         {"aud": "another-client"},
         {"token_use": "access"},
-        {"cognito:groups": ["officer"]},  # an officer without an office
+        {"iss": STAFF_ISSUER, "aud": STAFF_CLIENT, "cognito:groups": ["officer"]},  # an officer without an office
+        {"iss": STAFF_ISSUER},  # a staff-pool issuer with the citizens' audience
     ],
 )
 def test_tokens_that_fail_a_check_are_refused(claims: dict[str, Any]) -> None:
@@ -107,10 +145,13 @@ def test_cnic_is_checked_hashed_and_encrypted_never_stored_in_clear() -> None:
         RegisterIn(
             name="Ayesha Khan", phone="03001234567", password="secret123", cnic="35202-1234567-1", language="ur"
         ),
+        "10.0.0.1",
     )
     assert out.username == "+923001234567"
     assert out.delivery.channel == "sms" and "1234567" not in out.delivery.destination
-    profile = services.table.get(keys.profile_key(services.identity.users["+923001234567"]["sub"]))  # type: ignore[attr-defined]
+    assert "3520212345671" not in str(services.table.items)  # type: ignore[attr-defined]  # not while pending either
+    identity.confirm(services, ConfirmIn(username="03001234567", code=sent_code(services)), "10.0.0.1")
+    profile = services.table.get(keys.profile_key(services.identity.user("+923001234567")["sub"]))  # type: ignore[attr-defined]
     assert profile is not None
     assert "3520212345671" not in str(profile)
     assert profile["cnic_hash"] == pii.cnic_hash("3520212345671", PII_KEY)
@@ -125,6 +166,7 @@ def test_registration_names_each_bad_field() -> None:
             RegisterIn(
                 name="Ali", phone="12", email="not-an-email", password="secret123", cnic="123", district="atlantis"
             ),
+            "10.0.0.1",
         )
     assert {d.field for d in raised.value.details} == {"phone", "email", "cnic", "district"}
 

@@ -65,7 +65,9 @@ def test_only_the_transition_path_sets_a_status_an_office_or_a_level_or_writes_t
 
 
 def test_the_check_would_catch_a_status_set_by_hand() -> None:
-    sample = ast.parse("case.status = 'closed'\nc.level, c.office_id = 2, 'x'\nTimelineEvent(at=1)\nCase(status='routed')")
+    sample = ast.parse(
+        "case.status = 'closed'\nc.level, c.office_id = 2, 'x'\nTimelineEvent(at=1)\nCase(status='routed')"
+    )
     assert [what for _, what in _offences(sample)] == [
         "assigns .status",
         "assigns .level",

@@ -1,0 +1,128 @@
+"""The template `make package` builds, read as an operator (and an attacker) would read it.
+
+moto enforces neither the pools' settings nor IAM, so what keeps the API the only door in AWS is
+checked here, on the packaged template itself: built the way `make package` builds it, and linted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    out = tmp_path_factory.mktemp("package")
+    env = {**os.environ, "AWS_DEFAULT_REGION": "ap-south-1"}
+    env.pop("AWS_ENDPOINT_URL", None)
+
+    def run(*command: str) -> None:
+        done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=300, check=False)
+        assert done.returncode == 0, f"{' '.join(command)}\n{done.stdout}\n{done.stderr}"
+
+    run(str(BIN / "chalice"), "package", "--stage", "prod", str(out / "chalice"))
+    run(
+        sys.executable,
+        "infra/build_template.py",
+        "--generated",
+        str(out / "chalice" / "sam.json"),
+        str(out / "merge.json"),
+    )
+    run(
+        str(BIN / "chalice"),
+        "package",
+        "--stage",
+        "prod",
+        "--merge-template",
+        str(out / "merge.json"),
+        str(out / "package"),
+    )
+    run(str(BIN / "cfn-lint"), str(out / "package" / "sam.json"))
+    yield json.loads((out / "package" / "sam.json").read_text())
+
+
+def resources(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    return {rid: r["Properties"] for rid, r in template["Resources"].items() if r["Type"] == kind}
+
+
+def test_no_pool_takes_a_sign_up_a_password_or_a_code_request_from_its_public_client(template: dict[str, Any]) -> None:
+    pools = resources(template, "AWS::Cognito::UserPool")
+    assert set(pools) == {"UserPool", "StaffPool"}
+    for pool in pools.values():
+        assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True  # no SignUp
+        # No ForgotPassword from the client: resets are the API's own codes
+        assert pool["AccountRecoverySetting"] == {"RecoveryMechanisms": [{"Name": "admin_only", "Priority": 1}]}
+        assert "SmsConfiguration" not in pool  # Cognito sends no SMS of its own: the API's limits come first
+    for client in resources(template, "AWS::Cognito::UserPoolClient").values():
+        # Only AdminInitiateAuth (IAM: the API's role) and refresh; no USER_PASSWORD_AUTH, SRP or custom auth
+        assert sorted(client["ExplicitAuthFlows"]) == ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+        assert client["GenerateSecret"] is False and client["PreventUserExistenceErrors"] == "ENABLED"
+        assert client["WriteAttributes"] == ["name"]  # nobody rewrites their own office, phone or e-mail
+
+
+def test_staff_must_use_an_authenticator_and_a_strong_password_with_threat_protection(template: dict[str, Any]) -> None:
+    staff = resources(template, "AWS::Cognito::UserPool")["StaffPool"]
+    assert staff["MfaConfiguration"] == "ON" and staff["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
+    policy = staff["Policies"]["PasswordPolicy"]
+    assert policy["MinimumLength"] >= 12
+    assert all(policy[k] for k in ("RequireLowercase", "RequireUppercase", "RequireNumbers", "RequireSymbols"))
+    assert staff["UserPoolTier"] == "PLUS" and staff["UserPoolAddOns"] == {"AdvancedSecurityMode": "ENFORCED"}
+    # Millions of citizens stay on the Lite tier
+    citizens = resources(template, "AWS::Cognito::UserPool")["UserPool"]
+    assert citizens["UserPoolTier"] == "LITE" and "UserPoolAddOns" not in citizens
+    groups = {p["GroupName"]: p["UserPoolId"] for p in resources(template, "AWS::Cognito::UserPoolGroup").values()}
+    assert groups == {"citizen": {"Ref": "UserPool"}, "officer": {"Ref": "StaffPool"}, "admin": {"Ref": "StaffPool"}}
+
+
+def test_the_authorizer_is_cached_at_most_a_minute_and_may_read_revocation_markers(template: dict[str, Any]) -> None:
+    body = template["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]
+    authorizers = body["securityDefinitions"]
+    assert authorizers and all(
+        a["x-amazon-apigateway-authorizer"]["authorizerResultTtlInSeconds"] <= 60 for a in authorizers.values()
+    )
+    statements = [
+        s
+        for policy in template["Resources"]["JwtAuthorizerRole"]["Properties"]["Policies"]
+        for s in policy["PolicyDocument"]["Statement"]
+    ]
+    reads = [s for s in statements if s["Action"] == "dynamodb:GetItem"]
+    assert reads == [{"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": {"Fn::GetAtt": ["Table", "Arn"]}}]
+
+
+def test_only_the_api_function_holds_the_pools_admin_calls_and_only_on_the_two_pools(template: dict[str, Any]) -> None:
+    holders = {}
+    for rid, resource in template["Resources"].items():
+        if resource["Type"] not in ("AWS::IAM::Policy", "AWS::IAM::Role"):
+            continue
+        props = resource["Properties"]
+        documents = (
+            [props["PolicyDocument"]]
+            if "PolicyDocument" in props
+            else [p["PolicyDocument"] for p in props.get("Policies", [])]
+        )
+        for document in documents:
+            for statement in document["Statement"]:
+                actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+                if any(a.startswith("cognito-idp:") for a in actions):
+                    holders[rid] = statement
+    assert list(holders) == ["ApiHandlerAccessPolicy"]
+    statement = holders["ApiHandlerAccessPolicy"]
+    assert statement["Resource"] == [{"Fn::GetAtt": ["UserPool", "Arn"]}, {"Fn::GetAtt": ["StaffPool", "Arn"]}]
+    assert (
+        "cognito-idp:AdminInitiateAuth" in statement["Action"]
+        and "cognito-idp:AdminUserGlobalSignOut" in statement["Action"]
+    )
+    environment = template["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert environment["STAFF_POOL_ID"] == {"Ref": "StaffPool"} and environment["STAFF_POOL_CLIENT_ID"] == {
+        "Ref": "StaffPoolClient"
+    }
