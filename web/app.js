@@ -227,6 +227,7 @@ function passwordStep(step, username) {
 // The server's answer to a password or a step: tokens (signed in), or the next step.
 function nextStep(step, username, answer) {
   if (!answer.challenge) return signedIn(answer);
+  say(""); // what was said before the step ("please sign in", a wrong code) no longer holds
   const challenge = { username, name: answer.challenge, session: answer.session, since: Date.now() };
   const show = { mfa: codeStep, new_password: newPasswordStep, mfa_setup: setupStep }[answer.challenge];
   if (!show) return say(esc(t("error")), "error");
