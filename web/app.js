@@ -319,7 +319,9 @@ async function setupStep(step, challenge) {
   try {
     setup = await answerChallenge(challenge, {});
   } catch (e) {
-    return stepFailed(step, challenge, e);
+    // No key, no way on: back to the password (a 401 here can only be the session's end).
+    passwordStep(step, challenge.username);
+    return say(e.status === 401 ? esc(t("sessionExpired")) : accountProblem(e), "error");
   }
   const key = String(setup.secret || "").replace(/\s+/g, "");
   const grouped = (key.match(/.{1,4}/g) || []).join(" ");
