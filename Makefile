@@ -9,7 +9,7 @@ PORT ?= 8000
 MOTO_PORT ?= 5000
 WEB_PORT ?= 8080
 
-.PHONY: run test lint typecheck bench package seed-aws job clean browser totp
+.PHONY: run test lint typecheck bench package seed-aws staff-aws job clean browser totp
 # The browser tests drive Debian's chromium (Playwright's own browser download is not reachable).
 CHROMIUM ?= /usr/bin/chromium
 
@@ -83,6 +83,12 @@ package: $(STAMP)
 seed-aws: $(STAMP)
 	@test -n "$(TABLE)" || { echo "usage: make seed-aws TABLE=<the stack's TableName output>"; exit 2; }
 	$(PY) infra/seed_directory.py --table "$(TABLE)"
+
+# Create a staff account (the first admin, or an officer) in a deployed stack (operator's AWS credentials;
+# PII_KEY: the stack's PiiKey parameter). See docs/deploy.md.
+staff-aws: $(STAMP)
+	@test -n "$(STACK)" -a -n "$(EMAIL)" -a -n "$(NAME)" || { echo 'usage: make staff-aws STACK=<stack> EMAIL=<e-mail> NAME="<name>" [ROLE=admin|officer OFFICE=<office id>]'; exit 2; }
+	$(PY) infra/staff_account.py --stack "$(STACK)" --email "$(EMAIL)" --name "$(NAME)" --role "$(or $(ROLE),admin)" $(if $(OFFICE),--office "$(OFFICE)")
 
 clean:
 	rm -rf build .mypy_cache .ruff_cache .pytest_cache

@@ -28,7 +28,10 @@ def requests_to_try(ids: list[str]) -> list[tuple[str, str]]:
             "Open311 requests, 2 services × status, deepest",
             f"/open311/v2/requests.json?service_code={','.join(_CATEGORIES)}&status=open&page=4&page_size=50",
         ),
-        ("Open311 requests, 50 ids + extensions", f"/open311/v2/requests.json?service_request_id={fifty}&extensions=true"),
+        (
+            "Open311 requests, 50 ids + extensions",
+            f"/open311/v2/requests.json?service_request_id={fifty}&extensions=true",
+        ),
         ("Open311 requests, XML", "/open311/v2/requests.xml?page_size=50"),
         ("Open311 one request + extensions", f"/open311/v2/requests/{ids[0]}.json?extensions=true"),
         ("Open311 services", "/open311/v2/services.json"),

@@ -56,7 +56,8 @@ Row = tuple[str, int, int | None, str]
 
 
 def measure_calls() -> list[Row]:
-    from tests.harness import running_stack
+    from local.totp import fresh_code
+    from tests.harness import PASSWORD, running_stack
     from tests.integration.test_journey import complaint_body
 
     rows: list[Row] = []
@@ -94,6 +95,25 @@ def measure_calls() -> list[Row]:
         op("list own", lambda: stack.get("/v1/complaints", token=citizen), budget=2)
         op("track", lambda: stack.get(f"/v1/complaints/{created['id']}", token=citizen), budget=2)
         op("route (worker, per case)", lambda: _route_one(stack))
+        sign_in = {"username": "citizen@example.pk", "password": PASSWORD}
+        op("sign in: citizen", lambda: stack.post("/v1/auth/login", sign_in), budget=2)
+        op(
+            "sign in: wrong password",
+            lambda: stack.post("/v1/auth/login", {**sign_in, "password": "wrong-1"}),
+            budget=3,
+        )
+        challenged: dict[str, str] = {}
+
+        def staff_password() -> None:
+            reply = stack.post("/v1/auth/login", {"username": "officer@example.pk", "password": PASSWORD})
+            challenged["session"] = reply.json["session"]
+
+        def staff_code() -> None:
+            answer = {"challenge": "mfa", "session": challenged["session"], "code": fresh_code()}
+            assert stack.post("/v1/auth/challenge", {"username": "officer@example.pk", **answer}).status == 200
+
+        op("sign in: officer's password", staff_password, budget=2)
+        op("sign in: officer's authenticator code", staff_code, budget=2)
         supervisor = stack.login("supervisor")
         op("officer queue (one office)", lambda: stack.get("/v1/officer/cases", token=officer))
         op("officer queue (supervisor's subtree)", lambda: stack.get("/v1/officer/cases", token=supervisor))
@@ -393,6 +413,10 @@ def main() -> int:
     rows = measure_calls()
     app_import = import_seconds("app")
     print("AWS API calls per operation (warm container, moto in process)")
+    print(
+        "(a signed-in operation includes the authorizer's read of the caller's revocation marker, one GetItem;\n"
+        " API Gateway caches the authorizer's answer 60 s per token, so in AWS that read is at most one a minute)"
+    )
     print(f"{'operation':<40} {'calls':>5}  {'budget':>6}  detail")
     failed = False
     for name, count, budget, detail in rows:

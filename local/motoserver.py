@@ -23,6 +23,9 @@ concurrent requests (all measured with moto 5.2.5 and the seeded directory, ~2,7
    (`_partition_candidates`; every DynamoDB request but a read bumps `_writes`).
 5. A refresh token Cognito never issued makes moto raise a KeyError (HTTP 500, the API
    answered 503) where AWS answers NotAuthorized: `patch_cognito` answers as AWS does.
+6. moto ignores a pool's AllowAdminCreateUserOnly (SignUp works) and a client's
+   ExplicitAuthFlows (USER_PASSWORD_AUTH works): anyone with the client id could sign up
+   and guess passwords around the API locally. `patch_cognito` refuses both, as AWS does.
 """
 
 from __future__ import annotations
@@ -65,21 +68,45 @@ class _OneCopyPerTransaction:
 
 
 def patch_cognito() -> None:
-    """A refresh token Cognito never issued is NotAuthorized, as in AWS (moto 5.2.5 raises a KeyError: HTTP 500)."""
+    """Cognito as AWS enforces it where moto 5.2.5 does not (see the module doc, 5 and 6)."""
     import moto.cognitoidp.models as cognito_models
     from moto.cognitoidp.exceptions import NotAuthorizedError
 
     pool_class = cognito_models.CognitoIdpUserPool
+    backend_class = cognito_models.CognitoIdpBackend
     if getattr(pool_class, "_awaaz_patched", False):
         return
-    original = pool_class.create_tokens_from_refresh_token
+    refresh = pool_class.create_tokens_from_refresh_token
+    sign_up = backend_class.sign_up
+    initiate_auth = backend_class.initiate_auth
 
     def create_tokens_from_refresh_token(self: Any, refresh_token: str) -> tuple[str, str, int]:
         if refresh_token not in self.refresh_tokens:
             raise NotAuthorizedError(refresh_token)
-        return original(self, refresh_token)
+        return refresh(self, refresh_token)
+
+    def pool_and_client(backend: Any, client_id: str) -> tuple[Any, Any]:
+        for pool in backend.user_pools.values():
+            if client_id in pool.clients:
+                return pool, pool.clients[client_id]
+        return None, None
+
+    def guarded_sign_up(self: Any, client_id: str, *args: Any, **kwargs: Any) -> Any:
+        pool, _ = pool_and_client(self, client_id)
+        if pool is not None and pool.extended_config.get("AdminCreateUserConfig", {}).get("AllowAdminCreateUserOnly"):
+            raise NotAuthorizedError("SignUp is not permitted for this user pool")
+        return sign_up(self, client_id, *args, **kwargs)
+
+    def guarded_initiate_auth(self: Any, client_id: str, auth_flow: str, *args: Any, **kwargs: Any) -> Any:
+        _, client = pool_and_client(self, client_id)
+        allowed = (client.extended_config.get("ExplicitAuthFlows") if client is not None else None) or []
+        if allowed and f"ALLOW_{auth_flow.removesuffix('_AUTH')}_AUTH" not in allowed:
+            raise NotAuthorizedError(f"{auth_flow} flow not enabled for this client")
+        return initiate_auth(self, client_id, auth_flow, *args, **kwargs)
 
     pool_class.create_tokens_from_refresh_token = create_tokens_from_refresh_token  # type: ignore[method-assign]
+    backend_class.sign_up = guarded_sign_up  # type: ignore[method-assign]
+    backend_class.initiate_auth = guarded_initiate_auth  # type: ignore[method-assign]
     pool_class._awaaz_patched = True  # type: ignore[attr-defined]
 
 

@@ -145,10 +145,7 @@ def resend_code(services: Services, raw: str, source: str) -> DeliveryOut:
 
 
 def confirm(services: Services, data: ConfirmIn, source: str) -> None:
-    username = username_of(data.username)
-    ratelimit.check_both(services, "code", username, source)
-    digest = pii.username_digest(username, services.pii_key)
-    item = _accept_code(services, "register", digest, data.code)
+    username, digest, item = _accept_code(services, "register", data.username, data.code, source)
     if not item.get("registration"):
         raise WrongCode()
     pending = json.loads(pii.decrypt(str(item["registration"]), services.pii_key))
@@ -199,10 +196,7 @@ def forgot_password(services: Services, raw: str, source: str) -> DeliveryOut:
 
 def reset_password(services: Services, data: ResetIn, source: str) -> None:
     """Choose a new password with the code; every session of the account ends (tokens within a minute)."""
-    username = username_of(data.username)
-    ratelimit.check_both(services, "code", username, source)
-    digest = pii.username_digest(username, services.pii_key)
-    item = _accept_code(services, "reset", digest, data.code)
+    username, digest, item = _accept_code(services, "reset", data.username, data.code, source)
     pool: Pool = "staff" if item.get("pool") == "staff" else "citizens"
     account = services.identity.find(pool, username)
     if account is None:
@@ -318,8 +312,14 @@ def _issue_code(
     _send(services, username, language, template, code=code)
 
 
-def _accept_code(services: Services, purpose: str, digest: str, code: str) -> dict[str, Any]:
-    """The live code item when `code` is its code; WrongCode (counted) otherwise."""
+def _accept_code(
+    services: Services, purpose: str, raw_username: str, code: str, source: str
+) -> tuple[str, str, dict[str, Any]]:
+    """The username, its digest and the live code item when `code` is its code (a try counted per username
+    and source); WrongCode (a wrong try counted on the code) otherwise."""
+    username = username_of(raw_username)
+    ratelimit.check_both(services, "code", username, source)
+    digest = pii.username_digest(username, services.pii_key)
     item = people.get_code(services.table, purpose, digest)
     now = _now(services)
     if (
@@ -332,7 +332,7 @@ def _accept_code(services: Services, purpose: str, digest: str, code: str) -> di
     if not hmac.compare_digest(str(item["code_hash"]), _code_hash(services, purpose, digest, code)):
         people.count_wrong_code(services.table, purpose, digest, int(item.get("expires_at", now)))
         raise WrongCode()
-    return item
+    return username, digest, item
 
 
 def _code_hash(services: Services, purpose: str, digest: str, code: str) -> str:

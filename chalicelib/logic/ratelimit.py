@@ -129,7 +129,8 @@ def hold_sign_in(services: Services, counters: SignInCounters, found: dict[str, 
         waits.append(wait(counters.username, USERNAME_FREE))
     longest = max(waits)
     if longest > 0:
-        raise RateLimited(f"too many failed sign-ins; try again in {longest} seconds", retry_after=longest)
+        after = f"{longest} second{'s' if longest > 1 else ''}" if longest < 120 else f"{longest // 60} minutes"
+        raise RateLimited(f"too many failed sign-ins; try again in {after}", retry_after=longest)
 
 
 def count_failed_sign_in(services: Services, counters: SignInCounters) -> None:

@@ -146,3 +146,80 @@ def test_codes_and_sign_ups_are_limited_per_phone_with_retry_after(stack: Stack)
     assert [a.status for a in resends] == [202] * 5 + [429]
     # Every code went to the phone, none to the caller
     assert all("code" not in a.json.get("delivery", {}) for a in answers[:5] + resends[:5])
+
+
+def test_a_new_administrator_sets_a_password_and_enrols_an_authenticator_at_first_sign_in(stack: Stack) -> None:
+    # Given the first admin, created as docs/deploy.md says (make staff-aws), with a temporary password
+    import base64
+    import os
+
+    from infra.staff_account import create_staff
+
+    key = base64.b64decode(os.environ["PII_KEY"])
+    create_staff(
+        stack.resources["STAFF_POOL_ID"],
+        stack.resources["TABLE_NAME"],
+        key,
+        "First.Admin@example.org",
+        "First Admin",
+        "admin",
+        None,
+        temporary_password="Temporary-2026!x",
+    )
+    username = "first.admin@example.org"
+    # When they sign in: a new password first, then an authenticator app, then its code
+    first = stack.post("/v1/auth/login", {"username": username, "password": "Temporary-2026!x"})
+    assert first.status == 200 and first.json["challenge"] == "new_password", first.body
+    weak = {
+        "username": username,
+        "session": first.json["session"],
+        "challenge": "new_password",
+        "new_password": "short-1",
+    }
+    assert stack.post("/v1/auth/challenge", weak).status == 400
+    chosen = stack.post(
+        "/v1/auth/challenge",
+        {**weak, "new_password": "A-much-longer-Passw0rd!"},
+    )
+    assert chosen.status == 200 and chosen.json["challenge"] == "mfa_setup", chosen.body
+    setup = stack.post(
+        "/v1/auth/challenge", {"username": username, "session": chosen.json["session"], "challenge": "mfa_setup"}
+    )
+    assert setup.status == 200 and setup.json["secret"] and setup.json["otpauth_uri"].startswith("otpauth://totp/")
+    done = stack.post(
+        "/v1/auth/challenge",
+        {
+            "username": username,
+            "session": setup.json["session"],
+            "challenge": "mfa_setup",
+            "code": fresh_code(setup.json["secret"]),
+        },
+    )
+    assert done.status == 200, done.body
+    assert stack.get("/v1/me", token=done.json["id_token"]).json["role"] == "admin"
+    # And from then on the password alone asks for the code
+    again = stack.post("/v1/auth/login", {"username": username, "password": "A-much-longer-Passw0rd!"})
+    assert again.status == 200 and again.json["challenge"] == "mfa"
+
+
+def test_the_public_app_clients_take_no_sign_up_and_no_password(stack: Stack) -> None:
+    # The reproduction: anyone with a client id signing up with a victim's phone, or guessing passwords
+    import pytest
+    from botocore.exceptions import ClientError
+
+    from chalicelib import aws
+
+    stack.login("citizen")
+    idp = aws.client("cognito-idp")
+    for client in ("USER_POOL_CLIENT_ID", "STAFF_POOL_CLIENT_ID"):
+        with pytest.raises(ClientError) as refused:
+            idp.sign_up(ClientId=stack.resources[client], Username="+923009998877", Password="Whatever-2026!x")
+        assert refused.value.response["Error"]["Code"] == "NotAuthorizedException"
+        for flow in ("USER_PASSWORD_AUTH", "USER_SRP_AUTH"):
+            with pytest.raises(ClientError) as refused:
+                idp.initiate_auth(
+                    ClientId=stack.resources[client],
+                    AuthFlow=flow,
+                    AuthParameters={"USERNAME": "citizen@example.pk", "PASSWORD": PASSWORD, "SRP_A": "1"},
+                )
+            assert refused.value.response["Error"]["Code"] == "NotAuthorizedException"
