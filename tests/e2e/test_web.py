@@ -2,22 +2,30 @@
 
 A citizen registers, confirms, signs in, files a complaint on a phone-sized screen; the
 office's officer resolves it; the citizen rates the resolution and sees it closed. The
-Urdu switch turns the page right-to-left. The public dashboard draws its charts.
+Urdu switch turns the page right-to-left. The public dashboard draws its charts. Staff
+sign in with their authenticator app's code; a citizen who forgot their password sets a
+new one; too many wrong passwords are told how long to wait. Codes sent by SMS or e-mail
+are read where the stack prints them (its outbox, in the stack's log).
 Screenshots go to build/screenshots/.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
-from playwright.sync_api import Browser, FilePayload, Page, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, FilePayload, Page, Route, ViewportSize, sync_playwright
 
+from local import totp
+from local.outbox import mask_email
+from local.totp import fresh_code
 from tests.e2e.test_local_stack import REPO, Stack
 
 pytestmark = pytest.mark.e2e
@@ -25,6 +33,7 @@ SHOTS = REPO / "build" / "screenshots"
 AXE = REPO / "build" / "axe" / "package" / "axe.min.js"
 PHONE: ViewportSize = {"width": 360, "height": 740}
 WAIT_MS = 15_000
+CODE = re.compile(r"(?<![0-9])([0-9]{6})(?![0-9])")
 # The smallest valid PNG (1×1 pixel), as a photo of the bill.
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -57,12 +66,60 @@ def open_page(browser: Browser, errors: list[str]) -> Page:
     return page
 
 
-def sign_in(page: Page, web: str, username: str, password: str) -> None:
+def sign_in(page: Page, web: str, account: dict[str, Any]) -> None:
+    """Through the page, as a person does: the password, then (staff) the authenticator app's code."""
     page.goto(f"{web}/#/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
+    page.fill("input[name=username]", account["username"])
+    page.fill("input[name=password]", account["password"])
     page.click("form#f button")
+    if account.get("totp_secret"):
+        page.wait_for_selector("form#challenge[data-challenge=mfa]")
+        page.fill("input[name=code]", fresh_code(account["totp_secret"]))
+        page.click("form#challenge button")
     page.wait_for_selector("#logout")
+
+
+def codes_sent(running: Stack, destination: str) -> list[str]:
+    """The codes the stack's console shows sent to a masked destination (as the page shows it), oldest first."""
+    lines = running.log_path.read_text(errors="replace").splitlines()
+    return [m.group(1) for line in lines if f"→ {destination}:" in line for m in [CODE.search(line)] if m]
+
+
+def new_code(running: Stack, destination: str, seen: int = 0) -> str:
+    """The code sent after the `seen` first ones (the console shows a message within a second)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        codes = codes_sent(running, destination)
+        if len(codes) > seen:
+            return codes[-1]
+        time.sleep(0.3)
+    pytest.fail(f"no new code sent to {destination}:\n{running.log_tail()}")
+
+
+def new_citizen(running: Stack) -> dict[str, str]:
+    """A citizen registered and confirmed over HTTP, with an e-mail of their own."""
+    account = {"username": f"amina@{uuid.uuid4().hex[:10]}.example.pk", "password": "Awaaz-web-2026"}
+    registered = requests.post(
+        f"{running.api}/v1/auth/register",
+        json={"name": "Amina Khan", "email": account["username"], "password": account["password"], "language": "en"},
+        timeout=10,
+    )
+    assert registered.status_code == 201, registered.text
+    code = new_code(running, registered.json()["delivery"]["destination"])
+    confirmed = requests.post(
+        f"{running.api}/v1/auth/confirm", json={"username": account["username"], "code": code}, timeout=10
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    return account
+
+
+def officer_of_demo_office(running: Stack) -> dict[str, Any]:
+    route = running.accounts()["demo_route"]
+    return next(a for a in running.accounts()["accounts"] if a.get("office_id") == route["office_id"])
+
+
+def fits_the_phone(page: Page) -> bool:
+    return bool(page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"])
 
 
 def shot(page: Page, name: str) -> None:
@@ -83,7 +140,7 @@ def test_a_citizen_from_registration_to_a_rated_resolution_with_the_officer_reso
     errors: list[str] = []
     citizen = open_page(browser, errors)
     # Register with an e-mail, confirm (the local stack accepts any code), sign in
-    email = f"web-{uuid.uuid4().hex[:8]}@example.pk"
+    email = f"sana@{uuid.uuid4().hex[:10]}.example.pk"
     citizen.goto(f"{web}/#/register")
     citizen.wait_for_selector("form#f")
     shot(citizen, "citizen-register")
@@ -92,12 +149,14 @@ def test_a_citizen_from_registration_to_a_rated_resolution_with_the_officer_reso
     citizen.fill("input[name=password]", "Awaaz-web-2026")
     citizen.click("form#f button")
     citizen.wait_for_selector("form#c:not([hidden])")
-    citizen.fill("input[name=code]", "123456")
-    citizen.click("form#c button")
+    assert "A code was sent by e-mail to" in citizen.inner_text(".message.ok")
+    citizen.fill("input[name=code]", new_code(running, citizen.inner_text(".message.ok bdi")))
+    citizen.click("form#c button[type=submit], form#c button:not([type])")
     citizen.wait_for_url("**/#/login")
     citizen.wait_for_selector("form#f")
+    assert "confirmed" in citizen.inner_text(".message.ok")
     shot(citizen, "citizen-login")
-    sign_in(citizen, web, email, "Awaaz-web-2026")
+    sign_in(citizen, web, {"username": email, "password": "Awaaz-web-2026"})
     # File a complaint, finding the category by searching in words
     route = running.accounts()["demo_route"]
     citizen.goto(f"{web}/#/file")
@@ -128,8 +187,7 @@ def test_a_citizen_from_registration_to_a_rated_resolution_with_the_officer_reso
     assert len(stored.json()["attachments"]) == 1  # the photo went to storage; the complaint names it
     # The officer finds it in the queue and resolves it
     officer = open_page(browser, errors)
-    account = next(a for a in running.accounts()["accounts"] if a.get("office_id") == route["office_id"])
-    sign_in(officer, web, account["username"], account["password"])
+    sign_in(officer, web, officer_of_demo_office(running))
     officer.goto(f"{web}/#/queue")
     officer.wait_for_selector(f"text={case_id}")
     shot(officer, "officer-queue")
@@ -168,9 +226,7 @@ def test_the_urdu_switch_turns_the_page_right_to_left(running: Stack, browser: B
     assert "آواز" in page.inner_text("main h1")
     shot(page, "home-ur")
     # An officer works in Urdu too: the queue and the case's actions read in Urdu, right to left
-    route = running.accounts()["demo_route"]
-    officer = next(a for a in running.accounts()["accounts"] if a.get("office_id") == route["office_id"])
-    sign_in(page, running.api, officer["username"], officer["password"])
+    sign_in(page, running.api, officer_of_demo_office(running))
     page.goto(f"{running.api}/#/queue")
     page.wait_for_selector("#filters")
     assert page.evaluate("document.documentElement.dir") == "rtl"
@@ -193,7 +249,7 @@ def test_a_citizen_asks_for_information_and_sends_an_appreciation(running: Stack
     errors: list[str] = []
     page = open_page(browser, errors)
     citizen = next(a for a in running.accounts()["accounts"] if a["role"] == "citizen")
-    sign_in(page, running.api, citizen["username"], citizen["password"])
+    sign_in(page, running.api, citizen)
     page.goto(f"{running.api}/#/info")
     page.wait_for_selector("form#f")
     assert page.locator(".cards li").count() >= 2  # the seed's two requests
@@ -249,8 +305,7 @@ def test_an_officer_in_urdu_is_offered_what_the_case_allows_in_urdu(running: Sta
     page.goto(f"{running.api}/#/")
     page.evaluate("localStorage.setItem('awaaz.lang', 'ur')")
     page.reload()
-    officer = next(a for a in accounts if a.get("office_id") == route["office_id"])
-    sign_in(page, running.api, officer["username"], officer["password"])
+    sign_in(page, running.api, officer_of_demo_office(running))
     page.goto(f"{running.api}/#/officer/{case_id}")
     page.wait_for_selector("#act")
     # Then the actions, and a rejection's reasons, are the case's own, in Urdu
@@ -267,4 +322,296 @@ def test_an_officer_in_urdu_is_offered_what_the_case_allows_in_urdu(running: Sta
     page.click("#act button")
     page.wait_for_function("document.querySelector('.facts dd').textContent === 'مسترد'")
     assert page.locator("#act").count() == 0  # a rejected case offers nothing more
+    assert errors == []
+
+
+def test_an_officer_signs_in_with_the_code_from_their_authenticator_app(running: Stack, browser: Browser) -> None:
+    errors: list[str] = []
+    page = open_page(browser, errors)
+    officer = officer_of_demo_office(running)
+    # Given an officer who opens the office queue before signing in: the page asks them to sign in first
+    page.goto(f"{running.api}/#/queue")
+    page.wait_for_selector("form#f")
+    assert "#/login?next=" in page.url
+    # When they type their password
+    page.fill("input[name=username]", officer["username"])
+    page.fill("input[name=password]", officer["password"])
+    page.click("form#f button")
+    # Then, on the same page, they are asked for the 6-digit code of their authenticator app
+    page.wait_for_selector("form#challenge[data-challenge=mfa]")
+    code = page.locator("input[name=code]")
+    assert code.get_attribute("inputmode") == "numeric" and code.get_attribute("autocomplete") == "one-time-code"
+    assert page.locator("input[name=password]").count() == 0
+    assert "authenticator app" in page.inner_text("form#challenge")
+    assert fits_the_phone(page)
+    shot(page, "officer-mfa")
+    # A wrong code is refused, and the step stays for the next try
+    good = {totp.code(officer["totp_secret"], time.time() + step) for step in (-30, 0, 30)}
+    code.fill(next(c for c in ("000000", "111111", "222222", "333333") if c not in good))
+    page.click("form#challenge button")
+    page.wait_for_selector(".message.error")
+    assert "not right" in page.inner_text(".message.error")
+    assert page.locator("form#challenge[data-challenge=mfa]").count() == 1 and code.input_value() == ""
+    # The right code signs them in, where they were headed
+    code.fill(fresh_code(officer["totp_secret"]))
+    page.click("form#challenge button")
+    page.wait_for_selector("#logout")
+    page.wait_for_selector("#filters")
+    assert page.url.endswith("#/queue")
+    assert errors == []
+
+
+def test_the_authenticator_step_reads_in_urdu_on_a_phone(running: Stack, browser: Browser) -> None:
+    errors: list[str] = []
+    page = open_page(browser, errors)
+    officer = officer_of_demo_office(running)
+    page.goto(f"{running.api}/#/")
+    page.evaluate("localStorage.setItem('awaaz.lang', 'ur')")
+    page.goto(f"{running.api}/#/login")
+    page.reload()
+    page.fill("input[name=username]", officer["username"])
+    page.fill("input[name=password]", officer["password"])
+    page.click("form#f button")
+    page.wait_for_selector("form#challenge[data-challenge=mfa]")
+    assert page.inner_text("form#challenge h2") == "سائن ان کوڈ درج کریں"
+    assert page.inner_text("form#challenge button") == "تصدیق کریں"
+    assert page.evaluate("document.documentElement.dir") == "rtl" and fits_the_phone(page)
+    shot(page, "officer-mfa-ur")
+    page.fill("input[name=code]", fresh_code(officer["totp_secret"]))
+    page.click("form#challenge button")
+    page.wait_for_selector("#logout")
+    assert errors == []
+
+
+def test_a_citizen_who_forgot_their_password_sets_a_new_one(running: Stack, browser: Browser) -> None:
+    errors: list[str] = []
+    page = open_page(browser, errors)
+    citizen = new_citizen(running)
+    # Given the sign-in page, where they type who they are and follow "Forgot your password?"
+    page.goto(f"{running.api}/#/login")
+    page.fill("input[name=username]", citizen["username"])
+    page.click("text=Forgot your password?")
+    page.wait_for_selector("form#forgot")
+    assert page.url.endswith("#/forgot") and page.input_value("form#forgot input[name=username]") == citizen["username"]
+    # When they ask for a code
+    seen = len(codes_sent(running, mask_email(citizen["username"])))
+    page.click("form#forgot button")
+    # Then the page says where it went, and asks for it with a new password; another code waits 30 s
+    page.wait_for_selector("form#reset:not([hidden])")
+    assert page.inner_text(".message.ok").startswith("A code was sent by e-mail to a***@")
+    destination = page.inner_text(".message.ok bdi")
+    assert destination == mask_email(citizen["username"])
+    assert page.locator("form#forgot").is_hidden()
+    assert page.is_disabled("#resend") and "(" in page.inner_text("#resend")
+    assert fits_the_phone(page)
+    shot(page, "forgot")
+    # A wrong code is refused in words, not in field names
+    page.fill("input[name=code]", "000000")
+    page.fill("input[name=password]", "Awaaz-new-2026")
+    page.click("form#reset button:not(#resend)")
+    page.wait_for_selector(".message.error")
+    assert "wrong or has expired" in page.inner_text(".message.error")
+    # The code they received sets the new password, and they sign in with it
+    page.fill("input[name=code]", new_code(running, destination, seen))
+    page.click("form#reset button:not(#resend)")
+    page.wait_for_url("**/#/login")
+    assert "password is changed" in page.inner_text(".message.ok")
+    # A reset ends every session, refusing tokens issued in its own second: a person takes longer to sign in
+    time.sleep(1.1)
+    sign_in(page, running.api, {**citizen, "password": "Awaaz-new-2026"})
+    assert errors == []
+
+
+def test_the_forgotten_password_page_reads_in_urdu_on_a_phone(running: Stack, browser: Browser) -> None:
+    errors: list[str] = []
+    page = open_page(browser, errors)
+    page.goto(f"{running.api}/#/")
+    page.evaluate("localStorage.setItem('awaaz.lang', 'ur')")
+    page.goto(f"{running.api}/#/forgot")
+    page.reload()
+    page.wait_for_selector("form#forgot")
+    assert page.inner_text("main h1") == "نیا پاس ورڈ بنائیں"
+    page.fill("input[name=username]", f"bilal@{uuid.uuid4().hex[:10]}.example.pk")  # no such account: the same answer
+    page.click("form#forgot button")
+    page.wait_for_selector("form#reset:not([hidden])")
+    assert "ای میل سے کوڈ بھیج دیا گیا ہے" in page.inner_text(".message.ok")
+    assert page.evaluate("document.documentElement.dir") == "rtl" and fits_the_phone(page)
+    shot(page, "forgot-ur")
+    assert errors == []
+
+
+def test_the_confirm_step_sends_the_code_again_after_30_seconds(running: Stack, browser: Browser) -> None:
+    errors: list[str] = []
+    page = open_page(browser, errors)
+    page.clock.install()
+    email = f"zainab@{uuid.uuid4().hex[:10]}.example.pk"
+    # Given a person who has just registered
+    page.goto(f"{running.api}/#/register")
+    page.fill("input[name=name]", "Zainab Ali")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", "Awaaz-web-2026")
+    page.click("form#f button")
+    page.wait_for_selector("form#c:not([hidden])")
+    destination = page.inner_text(".message.ok bdi")
+    new_code(running, destination)
+    # Then "Send the code again" rests for 30 seconds
+    assert page.is_disabled("#resend")
+    page.clock.run_for(31_000)
+    assert page.is_enabled("#resend") and page.inner_text("#resend") == "Send the code again"
+    # When they use it, a new code comes, and the button rests again
+    page.click("#resend")
+    page.wait_for_selector(".message.ok")
+    assert page.is_disabled("#resend")
+    # And the new code confirms the account
+    page.fill("input[name=code]", new_code(running, destination, seen=1))
+    page.click("form#c button:not(#resend)")
+    page.wait_for_url("**/#/login")
+    assert errors == []
+
+
+def test_too_many_wrong_passwords_are_told_how_long_to_wait(running: Stack, browser: Browser) -> None:
+    citizen = new_citizen(running)
+    # Given wrong passwords for one account from this address, until sign-in has to wait
+    failures, deadline = 0, time.monotonic() + 30
+    while failures < 8 and time.monotonic() < deadline:
+        tried = requests.post(
+            f"{running.api}/v1/auth/login",
+            json={"username": citizen["username"], "password": "not-it-2026"},
+            timeout=10,
+        )
+        if tried.status_code == 429:
+            time.sleep(float(tried.headers["Retry-After"]))
+        else:
+            assert tried.status_code == 401, tried.text
+            failures += 1
+    # When they try once more through the page, in Urdu
+    errors: list[str] = []
+    page = open_page(browser, errors)
+    page.goto(f"{running.api}/#/")
+    page.evaluate("localStorage.setItem('awaaz.lang', 'ur')")
+    page.goto(f"{running.api}/#/login")
+    page.reload()
+    page.fill("input[name=username]", citizen["username"])
+    page.fill("input[name=password]", citizen["password"])
+    page.click("form#f button")
+    # Then the page says, in words, to wait (and how long), never the server's raw text
+    page.wait_for_selector(".message.error")
+    said = page.inner_text(".message.error")
+    assert said.startswith("بہت زیادہ کوششیں ہو گئیں۔") and "سیکنڈ" in said
+    assert page.is_enabled("form#f button")
+    assert errors == []
+
+
+def staff_tokens(running: Stack, account: dict[str, Any]) -> dict[str, Any]:
+    """A real sign-in of a staff account over HTTP: the password, then the authenticator's code."""
+    step = requests.post(
+        f"{running.api}/v1/auth/login",
+        json={"username": account["username"], "password": account["password"]},
+        timeout=10,
+    ).json()
+    answer = {"username": account["username"], "session": step["session"], "challenge": "mfa"}
+    tokens = requests.post(
+        f"{running.api}/v1/auth/challenge", json={**answer, "code": fresh_code(account["totp_secret"])}, timeout=10
+    )
+    assert tokens.status_code == 200, tokens.text
+    return dict(tokens.json())
+
+
+# The key Cognito hands out when an authenticator app is set up (32 base32 characters).
+SETUP_KEY = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+@pytest.mark.parametrize("language", ["en", "ur"])
+def test_a_first_staff_sign_in_chooses_a_password_then_sets_up_the_authenticator_app(
+    running: Stack, browser: Browser, language: str
+) -> None:
+    """A new officer's first sign-in: a password of their own, then the app, then its code.
+
+    moto never asks for these two steps (the demo staff are enrolled when seeded), so the API's
+    answers to them are played here as its contract words them; the tokens at the end are real.
+    """
+    officer = officer_of_demo_office(running)
+    tokens = staff_tokens(running, officer)
+    sent: list[dict[str, Any]] = []
+
+    def login(route: Route) -> None:
+        route.fulfill(status=200, json={"challenge": "new_password", "session": "first"})
+
+    def challenge(route: Route) -> None:
+        body: dict[str, Any] = route.request.post_data_json or {}
+        sent.append(body)
+        if body["challenge"] == "new_password":
+            route.fulfill(status=200, json={"challenge": "mfa_setup", "session": "second"})
+        elif "code" not in body:
+            uri = f"otpauth://totp/Awaaz:{officer['username']}?secret={SETUP_KEY}&issuer=Awaaz"
+            route.fulfill(
+                status=200,
+                json={"challenge": "mfa_setup", "session": "third", "secret": SETUP_KEY, "otpauth_uri": uri},
+            )
+        else:
+            route.fulfill(status=200, json=tokens)
+
+    errors: list[str] = []
+    page = open_page(browser, errors)
+    page.route(f"{running.api}/v1/auth/login", login)
+    page.route(f"{running.api}/v1/auth/challenge", challenge)
+    page.goto(f"{running.api}/#/")
+    page.evaluate(f"localStorage.setItem('awaaz.lang', '{language}')")
+    page.goto(f"{running.api}/#/login")
+    page.reload()
+    # Given an officer's first sign-in with the password they were given
+    page.fill("input[name=username]", officer["username"])
+    page.fill("input[name=password]", "Given-Passw0rd!2026")
+    page.click("form#f button")
+    # When they choose their own password
+    page.wait_for_selector("form#challenge[data-challenge=new_password]")
+    assert page.get_attribute("input[name=new_password]", "autocomplete") == "new-password"
+    page.fill("input[name=new_password]", "My-own-Passw0rd!2026")
+    page.click("form#challenge button")
+    # Then the page shows how to set up the app: its key in groups of four, and a link that opens the app
+    page.wait_for_selector("#secret")
+    assert page.inner_text("#secret") == "JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP"
+    assert (page.get_attribute("#otpauth", "href") or "").startswith("otpauth://totp/")
+    assert page.locator("ol.steps li").count() == 3
+    assert fits_the_phone(page)
+    if language == "ur":
+        assert page.inner_text("form#challenge h2") == "سائن ان کوڈ ترتیب دیں"
+        assert page.inner_text("#otpauth") == "تصدیقی ایپ میں کھولیں"
+    shot(page, f"officer-mfa-setup-{language}")
+    # And the app's first code signs them in
+    page.fill("input[name=code]", "123 456")
+    page.click("form#challenge button")
+    page.wait_for_selector("#logout")
+    assert [(b["challenge"], b["session"], b.get("new_password"), b.get("code")) for b in sent] == [
+        ("new_password", "first", "My-own-Passw0rd!2026", None),
+        ("mfa_setup", "second", None, None),
+        ("mfa_setup", "third", None, "123456"),
+    ]
+    assert all(b["username"] == officer["username"] for b in sent)
+    assert errors == []
+
+
+def test_a_sign_in_left_too_long_at_the_code_starts_again(running: Stack, browser: Browser) -> None:
+    """A step's session lasts 3 minutes; the API's 401 for an expired one is played here, not waited for."""
+    officer = officer_of_demo_office(running)
+
+    def expired(route: Route) -> None:
+        error = {"code": "sign_in_expired", "message": "This sign-in took too long; please start again."}
+        route.fulfill(status=401, json={"error": error})
+
+    errors: list[str] = []
+    page = open_page(browser, errors)
+    page.route(f"{running.api}/v1/auth/challenge", expired)
+    page.goto(f"{running.api}/#/login")
+    page.fill("input[name=username]", officer["username"])
+    page.fill("input[name=password]", officer["password"])
+    page.click("form#f button")
+    page.wait_for_selector("form#challenge[data-challenge=mfa]")
+    page.fill("input[name=code]", fresh_code(officer["totp_secret"]))
+    page.click("form#challenge button")
+    # Then they are told to sign in again, on the sign-in form, their username kept
+    page.wait_for_selector("form#f")
+    assert page.inner_text(".message.error") == "Signing in took too long. Please sign in again."
+    assert page.input_value("input[name=username]") == officer["username"]
+    assert page.locator("form#challenge").count() == 0
     assert errors == []
