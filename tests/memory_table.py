@@ -82,6 +82,9 @@ class MemoryTable:
 
     def transact(self, writes: Sequence[Write]) -> None:
         self.calls.append("TransactWriteItems")
+        named = [(w.item["PK"], w.item["SK"]) if isinstance(w, Put) else (w.key["PK"], w.key["SK"]) for w in writes]
+        if len(set(named)) < len(named):  # DynamoDB (and moto) refuse it: "multiple operations on one item"
+            raise ValueError("a transaction may not name one item twice")
         with self._lock:
             failed = []
             for index, write in enumerate(writes):

@@ -160,6 +160,11 @@ def _resolve(change: Transition, data: ResolveIn) -> None:
         days = max((change.now - parse_time(case.routed_at)).days, 0)
         counted[f"resolved_in_{min(days, RESOLUTION_DAYS_CAP)}d"] = 1
     change.count(counted)
+    if case.first_resolved_at is None:
+        # Each resolution counts above (for the office that made it, today); the case counts once, among
+        # the cases received when it was routed, so the resolved rate is a share of cases: never above 100 %.
+        case.first_resolved_at = change.at
+        change.count_as_received({"resolved_cases": 1})
 
 
 def _reject(change: Transition, data: RejectIn) -> None:

@@ -31,7 +31,7 @@ def _route_once(services: Services, case_id: str) -> bool:
     if office is None:
         raise ServiceUnavailable("the directory has no office to route to")
     change.move(office, 0, change.now + change.period)
-    case.routed_at = change.at
+    case.routed_at, case.routed_office_id = change.at, office.id
     change.take(note=office.name, **change.placed())
     change.notify("case_routed")
     change.notify_office("office_new_case")

@@ -238,12 +238,14 @@ class Transition:
         if target:
             self.notify(template, to_office=target, **params)
 
-    def count(self, counts: dict[str, int]) -> None:
+    def count(self, counts: dict[str, int], *, office_id: str | None = None, at: str | None = None) -> None:
         """Today's and this month's counters, for the portal and each group of the office where the change began.
 
         Public statistics read whole months from the monthly ones, so a year costs 12 reads a group, not 365.
+        `office_id` and `at` count elsewhere: for another office's groups, on another day and its month.
         """
-        office = self.directory.offices.get(self.from_office or self.case.office_id or "")
+        at = at or self.at
+        office = self.directory.offices.get(office_id or self.from_office or self.case.office_id or "")
         organisation_id = office.organisation_id if office else self.case.organisation_id
         organisation = self.directory.organisations.get(organisation_id or "")
         groups = {
@@ -254,7 +256,20 @@ class Transition:
             "category": self.case.category_id,
             "district": self.case.location.district if self.case.location else None,
         }
-        self.counts += stat_store.daily(groups, self.at[:10], counts) + stat_store.monthly(groups, self.at[:7], counts)
+        added = stat_store.daily(groups, at[:10], counts) + stat_store.monthly(groups, at[:7], counts)
+        self.counts = stat_store.merged(self.counts + added)
+
+    def count_as_received(self, counts: dict[str, int]) -> None:
+        """Counters of the case where it counts as received: the day and month it was routed, the office routing gave it.
+
+        A figure counted here is a share of `routed` (each case at most once): it can never pass it.
+        Cases routed before `routed_office_id` was kept name that office in their `routed` event.
+        """
+        routed_office = self.case.routed_office_id or next(
+            (e.office_id for e in self.timeline if e.type == "routed" and e.office_id), None
+        )
+        if self.case.routed_at and routed_office:
+            self.count(counts, office_id=routed_office, at=self.case.routed_at)
 
     def count_month(self, counts: dict[str, int], *, once_per_citizen: str | None = None) -> None:
         """This month's counters of the case's office and organisation (feedback).
@@ -267,7 +282,7 @@ class Transition:
         groups = {"office": self.case.office_id, "organisation": self.case.organisation_id}
         counters = stat_store.monthly(groups, month, counts)
         if once_per_citizen is None or not self.case.office_id:
-            self.counts += counters
+            self.counts = stat_store.merged(self.counts + counters)
             return
         marker = stat_store.counted_once(once_per_citizen, self.case.citizen_sub, self.case.office_id, month)
         self.once.append(case_store.CountedOnce(marker=marker, counters=counters))

@@ -230,6 +230,12 @@ class Case(BaseModel):
     created_at: str
     updated_at: str
     routed_at: str | None = None
+    # The office routing gave the case: where it counts as received, and as resolved when it
+    # first is (public statistics count cases there, whatever office resolved them).
+    routed_office_id: str | None = None
+    # When the case's first resolution was counted (a case counts as resolved once, however
+    # often it is reopened and resolved again).
+    first_resolved_at: str | None = None
     # When the sweeper must next look at the case: a re-drive time while it
     # waits to be routed, its deadline afterwards. Drives the due index.
     next_check_at: str | None = None

@@ -26,6 +26,16 @@ def monthly(groups: Groups, month: str, counts: dict[str, int]) -> list[Incremen
     return [Increment(keys.stat_month_key(dim, value, month), counts) for dim, value in groups.items() if value]
 
 
+def merged(increments: Sequence[Increment]) -> list[Increment]:
+    """One increment per counter item: a transaction may not name an item twice (two counts can draw one shard)."""
+    by_key: dict[tuple[str, str], dict[str, int]] = {}
+    for inc in increments:
+        counts = by_key.setdefault((inc.key["PK"], inc.key["SK"]), {})
+        for name, amount in inc.counts.items():
+            counts[name] = counts.get(name, 0) + amount
+    return [Increment({"PK": pk, "SK": sk}, counts) for (pk, sk), counts in by_key.items()]
+
+
 def counted_once(what: str, sub: str, office_id: str, month: str) -> Put:
     """A marker put only if absent: written with a citizen's first `what` of an office in `month`, it fails every later one.
 
