@@ -30,12 +30,14 @@ _PARAMS = ("level", "organisation_id", "from", "to", "group_by")
 @stats_routes.route("/v1/stats", methods=["GET"], cors=CORS)
 @endpoint(stats_routes, params=_PARAMS)
 def public_stats() -> stats.StatsOut:
+    """Public statistics from counters: cases received and resolved (each case once: at most 100 %), beside satisfied."""
     return _statistics()
 
 
 @stats_routes.route("/v1/stats.csv", methods=["GET"], cors=CORS)
 @endpoint(stats_routes, params=_PARAMS, response=str, media_type="text/csv")
 def public_stats_csv() -> Response:
+    """The public statistics as CSV: one row per group, the same figures."""
     body = stats.as_csv(_statistics())
     return Response(
         body=body,

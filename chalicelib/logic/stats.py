@@ -1,5 +1,11 @@
 """Public statistics: resolved and satisfied side by side, by level, organisation, office, category, district.
 
+The resolved rate counts cases, not resolutions: of the complaints routed in the period
+(`received`, for the office routing gave them), those resolved at least once since — each
+case once, however often it is reopened and resolved again, and whichever office resolved
+it — so it is never above 100 %. Resolutions themselves (`resolutions`, and the days-to-
+resolve median) are counted when and where they are made.
+
 Read only from the counters every write path adds to (`Transition.count`: one per day and
 one per month), never from cases: whole months (and the month so far) are read from the
 monthly counters, the days at the edges of an unaligned period from the daily ones, so the
@@ -16,7 +22,7 @@ import csv
 import io
 from datetime import date, timedelta
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from chalicelib.logic.actions import RESOLUTION_DAYS_CAP
 from chalicelib.logic.clock import parse_day
@@ -36,18 +42,34 @@ _NARROWS = {"level": ("level", "organisation", "district"), "organisation_id": (
 
 
 class Figures(BaseModel):
-    received: int = 0  # complaints routed to an office in the period
-    resolved: int = 0
-    resolved_rate: float | None = None  # resolved / received
+    """One group's figures over the period: cases received and resolved, verdicts, reopenings, deadlines missed."""
+
+    received: int = Field(0, description="complaints routed to an office in the period (counted where routed)")
+    resolved: int = Field(
+        0,
+        description="cases among `received` resolved at least once so far, each counted once "
+        "however often it was reopened and resolved again (never more than `received`)",
+    )
+    resolved_rate: float | None = Field(
+        None, description="resolved / received: the share of the period's cases resolved, at most 1"
+    )
     satisfied: int = 0
     not_satisfied: int = 0
-    satisfied_rate: float | None = None  # satisfied / verdicts given: always next to resolved_rate
+    satisfied_rate: float | None = Field(
+        None, description="satisfied / verdicts given in the period: always next to `resolved_rate`"
+    )
     reopened: int = 0
     closed: int = 0
     closed_without_feedback: int = 0
     overdue: int = 0  # deadlines missed (each escalation of an overdue case)
     median_days_to_resolve: float | None = None
     transfers: int = 0  # cases moved to another office (each transfer; an accepted request is one)
+    # Last, so the CSV's earlier columns keep their places.
+    resolutions: int = Field(
+        0,
+        description="resolutions made in the period by the group's offices, each one "
+        "(a case resolved, reopened and resolved again counts twice)",
+    )
 
 
 class Group(BaseModel):
@@ -99,7 +121,8 @@ def _periods(first: date, last: date, today: date) -> tuple[list[str], list[str]
 
 
 def _figures(totals: dict[str, int]) -> Figures:
-    received, resolved = totals.get("routed", 0), totals.get("resolved", 0)
+    # `resolved_cases` is counted in the case's routing period and office (where `routed` counted it), once a case.
+    received, resolved = totals.get("routed", 0), totals.get("resolved_cases", 0)
     satisfied, unsatisfied = totals.get("satisfied", 0), totals.get("not_satisfied", 0)
     return Figures(
         received=received,
@@ -115,6 +138,7 @@ def _figures(totals: dict[str, int]) -> Figures:
         median_days_to_resolve=_median_days(totals),
         # Counted as `transferred_out` before transfers were numbered; both are read so older months keep theirs.
         transfers=totals.get("transferred", 0) + totals.get("transferred_out", 0),
+        resolutions=totals.get("resolved", 0),
     )
 
 

@@ -4,25 +4,29 @@ from __future__ import annotations
 
 import csv
 import io
+from types import SimpleNamespace
 
 import pytest
 
 from chalicelib.logic import actions, stats
 from chalicelib.logic.ports import Services
 from chalicelib.models.actions import FeedbackIn, ResolveIn
+from chalicelib.models.common import Principal
 from chalicelib.models.errors import InvalidInput
 from chalicelib.models.limits import DailyLimits
+from chalicelib.store import keys
 from tests.fakes import Clock, citizen, make_services
 from tests.fakes import officer as officer_principal
 from tests.memory_table import MemoryTable
 from tests.unit.test_sweeper import routed_case
 
 LAHORE = officer_principal("lesco-lahore")
+HEAD_OFFICE = officer_principal("lesco-hq", sub="officer-2")
 
 
-def resolve(services: Services, case_id: str) -> None:
+def resolve(services: Services, case_id: str, by: Principal = LAHORE) -> None:
     body = ResolveIn(action="resolve", outcome="relief_granted", note="Bill corrected.")
-    actions.act(services, LAHORE, case_id, body, None)
+    actions.act(services, by, case_id, body, None)
 
 
 @pytest.fixture
@@ -58,6 +62,64 @@ def test_the_figures_match_the_cases_and_satisfied_stands_next_to_resolved(
     assert {g.id: g.figures.received for g in by_office.groups}["lesco-lahore"] == 4
     by_district = stats.statistics(services, group_by="district")
     assert {g.id: g.figures.received for g in by_district.groups}["lahore"] == 4
+
+
+def test_a_case_resolved_reopened_and_resolved_again_is_one_resolved_case(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a complaint to LESCO Lahore resolved, reopened at the head office (not satisfied), resolved there again,
+    # every counter on one shard, so the day's resolution and the case's count name the same counter items
+    monkeypatch.setattr(keys, "random", SimpleNamespace(randrange=lambda _: 0))
+    services, _, clock = make_services()
+    case_id = routed_case(services)
+    resolve(services, case_id)
+    actions.give_feedback(services, citizen(), case_id, FeedbackIn(satisfied=False, rating=1), None)
+    clock.advance(days=1)
+    resolve(services, case_id, by=HEAD_OFFICE)
+    # When
+    totals = stats.statistics(services).totals
+    offices = {g.id: g.figures for g in stats.statistics(services, organisation_id="lesco", group_by="office").groups}
+    categories = {g.id: g.figures for g in stats.statistics(services, group_by="category").groups}
+    # Then one case received, one resolved: 100 %, not 200 %; the two resolutions are still there to see
+    assert totals.received == 1 and totals.resolved == 1 and totals.resolved_rate == 1.0 and totals.resolutions == 2
+    assert totals.not_satisfied == 1 and totals.reopened == 1
+    assert offices["lesco-lahore"].resolved_rate == 1.0 and offices["lesco-lahore"].resolutions == 1
+    # the head office received nothing: its resolution of a reopened case is not a case of its own
+    assert offices["lesco-hq"].resolved == 0 and offices["lesco-hq"].resolved_rate is None
+    assert offices["lesco-hq"].resolutions == 1
+    assert categories["electricity-overbilling"].resolved_rate == 1.0
+
+    # Given a second complaint, not resolved
+    routed_case(services)
+    # When / Then one case of two is resolved: 50 %
+    assert stats.statistics(services).totals.resolved_rate == 0.5
+    offices = {g.id: g.figures for g in stats.statistics(services, organisation_id="lesco", group_by="office").groups}
+    assert offices["lesco-lahore"].resolved_rate == 0.5
+
+
+def test_a_case_counts_as_resolved_in_the_period_it_was_received() -> None:
+    # Given a complaint routed on 27 November and resolved on 2 December
+    services, _, clock = make_services()
+    case_id = routed_case(services)
+    clock.advance(days=5)
+    resolve(services, case_id)
+    # When
+    november = stats.statistics(services, from_raw="2026-11-01", to_raw="2026-11-30").totals
+    december = stats.statistics(services, from_raw="2026-12-01", to_raw="2026-12-31").totals
+    # Then November's case is resolved; December received none, and made the resolution
+    assert (november.received, november.resolved, november.resolved_rate, november.resolutions) == (1, 1, 1.0, 0)
+    assert (december.received, december.resolved, december.resolved_rate, december.resolutions) == (0, 0, None, 1)
+
+
+def test_a_case_routed_before_its_office_was_kept_counts_where_its_routed_event_says() -> None:
+    # Given a complaint routed before cases kept `routed_office_id`
+    table = MemoryTable()
+    services, _, _ = make_services(table)
+    case_id = routed_case(services)
+    del table.items[(keys.case_pk(case_id), keys.CASE_SK)]["routed_office_id"]
+    # When it is resolved
+    resolve(services, case_id)
+    # Then it counts as resolved for the office its `routed` event names
+    offices = {g.id: g.figures for g in stats.statistics(services, organisation_id="lesco", group_by="office").groups}
+    assert offices["lesco-lahore"].resolved == 1 and offices["lesco-lahore"].resolved_rate == 1.0
 
 
 def test_a_period_outside_the_cases_counts_nothing(history: tuple[Services, Clock, MemoryTable]) -> None:
