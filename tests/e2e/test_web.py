@@ -82,7 +82,9 @@ def sign_in(page: Page, web: str, account: dict[str, Any]) -> None:
 def codes_sent(running: Stack, destination: str) -> list[str]:
     """The codes the stack's console shows sent to a masked destination (as the page shows it), oldest first."""
     lines = running.log_path.read_text(errors="replace").splitlines()
-    return [m.group(1) for line in lines if f"→ {destination}:" in line for m in [CODE.search(line)] if m]
+    marker = f"→ {destination}:"
+    # Only the message's text: the address itself may hold six digits in a row (a***@1234567abc.example.pk)
+    return [m.group(1) for line in lines if marker in line for m in [CODE.search(line.split(marker, 1)[1])] if m]
 
 
 def new_code(running: Stack, destination: str, seen: int = 0) -> str:
