@@ -147,6 +147,32 @@ def test_the_citizen_and_the_office_open_the_photo_with_a_five_minute_link(stack
         )
 
 
+def test_the_links_cost_no_call_to_s3_or_the_table(stack: Stack) -> None:
+    # Given a complaint with a photo and one without
+    case_id, _ = filed_with_photo(stack)
+    citizen = stack.login("citizen")
+    plain = stack.post("/v1/complaints", complaint_body(stack), token=citizen).json["id"]
+    calls: list[str] = []
+
+    def count(event_name: str, **_: Any) -> None:
+        calls.append(event_name.split(".", 1)[1])
+
+    # When the citizen reads each
+    reads = []
+    for service in ("s3", "dynamodb"):
+        _client(service).meta.events.register(f"before-call.{service}", count, unique_id="count-links")
+    try:
+        for read in (case_id, plain):
+            calls.clear()
+            assert stack.get(f"/v1/complaints/{read}", token=citizen).status == 200
+            reads.append(list(calls))
+    finally:
+        for service in ("s3", "dynamodb"):
+            _client(service).meta.events.unregister(f"before-call.{service}", unique_id="count-links")
+    # Then both cost the same table calls and none to S3: the link is signed locally
+    assert reads[0] == reads[1] == ["dynamodb.GetItem", "dynamodb.Query"]
+
+
 def test_another_citizen_and_another_organisations_officer_get_the_404_and_no_link(stack: Stack) -> None:
     case_id, _ = filed_with_photo(stack)
     for path, token in (
