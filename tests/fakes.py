@@ -147,6 +147,11 @@ class FakePresigner:
         self.signed.append({"key": key, "content_type": content_type, "max_bytes": max_bytes, "expires_in": expires_in})
         return PresignedPost(url="https://uploads.example/", fields={"key": key, "Content-Type": content_type})
 
+    def presign_get(self, key: str, content_type: str, filename: str, inline: bool, expires_in: int) -> str:
+        if self.broken:
+            raise ServiceUnavailable("s3 down")
+        return f"https://uploads.example/{key}?X-Amz-Expires={expires_in}&inline={inline}"
+
 
 @dataclass
 class Clock:

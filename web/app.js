@@ -540,9 +540,56 @@ function caseHead(c) {
       <dt>${esc(t("level"))}</dt><dd>${esc(num(c.level))}</dd>
       <dt>${esc(t("due"))}</dt><dd>${esc(day(c.due_at))}</dd>
       ${c.kind === "complaint" ? `<dt>${esc(t("publication"))}</dt><dd>${esc(c.published_at ? `${t("publishedOn")} ${day(c.published_at)}` : t("private"))}${c.hidden ? ` — ${esc(t("hiddenByOffice"))}: ${esc(c.hidden.note)}` : ""}</dd>` : ""}
-      ${c.attachments && c.attachments.length ? `<dt>${esc(t("attachments"))}</dt><dd>${esc(num(c.attachments.length))}</dd>` : ""}</dl>
-    <p>${esc(c.description)}</p>`;
+      </dl>
+    <p>${esc(c.description)}</p>${attachedFiles(c.attachments || [])}`;
 }
+
+// --- attached files ----------------------------------------------------------------
+// The case view carries a short-lived link per file (only to its citizen and the office
+// working it): photos show as thumbnails, other files as links. A link used after it
+// expired fetches the page again, which signs fresh ones.
+
+const linkable = (a) => typeof a.url === "string" && /^https?:\/\//.test(a.url);
+const expired = (el) => el.dataset.expires && Date.parse(el.dataset.expires) <= Date.now();
+
+function fileSize(bytes) {
+  if (!bytes) return "";
+  const mb = bytes >= 1024 * 1024;
+  return new Intl.NumberFormat(locale(), { style: "unit", unit: mb ? "megabyte" : "kilobyte", maximumFractionDigits: mb ? 1 : 0 })
+    .format(mb ? bytes / (1024 * 1024) : Math.max(1, bytes / 1024));
+}
+
+function fileKind(a) {
+  if (a.content_type.startsWith("image/")) return t("fileKinds").photo;
+  return t("fileKinds")[{ "application/pdf": "pdf", "video/mp4": "video" }[a.content_type] || "file"];
+}
+
+function attachedFile(a) {
+  const about = [fileKind(a), fileSize(a.size)].filter(Boolean).join(", ");
+  if (!linkable(a)) return `<li class="file"><bdi>${esc(a.filename)}</bdi> <small>(${esc(about)})</small></li>`;
+  const link = `href="${esc(a.url)}" target="_blank" rel="noopener noreferrer" data-expires="${esc(a.url_expires_at || "")}"`;
+  if (a.content_type.startsWith("image/")) {
+    return `<li class="photo"><a ${link} title="${esc(t("openFull"))}">
+      <img class="thumb" src="${esc(a.url)}" loading="lazy" alt="${esc(`${t("fileKinds").photo}: ${a.filename}`)}" data-expires="${esc(a.url_expires_at || "")}"></a></li>`;
+  }
+  return `<li class="file"><a ${link}><bdi>${esc(a.filename)}</bdi></a> <small>(${esc(about)})</small></li>`;
+}
+
+function attachedFiles(files) {
+  if (!files.length) return "";
+  const closed = files.some((a) => !linkable(a)) ? `<p><small>${esc(t("filesClosed"))}</small></p>` : "";
+  return `<section class="files" aria-labelledby="files-title"><h2 id="files-title">${esc(t("files"))}</h2>
+    <ul class="attachments">${files.map(attachedFile).join("")}</ul>${closed}</section>`;
+}
+
+document.addEventListener("click", (ev) => {
+  const link = ev.target.closest && ev.target.closest(".attachments a[data-expires]");
+  if (link && expired(link)) { ev.preventDefault(); render(); }
+});
+// A thumbnail scrolled into view after its link expired: fetch the page again (error does not bubble).
+document.addEventListener("error", (ev) => {
+  if (ev.target.matches && ev.target.matches("img.thumb") && expired(ev.target)) render();
+}, true);
 
 // --- what the case says its viewer may do ----------------------------------------------
 // The server is the only source of workflow rules: each case carries `allowed_actions`

@@ -1,16 +1,21 @@
-"""S3: presigned POSTs, so files go straight to the attachments bucket and never through Lambda."""
+"""S3: presigned POSTs and GETs, so files go to and from the attachments bucket and never through Lambda."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from chalicelib.models.errors import ServiceUnavailable
 from chalicelib.models.uploads import PresignedPost
 
 
 class S3UploadPresigner:
-    """Signs POST policies for the attachments bucket; signing is local, it makes no AWS call."""
+    """Signs POST policies and GET links for the attachments bucket; signing is local, it makes no AWS call.
+
+    The links point wherever the client does: at S3 in AWS, at the embedded moto server
+    locally (AWS_ENDPOINT_URL), so a browser can use them in both.
+    """
 
     def __init__(self, client: Callable[[], Any], bucket: str) -> None:
         self._client = client  # a factory: the client is made on first presign
@@ -31,3 +36,31 @@ class S3UploadPresigner:
         except (BotoCoreError, ClientError) as exc:
             raise ServiceUnavailable("uploads are unavailable, try again shortly") from exc
         return PresignedPost(url=str(out["url"]), fields={k: str(v) for k, v in out["fields"].items()})
+
+    def presign_get(self, key: str, content_type: str, filename: str, inline: bool, expires_in: int) -> str:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            # S3 serves the object with these headers instead of the stored ones: the type the
+            # upload was checked against, and the citizen's file name as a header-safe value.
+            url = self._client().generate_presigned_url(
+                "get_object",
+                Params={
+                    "Bucket": self._bucket,
+                    "Key": key,
+                    "ResponseContentType": content_type,
+                    "ResponseContentDisposition": content_disposition(filename, inline),
+                    "ResponseCacheControl": f"private, max-age={expires_in}",
+                },
+                ExpiresIn=expires_in,
+            )
+        except (BotoCoreError, ClientError) as exc:
+            raise ServiceUnavailable("attachments are unavailable, try again shortly") from exc
+        return str(url)
+
+
+def content_disposition(filename: str, inline: bool) -> str:
+    """`inline` or `attachment`, with an ASCII file name and the exact one (RFC 6266, RFC 8187)."""
+    plain = "".join(c if c.isascii() and c.isprintable() and c not in '"\\;%' else "_" for c in filename)
+    exact = quote(filename, safe="")
+    return f"{'inline' if inline else 'attachment'}; filename=\"{plain}\"; filename*=UTF-8''{exact}"

@@ -29,6 +29,7 @@ from chalicelib.models.errors import (
     NewCaseRefused,
     ServiceUnavailable,
 )
+from chalicelib.models.uploads import AttachedFile
 from chalicelib.observability import logger, metrics
 from chalicelib.store import cases as case_store
 
@@ -44,7 +45,10 @@ class Submitted:
     replayed: bool
 
 
-def _check_input(services: Services, principal: Principal, directory: Directory, data: ComplaintIn) -> None:
+def _check_input(
+    services: Services, principal: Principal, directory: Directory, data: ComplaintIn
+) -> list[AttachedFile]:
+    """The complaint's attached files, once everything in it checks out (else InvalidInput naming each problem)."""
     problems = []
     category = directory.categories.get(data.category_id)
     if category is None:
@@ -55,9 +59,11 @@ def _check_input(services: Services, principal: Principal, directory: Directory,
         problems.append(FieldProblem("location.district", "unknown district; see GET /v1/districts"))
     if category is not None:
         problems += attribute_problems(category, data.attributes)
-    problems += uploads.attachment_problems(services, principal, data.attachments)
+    files, attachment_problems = uploads.check_attachments(services, principal, data.attachments)
+    problems += attachment_problems
     if problems:
         raise InvalidInput("the complaint needs correcting", problems)
+    return files
 
 
 def attribute_problems(category: Category, answers: dict[str, str]) -> list[FieldProblem]:
@@ -95,7 +101,7 @@ def submit(
     """
     if principal.role != "citizen":
         raise Forbidden("only citizens file complaints")
-    _check_input(services, principal, services.directory(), data)
+    files = _check_input(services, principal, services.directory(), data)
     now = services.clock()
 
     def build(case_id: str) -> Transition:
@@ -109,7 +115,8 @@ def submit(
             subject=data.subject,
             description=data.description,
             location=Location(**data.location.model_dump()),
-            attachments=data.attachments,
+            attachments=[f.id for f in files],
+            files=files,
             public_name=data.public_name,
             attributes={k: v.strip() for k, v in data.attributes.items() if v.strip()},
         )
@@ -261,4 +268,4 @@ def own_change(
 
 def track(services: Services, principal: Principal, raw_id: str, kind: str = "complaint") -> CaseOut:
     case, events = owned(services, principal, raw_id, kind)
-    return views.case_out(case, events, services.directory(), principal, services.clock())
+    return views.case_out(case, events, services.directory(), principal, services.clock(), services.uploads)

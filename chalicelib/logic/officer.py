@@ -104,7 +104,7 @@ def case_for_officer(services: Services, principal: Principal, raw_id: str) -> C
     An office only asked to take the case, and an admin, do not see the citizen's contact.
     """
     case, events, standing = in_scope(services, principal, raw_id)
-    shown = views.case_out(case, events, services.directory(), principal, services.clock())
+    shown = views.case_out(case, events, services.directory(), principal, services.clock(), services.uploads)
     if "office" not in standing:
         return shown
     contact = recipient_of(services, case.citizen_sub, people.get_profile(services.table, case.citizen_sub))

@@ -68,6 +68,12 @@ class UploadPresigner(Protocol):
     def presign_post(self, key: str, content_type: str, max_bytes: int, expires_in: int) -> PresignedPost:
         """A POST for exactly this key and type, 1 to `max_bytes` long; raises ServiceUnavailable if it cannot."""
 
+    def presign_get(self, key: str, content_type: str, filename: str, inline: bool, expires_in: int) -> str:
+        """A GET of the object at `key`, served as `content_type` under `filename`; raises ServiceUnavailable if it cannot.
+
+        `inline`: the browser shows it; else it downloads it.
+        """
+
 
 @dataclass
 class Services:

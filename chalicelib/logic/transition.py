@@ -312,7 +312,9 @@ class Transition:
 
     def case_out(self) -> CaseOut:
         """The case as the one who acted sees it now, its timeline with this change's events."""
-        return views.case_out(self.case, [*self.timeline, *self.events], self.directory, self.by, self.now)
+        return views.case_out(
+            self.case, [*self.timeline, *self.events], self.directory, self.by, self.now, self.services.uploads
+        )
 
 
 def note_only(change: Transition, data: Any) -> None:

@@ -1,20 +1,36 @@
-"""Attachments: presigning an upload, and checking that attached upload ids are the caller's own."""
+"""Attachments: presigning an upload, checking that attached upload ids are the caller's own, and opening them."""
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from chalicelib.logic import clock
-from chalicelib.logic.ports import Services
+from chalicelib.logic.ports import Services, UploadPresigner
 from chalicelib.models.common import Principal
+from chalicelib.models.complaints import Case
 from chalicelib.models.errors import ConditionFailure, FieldProblem, Forbidden, ServiceUnavailable
-from chalicelib.models.uploads import MAX_UPLOAD_BYTES, Upload, UploadIn, UploadOut
+from chalicelib.models.uploads import (
+    MAX_UPLOAD_BYTES,
+    UPLOAD_CONTENT_TYPES,
+    AttachedFile,
+    AttachmentOut,
+    Upload,
+    UploadIn,
+    UploadOut,
+)
 from chalicelib.observability import logger, metrics
 from chalicelib.store import uploads as upload_store
 
 PRESIGN_EXPIRY = timedelta(minutes=15)
+# A link to an attached file: long enough to load a page's thumbnails, short enough that a
+# copied link soon stops working. The case view signs fresh links every time it is read.
+OPEN_EXPIRY = timedelta(minutes=5)
+# Every type an upload may have shows safely in the browser (no HTML, no SVG); anything
+# else (never expected) is offered as a download.
+INLINE_TYPES = UPLOAD_CONTENT_TYPES
+UNKNOWN_TYPE = "application/octet-stream"
 # The record outlives the POST so a slow form can still attach it; TTL only cleans up.
 RECORD_TTL = timedelta(days=30)
 UNKNOWN_UPLOAD = "unknown upload id; upload files with POST /v1/uploads first"
@@ -60,13 +76,66 @@ def start(services: Services, principal: Principal, data: UploadIn) -> UploadOut
 
 
 def attachment_problems(services: Services, principal: Principal, upload_ids: Sequence[str]) -> list[FieldProblem]:
-    """Nothing if every id is an upload of the caller's; one `attachments` problem otherwise.
+    """Nothing if every id is an upload of the caller's; one `attachments` problem otherwise."""
+    return check_attachments(services, principal, upload_ids)[1]
+
+
+def check_attachments(
+    services: Services, principal: Principal, upload_ids: Sequence[str]
+) -> tuple[list[AttachedFile], list[FieldProblem]]:
+    """The caller's uploads named by `upload_ids`, as a case keeps them; or one `attachments` problem.
 
     One GetItem per distinct id (at most 5); none for an empty list. Someone else's
     upload is indistinguishable from one that does not exist.
     """
+    files = []
     for upload_id in dict.fromkeys(upload_ids):
         found = upload_store.get_upload(services.table, upload_id)
         if found is None or found.owner_sub != principal.sub:
-            return [FieldProblem("attachments", UNKNOWN_UPLOAD)]
-    return []
+            return [], [FieldProblem("attachments", UNKNOWN_UPLOAD)]
+        files.append(AttachedFile(**found.model_dump(include={"id", "object_key", "content_type", "size", "filename"})))
+    return files, []
+
+
+def may_open(case: Case, viewer: Principal | None, staff: bool) -> bool:
+    """Whether `viewer` may open the case's files: its citizen, or staff of the office holding it (or an admin)."""
+    if viewer is None:
+        return False
+    if viewer.role == "citizen":
+        return viewer.sub == case.citizen_sub
+    return staff
+
+
+def shown_attachments(signer: UploadPresigner, case: Case, opens: bool, now: datetime) -> list[AttachmentOut]:
+    """The case's files, each with a short-lived link to open it when `opens` (signing is local: no AWS call).
+
+    A case filed before files were kept on it has only the upload ids: those are opened
+    from the citizen's key, as a download of unknown type.
+    """
+    kept = {f.id: f for f in case.files}
+    expires_at = clock.iso(now + OPEN_EXPIRY)
+    shown = []
+    for upload_id in case.attachments:
+        found = kept.get(upload_id)
+        key = found.object_key if found else object_key(case.citizen_sub, upload_id)
+        content_type = found.content_type if found else UNKNOWN_TYPE
+        filename = found.filename if found else upload_id
+        url = None
+        if opens:
+            try:
+                url = signer.presign_get(
+                    key, content_type, filename, content_type in INLINE_TYPES, int(OPEN_EXPIRY.total_seconds())
+                )
+            except ServiceUnavailable:
+                logger.warning("attachment link not signed", extra={"case_id": case.id, "upload_id": upload_id})
+        shown.append(
+            AttachmentOut(
+                id=upload_id,
+                filename=filename,
+                content_type=content_type,
+                size=found.size if found else None,
+                url=url,
+                url_expires_at=expires_at if url else None,
+            )
+        )
+    return shown

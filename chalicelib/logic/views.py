@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from chalicelib.logic import deadlines, workflow
+from chalicelib.logic import deadlines, uploads, workflow
 from chalicelib.logic.allowed import allowed_actions
 from chalicelib.logic.directory import Directory
+from chalicelib.logic.ports import UploadPresigner
 from chalicelib.models.common import Principal
 from chalicelib.models.complaints import Case, CaseOut, CaseSummary, OfficeRef, TimelineEvent, TransferRequestOut
 
@@ -50,17 +51,27 @@ def _headline(case: Case, directory: Directory, now: datetime) -> dict[str, Any]
 
 
 def case_out(
-    case: Case, events: list[TimelineEvent], directory: Directory, viewer: Principal | None, now: datetime
+    case: Case,
+    events: list[TimelineEvent],
+    directory: Directory,
+    viewer: Principal | None,
+    now: datetime,
+    signer: UploadPresigner,
 ) -> CaseOut:
-    """The whole case as `viewer` sees it, with its deadline facts and the actions open to them now."""
+    """The whole case as `viewer` sees it, with its deadline facts, the actions open to them now, and links to its files.
+
+    Callers have already decided that `viewer` may see the case; the links go only to its
+    citizen and to the office holding it (or an admin), not to an office merely asked to take it.
+    """
     information = case.kind == "information"
     policy = directory.sla_for(case.category_id)
     standing = workflow.standings(case, viewer, directory) if viewer else frozenset()
+    opens = uploads.may_open(case, viewer, staff=bool(standing & {"office", "admin"}))
     return CaseOut(
         **_headline(case, directory, now),
         description=case.description,
         location=case.location,
-        attachments=case.attachments,
+        attachments=uploads.shown_attachments(signer, case, opens, now),
         version=case.version,
         resolution=case.resolution.model_dump() if case.resolution else None,
         feedback=case.feedback,

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib.models.common import Language, Role, StrictInput
+from chalicelib.models.uploads import AttachedFile, AttachmentOut
 
 CaseStatus = Literal[
     "submitted",
@@ -208,6 +209,8 @@ class Case(BaseModel):
     description: str
     location: Location | None = None
     attachments: list[str] = []
+    # What each attachment is (name, type, where it lies), copied from its upload record when attached.
+    files: list[AttachedFile] = []
     public_name: bool = False
     attributes: dict[str, str] = {}
     # Publication: when the citizen published it (None: private), the name they chose to show,
@@ -352,7 +355,7 @@ class CaseOut(CaseHeadline):
 
     description: str
     location: Location | None = None
-    attachments: list[str]
+    attachments: list[AttachmentOut]
     version: int
     resolution: dict[str, object] | None = None
     feedback: Verdict | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -11,6 +11,7 @@ from chalicelib.models.common import StrictInput
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 UploadContentType = Literal["image/jpeg", "image/png", "application/pdf", "video/mp4"]
+UPLOAD_CONTENT_TYPES: frozenset[str] = frozenset(get_args(UploadContentType))
 
 
 class UploadIn(StrictInput):
@@ -57,3 +58,29 @@ class Upload(BaseModel):
     size: int
     filename: str
     created_at: str
+
+
+class AttachedFile(BaseModel):
+    """An upload as a case keeps it once attached: the upload record expires, the case's copy does not."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    object_key: str
+    content_type: str
+    size: int
+    filename: str
+
+
+class AttachmentOut(BaseModel):
+    """An attached file as the case's citizen or office sees it; `url` opens it until `url_expires_at`.
+
+    `url` is null for a viewer who may see that there are files but not open them.
+    """
+
+    id: str
+    filename: str
+    content_type: str
+    size: int | None = None
+    url: str | None = None
+    url_expires_at: str | None = None

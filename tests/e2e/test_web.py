@@ -11,6 +11,7 @@ Screenshots go to build/screenshots/.
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import time
@@ -214,6 +215,86 @@ def test_a_citizen_from_registration_to_a_rated_resolution_with_the_officer_reso
     citizen.goto(f"{web}/#/notifications")
     citizen.wait_for_selector(".cards li")
     shot(citizen, "citizen-notifications")
+    assert errors == []
+
+
+def photo_drawn_by(page: Page) -> bytes:
+    """A small real JPEG (a meter's dial, roughly), drawn and encoded by the browser itself."""
+    data_url = page.evaluate(
+        """() => {
+        const c = Object.assign(document.createElement("canvas"), { width: 240, height: 160 });
+        const g = c.getContext("2d");
+        g.fillStyle = "#2a9d8f"; g.fillRect(0, 0, 240, 160);
+        g.fillStyle = "#f4f1de"; g.beginPath(); g.arc(120, 80, 60, 0, 2 * Math.PI); g.fill();
+        g.strokeStyle = "#a4161a"; g.lineWidth = 6; g.beginPath(); g.moveTo(120, 80); g.lineTo(165, 45); g.stroke();
+        return c.toDataURL("image/jpeg", 0.8);
+    }"""
+    )
+    return base64.b64decode(str(data_url).split(",", 1)[1])
+
+
+def photo_shown(page: Page) -> None:
+    """Wait until the case page's thumbnail has loaded from storage (a broken image has no natural width)."""
+    page.wait_for_selector(".attachments img.thumb")
+    page.wait_for_function(
+        "[...document.querySelectorAll('.attachments img.thumb')].every(i => i.complete && i.naturalWidth > 0)"
+    )
+
+
+def test_a_citizen_and_the_office_see_the_photo_filed_with_a_complaint(running: Stack, browser: Browser) -> None:
+    # Given a citizen files a complaint from the page with a photo and a PDF
+    web = running.api
+    errors: list[str] = []
+    page = open_page(browser, errors)
+    sign_in(page, web, new_citizen(running))
+    route = running.accounts()["demo_route"]
+    page.goto(f"{web}/#/file")
+    page.wait_for_selector("#cat option")
+    page.select_option("#cat", route["category_id"])
+    page.select_option("#dist", route["district"])
+    page.fill("[name=subject]", "Meter not read")
+    page.fill("[name=description]", "The bill is estimated; here is the meter's reading.")
+    photo: FilePayload = {"name": "meter.jpg", "mimeType": "image/jpeg", "buffer": photo_drawn_by(page)}
+    bill: FilePayload = {"name": "bill.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n% a bill\n"}
+    page.set_input_files("input[name=files]", files=[photo, bill])
+    page.click("form#f > button")
+    case_id = page.inner_text(".message.ok strong")
+    # When they open the case
+    page.goto(f"{web}/#/case/{case_id}")
+    # Then the photo shows as a thumbnail loaded from storage, lazily, within the phone's width
+    photo_shown(page)
+    thumb = page.locator(".attachments img.thumb")
+    assert thumb.get_attribute("loading") == "lazy" and thumb.get_attribute("alt") == "Photo: meter.jpg"
+    assert fits_the_phone(page)
+    # And the PDF is a link that opens it inline, as a PDF
+    link = page.locator(".attachments li.file a")
+    assert link.inner_text() == "bill.pdf"
+    opened = requests.get(str(link.get_attribute("href")), timeout=10)
+    assert opened.status_code == 200 and opened.headers["Content-Type"] == "application/pdf"
+    assert opened.headers["Content-Disposition"].startswith('inline; filename="bill.pdf"')
+    shot(page, "citizen-case-photo")
+    # And in Urdu too
+    page.click("#lang")
+    page.wait_for_function("document.documentElement.dir === 'rtl'")
+    photo_shown(page)
+    assert "تصاویر اور دستاویزات" in page.inner_text(".files h2")
+    assert page.locator(".attachments img.thumb").get_attribute("alt") == "تصویر: meter.jpg"
+    assert fits_the_phone(page)
+    shot(page, "citizen-case-photo-ur")
+    # And, once it is routed, the officer of its office sees the same photo
+    token = page.evaluate("sessionStorage.getItem('awaaz.token')")
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        seen = requests.get(f"{web}/v1/complaints/{case_id}", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        if seen.json()["status"] == "routed":
+            break
+        time.sleep(0.5)
+    officer = open_page(browser, errors)
+    sign_in(officer, web, officer_of_demo_office(running))
+    officer.goto(f"{web}/#/officer/{case_id}")
+    photo_shown(officer)
+    assert officer.locator(".attachments li.file a").inner_text() == "bill.pdf"
+    shot(officer, "officer-case-photo")
     assert errors == []
 
 

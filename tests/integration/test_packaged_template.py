@@ -84,6 +84,23 @@ def test_staff_must_use_an_authenticator_and_a_strong_password_with_threat_prote
     assert groups == {"citizen": {"Ref": "UserPool"}, "officer": {"Ref": "StaffPool"}, "admin": {"Ref": "StaffPool"}}
 
 
+def iam_statements(template: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], list[str]]]:
+    """Every IAM statement of the template: the resource holding it, the statement, its actions as a list."""
+    for rid, resource in template["Resources"].items():
+        if resource["Type"] not in ("AWS::IAM::Policy", "AWS::IAM::Role"):
+            continue
+        props = resource["Properties"]
+        documents = (
+            [props["PolicyDocument"]]
+            if "PolicyDocument" in props
+            else [p["PolicyDocument"] for p in props.get("Policies", [])]
+        )
+        for document in documents:
+            for statement in document["Statement"]:
+                action = statement["Action"]
+                yield rid, statement, action if isinstance(action, list) else [action]
+
+
 def test_the_authorizer_is_cached_at_most_a_minute_and_may_read_revocation_markers(template: dict[str, Any]) -> None:
     body = template["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]
     authorizers = body["securityDefinitions"]
@@ -101,20 +118,9 @@ def test_the_authorizer_is_cached_at_most_a_minute_and_may_read_revocation_marke
 
 def test_only_the_api_function_holds_the_pools_admin_calls_and_only_on_the_two_pools(template: dict[str, Any]) -> None:
     holders = {}
-    for rid, resource in template["Resources"].items():
-        if resource["Type"] not in ("AWS::IAM::Policy", "AWS::IAM::Role"):
-            continue
-        props = resource["Properties"]
-        documents = (
-            [props["PolicyDocument"]]
-            if "PolicyDocument" in props
-            else [p["PolicyDocument"] for p in props.get("Policies", [])]
-        )
-        for document in documents:
-            for statement in document["Statement"]:
-                actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
-                if any(a.startswith("cognito-idp:") for a in actions):
-                    holders[rid] = statement
+    for rid, statement, actions in iam_statements(template):
+        if any(a.startswith("cognito-idp:") for a in actions):
+            holders[rid] = statement
     assert list(holders) == ["ApiHandlerAccessPolicy"]
     statement = holders["ApiHandlerAccessPolicy"]
     assert statement["Resource"] == [{"Fn::GetAtt": ["UserPool", "Arn"]}, {"Fn::GetAtt": ["StaffPool", "Arn"]}]
@@ -126,3 +132,17 @@ def test_only_the_api_function_holds_the_pools_admin_calls_and_only_on_the_two_p
     assert environment["STAFF_POOL_ID"] == {"Ref": "StaffPool"} and environment["STAFF_POOL_CLIENT_ID"] == {
         "Ref": "StaffPoolClient"
     }
+
+
+def test_only_the_api_function_reads_and_writes_attachments_and_only_the_buckets_objects(
+    template: dict[str, Any],
+) -> None:
+    # Presigned POSTs and GETs are authorised, at upload and download time, against the role that signed them.
+    grants = {}
+    for rid, statement, actions in iam_statements(template):
+        if any(a.startswith("s3:") for a in actions):
+            grants[rid] = statement
+    assert list(grants) == ["ApiHandlerAccessPolicy"]
+    statement = grants["ApiHandlerAccessPolicy"]
+    assert sorted(statement["Action"]) == ["s3:GetObject", "s3:PutObject"]
+    assert statement["Resource"] == {"Fn::Sub": "${AttachmentsBucket.Arn}/*"}

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 
@@ -59,7 +61,7 @@ def test_a_citizen_uploads_a_file_and_attaches_it_to_a_complaint(stack: Stack) -
     filed = stack.post("/v1/complaints", complaint_body(stack, attachments=[out["upload_id"]]), token=citizen)
     assert filed.status == 201, filed.body
     tracked = stack.get(f"/v1/complaints/{filed.json['id']}", token=citizen).json
-    assert tracked["attachments"] == [out["upload_id"]]
+    assert [a["id"] for a in tracked["attachments"]] == [out["upload_id"]]
 
 
 def test_another_citizens_upload_cannot_be_attached(stack: Stack) -> None:
@@ -93,3 +95,104 @@ def test_an_officer_uploads_evidence_for_a_resolution(stack: Stack) -> None:
     resolved = stack.post(path, {**body, "attachments": [own]}, token=officer)
     assert resolved.status == 200, resolved.body
     assert resolved.json["status"] == "resolved"
+
+
+# A 1×1 JPEG: the smallest photo a browser draws.
+JPEG = base64.b64decode(
+    "/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////"
+    "////////////////////////////2wBDAf//////////////////////////////////////////////////////////"
+    "////////////////////////////wAARCAABAAEDASIAAhEBAxEB/8QAFQABAQAAAAAAAAAAAAAAAAAAAAP/xAAUEAEAAAAA"
+    "AAAAAAAAAAAAAAAA/8QAFAEBAAAAAAAAAAAAAAAAAAAAAP/EABQRAQAAAAAAAAAAAAAAAAAAAAD/2gAMAwEAAhEDEQA/AKAA/9k="
+)
+
+
+def filed_with_photo(stack: Stack, filename: str = "meter reading.jpg") -> tuple[str, str]:
+    """A routed complaint of the demo citizen with one photo in S3: its id and the upload's."""
+    citizen = stack.login("citizen")
+    out = presign(stack, citizen, filename=filename, content_type="image/jpeg", size=len(JPEG)).json
+    sent = requests.post(out["url"], data=out["fields"], files={"file": (filename, JPEG)}, timeout=10)
+    assert sent.status_code in (200, 201, 204), sent.text
+    filed = stack.post("/v1/complaints", complaint_body(stack, attachments=[out["upload_id"]]), token=citizen)
+    assert filed.status == 201, filed.body
+    assert stack.run_route_worker() == 1
+    return filed.json["id"], out["upload_id"]
+
+
+def test_the_citizen_and_the_office_open_the_photo_with_a_five_minute_link(stack: Stack) -> None:
+    # Given a routed complaint with a photo
+    case_id, upload_id = filed_with_photo(stack, 'میٹر "reading".jpg')
+    # When its citizen, an officer of its office and one of the office above read it
+    views = [
+        stack.get(f"/v1/complaints/{case_id}", token=stack.login("citizen")),
+        stack.get(f"/v1/officer/cases/{case_id}", token=stack.login("officer")),
+        stack.get(f"/v1/officer/cases/{case_id}", token=stack.login("supervisor")),
+        stack.get(f"/v1/officer/cases/{case_id}", token=stack.login("admin")),
+    ]
+    for view in views:
+        assert view.status == 200, view.body
+        (shown,) = view.json["attachments"]
+        assert (shown["id"], shown["content_type"], shown["size"]) == (upload_id, "image/jpeg", len(JPEG))
+        # Then the link names the citizen's object and lives five minutes
+        url = urlsplit(shown["url"])
+        query = parse_qs(url.query)
+        assert url.path.endswith(f"/uploads/{stack.subs['citizen']}/{upload_id}")
+        assert query["X-Amz-Expires"] == ["300"] and "X-Amz-Signature" in query
+        assert shown["url_expires_at"] > view.json["updated_at"]
+        # And it opens the photo inline, as a JPEG, under its name
+        got = requests.get(shown["url"], timeout=10)
+        assert got.status_code == 200 and got.content == JPEG
+        assert got.headers["Content-Type"] == "image/jpeg"
+        assert got.headers["Content-Disposition"] == (
+            "inline; filename=\"____ _reading_.jpg\"; filename*=UTF-8''%D9%85%DB%8C%D9%B9%D8%B1%20%22reading%22.jpg"
+        )
+
+
+def test_the_links_cost_no_call_to_s3_or_the_table(stack: Stack) -> None:
+    # Given a complaint with a photo and one without
+    case_id, _ = filed_with_photo(stack)
+    citizen = stack.login("citizen")
+    plain = stack.post("/v1/complaints", complaint_body(stack), token=citizen).json["id"]
+    calls: list[str] = []
+
+    def count(event_name: str, **_: Any) -> None:
+        calls.append(event_name.split(".", 1)[1])
+
+    # When the citizen reads each
+    reads = []
+    for service in ("s3", "dynamodb"):
+        _client(service).meta.events.register(f"before-call.{service}", count, unique_id="count-links")
+    try:
+        for read in (case_id, plain):
+            calls.clear()
+            assert stack.get(f"/v1/complaints/{read}", token=citizen).status == 200
+            reads.append(list(calls))
+    finally:
+        for service in ("s3", "dynamodb"):
+            _client(service).meta.events.unregister(f"before-call.{service}", unique_id="count-links")
+    # Then both cost the same table calls and none to S3: the link is signed locally
+    assert reads[0] == reads[1] == ["dynamodb.GetItem", "dynamodb.Query"]
+
+
+def test_another_citizen_and_another_organisations_officer_get_the_404_and_no_link(stack: Stack) -> None:
+    case_id, _ = filed_with_photo(stack)
+    for path, token in (
+        (f"/v1/complaints/{case_id}", stack.login("citizen2")),
+        (f"/v1/officer/cases/{case_id}", stack.login_officer_of(stack.other_office_id)),
+    ):
+        refused = stack.get(path, token=token)
+        assert refused.status == 404, refused.body
+        assert b"X-Amz" not in refused.body and b"uploads/" not in refused.body
+
+
+def test_a_link_lives_five_minutes_from_when_the_case_was_read(stack: Stack) -> None:
+    # Given the citizen reads their complaint with a photo
+    case_id, _ = filed_with_photo(stack)
+    (shown,) = stack.get(f"/v1/complaints/{case_id}", token=stack.login("citizen")).json["attachments"]
+    # Then S3 honours the link for 300 s from its signing time, which is when the view says it stops working
+    # (moto does not check signatures, so the refusal after that is S3's, not tested here)
+    query = parse_qs(urlsplit(shown["url"]).query)
+    signed = datetime.strptime(query["X-Amz-Date"][0], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    assert query["X-Amz-Expires"] == ["300"]
+    expires_at = datetime.fromisoformat(shown["url_expires_at"])
+    assert abs(expires_at - (signed + timedelta(seconds=300))) <= timedelta(seconds=1)  # the same moment, to the second
+    assert abs(datetime.now(UTC) - signed) < timedelta(minutes=1)

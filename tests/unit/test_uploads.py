@@ -8,12 +8,13 @@ import pytest
 from pydantic import ValidationError
 
 from chalicelib.logic import actions, complaints, uploads
+from chalicelib.logic import officer as staff
 from chalicelib.logic.ports import Services
 from chalicelib.logic.routing import route_case
-from chalicelib.models.actions import ReplyIn, RequestInfoIn, ResolveIn
+from chalicelib.models.actions import ReplyIn, RequestInfoIn, ResolveIn, TransferIn
 from chalicelib.models.common import Principal
 from chalicelib.models.complaints import ComplaintIn
-from chalicelib.models.errors import Forbidden, InvalidInput, ServiceUnavailable
+from chalicelib.models.errors import CaseNotFound, Forbidden, InvalidInput, ServiceUnavailable
 from chalicelib.models.uploads import MAX_UPLOAD_BYTES, UploadIn
 from chalicelib.store import keys
 from tests.fakes import FakePresigner, citizen, make_services, officer
@@ -136,9 +137,15 @@ def test_a_complaint_attaches_the_citizens_own_uploads() -> None:
     # When they file a complaint with both
     case = complaints.submit(services, citizen(), complaint([first, second]), None).case
     # Then it lists them, after one GetItem per attachment
-    assert case["attachments"] == [first, second]
+    assert [a["id"] for a in case["attachments"]] == [first, second]
     assert table.calls == ["GetItem", "GetItem", "TransactWriteItems"]
-    assert table.items[(keys.case_pk(case["id"]), keys.CASE_SK)]["attachments"] == [first, second]
+    stored = table.items[(keys.case_pk(case["id"]), keys.CASE_SK)]
+    assert stored["attachments"] == [first, second]
+    # And the case keeps what each file is, for when the upload record has expired
+    assert [(f["id"], f["filename"], f["content_type"]) for f in stored["files"]] == [
+        (first, "bill.pdf", "application/pdf"),
+        (second, "bill.pdf", "application/pdf"),
+    ]
 
 
 def test_no_attachments_means_no_reads() -> None:
@@ -191,3 +198,99 @@ def test_a_citizen_replies_with_their_own_uploads_only() -> None:
     own = upload_id(services, citizen())
     replied = actions.reply(services, citizen(), case_id, ReplyIn(message="Here", attachments=[own]), None)
     assert replied.status == "in_progress"
+
+
+# --- opening attached files -------------------------------------------------------
+
+
+def photo_complaint(services: Services) -> tuple[str, str]:
+    """A routed complaint of citizen-1 with one JPEG; its id and the upload's."""
+    photo = uploads.start(services, citizen(), upload_in(filename="meter.jpg", content_type="image/jpeg")).upload_id
+    case_id = str(complaints.submit(services, citizen(), complaint([photo]), None).case["id"])
+    route_case(services, case_id)
+    return case_id, photo
+
+
+def test_the_citizen_and_the_office_get_a_five_minute_link_to_each_file() -> None:
+    # Given a routed complaint with a photo
+    services, _, _ = make_services()
+    case_id, photo = photo_complaint(services)
+    # When its citizen, an officer of the office, one of the office above and an admin read it
+    views = [
+        complaints.track(services, citizen(), case_id),
+        staff.case_for_officer(services, LAHORE_OFFICER, case_id),
+        staff.case_for_officer(services, officer("lesco-hq", sub="officer-hq"), case_id),
+        staff.case_for_officer(services, Principal(sub="admin-1", role="admin"), case_id),
+    ]
+    # Then each gets a link to the citizen's object, served inline as a JPEG, for five minutes
+    for view in views:
+        (shown,) = view.attachments
+        assert (shown.id, shown.filename, shown.content_type) == (photo, "meter.jpg", "image/jpeg")
+        assert shown.url == f"https://uploads.example/uploads/citizen-1/{photo}?X-Amz-Expires=300&inline=True"
+        assert shown.url_expires_at == "2026-11-27T09:05:00Z"
+
+
+def test_links_cost_no_table_call() -> None:
+    # Given a complaint with a photo and one without
+    table = MemoryTable()
+    services, _, _ = make_services(table)
+    with_photo, _ = photo_complaint(services)
+    without = routed_case(services)
+    # When the citizen reads each
+    table.calls.clear()
+    complaints.track(services, citizen(), with_photo)
+    read_with_photo = list(table.calls)
+    table.calls.clear()
+    complaints.track(services, citizen(), without)
+    # Then both cost the same calls: the link is signed locally, from what the case keeps
+    assert read_with_photo == table.calls
+
+
+def test_another_citizen_or_another_organisations_officer_gets_the_cases_404_and_no_link() -> None:
+    services, _, _ = make_services()
+    case_id, _ = photo_complaint(services)
+    with pytest.raises(CaseNotFound):
+        complaints.track(services, citizen("citizen-2"), case_id)
+    with pytest.raises(CaseNotFound):
+        staff.case_for_officer(services, officer("pmdu-hq", sub="officer-pmdu"), case_id)
+    with pytest.raises(CaseNotFound):
+        staff.case_for_officer(services, officer("lesco-kasur", sub="officer-kasur"), case_id)
+
+
+def test_an_office_only_asked_to_take_the_case_sees_the_file_but_gets_no_link() -> None:
+    # Given LESCO Lahore asks PMDU to take the complaint
+    services, _, _ = make_services()
+    case_id, photo = photo_complaint(services)
+    body = TransferIn(action="transfer", office_id="pmdu-hq", note="The Prime Minister's cell handles this.")
+    actions.act(services, LAHORE_OFFICER, case_id, body, None)
+    # When a PMDU officer reads it, Then the file is named but not opened
+    (shown,) = staff.case_for_officer(services, officer("pmdu-hq", sub="officer-pmdu"), case_id).attachments
+    assert (shown.id, shown.filename, shown.url, shown.url_expires_at) == (photo, "meter.jpg", None, None)
+
+
+def test_the_view_after_an_action_carries_fresh_links() -> None:
+    services, _, _ = make_services()
+    case_id, photo = photo_complaint(services)
+    body = RequestInfoIn(action="request_info", note="Which meter?")
+    (shown,) = actions.act(services, LAHORE_OFFICER, case_id, body, None).attachments
+    assert shown.url is not None and f"uploads/citizen-1/{photo}" in shown.url
+
+
+def test_a_case_filed_before_files_were_kept_opens_its_upload_as_a_download() -> None:
+    # Given a stored case that names an upload but keeps no file details (filed before they were kept)
+    table = MemoryTable()
+    services, _, _ = make_services(table)
+    case_id, photo = photo_complaint(services)
+    table.items[(keys.case_pk(case_id), keys.CASE_SK)]["files"] = []
+    # When its citizen reads it, Then the link is to their object, as a download of unknown type
+    (shown,) = complaints.track(services, citizen(), case_id).attachments
+    assert (shown.filename, shown.content_type, shown.size) == (photo, "application/octet-stream", None)
+    assert shown.url == f"https://uploads.example/uploads/citizen-1/{photo}?X-Amz-Expires=300&inline=False"
+
+
+def test_when_links_cannot_be_signed_the_case_still_shows() -> None:
+    services, _, _ = make_services()
+    case_id, photo = photo_complaint(services)
+    presigner(services).broken = True
+    (shown,) = complaints.track(services, citizen(), case_id).attachments
+    assert (shown.id, shown.url) == (photo, None)
