@@ -83,6 +83,14 @@ async function sending(form, work, failed = (e) => say(accountProblem(e), "error
   }
 }
 
+// One Idempotency-Key per form, made when the form is shown and kept until a success: a second
+// click, or a retry after a lost answer or a server error, files the same case, never a second one.
+function filingKey() {
+  const make = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`);
+  let key = make();
+  return { headers: () => ({ "Idempotency-Key": key }), filed: () => { key = make(); } };
+}
+
 // A button asking for another code rests 30 seconds after each use, counting down on its face.
 function restAfterUse(button, seconds = 30) {
   let left = seconds;
@@ -137,7 +145,13 @@ function nav() {
   if (out) out.onclick = () => { sessionStorage.removeItem("awaaz.token"); state.token = null; state.me = null; location.hash = "#/"; };
 }
 
+// Each render is numbered; one that finishes after a newer one began (a slow answer, the citizen
+// already elsewhere) paints nothing. A page is drawn into a fresh <main> and shown only if still current.
+let renders = 0;
+
 async function render() {
+  const seq = ++renders;
+  const current = () => seq === renders;
   applyLanguage();
   say("");
   if (state.flash) {
@@ -146,6 +160,7 @@ async function render() {
   }
   if (state.token && !state.me) {
     try { state.me = await api("GET", "/v1/me"); } catch (e) { state.token = null; sessionStorage.removeItem("awaaz.token"); }
+    if (!current()) return;
   }
   nav();
   const [, route, id] = (location.hash || "#/").split("?")[0].split("/");
@@ -153,11 +168,14 @@ async function render() {
     "": home, login, forgot, register, file, mine, case: caseView, queue, officer: officerCase, dashboard, notifications,
     info: information, request: requestView, feedback,
   }[route || ""] || home;
-  const main = document.getElementById("main");
-  main.setAttribute("aria-busy", "true");
+  const shown = document.getElementById("main");
+  const main = shown.cloneNode(false);
+  shown.setAttribute("aria-busy", "true");
   try {
     await view(main, decodeURIComponent(id || ""));
+    if (current()) shown.replaceWith(main);
   } catch (e) {
+    if (!current()) return;
     // A page that needs a signed-in person sends a stranger to sign in, and back here afterwards.
     if (e.status === 401 && !state.me && route !== "login") {
       state.flash = [esc(t("signInFirst"))];
@@ -165,8 +183,9 @@ async function render() {
     } else {
       say(problem(e), "error");
     }
+  } finally {
+    shown.removeAttribute("aria-busy");
   }
-  main.removeAttribute("aria-busy");
 }
 
 // --- public ---------------------------------------------------------------------------
@@ -454,8 +473,10 @@ async function file(main) {
     <form id="f" class="stack">
       <label>${esc(t("category"))}<input id="q" type="search" placeholder="${esc(t("searchCategory"))}" autocomplete="off"></label>
       <select name="category_id" id="cat" size="6" required aria-label="${esc(t("category"))}"></select>
-      <label>${esc(t("district"))}<select name="district" id="dist" required>
+      <label>${esc(t("district"))}<select name="district" id="dist" required aria-describedby="dist-needed">
+        <option value="">${esc(t("chooseDistrict"))}</option>
         ${state.districts.map((d) => `<option value="${esc(d.id)}">${esc(named(d))}</option>`).join("")}</select></label>
+      <small id="dist-needed" class="needed" hidden>${esc(t("districtNeeded"))}</small>
       <section id="similar" aria-live="polite"></section>
       <label>${esc(t("subject"))}<input name="subject" required minlength="3" maxlength="150"></label>
       <label>${esc(t("description"))}<textarea name="description" required minlength="10" maxlength="4000" rows="5"></textarea></label>
@@ -477,8 +498,20 @@ async function file(main) {
   };
   fill("");
   main.querySelector("#q").oninput = (ev) => fill(ev.target.value);
+  // No district is chosen for the citizen: a wrong one would send the complaint to another city's office.
+  const dist = main.querySelector("#dist");
+  const needed = main.querySelector("#dist-needed");
+  const districtChosen = () => {
+    const chosen = Boolean(dist.value);
+    dist.setCustomValidity(chosen ? "" : t("districtNeeded")); // the browser's own bubble says it in the page's language
+    needed.hidden = chosen;
+    dist.setAttribute("aria-invalid", String(!chosen));
+    return chosen;
+  };
+  dist.setCustomValidity(t("districtNeeded"));
+  dist.addEventListener("invalid", districtChosen);
   const similar = async () => {
-    if (!cat.value) return;
+    if (!cat.value || !dist.value) return;
     const text = main.querySelector("[name=description]").value;
     const found = await api("GET", `/v1/similar-complaints?category_id=${encodeURIComponent(cat.value)}&district=${encodeURIComponent(main.querySelector("#dist").value)}&text=${encodeURIComponent(text)}`);
     main.querySelector("#similar").innerHTML = `<h2>${esc(t("similar"))}</h2>` + (found.items.length
@@ -487,20 +520,36 @@ async function file(main) {
       (found.others.count ? `<p>${esc(t("othersLikeIt"))} ${esc(num(found.others.count))}</p>` : "");
   };
   cat.onchange = similar;
-  main.querySelector("#dist").onchange = similar;
-  main.querySelector("#f").onsubmit = async (ev) => {
+  dist.onchange = () => { districtChosen(); similar(); };
+  const form = main.querySelector("#f");
+  const key = filingKey();
+  const uploads = uploadsOnce();
+  form.onsubmit = (ev) => {
     ev.preventDefault();
-    const f = new FormData(ev.target);
-    try {
-      const attachments = await upload([...ev.target.elements.files.files].slice(0, 5));
+    if (!districtChosen()) return dist.focus();
+    const f = new FormData(form);
+    sending(form, async () => {
+      const attachments = await uploads([...form.elements.files.files].slice(0, 5));
       const out = await api("POST", "/v1/complaints", {
         category_id: f.get("category_id"), subject: f.get("subject"), description: f.get("description"),
         location: { district: f.get("district"), address: f.get("address") || null }, attachments,
         publish: f.get("publish") === "true", public_name: f.get("public_name") === "true",
-      }, { "Idempotency-Key": crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) });
-      say(`${esc(t("submitted"))} <strong>${esc(out.id)}</strong> — <a href="#/case/${esc(out.id)}">${esc(t("track"))}</a>`, "ok");
-      ev.target.reset();
-    } catch (e) { say(problem(e), "error"); }
+      }, key.headers());
+      key.filed();
+      state.flash = [`${esc(t("submitted"))} <strong>${esc(out.id)}</strong>`, "ok"];
+      location.hash = `#/case/${encodeURIComponent(out.id)}`;
+    }, (e) => say(problem(e, { district: t("district"), subject: t("subject"), description: t("description") }), "error"));
+  };
+}
+
+// The same files are uploaded once per form: a retry sends the same upload ids, so the same body
+// as the first try (the server refuses a key replayed with another body).
+function uploadsOnce() {
+  let last = { files: [], ids: [] };
+  return async (files) => {
+    if (files.length === last.files.length && files.every((f, i) => f === last.files[i])) return last.ids;
+    last = { files, ids: await upload(files) };
+    return last.ids;
   };
 }
 
@@ -724,13 +773,17 @@ async function information(main) {
       <li><a href="#/request/${esc(r.id)}"><strong>${esc(r.id)}</strong> ${esc(r.subject)}</a>
         <span class="badge">${esc(statusText(r.status))}</span> <small>${esc(t("due"))}: ${esc(day(r.due_at))}</small></li>`).join("")}</ul>`
     : `<p>${esc(t("none"))}</p>`);
-  main.querySelector("#f").onsubmit = async (ev) => {
+  const form = main.querySelector("#f");
+  const key = filingKey();
+  form.onsubmit = (ev) => {
     ev.preventDefault();
-    const f = new FormData(ev.target);
-    try {
-      const out = await api("POST", "/v1/information-requests", Object.fromEntries(f));
-      location.hash = `#/request/${out.id}`;
-    } catch (e) { say(problem(e), "error"); }
+    const body = Object.fromEntries(new FormData(form));
+    sending(form, async () => {
+      const out = await api("POST", "/v1/information-requests", body, key.headers());
+      key.filed();
+      state.flash = [`${esc(t("requestReceived"))} <strong>${esc(out.id)}</strong>`, "ok"];
+      location.hash = `#/request/${encodeURIComponent(out.id)}`;
+    }, (e) => say(problem(e, { subject: t("subject"), question: t("question") }), "error"));
   };
 }
 
@@ -764,12 +817,19 @@ async function feedback(main) {
   offices();
   main.querySelector("#org").onchange = offices;
   main.querySelector("#kind").onchange = (ev) => { main.querySelector("#rating-field").hidden = ev.target.value !== "rating"; };
-  main.querySelector("#f").onsubmit = async (ev) => {
+  const form = main.querySelector("#f");
+  const key = filingKey();
+  form.onsubmit = (ev) => {
     ev.preventDefault();
-    const f = Object.fromEntries([...new FormData(ev.target)].filter(([, v]) => v !== ""));
+    const f = Object.fromEntries([...new FormData(form)].filter(([, v]) => v !== ""));
     if (f.kind === "rating") f.rating = Number(f.rating); else delete f.rating;
-    try { const out = await api("POST", "/v1/feedback", f); await render(); say(`${esc(t("thanks"))} <strong>${esc(out.id)}</strong>`, "ok"); }
-    catch (e) { say(problem(e), "error"); }
+    // The page has no view of one feedback: it draws itself again, the new one at the head of the list.
+    sending(form, async () => {
+      const out = await api("POST", "/v1/feedback", f, key.headers());
+      key.filed();
+      state.flash = [`${esc(t("thanks"))} <strong>${esc(out.id)}</strong>`, "ok"];
+      await render();
+    }, (e) => say(problem(e, { message: t("message"), rating: t("rating") }), "error"));
   };
 }
 

@@ -276,8 +276,9 @@ def test_a_citizen_and_the_office_see_the_photo_filed_with_a_complaint(running: 
     # And in Urdu too
     page.click("#lang")
     page.wait_for_function("document.documentElement.dir === 'rtl'")
+    # The English page stays until the Urdu one is drawn in its place
+    page.wait_for_function("document.querySelector('.files h2').textContent.includes('تصاویر اور دستاویزات')")
     photo_shown(page)
-    assert "تصاویر اور دستاویزات" in page.inner_text(".files h2")
     assert page.locator(".attachments img.thumb").get_attribute("alt") == "تصویر: meter.jpg"
     assert fits_the_phone(page)
     shot(page, "citizen-case-photo-ur")
@@ -295,6 +296,106 @@ def test_a_citizen_and_the_office_see_the_photo_filed_with_a_complaint(running: 
     photo_shown(officer)
     assert officer.locator(".attachments li.file a").inner_text() == "bill.pdf"
     shot(officer, "officer-case-photo")
+    assert errors == []
+
+
+def citizens_complaints(running: Stack, page: Page) -> list[str]:
+    token = page.evaluate("sessionStorage.getItem('awaaz.token')")
+    found = requests.get(
+        f"{running.api}/v1/complaints?limit=50", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
+    assert found.status_code == 200, found.text
+    return [c["id"] for c in found.json()["items"]]
+
+
+def test_the_filing_form_asks_for_the_district_and_files_once(running: Stack, browser: Browser) -> None:
+    errors: list[str] = []
+    page = open_page(browser, errors)
+    sign_in(page, running.api, new_citizen(running))
+    route = running.accounts()["demo_route"]
+    posts: list[Any] = []
+    page.on("request", lambda r: posts.append(r) if r.method == "POST" and "/v1/" in r.url else None)
+    # Given the filing form: no district is chosen for the citizen
+    page.goto(f"{running.api}/#/file")
+    page.wait_for_selector("#cat option")
+    assert page.input_value("#dist") == "" and page.inner_text("#dist option:first-child") == "Choose your district"
+    assert fits_the_phone(page)
+    shot(page, "citizen-file-form")
+    # When they send it without one, the page says so next to the field and sends nothing
+    page.select_option("#cat", route["category_id"])
+    page.fill("[name=subject]", "Street light out")
+    page.fill("[name=description]", "The light at the corner of street 4 is out for a week.")
+    page.click("form#f > button")
+    page.wait_for_selector("#dist-needed:visible")
+    assert "Choose the district" in page.inner_text("#dist-needed")
+    assert posts == []
+    # And in Urdu too
+    page.click("#lang")
+    page.wait_for_function("document.documentElement.dir === 'rtl'")
+    page.wait_for_selector("#cat option")
+    assert page.inner_text("#dist option:first-child") == "اپنا ضلع منتخب کریں"
+    page.click("form#f > button")
+    page.wait_for_selector("#dist-needed:visible")
+    assert page.inner_text("#dist-needed").startswith("وہ ضلع منتخب کریں") and fits_the_phone(page)
+    assert posts == []
+    shot(page, "citizen-file-form-ur")
+    page.click("#lang")
+    page.wait_for_function("document.documentElement.dir === 'ltr'")
+    page.wait_for_selector("#cat option")
+    # When a double click sends it and the first answer is lost on the way back (the server filed it)
+    lost: list[int] = []
+
+    def lose_first_answer(route: Route) -> None:
+        if lost:
+            route.continue_()
+            return
+        lost.append(route.fetch().status)
+        route.fulfill(status=503, json={"error": {"code": "unavailable", "message": "Try again."}})
+
+    page.route(f"{running.api}/v1/complaints", lose_first_answer)
+    before = citizens_complaints(running, page)
+    page.select_option("#cat", route["category_id"])
+    page.select_option("#dist", route["district"])
+    page.fill("[name=subject]", "Street light out")
+    page.fill("[name=description]", "The light at the corner of street 4 is out for a week.")
+    page.dblclick("form#f > button")
+    page.wait_for_selector(".message.error")
+    assert len([r for r in posts if r.url.endswith("/v1/complaints")]) == 1  # one send per form at a time
+    # And they send it again
+    page.click("form#f > button")
+    # Then they are on the new case's page, told it is received, and only one complaint is filed
+    page.wait_for_url("**/#/case/C-*")
+    page.wait_for_selector(".facts")
+    case_id = page.url.split("#/case/")[1]
+    assert page.inner_text(".message.ok strong") == case_id and "is filed" in page.inner_text(".message.ok")
+    assert lost == [201]
+    sent = [r for r in posts if r.url.endswith("/v1/complaints")]
+    assert len(sent) == 2 and len({r.headers["idempotency-key"] for r in sent}) == 1
+    after = citizens_complaints(running, page)
+    assert len(after) == len(before) + 1 and case_id in after
+    assert errors == []
+
+
+def test_a_slow_page_never_paints_over_the_next_one(running: Stack, browser: Browser) -> None:
+    errors: list[str] = []
+    page = open_page(browser, errors)
+    sign_in(page, running.api, new_citizen(running))
+    held: list[Route] = []
+    page.route(f"{running.api}/v1/complaints?limit=50", lambda route: held.append(route))
+    # Given "My complaints" waiting for a slow answer
+    page.evaluate("location.hash = '#/mine'")
+    deadline = time.monotonic() + 10
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert held
+    # When the citizen moves on to their notifications, which paint first
+    page.evaluate("location.hash = '#/notifications'")
+    page.wait_for_function("document.querySelector('main h1')?.textContent === 'Notifications'")
+    # Then the slow answer, once in, paints nothing over them
+    with page.expect_response(f"{running.api}/v1/complaints?limit=50"):
+        held[0].continue_()
+    page.wait_for_timeout(300)
+    assert page.inner_text("main h1") == "Notifications" and page.url.endswith("#/notifications")
     assert errors == []
 
 
@@ -342,7 +443,8 @@ def test_a_citizen_asks_for_information_and_sends_an_appreciation(running: Stack
     page.fill("[name=question]", "What was the peak load of feeder 12 in November?")
     page.click("form#f button")
     page.wait_for_selector(".facts")
-    assert page.url.split("#/request/")[1].startswith("R-")
+    request_id = page.url.split("#/request/")[1]
+    assert request_id.startswith("R-") and page.inner_text(".message.ok strong") == request_id
     shot(page, "citizen-request")
     page.goto(f"{running.api}/#/feedback")
     page.wait_for_selector("form#f")
