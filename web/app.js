@@ -496,8 +496,11 @@ async function file(main) {
       .filter((c) => !needle || [c.name, c.name_ur, c.group].join(" ").toLowerCase().includes(needle))
       .map((c) => `<option value="${esc(c.id)}">${esc(named(c))}</option>`).join("");
   };
+  // The browser's own bubble for an unchosen problem, in the page's language.
+  const categoryChosen = () => cat.setCustomValidity(cat.value ? "" : t("categoryNeeded"));
   fill("");
-  main.querySelector("#q").oninput = (ev) => fill(ev.target.value);
+  categoryChosen();
+  main.querySelector("#q").oninput = (ev) => { fill(ev.target.value); categoryChosen(); };
   // No district is chosen for the citizen: a wrong one would send the complaint to another city's office.
   const dist = main.querySelector("#dist");
   const needed = main.querySelector("#dist-needed");
@@ -519,7 +522,7 @@ async function file(main) {
       : `<p>${esc(t("noSimilar"))}</p>`) +
       (found.others.count ? `<p>${esc(t("othersLikeIt"))} ${esc(num(found.others.count))}</p>` : "");
   };
-  cat.onchange = similar;
+  cat.onchange = () => { categoryChosen(); similar(); };
   dist.onchange = () => { districtChosen(); similar(); };
   const form = main.querySelector("#f");
   const key = filingKey();
