@@ -746,11 +746,20 @@ async function caseView(main, id) {
   bindCitizenForms(main, c);
 }
 
+// Where a notice's case opens: staff open any kind in their queue; a citizen's complaint (C-),
+// information request (R-) or feedback (F-, listed on the feedback page) each has its own page.
+function caseLink(id) {
+  if (state.me.role !== "citizen") return `#/officer/${encodeURIComponent(id)}`;
+  if (id.startsWith("R-")) return `#/request/${encodeURIComponent(id)}`;
+  if (id.startsWith("F-")) return "#/feedback";
+  return `#/case/${encodeURIComponent(id)}`;
+}
+
 async function notifications(main) {
   const found = await api("GET", "/v1/notifications?limit=50");
   main.innerHTML = `<h1>${esc(t("notifications"))}</h1>` + (found.items.length
     ? `<ul class="cards">${found.items.map((n) => `<li><time>${esc(when(n.at))}</time><p>${esc(n.message)}</p>
-        ${n.case_id ? `<a href="#/${state.me.role === "officer" ? "officer" : "case"}/${esc(n.case_id)}">${esc(n.case_id)}</a>` : ""}</li>`).join("")}</ul>`
+        ${n.case_id ? `<a href="${esc(caseLink(n.case_id))}">${esc(n.case_id)}</a>` : ""}</li>`).join("")}</ul>`
     : `<p>${esc(t("none"))}</p>`);
 }
 

@@ -215,6 +215,10 @@ def test_a_citizen_from_registration_to_a_rated_resolution_with_the_officer_reso
     citizen.goto(f"{web}/#/notifications")
     citizen.wait_for_selector(".cards li")
     shot(citizen, "citizen-notifications")
+    # Each notice opens its own kind of page: a complaint's, an information request's, the feedback page
+    links = citizen.eval_on_selector_all(".cards li a", "els => els.map(a => [a.textContent, a.getAttribute('href')])")
+    expected = {"C": "#/case/", "R": "#/request/", "F": "#/feedback"}
+    assert links and all(href.startswith(expected[text[0]]) for text, href in links), links
     assert errors == []
 
 
