@@ -124,9 +124,7 @@ def register(services: Services, data: RegisterIn, source: str) -> RegisterOut:
 
 def _taken(services: Services, username: str, digest: str) -> bool:
     """Whether the username has an account already, in either pool."""
-    if services.table.get(keys.login_key(digest)) is not None:
-        return True
-    return services.identity.find("citizens", username) is not None
+    return _pool_of(services, digest) == "staff" or services.identity.find("citizens", username) is not None
 
 
 def resend_code(services: Services, raw: str, source: str) -> DeliveryOut:
@@ -267,7 +265,7 @@ def _sign_in_gate(services: Services, username: str, source: str) -> tuple[Pool,
 
 
 def _pool_of(services: Services, digest: str) -> Pool:
-    return "staff" if services.table.get(keys.login_key(digest)) is not None else "citizens"
+    return "staff" if people.signs_in_to_staff(services.table, digest) else "citizens"
 
 
 def refresh(services: Services, data: RefreshIn) -> TokensOut:

@@ -72,6 +72,10 @@ def mark_staff(table: Table, username_digest: str) -> None:
     table.transact([Put(staff_login_item(username_digest), overwrite=True)])
 
 
+def signs_in_to_staff(table: Table, username_digest: str) -> bool:
+    return table.get(keys.login_key(username_digest)) is not None
+
+
 def unmark_staff(table: Table, username_digest: str) -> None:
     table.transact([Delete(keys.login_key(username_digest))])
 
