@@ -1,6 +1,6 @@
 """The English and Urdu catalogues say the same things: no text in one language only, none empty.
 
-The server's texts (chalicelib/logic/messages.py) and the page's (web/i18n.js) are checked
+The server's texts (chalicelib/logic/messages.py) and the page's (web/js/i18n.js) are checked
 whole, whatever keys they hold, so a text added in one language only fails here.
 """
 
@@ -18,7 +18,7 @@ import pytest
 from chalicelib.logic import messages
 
 LANGUAGES = {"en", "ur"}
-WEB_CATALOGUE = Path(__file__).resolve().parents[2] / "web" / "i18n.js"
+WEB_CATALOGUE = Path(__file__).resolve().parents[2] / "web" / "js" / "i18n.js"
 
 # Runs the page's catalogue script with a stand-in `window` and prints, as JSON, every global
 # it set that holds both languages (a function, should one appear, stays visible as a text).
@@ -75,7 +75,7 @@ def _web_catalogue() -> dict[str, Any]:
     node = shutil.which("node") or shutil.which("nodejs")
     if node is None:
         pytest.fail(
-            "node is needed to read web/i18n.js and is not on PATH: install Debian's npm (it brings node; "
+            "node is needed to read web/js/i18n.js and is not on PATH: install Debian's npm (it brings node; "
             "`make test` installs it when missing) or nodejs, then run the tests again"
         )
     done = subprocess.run(
