@@ -427,8 +427,8 @@ def test_the_public_dashboard_draws_its_charts(running: Stack, browser: Browser)
     errors: list[str] = []
     page = open_page(browser, errors)
     page.goto(f"http://127.0.0.1:{running.web_port}/#/dashboard")
-    page.wait_for_selector("svg.chart")
-    assert page.locator("svg.chart").count() >= 1 and page.locator(".figures li").count() == 6
+    page.wait_for_selector("ul.chart")
+    assert page.locator("ul.chart").count() >= 1 and page.locator(".figures li").count() == 6
     shot(page, "dashboard")
     assert errors == []
 

@@ -272,6 +272,8 @@ def role_fits(browser: Browser, stack: Stack, cases: Cases, role: str) -> list[s
     found: list[str] = []
     for lang in LANGUAGES:
         in_language(page, lang)
+        if header_height(page) > HEADER_MAX_PX:
+            found.append(f"{role} {lang}: the header is {header_height(page)} px tall at {PHONE['width']} px")
         for route in ROUTES:
             where = route.url(cases)
             go(page, where)
@@ -295,3 +297,121 @@ def cases(running: Stack, browser: Browser) -> Cases:  # noqa: F811
 def test_no_page_scrolls_sideways_on_a_phone(running: Stack, browser: Browser, cases: Cases, role: str) -> None:  # noqa: F811
     found = role_fits(browser, running, cases, role)
     assert not found, "pages scroll sideways:\n" + "\n".join(found)
+
+
+def header_height(page: Page) -> float:
+    return float(page.evaluate("document.querySelector('header').getBoundingClientRect().height"))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_header_is_one_line_with_a_menu_that_opens_by_keyboard(
+    running: Stack,  # noqa: F811
+    browser: Browser,  # noqa: F811
+    cases: Cases,
+    lang: str,
+) -> None:
+    errors: list[str] = []
+    page = open_page(browser, errors)
+    page.goto(f"{running.api}/#/")
+    sign_in(page, running.api, account_of(running, "citizen") or {})
+    in_language(page, lang)
+    go(page, "#/mine")
+    # On a 360 px phone (and a 320 px one) the header is one line: brand, language switch, menu button
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": PHONE["height"]})
+        assert header_height(page) <= HEADER_MAX_PX, f"{lang} header at {width} px is {header_height(page)} px tall"
+    page.set_viewport_size(PHONE)
+    menu = page.locator("#menu")
+    assert menu.get_attribute("aria-expanded") == "false" and not page.is_visible("#nav")
+    assert menu.get_attribute("aria-controls") == "nav"
+    assert page.is_visible("#lang")
+    # The keyboard opens it (Enter), walks into its links (Tab), closes it (Escape) with the focus back on the button
+    page.focus("#lang")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "menu"
+    page.keyboard.press("Enter")
+    assert menu.get_attribute("aria-expanded") == "true" and page.is_visible("#nav")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('#nav') !== null")
+    links = page.eval_on_selector_all(
+        "#nav a", "as => as.map(a => [a.getAttribute('href'), a.getAttribute('aria-current')])"
+    )
+    assert ["#/mine", "page"] in links and ["#/file", None] in links
+    assert page.is_visible("#logout")
+    shot(page, f"header-menu-{lang}")  # axe: no serious violation with the menu open
+    page.keyboard.press("Escape")
+    assert menu.get_attribute("aria-expanded") == "false" and not page.is_visible("#nav")
+    assert page.evaluate("document.activeElement.id") == "menu"
+    # A link chosen in it opens its page and folds the menu
+    page.click("#menu")
+    page.click("#nav a[href='#/file']")
+    settled(page)
+    assert page.url.endswith("#/file") and menu.get_attribute("aria-expanded") == "false"
+    # Its items sit at the reading side: the right in Urdu, the left in English
+    page.click("#menu")
+    first = page.locator("#nav a").first.bounding_box() or {}
+    edge = first["x"] + first["width"] if lang == "ur" else first["x"]
+    text = page.evaluate(
+        "() => { const r = document.createRange(); r.selectNodeContents(document.querySelector('#nav a'));"
+        " const b = r.getBoundingClientRect(); return [b.left, b.right]; }"
+    )
+    assert abs((text[1] if lang == "ur" else text[0]) - edge) < 12, (lang, text, first)
+    # A wide screen shows the links in a row under the bar, and no menu button
+    page.set_viewport_size({"width": 1100, "height": 740})
+    assert page.is_visible("#nav a[href='#/file']") and not page.is_visible("#menu")
+    assert header_height(page) <= 2 * HEADER_MAX_PX
+    page.close()
+    assert errors == []
+
+
+def counted(stack: Stack) -> None:
+    """Wait until the dashboard's counters show an organisation with complaints received (the cases filed here)."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        stats = requests.get(f"{stack.api}/v1/stats?group_by=organisation&level=federal", timeout=10).json()
+        if any(g["figures"]["received"] for g in stats["groups"]):
+            return
+        time.sleep(0.5)
+    pytest.fail(f"no organisation counted:\n{stack.log_tail()}")
+
+
+CHART = """() => [...document.querySelectorAll("ul.chart")].map((chart) => {
+  const box = chart.getBoundingClientRect();
+  const texts = [...chart.querySelectorAll(".label, .value")].map((el) => {
+    const r = document.createRange(); r.selectNodeContents(el);
+    const b = r.getBoundingClientRect();
+    return { size: parseFloat(getComputedStyle(el).fontSize), inside: b.left >= box.left - 0.5 && b.right <= box.right + 0.5 };
+  });
+  const bars = [...chart.querySelectorAll(".bar")].map((bar) => {
+    const b = bar.getBoundingClientRect(), f = bar.querySelector(".fill").getBoundingClientRect();
+    return { start: document.dir === "rtl" ? b.right - f.right : f.left - b.left, value: bar.dataset.value,
+      shown: bar.querySelector(".value").textContent, named: bar.querySelector(".value .visually-hidden").textContent };
+  });
+  return { texts, bars };
+})"""
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_dashboard_charts_read_on_a_phone(running: Stack, browser: Browser, cases: Cases, lang: str) -> None:  # noqa: F811
+    errors: list[str] = []
+    page = open_page(browser, errors)
+    counted(running)
+    page.goto(f"{running.api}/#/")
+    in_language(page, lang)
+    go(page, "#/dashboard")
+    charts = page.evaluate(CHART)
+    assert len(charts) == 2  # by organisation (the cases filed here), month by month
+    for chart in charts:
+        assert chart["texts"] and chart["bars"]
+        # Its words and numbers are at least 12 CSS px on a 360 px phone, and inside the chart
+        assert all(t["size"] >= 12 and t["inside"] for t in chart["texts"]), chart["texts"]
+        for bar in chart["bars"]:
+            # Bars grow from the reading side (the right in Urdu); numbers in the page's locale, named for screen readers
+            assert abs(bar["start"]) < 1, bar
+            number = page.evaluate("(v) => v === '' ? '—' : num(Number(v))", bar["value"])
+            assert bar["shown"] == bar["named"] + number, bar
+            assert bar["named"].rstrip(": ") in page.inner_text("main .legend")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, f"dashboard-phone-{lang}")
+    page.close()
+    assert errors == []
