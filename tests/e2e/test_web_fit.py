@@ -218,8 +218,8 @@ def account_of(stack: Stack, role: str) -> dict[str, Any] | None:
     accounts = stack.accounts()
     if role == "officer":
         office = accounts["demo_route"]["office_id"]
-        return next(a for a in accounts["accounts"] if a.get("office_id") == office)
-    return next(a for a in accounts["accounts"] if a["role"] == role)
+        return dict(next(a for a in accounts["accounts"] if a.get("office_id") == office))
+    return dict(next(a for a in accounts["accounts"] if a["role"] == role))
 
 
 def go(page: Page, where: str) -> None:
@@ -349,7 +349,8 @@ def test_the_header_is_one_line_with_a_menu_that_opens_by_keyboard(
     assert page.url.endswith("#/file") and menu.get_attribute("aria-expanded") == "false"
     # Its items sit at the reading side: the right in Urdu, the left in English
     page.click("#menu")
-    first = page.locator("#nav a").first.bounding_box() or {}
+    first = page.locator("#nav a").first.bounding_box()
+    assert first is not None
     edge = first["x"] + first["width"] if lang == "ur" else first["x"]
     text = page.evaluate(
         "() => { const r = document.createRange(); r.selectNodeContents(document.querySelector('#nav a'));"

@@ -146,7 +146,10 @@ function nav() {
   document.getElementById("nav").innerHTML =
     links.map(([href, label]) => `<a href="${href}"${href === here ? ' aria-current="page"' : ""}>${esc(label)}</a>`).join("") +
     (state.me ? `<button type="button" id="logout">${esc(t("logout"))}</button>` : `<a href="#/login"${here === "#/login" ? ' aria-current="page"' : ""}>${esc(t("login"))}</a>`);
-  document.querySelector(".skip").textContent = t("skipToContent");
+  // The skip link moves the focus to the page's content (its #main would otherwise read as a route).
+  const skip = document.querySelector(".skip");
+  skip.textContent = t("skipToContent");
+  skip.onclick = (ev) => { ev.preventDefault(); document.getElementById("main").focus(); };
   document.getElementById("menu-label").textContent = t("menu");
   const lang = document.getElementById("lang");
   lang.textContent = t("switchTo");
