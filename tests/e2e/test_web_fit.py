@@ -75,6 +75,29 @@ def open_details(page: Page) -> Iterator[str]:
         yield "details open"
 
 
+def longest_choices(page: Page) -> Iterator[str]:
+    """A form with the longest option chosen in each of its dropdowns (what fills in after a choice shows too)."""
+    yield ""
+    chosen = page.evaluate(
+        """() => [...document.querySelectorAll("main form select")].map((select) => {
+          const longest = [...select.options].reduce((a, b) => (b.text.length > a.text.length ? b : a), select.options[0]);
+          if (!longest) return "";
+          select.value = longest.value;
+          select.dispatchEvent(new Event("change", { bubbles: true }));
+          return longest.text;
+        }).filter(Boolean)"""
+    )
+    if chosen:
+        page.wait_for_timeout(300)  # what a choice fetches (similar complaints, an organisation's offices)
+        page.evaluate(
+            """() => [...document.querySelectorAll("main form select")].forEach((select) => {
+              const longest = [...select.options].reduce((a, b) => (b.text.length > a.text.length ? b : a), select.options[0]);
+              if (longest) select.value = longest.value;
+            })"""
+        )
+        yield "longest choices"
+
+
 def each_action(page: Page) -> Iterator[str]:
     """An officer's case with the form of each action it allows shown in turn."""
     yield from open_details(page)
@@ -92,15 +115,15 @@ ROUTES: tuple[Route, ...] = (
     Route("#/register"),
     Route("#/forgot"),
     Route("#/dashboard"),
-    Route("#/file"),
+    Route("#/file", variants=longest_choices),
     Route("#/mine"),
     Route("#/case/<id>", id="complaint", variants=open_details),
     Route("#/case/<id>", id="asked", variants=open_details),
-    Route("#/info"),
+    Route("#/info", variants=longest_choices),
     Route("#/request/<id>", id="request", variants=open_details),
-    Route("#/feedback"),
+    Route("#/feedback", variants=longest_choices),
     Route("#/notifications"),
-    Route("#/queue"),
+    Route("#/queue", variants=longest_choices),
     Route("#/officer/<id>", id="complaint", variants=each_action),
 )
 
