@@ -344,6 +344,11 @@ def test_the_header_is_one_line_with_a_menu_that_opens_by_keyboard(
         page.set_viewport_size({"width": width, "height": PHONE["height"]})
         assert header_height(page) <= HEADER_MAX_PX, f"{lang} header at {width} px is {header_height(page)} px tall"
     page.set_viewport_size(PHONE)
+    # The skip link, in the page's language, takes the focus to the content and stays on the page
+    assert page.inner_text(".skip") == {"en": "Skip to content", "ur": "مواد پر جائیں"}[lang]
+    page.focus(".skip")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main" and page.url.endswith("#/mine")
     menu = page.locator("#menu")
     assert menu.get_attribute("aria-expanded") == "false" and not page.is_visible("#nav")
     assert menu.get_attribute("aria-controls") == "nav"
