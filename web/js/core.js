@@ -126,6 +126,15 @@ function applyLanguage() {
   document.title = `${t("app")} — ${t("tagline")}`;
 }
 
+// The header: the brand, the language switch and, on a phone, a menu button (a disclosure: aria-expanded)
+// that opens the links below it; wider screens show the links in the bar. Each render closes the menu.
+function menuOpen(open, focusButton = false) {
+  const button = document.getElementById("menu");
+  button.setAttribute("aria-expanded", String(open));
+  document.getElementById("top").classList.toggle("open", open);
+  if (focusButton) button.focus();
+}
+
 function nav() {
   const role = state.me && state.me.role;
   const links = [["#/", t("home")], ["#/dashboard", t("dashboard")]];
@@ -133,18 +142,38 @@ function nav() {
     links.push(["#/file", t("file")], ["#/mine", t("mine")], ["#/info", t("information")], ["#/feedback", t("feedbackNav")], ["#/notifications", t("notifications")]);
   }
   if (role === "officer") links.push(["#/queue", t("queue")], ["#/notifications", t("notifications")]);
+  const here = `#/${(location.hash || "#/").split("?")[0].split("/")[1] || ""}`;
   document.getElementById("nav").innerHTML =
-    links.map(([href, label]) => `<a href="${href}">${esc(label)}</a>`).join("") +
-    `<button type="button" id="lang" lang="${state.lang === "ur" ? "en" : "ur"}">${esc(t("switchTo"))}</button>` +
-    (state.me ? `<button type="button" id="logout">${esc(t("logout"))}</button>` : `<a href="#/login">${esc(t("login"))}</a>`);
-  document.getElementById("lang").onclick = () => {
+    links.map(([href, label]) => `<a href="${href}"${href === here ? ' aria-current="page"' : ""}>${esc(label)}</a>`).join("") +
+    (state.me ? `<button type="button" id="logout">${esc(t("logout"))}</button>` : `<a href="#/login"${here === "#/login" ? ' aria-current="page"' : ""}>${esc(t("login"))}</a>`);
+  // The skip link moves the focus to the page's content (its #main would otherwise read as a route).
+  const skip = document.querySelector(".skip");
+  skip.textContent = t("skipToContent");
+  skip.onclick = (ev) => { ev.preventDefault(); document.getElementById("main").focus(); };
+  document.getElementById("menu-label").textContent = t("menu");
+  const lang = document.getElementById("lang");
+  lang.textContent = t("switchTo");
+  lang.lang = state.lang === "ur" ? "en" : "ur";
+  lang.onclick = () => {
     state.lang = state.lang === "ur" ? "en" : "ur";
     localStorage.setItem("awaaz.lang", state.lang);
     render();
   };
+  menuOpen(false);
+  document.getElementById("menu").onclick = (ev) => menuOpen(ev.currentTarget.getAttribute("aria-expanded") !== "true");
   const out = document.getElementById("logout");
   if (out) out.onclick = () => { sessionStorage.removeItem("awaaz.token"); state.token = null; state.me = null; location.hash = "#/"; };
 }
+
+// An open menu closes with Escape (focus back on its button), on a choice made in it, or on a tap elsewhere.
+document.addEventListener("keydown", (ev) => {
+  if (ev.key === "Escape" && document.getElementById("top").classList.contains("open")) menuOpen(false, true);
+});
+document.addEventListener("click", (ev) => {
+  const top = document.getElementById("top");
+  if (!top.classList.contains("open")) return;
+  if (ev.target.closest("#nav a") || !ev.target.closest("#top")) menuOpen(false);
+});
 
 // Each render is numbered; one that finishes after a newer one began (a slow answer, the citizen
 // already elsewhere) paints nothing. A page is drawn into a fresh <main> and shown only if still current.

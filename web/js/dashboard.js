@@ -3,18 +3,16 @@
 
 // --- public dashboard -----------------------------------------------------------------
 
-function bars(rows, keys, colours) {
-  const width = 640, rowHeight = 26, label = 180, max = Math.max(1, ...rows.flatMap((r) => keys.map((k) => r[k] || 0)));
-  const scale = (v) => ((width - label - 60) * v) / max;
-  const body = rows.map((r, i) => {
-    const y = i * rowHeight * keys.length + 4;
-    return `<text x="0" y="${y + 14}" class="label">${esc(r.label)}</text>` + keys.map((k, j) =>
-      `<rect x="${label}" y="${y + j * rowHeight}" width="${scale(r[k] || 0)}" height="${rowHeight - 6}" fill="${colours[j]}"><title>${esc(t(k))}: ${num(r[k])}</title></rect>
-       <text x="${label + scale(r[k] || 0) + 4}" y="${y + j * rowHeight + 14}" class="value">${num(r[k])}</text>`).join("");
-  }).join("");
-  const height = rows.length * rowHeight * keys.length + 8;
-  return `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(keys.map(t).join(", "))}" class="chart">${body}</svg>
-    <p class="legend">${keys.map((k, j) => `<span style="--c:${colours[j]}">${esc(t(k))}</span>`).join(" ")}</p>`;
+// A bar chart in HTML: a list with one item per row (its label, then a bar per figure), each number
+// at the end of its bar and named for screen readers ("Received: 12"); the legend is for the eye only.
+// Text wraps and stays 13 px or more on a phone; bars grow from the right in Urdu (logical sizes).
+function bars(rows, keys, colours, title) {
+  const max = Math.max(1, ...rows.flatMap((r) => keys.map((k) => r[k] || 0)));
+  const items = rows.map((r) => `<li><span class="label">${esc(r.label)}</span>${keys.map((k, j) =>
+    `<span class="bar" style="--c:${colours[j]};--share:${((r[k] || 0) / max).toFixed(4)}" data-value="${esc(r[k] ?? "")}"><span class="fill"></span>
+      <span class="value"><span class="visually-hidden">${esc(t(k))}: </span>${esc(num(r[k]))}</span></span>`).join("")}</li>`).join("");
+  return `<p class="legend" aria-hidden="true">${keys.map((k, j) => `<span style="--c:${colours[j]}">${esc(t(k))}</span>`).join(" ")}</p>
+    <ul class="chart" aria-label="${esc(title)}">${items}</ul>`;
 }
 
 async function dashboard(main) {
@@ -43,8 +41,8 @@ async function dashboard(main) {
       <li><strong>${num(total.reopened)}</strong> ${esc(t("reopened"))}</li>
       <li><strong>${num(total.overdue)}</strong> ${esc(t("overdueCount"))}</li>
       <li><strong>${num(total.median_days_to_resolve)}</strong> ${esc(t("medianDays"))}</li></ul>
-    <h2>${esc(t("byOrganisation"))}</h2>${top.length ? bars(top, ["received", "resolved", "satisfiedRate"], ["#0b6e4f", "#2a9d8f", "#e9c46a"]) : `<p>${esc(t("none"))}</p>`}
-    <h2>${esc(t("overTime"))}</h2>${bars(series, ["received", "resolved", "satisfiedRate"], ["#0b6e4f", "#2a9d8f", "#e9c46a"])}`;
+    <h2>${esc(t("byOrganisation"))}</h2>${top.length ? bars(top, ["received", "resolved", "satisfiedRate"], ["#0b6e4f", "#2a9d8f", "#e9c46a"], t("byOrganisation")) : `<p>${esc(t("none"))}</p>`}
+    <h2>${esc(t("overTime"))}</h2>${bars(series, ["received", "resolved", "satisfiedRate"], ["#0b6e4f", "#2a9d8f", "#e9c46a"], t("overTime"))}`;
   main.querySelector("#level").onchange = (ev) => { location.hash = `#/dashboard?level=${encodeURIComponent(ev.target.value)}`; };
 }
 

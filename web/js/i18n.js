@@ -67,6 +67,8 @@ window.AWAAZ_TEXT = {
       extended: "Extended", appeal_decided: "Appeal decided", reviewed: "Reviewed",
       published: "Published", unpublished: "Taken out of public view", hidden: "Text hidden by the office",
       transfer_requested: "Another organisation asked to take it", transfer_declined: "Transfer declined" },
+    // Fits a phone (issue 13, part 1): the header's menu button and the skip link.
+    menu: "Menu", skipToContent: "Skip to content",
   },
   ur: {
     app: "آواز", tagline: "ہر سرکاری دفتر تک آپ کی آواز",
@@ -135,5 +137,7 @@ window.AWAAZ_TEXT = {
       extended: "مدت میں توسیع", appeal_decided: "اپیل کا فیصلہ", reviewed: "غور مکمل",
       published: "شائع کی گئی", unpublished: "اشاعت واپس لی گئی", hidden: "دفتر نے متن چھپا دیا",
       transfer_requested: "دوسرے ادارے سے لینے کی درخواست", transfer_declined: "منتقلی سے انکار" },
+    // Fits a phone (issue 13, part 1): the header's menu button and the skip link.
+    menu: "مینو", skipToContent: "مواد پر جائیں",
   },
 };
