@@ -307,9 +307,13 @@ def test_a_case_the_citizen_viewed_is_readable_offline(running: Stack, browser: 
     while copies_of(page, me) < 2 and time.monotonic() < deadline:
         time.sleep(0.1)
     assert copies_of(page, me) >= 2
-    # With no network, a reload shows the case as last seen, and says so
+    # With no network, a reload shows the case as last seen, and says so (in Urdu with its font, once used)
     page.goto(f"{web}/#/case/{case_id}")
     page.wait_for_selector(".facts")
+    page.click("#lang")
+    page.wait_for_function("document.documentElement.dir === 'rtl' && document.fonts.check('16px \"Noto Nastaliq Urdu\"')")
+    page.click("#lang")
+    page.wait_for_function("document.documentElement.dir === 'ltr'")
     context.set_offline(True)
     page.reload()
     page.wait_for_selector(".facts")

@@ -211,8 +211,8 @@ async function drawOutbox() {
   if (!waiting.length) { outboxBox.innerHTML = ""; return; }
   waiting.sort((a, b) => a.at.localeCompare(b.at));
   outboxBox.innerHTML = `<h2 id="outbox-title">${esc(t("outbox"))}</h2><ul class="cards">${waiting.map((entry) => `
-    <li data-key="${esc(entry.key)}"><strong>${esc(entry.body.subject)}</strong>
-      <small>${esc(t("outboxSaved"))}: ${esc(when(entry.at))}</small>
+    <li data-key="${esc(entry.key)}"><strong><bdi>${esc(entry.body.subject)}</bdi></strong>
+      <br><small>${esc(t("outboxSaved"))}: ${esc(when(entry.at))}</small>
       <p>${entry.error ? `${esc(t("outboxFailed"))} ${problem(entry.error)}` : esc(outboxSending ? t("outboxSending") : t("outboxWaiting"))}</p>
       <div class="row"><button type="button" data-send>${esc(t("sendNow"))}</button>
         <button type="button" class="secondary" data-delete>${esc(t("discardQueued"))}</button></div></li>`).join("")}</ul>`;
@@ -258,6 +258,24 @@ document.addEventListener("click", (ev) => {
   outboxStartedFor = null;
 }, true);
 
+// Fonts the page loaded before the service worker took control went past it: fetched again through
+// it, they are kept for offline use (only the families the page used: the Urdu font once Urdu was shown).
+function keepUsedFonts() {
+  if (!navigator.serviceWorker.controller) return;
+  const bare = (family) => family.replace(/["']/g, "").trim();
+  const used = new Set([...document.fonts].filter((f) => f.status === "loaded").map((f) => bare(f.family)));
+  for (const sheet of document.styleSheets) {
+    let rules = [];
+    try { rules = [...sheet.cssRules]; } catch (e) { continue; }
+    for (const rule of rules.filter((r) => r instanceof CSSFontFaceRule && used.has(bare(r.style.getPropertyValue("font-family"))))) {
+      const src = /url\(["']?([^"')]+)/.exec(rule.style.getPropertyValue("src"));
+      if (src) fetch(new URL(src[1], sheet.href || location.href)).catch(() => null);
+    }
+  }
+}
+
 if ("serviceWorker" in navigator) {
-  window.addEventListener("load", () => navigator.serviceWorker.register("sw.js").catch(() => null));
+  window.addEventListener("load", () => navigator.serviceWorker.register("sw.js").then(keepUsedFonts).catch(() => null));
+  navigator.serviceWorker.addEventListener("controllerchange", keepUsedFonts);
+  document.fonts.addEventListener("loadingdone", keepUsedFonts);
 }
