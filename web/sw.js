@@ -19,7 +19,7 @@ const LASTING = /\/(fonts|icons)\//;
 self.addEventListener("install", (event) => {
   // One missing file (renamed by a later change) must not keep the whole shell out of the cache.
   event.waitUntil(caches.open(VERSION)
-    .then((cache) => Promise.all(SHELL.map((path) => cache.add(new Request(path, { cache: "reload" })).catch(() => null))))
+    .then((cache) => Promise.all(SHELL.map((path) => cache.add(path).catch(() => null))))
     .then(() => self.skipWaiting()));
 });
 

@@ -16,22 +16,16 @@ from typing import Any
 
 import pytest
 import requests
-from playwright.sync_api import Browser, BrowserContext, Page, Route
+from playwright.sync_api import Browser, BrowserContext, FilePayload, Page, Route
 
+from tests.e2e import test_web
 from tests.e2e.test_local_stack import Stack
-from tests.e2e.test_web import (  # noqa: F401  (fixtures)
-    PHONE,
-    WAIT_MS,
-    browser,
-    citizens_complaints,
-    fits_the_phone,
-    new_citizen,
-    running,
-    shot,
-    sign_in,
-)
+from tests.e2e.test_web import PHONE, WAIT_MS, citizens_complaints, fits_the_phone, new_citizen, shot, sign_in
 
 pytestmark = pytest.mark.e2e
+# The stack and the browser of the page's own browser tests (fixtures).
+running = test_web.running
+browser = test_web.browser
 
 
 def new_tab(context: BrowserContext, errors: list[str]) -> Page:
@@ -110,7 +104,7 @@ def test_the_manifest_is_valid_and_the_service_worker_keeps_the_shell(running: S
     assert manifest["name"].startswith("Awaaz") and manifest["short_name"] == "Awaaz"
     assert manifest["display"] == "standalone" and manifest["start_url"] == "./#/" and manifest["scope"] == "./"
     assert manifest["theme_color"] == "#0b6e4f" and manifest["background_color"]
-    sizes = {}
+    sizes: dict[str, set[int]] = {}
     for icon in manifest["icons"]:
         body = requests.get(f"{running.api}/{icon['src']}", timeout=10)
         assert body.status_code == 200, icon
@@ -129,7 +123,9 @@ def test_the_manifest_is_valid_and_the_service_worker_keeps_the_shell(running: S
         assert page.get_attribute("meta[name=theme-color]", "content") == "#0b6e4f"
         service_worker_active(page)
         assert "awaaz-shell-v1" in page.evaluate("caches.keys()")
-        kept = page.evaluate("caches.open('awaaz-shell-v1').then(c => c.keys()).then(k => k.map(r => new URL(r.url).pathname))")
+        kept = page.evaluate(
+            "caches.open('awaaz-shell-v1').then(c => c.keys()).then(k => k.map(r => new URL(r.url).pathname))"
+        )
         assert {"/", "/js/core.js", "/js/offline.js", "/style.css", "/config.js"} <= set(kept)
         # With no network, the page still opens (from the service worker's cache)
         context.set_offline(True)
@@ -156,9 +152,8 @@ def test_a_complaint_written_offline_is_filed_once_when_the_network_returns(runn
     subject = "Sparking transformer"
     page.goto(f"{running.api}/#/file")
     fill_complaint(page, running, subject)
-    page.set_input_files(
-        "input[name=files]", files=[{"name": "spark.png", "mimeType": "image/png", "buffer": PHOTO}]
-    )
+    photo: FilePayload = {"name": "spark.png", "mimeType": "image/png", "buffer": PHOTO}
+    page.set_input_files("input[name=files]", files=[photo])
     # Given no network, when they send it, it is kept on the phone and they are told so
     context.set_offline(True)
     page.click("form#f > button")
@@ -190,6 +185,8 @@ def test_a_complaint_written_offline_is_filed_once_when_the_network_returns(runn
     page.wait_for_selector(".message.ok strong")
     case_id = page.inner_text(".message.ok strong")
     assert case_id.startswith("C-") and "filed" in page.inner_text(".message.ok")
+    other.wait_for_selector(".message.ok strong")  # the other tab is told too
+    assert other.inner_text(".message.ok strong") == case_id
     page.wait_for_selector("#outbox", state="hidden")
     assert outbox(page) == []
     # Both tabs started again send nothing more
@@ -200,7 +197,9 @@ def test_a_complaint_written_offline_is_filed_once_when_the_network_returns(runn
     time.sleep(1)
     assert with_subject(running, page, subject) == [case_id]
     token = page.evaluate("sessionStorage.getItem('awaaz.token')")
-    filed = requests.get(f"{running.api}/v1/complaints/{case_id}", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    filed = requests.get(
+        f"{running.api}/v1/complaints/{case_id}", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
     assert len(filed.json()["attachments"]) == 1  # the photo kept on the phone went with it
     assert errors == []
     context.close()
@@ -213,25 +212,35 @@ def test_a_complaint_whose_answer_was_lost_is_sent_again_with_the_same_key(runni
     sign_in(page, running.api, new_citizen(running))
     keys: list[str] = []
 
-    def lose_first_answer(route: Route) -> None:
+    def lost_then_refused_then_through(route: Route) -> None:
         keys.append(route.request.headers["idempotency-key"])
         if len(keys) == 1:
             route.fetch()  # the server files it...
             route.abort("internetdisconnected")  # ...and the answer never arrives
-            return
-        route.continue_()
+        elif len(keys) == 2:  # then the session is over
+            route.fulfill(status=401, json={"error": {"code": "unauthorized", "message": "Please sign in again."}})
+        else:
+            route.continue_()
 
-    page.route(f"{running.api}/v1/complaints", lose_first_answer)
+    page.route(f"{running.api}/v1/complaints", lost_then_refused_then_through)
     subject = "Answer lost on the way"
     page.goto(f"{running.api}/#/file")
     fill_complaint(page, running, subject)
     page.click("form#f > button")
     page.wait_for_selector("#outbox li")
     assert len(with_subject(running, page, subject)) == 1  # filed already, though the page does not know
+    # A refusal keeps it, with the reason
+    page.click("#outbox [data-send]")
+    page.wait_for_selector("#outbox li:has-text('Not sent yet: Please sign in again.')")
+    assert [e["error"]["status"] for e in outbox(page)] == [401]
+    shot(page, "offline-outbox-refused")
+    # Sent again, it is the same complaint: nothing new is filed
     page.click("#outbox [data-send]")
     page.wait_for_selector(".message.ok strong")
     assert with_subject(running, page, subject) == [page.inner_text(".message.ok strong")]
-    assert len(keys) == 2 and len(set(keys)) == 1
+    assert len(keys) == 3 and len(set(keys)) == 1
+    page.wait_for_selector("#outbox", state="hidden")
+    assert outbox(page) == []
     assert errors == []
     context.close()
 
@@ -311,14 +320,18 @@ def test_a_case_the_citizen_viewed_is_readable_offline(running: Stack, browser: 
     page.goto(f"{web}/#/case/{case_id}")
     page.wait_for_selector(".facts")
     page.click("#lang")
-    page.wait_for_function("document.documentElement.dir === 'rtl' && document.fonts.check('16px \"Noto Nastaliq Urdu\"')")
+    page.wait_for_function(
+        "document.documentElement.dir === 'rtl' && document.fonts.check('16px \"Noto Nastaliq Urdu\"')"
+    )
     page.click("#lang")
     page.wait_for_function("document.documentElement.dir === 'ltr'")
     context.set_offline(True)
     page.reload()
     page.wait_for_selector(".facts")
     assert case_id in page.inner_text("main h1") and "Readable offline" in page.inner_text("main h1")
-    assert page.inner_text("#offline-note").startswith("You are offline. This is what was saved on this phone; last updated")
+    assert page.inner_text("#offline-note").startswith(
+        "You are offline. This is what was saved on this phone; last updated"
+    )
     assert fits_the_phone(page)
     shot(page, "offline-case")
     page.click("#lang")

@@ -23,7 +23,9 @@ def _inside_rounded(x: float, y: float, x0: float, y0: float, x1: float, y1: flo
     return (x - cx) ** 2 + (y - cy) ** 2 <= r * r and x0 <= x <= x1 and y0 <= y <= y1
 
 
-def _inside_triangle(x: float, y: float, a: tuple[float, float], b: tuple[float, float], c: tuple[float, float]) -> bool:
+def _inside_triangle(
+    x: float, y: float, a: tuple[float, float], b: tuple[float, float], c: tuple[float, float]
+) -> bool:
     def side(p: tuple[float, float], q: tuple[float, float]) -> float:
         return (q[0] - p[0]) * (y - p[1]) - (q[1] - p[1]) * (x - p[0])
 
@@ -75,6 +77,10 @@ def png(size: int, raw: bytes) -> bytes:
 
 
 if __name__ == "__main__":
-    for name, size, maskable in (("icon-192.png", 192, False), ("icon-512.png", 512, False), ("maskable-512.png", 512, True)):
+    for name, size, maskable in (
+        ("icon-192.png", 192, False),
+        ("icon-512.png", 512, False),
+        ("maskable-512.png", 512, True),
+    ):
         (HERE / name).write_bytes(draw(size, maskable))
         print(name)

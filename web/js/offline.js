@@ -195,15 +195,27 @@ async function sendOutboxOf(sub) {
   clearTimeout(outboxRetry);
   if (unreachable) outboxRetry = setTimeout(sendOutbox, 30_000);
   if (filed.length) {
-    const said = `${esc(t("queuedSent"))} ${filed.map((id) => `<strong>${esc(id)}</strong>`).join(", ")}`;
-    if ((location.hash || "").startsWith("#/mine")) {
-      state.flash = [said, "ok"];
-      render();
-    } else {
-      tell(said, "ok");
-    }
+    outboxNews.postMessage({ sub, filed });
+    toldFiled(filed);
   }
 }
+
+// Whichever tab sent it, every tab of this person gives the citizen the tracking number.
+function toldFiled(filed) {
+  const said = `${esc(t("queuedSent"))} ${filed.map((id) => `<strong>${esc(id)}</strong>`).join(", ")}`;
+  if ((location.hash || "").startsWith("#/mine")) {
+    state.flash = [said, "ok"];
+    render();
+  } else {
+    tell(said, "ok");
+  }
+  drawOutbox();
+}
+
+const outboxNews = "BroadcastChannel" in window ? new BroadcastChannel("awaaz-outbox") : { postMessage() {} };
+outboxNews.onmessage = (ev) => {
+  if (state.me && ev.data && ev.data.sub === state.me.sub) toldFiled(ev.data.filed);
+};
 
 async function drawOutbox() {
   const waiting = state.me ? await allOf("outbox", state.me.sub).catch(() => []) : [];
@@ -275,7 +287,9 @@ function keepUsedFonts() {
 }
 
 if ("serviceWorker" in navigator) {
-  window.addEventListener("load", () => navigator.serviceWorker.register("sw.js").then(keepUsedFonts).catch(() => null));
+  // Registered a moment after the page has loaded: on a slow network, what the page itself asks for comes first.
+  const registerWorker = () => navigator.serviceWorker.register("sw.js").then(keepUsedFonts).catch(() => null);
+  window.addEventListener("load", () => setTimeout(registerWorker, 1500));
   navigator.serviceWorker.addEventListener("controllerchange", keepUsedFonts);
   document.fonts.addEventListener("loadingdone", keepUsedFonts);
 }
