@@ -295,6 +295,60 @@ def test_a_draft_survives_a_reload_and_is_gone_once_filed_or_signed_out(running:
     context.close()
 
 
+def test_the_citizen_and_the_officer_keep_drafts_of_what_they_write_on_a_case(running: Stack, browser: Browser) -> None:
+    errors: list[str] = []
+    context = browser.new_context(viewport=PHONE)
+    page = new_tab(context, errors)
+    sign_in(page, running.api, new_citizen(running))
+    route = running.accounts()["demo_route"]
+    token = page.evaluate("sessionStorage.getItem('awaaz.token')")
+    filed = requests.post(
+        f"{running.api}/v1/complaints",
+        json={
+            "category_id": route["category_id"],
+            "subject": "Drafts on a case",
+            "description": "The meter reads twice what the house uses.",
+            "location": {"district": route["district"]},
+        },
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert filed.status_code == 201, filed.text
+    case_id = filed.json()["id"]
+    # The citizen starts withdrawing it, with a reason, and the page reloads: the folded form opens with it
+    page.goto(f"{running.api}/#/case/{case_id}")
+    page.click("details.final summary")
+    page.fill("form#withdraw [name=reason]", "The meter was replaced")
+    page.reload()
+    page.wait_for_selector("details.final[open] .draft-note")
+    assert page.input_value("form#withdraw [name=reason]") == "The meter was replaced"
+    # The officer's note too, with the action it was for
+    officer = new_tab(browser.new_context(viewport=PHONE), errors)
+    sign_in(officer, running.api, test_web.officer_of_demo_office(running))
+    officer.goto(f"{running.api}/#/officer/{case_id}")
+    officer.wait_for_selector("#act")
+    officer.select_option("#action", "resolve")
+    officer.select_option("select[name=outcome]", "relief_granted")
+    officer.fill("[name=note]", "Meter replaced on 1 December.")
+    officer.reload()
+    officer.wait_for_selector(".draft-note")
+    assert (
+        officer.input_value("#action") == "resolve"
+        and officer.input_value("[name=note]") == "Meter replaced on 1 December."
+    )
+    assert officer.input_value("select[name=outcome]") == "relief_granted"
+    # Sent, it is gone
+    officer.click("#act button")
+    officer.wait_for_function("Object.keys(localStorage).every((k) => !k.startsWith('awaaz.draft.'))")
+    officer.reload()
+    officer.wait_for_selector(".facts")
+    assert officer.locator(".draft-note").count() == 0
+    assert officer.evaluate("Object.keys(localStorage).filter((k) => k.startsWith('awaaz.draft.'))") == []
+    assert errors == []
+    officer.context.close()
+    context.close()
+
+
 def test_a_case_the_citizen_viewed_is_readable_offline(running: Stack, browser: Browser) -> None:
     # On the web port: the API is another origin there
     web = f"http://127.0.0.1:{running.web_port}"

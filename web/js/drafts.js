@@ -11,6 +11,7 @@ const DRAFT_PREFIX = "awaaz.draft.";
 const DRAFTED = "form[data-draft], form#act";
 const NOT_KEPT = /^(password|new_password|code|session|otp|totp)$/i;
 const draftsBound = new WeakSet();
+const draftNotes = new WeakMap();
 let restoringDraft = false; // the events a restore sends are not typing
 
 function draftKey(form) {
@@ -87,8 +88,11 @@ function draftNote(form, draft) {
     const first = [...form.elements].find(keptField);
     if (first) first.focus();
   };
-  const heading = form.firstElementChild && /^H[1-6]$/.test(form.firstElementChild.tagName) ? form.firstElementChild : null;
-  if (heading) heading.after(note); else form.prepend(note);
+  // Just before the form, outside it: the form's own buttons stay the only ones in it.
+  form.before(note);
+  draftNotes.set(form, note);
+  const folded = form.closest("details");
+  if (folded) folded.open = true; // a restored draft is not hidden in a folded form
 }
 
 function bindDraft(form) {
@@ -108,7 +112,7 @@ function bindDraft(form) {
 function dropDraft(form) {
   const key = draftKey(form);
   if (key) localStorage.removeItem(key);
-  const note = form.querySelector(".draft-note");
+  const note = draftNotes.get(form);
   if (note) note.remove();
 }
 
