@@ -121,6 +121,10 @@ def test_the_manifest_is_valid_and_the_service_worker_keeps_the_shell(running: S
         page.goto(f"{web}/#/")
         assert page.get_attribute("link[rel=manifest]", "href") == "manifest.webmanifest"
         assert page.get_attribute("meta[name=theme-color]", "content") == "#0b6e4f"
+        cdp = context.new_cdp_session(page)
+        parsed = cdp.send("Page.getAppManifest")  # as the browser reads it
+        cdp.detach()  # a session left open keeps the page from being taken offline
+        assert parsed["url"].endswith("/manifest.webmanifest") and parsed["errors"] == [], parsed["errors"]
         service_worker_active(page)
         assert "awaaz-shell-v1" in page.evaluate("caches.keys()")
         kept = page.evaluate(
