@@ -140,14 +140,20 @@ function tell(html, kind) {
 // The same Idempotency-Key goes with it; so do the upload ids when the files went up before the network did.
 async function fileOrQueue(body, files, key, uploads) {
   const entry = { key: key.headers()["Idempotency-Key"], body: { ...body } };
+  let unreachable;
   try {
     entry.body.attachments = await uploads(files);
     return await api("POST", "/v1/complaints", entry.body, key.headers());
   } catch (e) {
     if (e.status !== 0) throw e;
+    unreachable = e;
   }
   const kept = entry.body.attachments ? [] : files.map((f) => ({ name: f.name, type: f.type, blob: f }));
-  await offlineStore("outbox", "readwrite", (s) => s.put({ ...entry, sub: state.me.sub, files: kept, at: new Date().toISOString(), error: null }));
+  try {
+    await offlineStore("outbox", "readwrite", (s) => s.put({ ...entry, sub: state.me.sub, files: kept, at: new Date().toISOString(), error: null }));
+  } catch (refused) {
+    throw unreachable; // no storage (a private window): the form and its draft stay, the page says the network is out
+  }
   drawOutbox();
   return null;
 }
