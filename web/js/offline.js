@@ -81,7 +81,7 @@ async function keepCopy(where, path, data) {
 const copyOf = (where) => offlineStore("copies", "readonly", (s) => s.get(where.key));
 
 const apiOnline = api;
-api = async function apiWithCopies(method, path, body, headers) {
+async function apiWithCopies(method, path, body, headers) {
   const where = method === "GET" ? copyKey(path) : null;
   try {
     const data = await apiOnline(method, path, body, headers);
@@ -97,7 +97,12 @@ api = async function apiWithCopies(method, path, body, headers) {
     if (where.sub) showingCopyFrom(copy.at);
     return copy.data;
   }
-};
+}
+try {
+  api = apiWithCopies;
+} catch (e) {
+  console.error("offline.js: api() cannot be wrapped; no copies are kept for offline reading", e);
+}
 
 // --- what the page says about being offline -------------------------------------------
 
