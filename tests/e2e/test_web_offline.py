@@ -268,6 +268,12 @@ def test_a_draft_survives_a_reload_and_is_gone_once_filed_or_signed_out(running:
     assert page.is_checked("[name=publish]") and not page.is_checked("[name=public_name]")
     assert "Your draft from" in page.inner_text(".draft-note") and fits_the_phone(page)
     shot(page, "draft-restored")
+    page.click("#lang")
+    page.wait_for_selector(".draft-note:has-text('مسودہ')")
+    assert page.input_value("[name=subject]") == "Draft kept" and fits_the_phone(page)
+    shot(page, "draft-restored-ur")
+    page.click("#lang")
+    page.wait_for_selector(".draft-note:has-text('Your draft from')")
     stored = page.evaluate("JSON.stringify(Object.entries(localStorage).filter(([k]) => k.startsWith('awaaz.draft.')))")
     assert "Draft kept" in stored and citizen["password"] not in stored
     # It is filed as restored; the form is empty afterwards
