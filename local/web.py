@@ -20,6 +20,8 @@ _TYPES = {
     ".woff2": "font/woff2",
     ".png": "image/png",
     ".svg": "image/svg+xml",
+    ".webmanifest": "application/manifest+json",
+    ".json": "application/json",
 }
 API_PREFIXES = ("/v1/", "/open311/")
 

@@ -138,6 +138,7 @@ async function perform(a, c, form, submitter) {
   for (const b of form.querySelectorAll("button")) b.disabled = true; // one send per click
   try {
     await api(a.method, a.path, await actionBody(a, form, submitter), { "If-Match": String(c.version) });
+    dropDraft(form);
     await render();
   } catch (e) {
     if (e.status === 409) await render();
@@ -154,10 +155,10 @@ function citizenForms(c) {
     const id = esc(FORM_ID[a.action] || a.action);
     if (a.final) {
       return `<details class="final"><summary>${esc(labelOf(a))}</summary>
-        <form id="${id}" class="stack" data-action="${esc(a.action)}">${actionFields(a)}
+        <form id="${id}" class="stack" data-action="${esc(a.action)}" data-draft>${actionFields(a)}
         <button class="secondary">${esc(labelOf(a))}</button></form></details>`;
     }
-    return `<form id="${id}" class="stack" data-action="${esc(a.action)}">
+    return `<form id="${id}" class="stack" data-action="${esc(a.action)}" data-draft>
       <h2>${esc(labelOf(a))}</h2>${a.action === "reply" ? `<p>${esc(t("replyHint"))}</p>` : ""}
       ${a.until ? `<p>${esc(t("until"))} ${esc(day(a.until))}</p>` : ""}
       ${actionFields(a)}${actionButtons(a)}</form>`;

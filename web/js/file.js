@@ -15,7 +15,7 @@ const publicationTerms = () => (state.lang === "ur" ? state.publication.statemen
 async function file(main) {
   await lists();
   main.innerHTML = `<h1>${esc(t("file"))}</h1>
-    <form id="f" class="stack">
+    <form id="f" class="stack" data-draft>
       <label>${esc(t("category"))}<input id="q" type="search" placeholder="${esc(t("searchCategory"))}" autocomplete="off"></label>
       <select name="category_id" id="cat" size="6" required aria-label="${esc(t("category"))}"></select>
       <label>${esc(t("district"))}<select name="district" id="dist" required aria-describedby="dist-needed">
@@ -77,13 +77,19 @@ async function file(main) {
     if (!districtChosen()) return dist.focus();
     const f = new FormData(form);
     sending(form, async () => {
-      const attachments = await uploads([...form.elements.files.files].slice(0, 5));
-      const out = await api("POST", "/v1/complaints", {
+      // With no network, the complaint waits in the outbox (offline.js) and is sent when the connection returns.
+      const out = await fileOrQueue({
         category_id: f.get("category_id"), subject: f.get("subject"), description: f.get("description"),
-        location: { district: f.get("district"), address: f.get("address") || null }, attachments,
+        location: { district: f.get("district"), address: f.get("address") || null },
         publish: f.get("publish") === "true", public_name: f.get("public_name") === "true",
-      }, key.headers());
+      }, [...form.elements.files.files].slice(0, 5), key, uploads);
       key.filed();
+      dropDraft(form);
+      if (!out) {
+        state.flash = [esc(t("queued")), "ok"];
+        location.hash = "#/";
+        return;
+      }
       state.flash = [`${esc(t("submitted"))} <strong>${esc(out.id)}</strong>`, "ok"];
       location.hash = `#/case/${encodeURIComponent(out.id)}`;
     }, (e) => say(problem(e, { district: t("district"), subject: t("subject"), description: t("description") }), "error"));

@@ -69,6 +69,15 @@ window.AWAAZ_TEXT = {
       transfer_requested: "Another organisation asked to take it", transfer_declined: "Transfer declined" },
     // Fits a phone (issue 13, part 1): the header's menu button and the skip link.
     menu: "Menu", skipToContent: "Skip to content",
+    // Drafts and offline (issue 13, points 3 and 6: web-offline)
+    draftRestored: "Your draft from {when} is back.", discardDraft: "Discard draft",
+    offlineNow: "You are offline. What you type is kept on this phone.",
+    offlineSince: "You are offline. This is what was saved on this phone; last updated {when}.",
+    queued: "You are offline, so your complaint is kept on this phone. It will be sent by itself when the connection returns.",
+    queuedSent: "Your complaint written offline has been filed. Tracking number:",
+    outbox: "Waiting to be sent", outboxSaved: "Written", outboxWaiting: "It will be sent when you are back online.",
+    outboxSending: "Sending…", outboxFailed: "Not sent yet:", sendNow: "Send now", discardQueued: "Delete",
+    discardQueuedConfirm: "Delete this complaint from this phone? It has not been sent.",
   },
   ur: {
     app: "آواز", tagline: "ہر سرکاری دفتر تک آپ کی آواز",
@@ -139,5 +148,14 @@ window.AWAAZ_TEXT = {
       transfer_requested: "دوسرے ادارے سے لینے کی درخواست", transfer_declined: "منتقلی سے انکار" },
     // Fits a phone (issue 13, part 1): the header's menu button and the skip link.
     menu: "مینو", skipToContent: "مواد پر جائیں",
+    // Drafts and offline (issue 13, points 3 and 6: web-offline)
+    draftRestored: "آپ کا {when} کا مسودہ واپس آ گیا ہے۔", discardDraft: "مسودہ مٹائیں",
+    offlineNow: "آپ آف لائن ہیں۔ آپ جو لکھیں گے وہ اسی فون پر محفوظ رہے گا۔",
+    offlineSince: "آپ آف لائن ہیں۔ یہ وہ معلومات ہے جو اس فون پر محفوظ تھی؛ آخری بار {when} کو تازہ کی گئی۔",
+    queued: "آپ آف لائن ہیں، اس لیے آپ کی شکایت اس فون پر محفوظ کر لی گئی ہے۔ کنکشن بحال ہوتے ہی یہ خود بھیج دی جائے گی۔",
+    queuedSent: "آف لائن لکھی گئی آپ کی شکایت درج ہو گئی۔ ٹریکنگ نمبر:",
+    outbox: "بھیجے جانے کی منتظر", outboxSaved: "لکھی گئی", outboxWaiting: "آپ کے آن لائن ہوتے ہی بھیج دی جائے گی۔",
+    outboxSending: "بھیجی جا رہی ہے…", outboxFailed: "ابھی نہیں بھیجی گئی:", sendNow: "ابھی بھیجیں", discardQueued: "حذف کریں",
+    discardQueuedConfirm: "یہ شکایت اس فون سے حذف کر دیں؟ یہ ابھی بھیجی نہیں گئی۔",
   },
 };

@@ -21,7 +21,7 @@ function flatten(offices) {
 async function information(main) {
   const [orgs, found] = await Promise.all([organisations(), api("GET", "/v1/information-requests?limit=50")]);
   main.innerHTML = `<h1>${esc(t("information"))}</h1><p>${esc(t("informationHint"))}</p>
-    <form id="f" class="stack">
+    <form id="f" class="stack" data-draft>
       <label>${esc(t("organisation"))}<select name="organisation_id" required>
         ${orgs.map((o) => `<option value="${esc(o.id)}">${esc(named(o))}</option>`).join("")}</select></label>
       <label>${esc(t("subject"))}<input name="subject" required minlength="3" maxlength="150"></label>
@@ -39,6 +39,7 @@ async function information(main) {
     sending(form, async () => {
       const out = await api("POST", "/v1/information-requests", body, key.headers());
       key.filed();
+      dropDraft(form);
       state.flash = [`${esc(t("requestReceived"))} <strong>${esc(out.id)}</strong>`, "ok"];
       location.hash = `#/request/${encodeURIComponent(out.id)}`;
     }, (e) => say(problem(e, { subject: t("subject"), question: t("question") }), "error"));
@@ -55,7 +56,7 @@ async function requestView(main, id) {
 async function feedback(main) {
   const [orgs, found] = await Promise.all([organisations(), api("GET", "/v1/feedback?limit=50")]);
   main.innerHTML = `<h1>${esc(t("feedbackNav"))}</h1>
-    <form id="f" class="stack">
+    <form id="f" class="stack" data-draft>
       <label>${esc(t("kind"))}<select name="kind" id="kind">
         ${["appreciation", "suggestion", "rating"].map((k) => `<option value="${k}">${esc(t(k))}</option>`).join("")}</select></label>
       <label>${esc(t("organisation"))}<select name="organisation_id" id="org">
@@ -85,6 +86,7 @@ async function feedback(main) {
     sending(form, async () => {
       const out = await api("POST", "/v1/feedback", f, key.headers());
       key.filed();
+      dropDraft(form);
       state.flash = [`${esc(t("thanks"))} <strong>${esc(out.id)}</strong>`, "ok"];
       await render();
     }, (e) => say(problem(e, { message: t("message"), rating: t("rating") }), "error"));
