@@ -80,6 +80,13 @@ def sign_in(page: Page, web: str, account: dict[str, Any]) -> None:
     page.wait_for_selector("#logout", state="attached")  # in the menu, folded on a phone
 
 
+def sign_out(page: Page) -> None:
+    """Through the header's menu (folded on a phone), as a person does; the menu then offers signing in."""
+    page.click("#menu")
+    page.click("#logout")
+    page.wait_for_selector("#nav a[href='#/login']", state="attached")
+
+
 def codes_sent(running: Stack, destination: str) -> list[str]:
     """The codes the stack's console shows sent to a masked destination (as the page shows it), oldest first."""
     lines = running.log_path.read_text(errors="replace").splitlines()

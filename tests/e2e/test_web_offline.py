@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, BrowserContext, FilePayload, Page, Rout
 
 from tests.e2e import test_web
 from tests.e2e.test_local_stack import Stack
-from tests.e2e.test_web import PHONE, WAIT_MS, citizens_complaints, fits_the_phone, new_citizen, shot, sign_in
+from tests.e2e.test_web import PHONE, WAIT_MS, citizens_complaints, fits_the_phone, new_citizen, shot, sign_in, sign_out
 
 pytestmark = pytest.mark.e2e
 # The stack and the browser of the page's own browser tests (fixtures).
@@ -298,8 +298,7 @@ def test_a_draft_survives_a_reload_and_is_gone_once_filed_or_signed_out(running:
     page.reload()
     page.wait_for_selector(".draft-note")
     assert page.input_value("[name=question]") == "How many transformers were replaced in 2026?"
-    page.click("#logout")
-    page.wait_for_selector("#nav a[href='#/login']")
+    sign_out(page)
     assert page.evaluate("Object.keys(localStorage).filter((k) => k.startsWith('awaaz.draft.'))") == []
     assert errors == []
     context.close()
@@ -415,8 +414,7 @@ def test_a_case_the_citizen_viewed_is_readable_offline(running: Stack, browser: 
     page.wait_for_selector(f"text={case_id}")
     assert page.is_hidden("#offline-note")
     # Signing out deletes this person's copies
-    page.click("#logout")
-    page.wait_for_selector("#nav a[href='#/login']")
+    sign_out(page)
     page.wait_for_function(
         """(sub) => new Promise((resolve) => {
           const opening = indexedDB.open("awaaz-offline");
