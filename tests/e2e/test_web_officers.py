@@ -9,19 +9,17 @@ Screenshots go to build/screenshots/ (officers-*.png).
 from __future__ import annotations
 
 import time
+
 import requests
 from playwright.sync_api import Browser, Page
 
+from tests.e2e import test_web
 from tests.e2e.test_local_stack import Stack
-from tests.e2e.test_web import (  # noqa: F401 (fixtures)
-    browser,
-    fits_the_phone,
-    officer_of_demo_office,
-    open_page,
-    running,
-    shot,
-    sign_in,
-)
+from tests.e2e.test_web import fits_the_phone, officer_of_demo_office, open_page, shot, sign_in
+
+# The stack and the browser of the web tests, one of each for this module.
+running = test_web.running
+browser = test_web.browser
 
 
 def routed_complaint(running: Stack, subject: str) -> str:
@@ -187,4 +185,3 @@ def test_the_officers_pages_read_in_urdu_on_a_phone(running: Stack, browser: Bro
     assert fits_the_phone(page)
     shot(page, "officers-history-ur")
     assert errors == []
-

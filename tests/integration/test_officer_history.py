@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from tests.harness import Stack
 from tests.integration.test_actions import actions_path, routed_case
@@ -12,15 +13,15 @@ DAY = 24 * 60
 REPO = Path(__file__).resolve().parents[2]
 
 
-def history(stack: Stack, token: str, query: str = "") -> dict[str, object]:
+def history(stack: Stack, token: str, query: str = "") -> dict[str, Any]:
     reply = stack.get(f"/v1/officer/history{query}", token=token)
     assert reply.status == 200, reply.body
-    found: dict[str, object] = reply.json
+    found: dict[str, Any] = reply.json
     return found
 
 
-def lines(listing: dict[str, object]) -> list[tuple[str, str, str]]:
-    return [(i["id"], i["outcome"], i["handled_by"]["id"]) for i in listing["items"]]  # type: ignore[attr-defined]
+def lines(listing: dict[str, Any]) -> list[tuple[str, str, str]]:
+    return [(i["id"], i["outcome"], i["handled_by"]["id"]) for i in listing["items"]]
 
 
 def test_the_office_keeps_a_history_of_what_it_resolved_and_what_escalated_and_reads_them_only(stack: Stack) -> None:
@@ -38,7 +39,7 @@ def test_the_office_keeps_a_history_of_what_it_resolved_and_what_escalated_and_r
     assert resolved_id not in queue and escalated_id not in queue
     listed = history(stack, officer)
     assert lines(listed) == [(escalated_id, "escalated", office), (resolved_id, "resolved", office)]
-    escalated_line = listed["items"][0]  # type: ignore[index]
+    escalated_line = listed["items"][0]
     assert escalated_line["office"]["id"] == stack.supervisor_office_id  # where the case is now
     # And the history pages (one a page) and filters by outcome and kind
     first = history(stack, officer, "?limit=1")
@@ -90,14 +91,14 @@ def test_a_case_transferred_away_and_back_leaves_the_history_while_it_is_in_the_
     assert history(stack, officer)["items"] == []
 
 
-def transfer_field(case: dict[str, object]) -> dict[str, object]:
-    transfer = next(a for a in case["allowed_actions"] if a["action"] == "transfer")  # type: ignore[attr-defined]
-    field: dict[str, object] = next(f for f in transfer["fields"] if f["name"] == "office_id")
+def transfer_field(case: dict[str, Any]) -> dict[str, Any]:
+    transfer = next(a for a in case["allowed_actions"] if a["action"] == "transfer")
+    field: dict[str, Any] = next(f for f in transfer["fields"] if f["name"] == "office_id")
     return field
 
 
-def request_of(field: dict[str, object], choice: dict[str, object]) -> bool:
-    return bool(next(g["request"] for g in field["groups"] if g["value"] == choice["group"]))  # type: ignore[attr-defined]
+def request_of(field: dict[str, Any], choice: dict[str, Any]) -> bool:
+    return bool(next(g["request"] for g in field["groups"] if g["value"] == choice["group"]))
 
 
 def test_a_transfers_offices_are_what_the_server_accepts_named_in_both_languages(stack: Stack) -> None:
@@ -113,23 +114,23 @@ def test_a_transfers_offices_are_what_the_server_accepts_named_in_both_languages
     organisation = offices[here]["organisation_id"]
     choices = field["choices"]
     assert field["type"] == "choice" and field["required"] is True
-    assert {c["value"] for c in choices} == set(offices) - {here}  # type: ignore[attr-defined]
-    assert all(c["label"] == offices[c["value"]]["name"] for c in choices)  # type: ignore[attr-defined]
-    assert all(c["label_ur"] == offices[c["value"]]["name_ur"] for c in choices)  # type: ignore[attr-defined]
+    assert {c["value"] for c in choices} == set(offices) - {here}
+    assert all(c["label"] == offices[c["value"]]["name"] for c in choices)
+    assert all(c["label_ur"] == offices[c["value"]]["name_ur"] for c in choices)
     # And the case's own organisation comes first, moved at once; the others' offices are only asked
     groups = field["groups"]
-    assert groups[0]["value"] == organisation and groups[0]["request"] is False  # type: ignore[index]
-    assert all(g["request"] for g in groups[1:]) and all(g["label_ur"] for g in groups)  # type: ignore[index]
-    assert choices[0]["group"] == organisation  # type: ignore[index]
+    assert groups[0]["value"] == organisation and groups[0]["request"] is False
+    assert all(g["request"] for g in groups[1:]) and all(g["label_ur"] for g in groups)
+    assert choices[0]["group"] == organisation
     # And an admin is offered every office as moved at once
     for_admin = transfer_field(stack.get(f"/v1/officer/cases/{case_id}", token=stack.login("admin")).json)
-    assert not any(g["request"] for g in for_admin["groups"])  # type: ignore[attr-defined]
-    assert len(for_admin["choices"]) == len(choices)  # type: ignore[arg-type]
+    assert not any(g["request"] for g in for_admin["groups"])
+    assert len(for_admin["choices"]) == len(choices)
     # And the server refuses the one office not offered, the case's own
     same = stack.post(actions_path(case_id), {"action": "transfer", "office_id": here, "note": "x"}, token=officer)
     assert same.status == 400 and [d["field"] for d in same.json["error"]["details"]] == ["office_id"]
     # And an office of another organisation, as offered, is asked to take it: the case stays where it is
-    other = next(c for c in choices if request_of(field, c))  # type: ignore[attr-defined]
+    other = next(c for c in choices if request_of(field, c))
     asked = stack.post(
         actions_path(case_id), {"action": "transfer", "office_id": other["value"], "note": "Theirs."}, token=officer
     )

@@ -16,8 +16,8 @@ async function queue(main) {
   main.innerHTML = `<h1>${esc(t("queue"))}</h1>
     <form id="filters" class="row"><label>${esc(t("kind"))}<select name="kind">
       ${["", "complaint", "information", "feedback"].map((k) => `<option value="${k}" ${params.get("kind") === k ? "selected" : ""}>${esc(k ? term(k) : t("all"))}</option>`).join("")}</select></label>
-      <label><input type="checkbox" name="overdue" value="true" ${params.get("overdue") ? "checked" : ""}> ${esc(t("overdueOnly"))}</label>
-      <button>${esc(t("send"))}</button></form>` +
+      <label class="check"><input type="checkbox" name="overdue" value="true" ${params.get("overdue") ? "checked" : ""}> ${esc(t("overdueOnly"))}</label>
+      <button>${esc(t("show"))}</button></form>` +
     (found.items.length ? `<ul class="cards">${found.items.map((c) => `
       <li class="${urgencyClass(c)}"><a href="#/officer/${esc(c.id)}"><strong>${esc(c.id)}</strong> ${esc(c.subject)}</a>
         <span class="badge">${esc(statusText(c.status))}</span>
@@ -203,7 +203,9 @@ document.addEventListener("input", (ev) => {
 });
 document.addEventListener("focusin", (ev) => {
   const box = ev.target.closest && ev.target.closest(".picker");
-  if (box && ev.target.getAttribute("role") === "combobox" && box.querySelector("[role=listbox]").hidden) showOptions(box);
+  // Opens on coming in, unless a choice is made (picking one brings the focus back here).
+  if (!box || ev.target.getAttribute("role") !== "combobox" || box.querySelector("input[type=hidden]").value) return;
+  if (box.querySelector("[role=listbox]").hidden) showOptions(box);
 });
 document.addEventListener("focusout", (ev) => {
   const box = ev.target.closest && ev.target.closest(".picker");
