@@ -177,6 +177,14 @@ def test_the_officers_pages_read_in_urdu_on_a_phone(running: Stack, browser: Bro
     assert page.locator("#pick-office_id").evaluate("el => el.validationMessage") == "فہرست میں سے ایک منتخب کریں۔"
     assert fits_the_phone(page)
     shot(page, "officers-transfer-picker-ur")
+    # And the keyboard picks too: down to the first match, Enter
+    page.locator("#pick-office_id").press("ArrowDown")
+    assert page.get_attribute("#pick-office_id", "aria-activedescendant") == "pick-office_id-list-0"
+    page.locator("#pick-office_id").press("Enter")
+    picked = page.input_value("input[type=hidden][name=office_id]")
+    assert picked and page.input_value("#pick-office_id") == shown[0].splitlines()[0].strip()
+    assert page.locator("#pick-office_id-list").is_hidden()
+    assert "منتخب:" in page.inner_text(".picker .chosen")
     # The history, in Urdu
     page.goto(f"{running.api}/#/history")
     page.wait_for_selector(f"#history a[href='#/officer/{done}']")
