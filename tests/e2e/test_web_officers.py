@@ -127,6 +127,8 @@ def test_an_officer_transfers_by_typing_an_offices_name_and_finds_the_cases_in_h
     assert "Kasur District Operations" in page.inner_text(".facts")
     assert "no longer in your office's hands" in page.inner_text(".message.readonly")
     assert page.locator("#act").count() == 0
+    assert fits_the_phone(page)
+    shot(page, "officers-case-read-only-en")
     # When the office resolves the other case and opens its history
     resolve_over_http(running, officer_token(page), resolving)
     page.goto(f"{running.api}/#/history")
