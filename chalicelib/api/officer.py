@@ -11,7 +11,7 @@ from chalicelib.api.cors import CORS
 from chalicelib.logic import actions, officer
 from chalicelib.models.actions import OfficerActionIn
 from chalicelib.models.common import Listing, Principal
-from chalicelib.models.complaints import CaseOut, CaseSummary
+from chalicelib.models.complaints import CaseOut, CaseSummary, HistoryEntry
 from chalicelib.models.errors import FieldProblem, InvalidInput
 from chalicelib.wiring import services
 
@@ -39,6 +39,22 @@ def officer_cases() -> Listing[CaseSummary]:
         status=query(request, "status"),
         kind=query(request, "kind"),
         overdue=overdue == "true",
+    )
+
+
+@officer_routes.route("/v1/officer/history", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
+@endpoint(officer_routes, params=("kind", "outcome"), roles=OFFICERS)
+def officer_history() -> Listing[HistoryEntry]:
+    """The cases the office (and the offices below it) let go, newest first: read-only to it now."""
+    request = officer_routes.current_request
+    limit, cursor = page_params(request)
+    return officer.office_history(
+        services(),
+        principal(officer_routes),
+        limit=limit,
+        cursor=cursor,
+        kind=query(request, "kind"),
+        outcome=query(request, "outcome"),
     )
 
 

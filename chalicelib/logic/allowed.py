@@ -14,10 +14,11 @@ from typing import Any
 from pydantic import BaseModel
 
 from chalicelib.logic import deadlines, workflow
+from chalicelib.logic.directory import Directory
 from chalicelib.logic.messages import ACTION_LABELS, FIELD_LABELS, label
 from chalicelib.models.choices import OneOf
 from chalicelib.models.common import Principal
-from chalicelib.models.complaints import ActionField, AllowedAction, Case, ChoiceOut
+from chalicelib.models.complaints import ActionField, AllowedAction, Case, ChoiceGroup, ChoiceOut
 from chalicelib.models.directory import SlaPolicy
 
 _CITIZEN_PATHS = {"complaint": "/v1/complaints/{id}/{action}", "information": "/v1/information-requests/{id}/{action}"}
@@ -30,12 +31,14 @@ def allowed_actions(
     policy: SlaPolicy,
     now: datetime,
     standing: frozenset[workflow.Standing] = frozenset(),
+    directory: Directory | None = None,
 ) -> list[AllowedAction]:
     """The actions `viewer` may take on `case` now: the citizen their own; staff those of their `standing` to it.
 
     `standing` is `workflow.standings(case, viewer, directory)`: the office working the case
     is offered its work, the organisation asked to take it (and an admin) the answers to the
-    request, an admin transferring it too.
+    request, an admin transferring it too. With the `directory`, a transfer's `office_id`
+    lists the offices it may go to (`transfer_targets`).
     """
     if viewer is None or (viewer.role == "citizen" and case.citizen_sub != viewer.sub):
         return []
@@ -52,8 +55,58 @@ def allowed_actions(
             if workflow.allows(case.status, action, case.kind) and workflow.refusal(case, action, policy, now) is None
         ]
         if open_now:
-            found.append(_describe(spec, case, open_now, policy))
+            described = _describe(spec, case, open_now, policy)
+            if spec.name == "transfer" and directory is not None:
+                _offer_offices(described, case, directory, admin=viewer.role == "admin")
+            found.append(described)
     return found
+
+
+def transfer_targets(case: Case, directory: Directory, *, admin: bool) -> list[tuple[str, bool]]:
+    """Every office a transfer of `case` may name, and whether naming it only asks its organisation to take it.
+
+    The rules of logic/actions.py's transfer: any office in the directory but the case's own;
+    within the case's organisation (or by an admin) the case moves at once, to another
+    organisation's office the officer's transfer asks that organisation, which accepts or declines.
+    The case's organisation comes first, then the others by name; offices by name within each.
+    """
+    here = directory.offices.get(case.office_id or "")
+    own = here.organisation_id if here else case.organisation_id
+    organisations = directory.organisations
+
+    def order(office_id: str) -> tuple[bool, str, str]:
+        office = directory.offices[office_id]
+        organisation = organisations.get(office.organisation_id)
+        return (
+            office.organisation_id != own,
+            organisation.name if organisation else office.organisation_id,
+            office.name,
+        )
+
+    targets = sorted((o for o in directory.offices if o != case.office_id), key=order)
+    return [(o, not admin and directory.offices[o].organisation_id != own) for o in targets]
+
+
+def _offer_offices(action: AllowedAction, case: Case, directory: Directory, *, admin: bool) -> None:
+    """A transfer's `office_id` as a choice of offices, grouped by organisation, in both languages."""
+    field = next((f for f in action.fields if f.name == "office_id"), None)
+    if field is None:
+        return
+    choices, groups = [], {}
+    for office_id, request in transfer_targets(case, directory, admin=admin):
+        office = directory.offices[office_id]
+        choices.append(
+            ChoiceOut(value=office.id, label=office.name, label_ur=office.name_ur, group=office.organisation_id)
+        )
+        if office.organisation_id not in groups:
+            organisation = directory.organisations.get(office.organisation_id)
+            groups[office.organisation_id] = ChoiceGroup(
+                value=office.organisation_id,
+                label=organisation.name if organisation else office.organisation_id,
+                label_ur=organisation.name_ur if organisation else office.organisation_id,
+                request=request,
+            )
+    field.type, field.choices, field.groups = "choice", choices, list(groups.values())
 
 
 def _describe(spec: workflow.ActionSpec, case: Case, open_now: list[str], policy: SlaPolicy) -> AllowedAction:

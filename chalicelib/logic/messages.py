@@ -292,7 +292,7 @@ FIELD_LABELS: dict[str, dict[Language, str]] = {
     "refuse.note": {"en": "Explanation for the citizen", "ur": "شہری کے لیے وضاحت"},
     "decide_appeal.note": {"en": "Reasons for the decision", "ur": "فیصلے کی وجوہات"},
     "review.note": {"en": "Reasons for the decision", "ur": "فیصلے کی وجوہات"},
-    "office_id": {"en": "Office to transfer to (its id)", "ur": "جس دفتر کو منتقل کرنا ہے (اس کا شناختی نام)"},
+    "office_id": {"en": "Office to transfer to", "ur": "جس دفتر کو منتقل کرنا ہے"},
     "outcome": {"en": "Outcome", "ur": "نتیجہ"},
     "reason": {"en": "Reason", "ur": "وجہ"},
     "exemption": {"en": "Exemption", "ur": "استثنا"},

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from chalicelib.logic import cursors, tracking, views, workflow
+from chalicelib.logic import cursors, history, tracking, views, workflow
 from chalicelib.logic.clock import iso
 from chalicelib.logic.delivery import recipient_of
+from chalicelib.logic.directory import Directory
 from chalicelib.logic.ports import Services
 from chalicelib.models.common import Listing, Principal
-from chalicelib.models.complaints import OPEN_STATUSES, Case, CaseOut, CaseSummary, CitizenContact, TimelineEvent
+from chalicelib.models.complaints import (
+    OPEN_STATUSES,
+    Case,
+    CaseOut,
+    CaseSummary,
+    CitizenContact,
+    HistoryEntry,
+    OfficeRef,
+    TimelineEvent,
+)
 from chalicelib.models.errors import CaseNotFound, FieldProblem, Forbidden, InvalidInput
 from chalicelib.observability import logger
 from chalicelib.store import cases as case_store
@@ -24,22 +34,35 @@ def _scope(services: Services, principal: Principal) -> list[str]:
 
 
 def in_scope(
-    services: Services, principal: Principal, raw_id: str
+    services: Services, principal: Principal, raw_id: str, *, history: bool = False
 ) -> tuple[Case, list[TimelineEvent], frozenset[workflow.Standing]]:
     """A case the caller may see as staff, its timeline, and how they stand to it; else indistinguishable from no case.
 
     An officer sees the cases of their office's subtree, and a complaint another organisation
     asks an office of that subtree to take, while the request waits for its answer. An admin
-    sees any complaint (to transfer it, or answer its transfer request).
+    sees any complaint (to transfer it, or answer its transfer request). With `history`, an
+    officer also sees a case an office of their subtree had and let go (standing: none, so
+    nothing to do on it); acting on one stays a 404.
     """
     if principal.role != "admin":
         _scope(services, principal)  # officers only
     case_id = tracking.normalise(raw_id)
-    found = case_store.get_case_with_timeline(services.table, case_id) if case_id else None
-    standing = workflow.standings(found[0], principal, services.directory()) if found else frozenset()
-    if found is None or not standing:
+    found = case_store.get_case_with_history(services.table, case_id) if case_id else None
+    if found is None:
         raise CaseNotFound(_NOT_IN_SCOPE)
-    return found[0], found[1], standing
+    case, events, handled = found
+    directory = services.directory()
+    standing = workflow.standings(case, principal, directory)
+    if not standing and not (history and _had_it(principal, handled, directory)):
+        raise CaseNotFound(_NOT_IN_SCOPE)
+    return case, events, standing
+
+
+def _had_it(principal: Principal, handled: list[str], directory: Directory) -> bool:
+    """Whether an office of the officer's subtree had the case and let it go."""
+    if principal.role != "officer" or not principal.office_id:
+        return False
+    return bool(set(handled) & set(directory.subtree(principal.office_id)))
 
 
 def check_in_scope(services: Services, principal: Principal, raw_id: str) -> None:
@@ -98,12 +121,60 @@ def office_queue(
     )
 
 
+def office_history(
+    services: Services,
+    principal: Principal,
+    *,
+    limit: int,
+    cursor: str | None,
+    kind: str | None = None,
+    outcome: str | None = None,
+) -> Listing[HistoryEntry]:
+    """The cases the offices of the officer's subtree let go (closed there, escalated, transferred), newest first.
+
+    Each line is one office's entry, with the case as it is now (one BatchGetItem per page);
+    `kind` and `outcome` filter each page, so a page may hold fewer than `limit` while
+    `next_cursor` goes on. The cases are read-only to the office: `GET /v1/officer/cases/{id}`
+    shows them with no action.
+    """
+    offices = _scope(services, principal)
+    problems = []
+    if kind is not None and kind not in KINDS:
+        problems.append(FieldProblem("kind", f"one of {', '.join(KINDS)}"))
+    if outcome is not None and outcome not in history.OUTCOMES:
+        problems.append(FieldProblem("outcome", f"one of {', '.join(history.OUTCOMES)}"))
+    if problems:
+        raise InvalidInput("the history filters need correcting", problems)
+    scope = cursors.scope_of("office_history", principal.sub, office=principal.office_id, kind=kind, outcome=outcome)
+    start = cursors.unseal(services, cursor, scope)
+    entries, last = case_store.office_history(services.table, offices, limit=limit, start=start)
+    entries = [e for e in entries if (not kind or e["kind"] == kind) and (not outcome or e["outcome"] == outcome)]
+    found = {c.id: c for c in case_store.cases_by_ids(services.table, [str(e["case_id"]) for e in entries])}
+    directory, now = services.directory(), services.clock()
+    items = []
+    for entry in entries:
+        case = found.get(str(entry["case_id"]))
+        if case is None:
+            continue
+        line = views.summary(case, directory, now)
+        items.append(
+            HistoryEntry(
+                **line.model_dump(),
+                handled_by=views.office_ref(directory, str(entry["office_id"])) or OfficeRef(id="", name=""),
+                outcome=str(entry["outcome"]),
+                left_at=str(entry["left_at"]),
+            )
+        )
+    return Listing[HistoryEntry](items=items, next_cursor=cursors.seal(services, last, scope) if last else None)
+
+
 def case_for_officer(services: Services, principal: Principal, raw_id: str) -> CaseOut:
     """A case the caller may see as staff; to the office working it, with how to reach its citizen (the reading is logged).
 
-    An office only asked to take the case, and an admin, do not see the citizen's contact.
+    An office only asked to take the case, and an admin, do not see the citizen's contact; nor does
+    an office that had the case and let it go (it reads the case, and may do nothing to it).
     """
-    case, events, standing = in_scope(services, principal, raw_id)
+    case, events, standing = in_scope(services, principal, raw_id, history=True)
     shown = views.case_out(case, events, services.directory(), principal, services.clock(), services.uploads)
     if "office" not in standing:
         return shown

@@ -18,7 +18,7 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
-from chalicelib.logic import deadlines, pii, views, workflow
+from chalicelib.logic import deadlines, history, pii, views, workflow
 from chalicelib.logic.clock import iso, parse_time
 from chalicelib.logic.directory import Directory
 from chalicelib.logic.notifications import dispatch
@@ -65,6 +65,7 @@ class Transition:
         self.action = action
         # Where the case was when the change began: counters count there, notices name it `from_`.
         self.from_office = case.office_id
+        self.from_status = case.status
         self.timeline = list(timeline or [])
         self.events: list[TimelineEvent] = []
         self.notices: list[Notification] = []
@@ -294,8 +295,15 @@ class Transition:
         self.case.event_seq += len(self.events)
         if self.events:
             self.case.updated_at = self.events[-1].at
+        handled, back_with = history.of_change(self.case, self.from_office, self.from_status, self.action, self.at)
         return case_store.CaseChange(
-            case=self.case, events=self.events, notifications=self.notices, counters=self.counts, once=self.once
+            case=self.case,
+            events=self.events,
+            notifications=self.notices,
+            counters=self.counts,
+            once=self.once,
+            handled=handled,
+            back_with=back_with,
         )
 
     def new_case(self) -> case_store.CaseChange:

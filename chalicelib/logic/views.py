@@ -87,7 +87,7 @@ def case_out(
         display_name=case.display_name,
         hidden=case.hidden,
         transfer_request=_transfer_request(case, directory),
-        allowed_actions=allowed_actions(case, viewer, policy, now, standing),
+        allowed_actions=allowed_actions(case, viewer, policy, now, standing, directory),
         timeline=events,
     )
 

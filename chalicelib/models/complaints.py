@@ -301,6 +301,16 @@ class CaseSummary(CaseHeadline):
     district: str | None = None
 
 
+class HistoryEntry(CaseSummary):
+    """A case an office let go, as it is now: the office that had it, how and when it left that office's hands."""
+
+    handled_by: OfficeRef
+    # resolved, rejected, withdrawn, closed, answered, not_held, refused, adopted, not_adopted (the status the
+    # office closed it in), escalated, transferred, moved (it went to another office).
+    outcome: str
+    left_at: str
+
+
 class CitizenContact(BaseModel):
     """How the office can reach the citizen: shown to officers of the case's office only."""
 
@@ -313,6 +323,18 @@ class ChoiceOut(BaseModel):
     value: str | bool
     label: str
     label_ur: str
+    # Of a long list (the offices a case may be transferred to): the `groups` entry it belongs to.
+    group: str | None = None
+
+
+class ChoiceGroup(BaseModel):
+    """A group of a field's choices: for a transfer, an organisation, and whether its offices are only asked."""
+
+    value: str
+    label: str
+    label_ur: str
+    # Choosing an office of this group asks its organisation to take the case (it accepts or declines).
+    request: bool = False
 
 
 class ActionField(BaseModel):
@@ -330,6 +352,8 @@ class ActionField(BaseModel):
     maximum: int | None = None
     max_length: int | None = None
     max_items: int | None = None
+    # Long lists of choices come grouped (a transfer's offices, by organisation); clients offer them searchable.
+    groups: list[ChoiceGroup] = []
 
 
 class AllowedAction(BaseModel):

@@ -13,6 +13,7 @@ from chalicelib.models.errors import ConditionFailure, InvalidCursor, NewCaseRef
 from chalicelib.models.notifications import Notification
 from chalicelib.store import keys
 from chalicelib.store.table import (
+    Delete,
     Increment,
     Item,
     Key,
@@ -33,6 +34,15 @@ class CountedOnce:
 
 
 @dataclass(frozen=True)
+class Handled:
+    """An office let a case go (`outcome`: resolved, rejected, escalated, transferred…): its history entry."""
+
+    office_id: str
+    outcome: str
+    at: str
+
+
+@dataclass(frozen=True)
 class CaseChange:
     """Everything one state change writes, in one transaction."""
 
@@ -42,6 +52,9 @@ class CaseChange:
     counters: Sequence[Increment] = ()
     # Counted only the first time (a citizen's rating of an office in a month); new cases only.
     once: Sequence[CountedOnce] = ()
+    # History entries of the offices that let the case go; offices whose entry ends (the case is back with them).
+    handled: Sequence[Handled] = ()
+    back_with: Sequence[str] = ()
 
     def uncounted(self) -> CaseChange:
         """The same change without what counts only once: written again after a marker was found."""
@@ -94,12 +107,28 @@ def notification_item(note: Notification) -> Item:
     }
 
 
+def handled_item(case: Case, entry: Handled) -> Item:
+    """An office's history entry of a case: in the case's partition, listed by GSI2 under the office's history."""
+    return {
+        **keys.handled_key(case.id, entry.office_id),
+        **keys.office_history_gsi(entry.office_id, entry.at, case.id),
+        "case_id": case.id,
+        "office_id": entry.office_id,
+        "kind": case.kind,
+        "outcome": entry.outcome,
+        "left_at": entry.at,
+    }
+
+
 def _writes_for(change: CaseChange, *, first_seq: int, actor_sub: str | None) -> list[Write]:
     writes: list[Write] = []
     for offset, event in enumerate(change.events):
         writes.append(Put(event_item(change.case.id, first_seq + offset, event, actor_sub)))
     writes.extend(Put(notification_item(n)) for n in change.notifications)
     writes.extend(change.counters)
+    # One entry per (office, case): a later letting-go replaces the earlier one.
+    writes.extend(Put(handled_item(change.case, entry), overwrite=True) for entry in change.handled)
+    writes.extend(Delete(keys.handled_key(change.case.id, office_id)) for office_id in change.back_with)
     return writes
 
 
@@ -165,6 +194,12 @@ def get_case(table: Table, case_id: str) -> Case | None:
 
 def get_case_with_timeline(table: Table, case_id: str) -> tuple[Case, list[TimelineEvent]] | None:
     """The case and its whole timeline in one Query of the case's partition."""
+    found = get_case_with_history(table, case_id)
+    return (found[0], found[1]) if found else None
+
+
+def get_case_with_history(table: Table, case_id: str) -> tuple[Case, list[TimelineEvent], list[str]] | None:
+    """The case, its whole timeline and the offices that had it and let it go, in one Query of its partition."""
     items: list[Item] = []
     start: Key | None = None
     while True:
@@ -177,7 +212,8 @@ def get_case_with_timeline(table: Table, case_id: str) -> tuple[Case, list[Timel
     if case is None:
         return None
     events = [TimelineEvent.model_validate(i) for i in items if i["SK"].startswith(keys.EVENT_SK_PREFIX)]
-    return Case.model_validate(case), events
+    handled = [str(i["office_id"]) for i in items if i["SK"].startswith(keys.HANDLED_SK_PREFIX)]
+    return Case.model_validate(case), events, handled
 
 
 def _check_start(start: Key | None, expected: Key, prefixes: Key) -> None:
@@ -264,6 +300,36 @@ def _queue_position(start: Key | None) -> str | None:
     if len(position.encode()) > _MAX_SORT_KEY_BYTES:
         raise InvalidCursor()  # DynamoDB would refuse it in a key condition: a 503, not a 400
     return position
+
+
+def office_history(
+    table: Table, office_ids: Sequence[str], *, limit: int, start: Key | None
+) -> tuple[list[Item], Key | None]:
+    """History entries of several offices, newest first: a k-way merge of one Query per office, as the queue's.
+
+    Positions (`<left at>#<case id>`) are unique within an office; one position says where the next
+    page starts in every office (`{"GSI2SK": …}`), and a page ends at the highest position where
+    an office's Query stopped short, so nothing is skipped. The entries come as stored
+    (`case_id`, `office_id`, `kind`, `outcome`, `left_at`); the cases are read apart.
+    """
+    before = _queue_position(start)
+    sort = SortCondition("<", before) if before else None
+    streams: list[list[Item]] = []
+    stopped_at: str | None = None
+    more_on_server = False
+    for office_id in office_ids:
+        page = table.query(keys.office_history_pk(office_id), index="GSI2", sort=sort, newest_first=True, limit=limit)
+        streams.append(page.items)
+        if page.last_key is not None and page.items:
+            last = page.items[-1]["GSI2SK"]
+            stopped_at = last if stopped_at is None else max(stopped_at, last)
+        more_on_server = more_on_server or page.last_key is not None
+    merged = heapq.merge(*streams, key=lambda i: i["GSI2SK"], reverse=True)
+    known = [i for i in merged if stopped_at is None or i["GSI2SK"] >= stopped_at]
+    shown = known[:limit]
+    has_more = len(known) > limit or more_on_server
+    next_start = {"GSI2SK": shown[-1]["GSI2SK"]} if has_more and shown else None
+    return shown, next_start
 
 
 def due_case_ids(table: Table, months: Sequence[str], *, until_iso: str, page_size: int = 100) -> list[str]:

@@ -74,6 +74,23 @@ def office_queue_gsi(office_id: str, due_iso: str, case_id: str) -> dict[str, st
     return {"GSI2PK": office_queue_pk(office_id), "GSI2SK": f"{due_iso}#{case_id}"}
 
 
+HANDLED_SK_PREFIX = "HANDLED#"
+
+
+def handled_key(case_id: str, office_id: str) -> dict[str, str]:
+    """In the case's partition, one item per office that had the case and let it go (its history entry)."""
+    return {"PK": case_pk(case_id), "SK": f"{HANDLED_SK_PREFIX}{office_id}"}
+
+
+def office_history_pk(office_id: str) -> str:
+    return f"{Prefix.OFFICE}#{office_id}#HISTORY"
+
+
+def office_history_gsi(office_id: str, left_iso: str, case_id: str) -> dict[str, str]:
+    """GSI2, another partition than the queue's: the cases an office let go (closed, escalated, transferred), newest first."""
+    return {"GSI2PK": office_history_pk(office_id), "GSI2SK": f"{left_iso}#{case_id}"}
+
+
 def _shard(value: str, shards: int) -> int:
     return int(hashlib.blake2s(value.encode(), digest_size=2).hexdigest(), 16) % shards
 

@@ -72,7 +72,7 @@ Write = Put | Increment | Delete
 
 @dataclass(frozen=True)
 class SortCondition:
-    op: Literal["begins_with", "<=", ">=", ">", "between"]
+    op: Literal["begins_with", "<=", "<", ">=", ">", "between"]
     value: str
     upper: str | None = None
 
@@ -81,6 +81,8 @@ class SortCondition:
             return sk.startswith(self.value)
         if self.op == "<=":
             return sk <= self.value
+        if self.op == "<":
+            return sk < self.value
         if self.op == ">=":
             return sk >= self.value
         if self.op == ">":

@@ -259,10 +259,12 @@ def test_accepting_moves_the_case_with_its_deadline_and_tells_the_office_that_as
     assert inbox(services, "lesco-lahore")[0] == "office_transfer_accepted"
     assert inbox(services, "pmdu-lahore")[0] == "office_new_case"
     assert list_mine(services, citizen(), 1, None).items[0].type == "transferred"
-    # And PMDU now works it: its office is offered the work, LESCO sees it no more
+    # And PMDU now works it: its office is offered the work; LESCO, which let it go, reads it and may do nothing
     assert "resolve" in offered(services, PMDU_LAHORE, case_id)
+    seen = officer.case_for_officer(services, LAHORE, case_id)
+    assert seen.allowed_actions == [] and seen.citizen_contact is None
     with pytest.raises(CaseNotFound):
-        officer.case_for_officer(services, LAHORE, case_id)
+        actions.act(services, LAHORE, case_id, NoteIn(action="note", note="Still ours?"), None)
 
 
 def test_declining_leaves_the_case_where_it_is_and_tells_the_office_that_asked_why(

@@ -85,17 +85,23 @@ const ACCEPT = "image/jpeg,image/png,application/pdf,video/mp4";
 // A form's id where the page's tests and styles know it by another name than its action.
 const FORM_ID = { feedback: "verdict" };
 
+// Every field says whether it must be filled: "(required)" or "(optional)" beside its name, in the page's
+// language, and `required` on the input itself. A long list of choices (a transfer's offices) is a
+// searchable picker (officer.js), not a select of hundreds of options.
+const LONG_LIST = 12;
+
 function fieldHtml(f) {
   const name = esc(f.name);
-  const required = f.required ? "required" : "";
-  const text = `${esc(labelOf(f))}${f.required ? "" : ` <small>(${esc(t("optional"))})</small>`}`;
+  const required = f.required ? `required aria-required="true"` : "";
+  const text = `${esc(labelOf(f))} <small class="${f.required ? "req" : "opt"}">(${esc(t(f.required ? "required" : "optional"))})</small>`;
+  if (f.type === "choice" && f.choices.length > LONG_LIST) return pickerHtml(f, text);
   if (f.type === "choice") {
     const blank = f.required ? "" : `<option value=""></option>`;
     return `<label>${text}<select name="${name}" ${required}>${blank}${f.choices.map((c) => `<option value="${esc(c.value)}">${esc(labelOf(c))}</option>`).join("")}</select></label>`;
   }
-  if (f.type === "boolean") return `<label class="check"><input type="checkbox" name="${name}" value="true"> ${text}</label>`;
+  if (f.type === "boolean") return `<label class="check"><input type="checkbox" name="${name}" value="true" ${required}> ${text}</label>`;
   if (f.type === "integer") return `<label>${text}<input type="number" name="${name}" min="${esc(f.minimum ?? "")}" max="${esc(f.maximum ?? "")}" ${required}></label>`;
-  if (f.type === "uploads") return `<label>${text}<input type="file" name="${name}" multiple accept="${ACCEPT}"></label>`;
+  if (f.type === "uploads") return `<label>${text}<input type="file" name="${name}" multiple accept="${ACCEPT}" ${required}></label>`;
   const limit = f.max_length ? `maxlength="${esc(f.max_length)}"` : "";
   return TEXTAREAS.has(f.name)
     ? `<label>${text}<textarea name="${name}" rows="3" ${limit} ${required}></textarea></label>`

@@ -13,7 +13,8 @@ const state = {
 };
 
 const t = (key) => (window.AWAAZ_TEXT[state.lang] || {})[key] ?? window.AWAAZ_TEXT.en[key] ?? key;
-const statusText = (s) => (t("statuses")[s] || s);
+// Staff read a case's state in the office's terms ("New — to acknowledge"), citizens in their own.
+const statusText = (s) => ((state.me && state.me.role !== "citizen" && t("officerStatuses")[s]) || t("statuses")[s] || s);
 const term = (s) => (t("terms")[s] || s);
 const esc = (v) => String(v ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 const locale = () => (state.lang === "ur" ? "ur-PK" : "en-PK");
@@ -196,7 +197,7 @@ async function render() {
   const [, route, id] = (location.hash || "#/").split("?")[0].split("/");
   const view = {
     "": home, login, forgot, register, file, mine, case: caseView, queue, officer: officerCase, dashboard, notifications,
-    info: information, request: requestView, feedback,
+    info: information, request: requestView, feedback, history: officeHistory,
   }[route || ""] || home;
   const shown = document.getElementById("main");
   const main = shown.cloneNode(false);
