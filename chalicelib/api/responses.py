@@ -11,7 +11,7 @@ from typing import Any
 from chalice.app import Response
 from pydantic import BaseModel
 
-from chalicelib.logic.messages import error_text
+from chalicelib.logic.messages import error_text, raised_problem_text
 from chalicelib.models import errors
 from chalicelib.models.common import Language
 
@@ -68,7 +68,10 @@ def error_response(error: errors.AwaazError, language: Language = "en") -> Respo
         "error": {
             "code": error.code,
             "message": error_text(error.code, language, error.message),
-            "details": [{"field": d.field, "problem": d.problem} for d in error.details],
+            "details": [
+                {"field": d.field, "problem": raised_problem_text(d.problem, language, d.problem_ur)}
+                for d in error.details
+            ],
         }
     }
     return json_response(status_of(error), body, headers)
