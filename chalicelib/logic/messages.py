@@ -416,10 +416,44 @@ def notification_text(template: str, params: dict[str, str], language: Language)
     texts = NOTIFICATIONS.get(template)
     if texts is None:
         return template
+    params = {k: (spoken_date(v, language) if k.endswith("_date") else v) for k, v in params.items()}
     try:
         return texts[language].format(**params)
     except KeyError:
         return texts["en"].format_map(_Missing(params))
+
+
+MONTHS: dict[Language, tuple[str, ...]] = {
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+    "ur": ("جنوری", "فروری", "مارچ", "اپریل", "مئی", "جون", "جولائی", "اگست", "ستمبر", "اکتوبر", "نومبر", "دسمبر"),
+}
+# Urdu writes its numbers in Extended Arabic-Indic digits, as the page does (ur-PK-u-nu-arabext).
+URDU_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+
+
+def spoken_date(value: str, language: Language) -> str:
+    """A date (YYYY-MM-DD) as people write it: 10 December 2026, ۱۰ دسمبر ۲۰۲۶; anything else as it is."""
+    parts = value[:10].split("-")
+    if len(value) < 10 or len(parts) != 3 or not all(p.isascii() and p.isdigit() for p in parts):
+        return value
+    year, month, day = (int(p) for p in parts)
+    if not 1 <= month <= 12:
+        return value
+    said = f"{day} {MONTHS[language][month - 1]} {year}"
+    return said.translate(URDU_DIGITS) if language == "ur" else said
 
 
 class _Missing(dict[str, str]):

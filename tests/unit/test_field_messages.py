@@ -150,3 +150,15 @@ def test_problems_the_services_rules_raise_in_english_are_sent_in_urdu_too() -> 
         detail = json.loads(error_response(refused, language).body)["error"]["details"][0]  # type: ignore[arg-type]
         assert detail["field"] == "phone" and "03001234567" in detail["problem"]
         assert bool(URDU_LETTERS.search(detail["problem"])) == (language == "ur")
+
+
+def test_a_notices_dates_read_as_people_write_them_never_iso() -> None:
+    from chalicelib.logic.messages import notification_text
+
+    params = {"case_id": "C-2026-000042", "office_name": "LESCO", "office_name_ur": "لیسکو", "due_date": "2026-12-10"}
+    english = notification_text("case_routed", params, "en")
+    urdu = notification_text("case_routed", params, "ur")
+    assert "10 December 2026" in english and "2026-12-10" not in english
+    assert "۱۰ دسمبر ۲۰۲۶" in urdu and "2026-12-10" not in urdu
+    # the tracking number stays as it is written
+    assert "C-2026-000042" in urdu
