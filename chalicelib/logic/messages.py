@@ -497,7 +497,7 @@ FIELD_PROBLEMS: dict[str, dict[Language, str]] = {
     "text": {"en": "Write text here.", "ur": "یہاں متن لکھیں۔"},
     "yes_no": {"en": "Answer yes or no.", "ur": "ہاں یا نہیں میں جواب دیں۔"},
     "digits": {"en": "Enter the code's digits only.", "ur": "صرف کوڈ کے ہندسے درج کریں۔"},
-    "six_digits": {"en": "Enter the 6 digits of the code.", "ur": "کوڈ کے 6 ہندسے درج کریں۔"},
+    "six_digits": {"en": "Enter the 6 digits of the code.", "ur": "کوڈ کے ۶ ہندسے درج کریں۔"},
     "from_list": {"en": "Choose from the list.", "ur": "فہرست میں سے منتخب کریں۔"},
     "printable": {
         "en": "Use letters, digits and punctuation only.",
@@ -532,16 +532,16 @@ RAISED_PROBLEMS: dict[str, dict[Language, str]] = {
     "not a valid email address": {"en": "Not an email address.", "ur": "یہ ای میل پتہ نہیں۔"},
     "a CNIC has 13 digits, e.g. 35202-1234567-1": {
         "en": "A CNIC has 13 digits, like 35202-1234567-1.",
-        "ur": "شناختی کارڈ نمبر 13 ہندسوں کا ہوتا ہے، جیسے 35202-1234567-1۔",
+        "ur": "شناختی کارڈ نمبر ۱۳ ہندسوں کا ہوتا ہے، جیسے 35202-1234567-1۔",
     },
     "unknown district; see GET /v1/districts": {
         "en": "Choose a district from the list.",
         "ur": "فہرست میں سے ضلع منتخب کریں۔",
     },
-    "at most 128 characters": {"en": "Write at most 128 characters.", "ur": "زیادہ سے زیادہ 128 حروف لکھیں۔"},
+    "at most 128 characters": {"en": "Write at most 128 characters.", "ur": "زیادہ سے زیادہ ۱۲۸ حروف لکھیں۔"},
     "use at least 8 characters including a number": {
         "en": "Use at least 8 characters, one of them a digit.",
-        "ur": "کم از کم 8 حروف استعمال کریں، جن میں ایک ہندسہ ہو۔",
+        "ur": "کم از کم ۸ حروف استعمال کریں، جن میں ایک ہندسہ ہو۔",
     },
     "too weak for this account: see the password rules": {
         "en": "This password is too weak: follow the password rules under the field.",
@@ -549,7 +549,7 @@ RAISED_PROBLEMS: dict[str, dict[Language, str]] = {
     },
     "the 6-digit code from the authenticator app": {
         "en": "Enter the 6-digit code from your authenticator app.",
-        "ur": "اپنی تصدیقی ایپ سے 6 ہندسوں کا کوڈ درج کریں۔",
+        "ur": "اپنی تصدیقی ایپ سے ۶ ہندسوں کا کوڈ درج کریں۔",
     },
     "not the code the authenticator app shows": {
         "en": "This is not the code your authenticator app shows.",
@@ -580,7 +580,7 @@ RAISED_PROBLEMS: dict[str, dict[Language, str]] = {
         "en": "Choose an office of the chosen organisation.",
         "ur": "منتخب ادارے کا کوئی دفتر منتخب کریں۔",
     },
-    "a rating needs a value from 1 to 5": {"en": "Give a rating from 1 to 5.", "ur": "1 سے 5 تک درجہ دیں۔"},
+    "a rating needs a value from 1 to 5": {"en": "Give a rating from 1 to 5.", "ur": "۱ سے ۵ تک درجہ دیں۔"},
     "unknown office": {"en": "Choose an office from the list.", "ur": "فہرست میں سے دفتر منتخب کریں۔"},
     "no office has this id": {"en": "Choose an office from the list.", "ur": "فہرست میں سے دفتر منتخب کریں۔"},
     "the case is at this office already": {
@@ -602,7 +602,8 @@ RAISED_PROBLEMS: dict[str, dict[Language, str]] = {
 def field_problem(kind: str, **params: object) -> dict[Language, str]:
     """A field's problem of `kind` (FIELD_PROBLEMS) in each language, its {params} filled in."""
     texts = FIELD_PROBLEMS.get(kind, FIELD_PROBLEMS["invalid"])
-    return {language: text.format(**params) for language, text in texts.items()}
+    urdu = {name: str(value).translate(URDU_DIGITS) for name, value in params.items()}
+    return {"en": texts["en"].format(**params), "ur": texts["ur"].format(**urdu)}
 
 
 def raised_problem_text(problem: str, language: Language, translated: str = "") -> str:

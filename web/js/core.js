@@ -71,7 +71,7 @@ function problem(e, labels = {}, form = sendingForm) {
   const placed = form && form.isConnected ? showFieldProblems(form, details) : new Map();
   const items = details.map((d) => {
     const control = placed.get(d);
-    const name = labels[d.field] || (control && labelText(control)) || "";
+    const name = (labels[d.field] || (control && labelText(control)) || "").replace(/[?؟:]+$/, ""); // "What happened?: …" reads oddly
     return `<li>${name ? `${esc(name)}: ` : ""}${esc(d.problem)}</li>`;
   });
   return `${esc(e.message)}${items.length ? `<ul class="problems">${items.join("")}</ul>` : ""}`;
