@@ -17,7 +17,16 @@ import requests
 from playwright.sync_api import Browser, Page
 
 from tests.e2e.test_local_stack import Stack
-from tests.e2e.test_web import browser, fits_the_phone, new_citizen, open_page, running, shot, sign_in  # noqa: F401
+from tests.e2e.test_web import (  # noqa: F401 (fixtures)
+    browser,
+    fits_the_phone,
+    new_citizen,
+    officer_of_demo_office,
+    open_page,
+    running,
+    shot,
+    sign_in,
+)
 
 pytestmark = pytest.mark.e2e
 URDU_DIGIT = re.compile("[۰-۹]")
@@ -87,6 +96,15 @@ def test_in_urdu_a_too_short_description_is_told_in_urdu_under_the_field(running
         # And the message goes once the field is corrected
         page.fill("[name=description]", "The meter has not been read for three months.")
         assert field_problem(page, "description")["invalid"] is None
+    # The same on another form: an information request's subject of two letters (and spaces), in Urdu
+    page.goto(f"{running.api}/#/info")
+    in_language(page, "ur")
+    page.wait_for_selector("form#f [name=subject]")
+    page.fill("form#f [name=subject]", "ab   ")
+    page.fill("form#f [name=question]", "When will the road in our street be repaired?")
+    page.click("form#f button")
+    page.wait_for_selector(".field-problem")
+    assert field_problem(page, "subject") == {"invalid": "true", "text": "کم از کم ۳ حروف لکھیں۔", "under": True}
     assert errors == []
 
 
@@ -160,4 +178,17 @@ def test_dates_in_urdu_digits_no_am_pm_notices_formatted_and_english_text_isolat
     assert page.locator(f".cards li a bdi[dir=ltr]:text-is('{case_id}')").count() >= 1
     assert fits_the_phone(page)
     shot(page, "words-notifications-ur")
+    # And an officer's action with a note of spaces alone hears it under the note, in the officer's words
+    officer = open_page(browser, errors)
+    sign_in(officer, running.api, officer_of_demo_office(running))
+    officer.goto(f"{running.api}/#/officer/{case_id}")
+    officer.wait_for_selector("#act")
+    officer.select_option("#action", "resolve")
+    officer.select_option("select[name=outcome]", "relief_granted")
+    officer.fill("[name=note]", "   ")
+    officer.click("#act button")
+    officer.wait_for_selector(".field-problem")
+    assert field_problem(officer, "note") == {"invalid": "true", "text": "Fill this in.", "under": True}
+    assert "Some details need correcting." in officer.inner_text(".message.error")
+    shot(officer, "words-officer-errors-en")
     assert errors == []

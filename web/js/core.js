@@ -88,7 +88,7 @@ function controlFor(form, field) {
   for (const name of [parts.join("."), last, ...(FIELD_CONTROLS[last] || [])]) {
     const found = name && form.elements.namedItem(name);
     const control = found && (found instanceof RadioNodeList ? found[0] : found);
-    if (control && control.type !== "hidden" && !control.hidden) return control;
+    if (control && control.type !== "hidden" && !control.closest("[hidden]")) return control;
   }
   return null;
 }
