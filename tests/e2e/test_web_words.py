@@ -39,9 +39,12 @@ ENGLISH_SUBJECT = "Bill too high (900 units)!"
 
 
 def in_language(page: Page, language: str) -> None:
-    """Switch the page to `language` (the switch in the menu), and wait for it to be drawn."""
+    """Switch the page to `language` (the switch in the menu), and wait until the page is drawn again in it."""
+    page.wait_for_selector("main#main > *")
     if page.evaluate("document.documentElement.lang") != language:
+        page.evaluate("document.getElementById('main').drawnBefore = true")  # a property: cloneNode does not copy it
         page.click("#lang")
+        page.wait_for_function("!document.getElementById('main').drawnBefore")  # the page drawn afresh
     page.wait_for_function(f"document.documentElement.lang === '{language}'")
 
 
