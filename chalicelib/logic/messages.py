@@ -525,9 +525,10 @@ FIELD_PROBLEMS: dict[str, dict[Language, str]] = {
 # A field's problem the service's own rules word in English (api/responses.py looks each one up):
 # the text as raised → what a person reads in each language. A text not listed is sent as raised.
 RAISED_PROBLEMS: dict[str, dict[Language, str]] = {
+    # A phone number inside Urdu text is isolated left to right (U+2066 … U+2069), its + kept on its left.
     "not a valid mobile number: use +923001234567 or 03001234567": {
         "en": "Not a mobile number: write it like 03001234567 or +923001234567.",
-        "ur": "یہ موبائل نمبر نہیں: اس طرح لکھیں 03001234567 یا +923001234567۔",
+        "ur": "یہ موبائل نمبر نہیں: اس طرح لکھیں \u206603001234567\u2069 یا \u2066+923001234567\u2069۔",
     },
     "not a valid email address": {"en": "Not an email address.", "ur": "یہ ای میل پتہ نہیں۔"},
     "a CNIC has 13 digits, e.g. 35202-1234567-1": {
