@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from chalicelib.api.context import principal_of
 from chalicelib.api.responses import error_response, json_response, status_of
+from chalicelib.logic.messages import field_problem
 from chalicelib.models import errors
 from chalicelib.models.common import Language, Principal, Role
 from chalicelib.observability import logger
@@ -78,25 +79,95 @@ def _field_path(location: tuple[Any, ...]) -> str:
 
 
 def validation_problems(exc: ValidationError, tag: str | None = None) -> list[errors.FieldProblem]:
-    """Each field and its problem; `tag` is the chosen member of a tagged union, dropped from paths."""
+    """Each field and its problem in words a person reads, in English and Urdu (never pydantic's wording).
+
+    `tag` is the chosen member of a tagged union, dropped from paths.
+    """
     problems = []
     for err in exc.errors(include_url=False):
         location = tuple(p for p in err["loc"])
         if tag is not None and location[:1] == (tag,):
             location = location[1:]
-        message = err["msg"]
         if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
-            ctx = err.get("ctx", {})
-            location = (str(ctx.get("discriminator", "")).strip("'"),)
-            message = f"one of {ctx['expected_tags']}" if "expected_tags" in ctx else "required"
-        elif err["type"] == "extra_forbidden":
-            message = "unknown field; remove it"
-        elif err["type"] == "missing":
-            message = "required"
-        elif message.startswith("Value error, "):
-            message = message[len("Value error, ") :]
-        problems.append(errors.FieldProblem(_field_path(location), message))
+            location = (str(err.get("ctx", {}).get("discriminator", "")).strip("'"),)
+        texts = _problem_texts(err, location)
+        problems.append(errors.FieldProblem(_field_path(location), texts["en"], texts["ur"]))
     return problems
+
+
+# pydantic's error types (https://docs.pydantic.dev/latest/errors/validation_errors/) → a kind of FIELD_PROBLEMS.
+_KIND_OF_TYPE = {
+    "missing": "missing",
+    "union_tag_not_found": "missing",
+    "union_tag_invalid": "choice",
+    "literal_error": "choice",
+    "enum": "choice",
+    "extra_forbidden": "unknown_field",
+    "int_type": "whole_number",
+    "int_parsing": "whole_number",
+    "int_parsing_size": "number_not_finite",
+    "int_from_float": "whole_number",
+    "float_type": "number",
+    "float_parsing": "number",
+    "finite_number": "number_not_finite",
+    "bool_type": "yes_no",
+    "bool_parsing": "yes_no",
+    "string_type": "text",
+    "string_unicode": "text",
+    "json_invalid": "unreadable",
+    "json_type": "unreadable",
+}
+# Our models' own ValueErrors (models/*.py), by their English start.
+_KIND_OF_VALUE_ERROR = {
+    "one of ": "choice",
+    "give a phone number or an email address": "contact",
+    "a file name, without path separators": "file_name",
+    "printable characters only": "printable",
+}
+_MB = 1024 * 1024
+
+
+def _problem_texts(err: Any, location: tuple[Any, ...]) -> dict[Language, str]:
+    """One pydantic error in each language: by its type, its limits (ctx) and the field it is on."""
+    kind, ctx = err["type"], err.get("ctx") or {}
+    name = next((str(p) for p in reversed(location) if isinstance(p, str)), "")
+    if kind in ("string_too_short", "too_short"):
+        least = int(ctx.get("min_length", 1))
+        if least <= 1:
+            return field_problem("missing")
+        return field_problem("text_too_short" if kind == "string_too_short" else "too_few", n=least)
+    if kind == "string_too_long":
+        return field_problem("text_too_long", n=ctx.get("max_length"))
+    if kind == "too_long":
+        return field_problem("too_many_files" if name == "attachments" else "too_many", n=ctx.get("max_length"))
+    if name == "content_type" and kind in ("literal_error", "enum", "string_type"):
+        return field_problem("file_type")
+    if name == "size" and kind == "less_than_equal":
+        return field_problem("file_too_large", mb=_number(ctx.get("le", 0) / _MB))
+    if name == "size" and kind == "greater_than_equal":
+        return field_problem("file_empty")
+    bounds = {"greater_than_equal": ("at_least", "ge"), "less_than_equal": ("at_most", "le")}
+    bounds |= {"greater_than": ("more_than", "gt"), "less_than": ("less_than", "lt")}
+    if kind in bounds:
+        said, limit = bounds[kind]
+        return field_problem(said, n=_number(ctx.get(limit)))
+    if kind == "string_pattern_mismatch":
+        pattern = str(ctx.get("pattern", ""))
+        return field_problem({"^[0-9]{6}$": "six_digits", "^[0-9]+$": "digits"}.get(pattern, "from_list"))
+    if kind == "value_error":
+        said = str(err.get("msg", "")).removeprefix("Value error, ")
+        found = next((k for start, k in _KIND_OF_VALUE_ERROR.items() if said.startswith(start)), None)
+        return field_problem(found or "invalid")
+    if kind in _KIND_OF_TYPE:
+        return field_problem(_KIND_OF_TYPE[kind])
+    if kind.endswith("_type") or kind.endswith("_parsing"):
+        return field_problem("form")
+    return field_problem("invalid")
+
+
+def _number(value: Any) -> str:
+    """A limit as a person writes it: 10, not 10.0."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def parse_body(request: Request, model: type[M]) -> M:
@@ -111,7 +182,7 @@ def parse_body(request: Request, model: type[M]) -> M:
         raise errors.BodyTooLarge(f"the body is larger than {MAX_BODY_BYTES // 1024} KB")
     data = _json_of(raw) if raw else None
     if not isinstance(data, dict):
-        raise errors.InvalidInput("the body must be a JSON object", [errors.FieldProblem("body", "expected an object")])
+        raise errors.InvalidInput("the body must be a JSON object", [_problem("body", "unreadable")])
     tag_field = getattr(model, "tag_field", None)
     tag = data.get(tag_field) if isinstance(tag_field, str) else None
     try:
@@ -122,15 +193,21 @@ def parse_body(request: Request, model: type[M]) -> M:
 
 
 def _not_json() -> errors.InvalidInput:
-    return errors.InvalidInput("the body is not valid JSON", [errors.FieldProblem("body", "not valid JSON")])
+    return errors.InvalidInput("the body is not valid JSON", [_problem("body", "unreadable")])
+
+
+def _problem(field: str, kind: str, **params: object) -> errors.FieldProblem:
+    """`field`'s problem of `kind` (messages.FIELD_PROBLEMS), in English and Urdu."""
+    texts = field_problem(kind, **params)
+    return errors.FieldProblem(field, texts["en"], texts["ur"])
 
 
 class _Refused(ValueError):
-    """A JSON value the body may not hold; `problem` says which."""
+    """A JSON value the body may not hold; `problem` says which, in English and Urdu."""
 
-    def __init__(self, problem: str) -> None:
-        super().__init__(problem)
-        self.problem = problem
+    def __init__(self, kind: str, **params: object) -> None:
+        self.problem = _problem("body", kind, **params)
+        super().__init__(self.problem.problem)
 
 
 # A JSON string (escapes included): its brackets do not nest anything.
@@ -153,33 +230,29 @@ def _too_deep(raw: bytes) -> bool:
 
 def _whole(text: str) -> int:
     if len(text.lstrip("-")) > MAX_INT_DIGITS:
-        raise _Refused(f"a number has more than {MAX_INT_DIGITS} digits")
+        raise _Refused("number_too_long", n=MAX_INT_DIGITS)
     return int(text)
 
 
 def _finite(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
-        raise _Refused("a number is too large to represent")
+        raise _Refused("number_not_finite")
     return value
 
 
 def _constant(text: str) -> Any:
-    raise _Refused(f"{text} is not a JSON number")
+    raise _Refused("unreadable")
 
 
 def _json_of(raw: bytes) -> Any:
     """A body as JSON, refusing what would crash or mislead later: deep nesting, huge or non-finite numbers."""
     if _too_deep(raw):
-        raise errors.InvalidInput(
-            "the body is nested too deeply", [errors.FieldProblem("body", f"nested deeper than {MAX_DEPTH} levels")]
-        )
+        raise errors.InvalidInput("the body is nested too deeply", [_problem("body", "too_deep", n=MAX_DEPTH)])
     try:
         return json.loads(raw.decode("utf-8"), parse_int=_whole, parse_float=_finite, parse_constant=_constant)
     except _Refused as exc:
-        raise errors.InvalidInput(
-            "the body holds a number this service cannot take", [errors.FieldProblem("body", exc.problem)]
-        ) from exc
+        raise errors.InvalidInput("the body holds a number this service cannot take", [exc.problem]) from exc
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise _not_json() from exc
 
@@ -347,7 +420,7 @@ def _chalice_refusal(
             f"{sent} is not a type this route takes", [errors.FieldProblem("Content-Type", f"send {wanted}")]
         )
     if code == "BadRequestError":  # request.json_body
-        return errors.InvalidInput("the body is not valid JSON", [errors.FieldProblem("body", "not valid JSON")])
+        return _not_json()
     if code == "BadRequest":  # a binary answer to a request that does not Accept it
         return errors.InvalidInput(message, [errors.FieldProblem("Accept", "name the type of the answer")])
     if code == "InternalServerError":  # chalice has logged the exception

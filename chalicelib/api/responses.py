@@ -11,7 +11,7 @@ from typing import Any
 from chalice.app import Response
 from pydantic import BaseModel
 
-from chalicelib.logic.messages import error_text
+from chalicelib.logic.messages import error_text, raised_problem_text
 from chalicelib.models import errors
 from chalicelib.models.common import Language
 
@@ -64,11 +64,16 @@ def error_response(error: errors.AwaazError, language: Language = "en") -> Respo
     headers = {}
     if isinstance(error, errors.RateLimited) and error.retry_after is not None:
         headers["Retry-After"] = str(max(error.retry_after, 1))
+    # Bad fields are each named in `details`; the message then says so in the catalogue's words.
+    said = "" if error.code == "invalid_input" and error.details else error.message
     body = {
         "error": {
             "code": error.code,
-            "message": error_text(error.code, language, error.message),
-            "details": [{"field": d.field, "problem": d.problem} for d in error.details],
+            "message": error_text(error.code, language, said),
+            "details": [
+                {"field": d.field, "problem": raised_problem_text(d.problem, language, d.problem_ur)}
+                for d in error.details
+            ],
         }
     }
     return json_response(status_of(error), body, headers)

@@ -416,10 +416,44 @@ def notification_text(template: str, params: dict[str, str], language: Language)
     texts = NOTIFICATIONS.get(template)
     if texts is None:
         return template
+    params = {k: (spoken_date(v, language) if k.endswith("_date") else v) for k, v in params.items()}
     try:
         return texts[language].format(**params)
     except KeyError:
         return texts["en"].format_map(_Missing(params))
+
+
+MONTHS: dict[Language, tuple[str, ...]] = {
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+    "ur": ("جنوری", "فروری", "مارچ", "اپریل", "مئی", "جون", "جولائی", "اگست", "ستمبر", "اکتوبر", "نومبر", "دسمبر"),
+}
+# Urdu writes its numbers in Extended Arabic-Indic digits, as the page does (ur-PK-u-nu-arabext).
+URDU_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+
+
+def spoken_date(value: str, language: Language) -> str:
+    """A date (YYYY-MM-DD) as people write it: 10 December 2026, ۱۰ دسمبر ۲۰۲۶; anything else as it is."""
+    parts = value[:10].split("-")
+    if len(value) < 10 or len(parts) != 3 or not all(p.isascii() and p.isdigit() for p in parts):
+        return value
+    year, month, day = (int(p) for p in parts)
+    if not 1 <= month <= 12:
+        return value
+    said = f"{day} {MONTHS[language][month - 1]} {year}"
+    return said.translate(URDU_DIGITS) if language == "ur" else said
 
 
 class _Missing(dict[str, str]):
@@ -432,3 +466,150 @@ def error_text(code: str, language: Language, fallback: str) -> str:
     if not texts:
         return fallback
     return texts[language] if language == "ur" else fallback or texts["en"]
+
+
+# --- Issue 13, words people understand: what is wrong with one field of a form (a 400's details) ---
+# By kind (chosen in api/contract.py from pydantic's error type, the field and its limits), with {params}.
+FIELD_PROBLEMS: dict[str, dict[Language, str]] = {
+    "missing": {"en": "Fill this in.", "ur": "یہ خانہ پُر کریں۔"},
+    "text_too_short": {"en": "Write at least {n} characters.", "ur": "کم از کم {n} حروف لکھیں۔"},
+    "text_too_long": {"en": "Write at most {n} characters.", "ur": "زیادہ سے زیادہ {n} حروف لکھیں۔"},
+    "too_few": {"en": "Choose at least {n}.", "ur": "کم از کم {n} منتخب کریں۔"},
+    "too_many": {"en": "Choose at most {n}.", "ur": "زیادہ سے زیادہ {n} منتخب کریں۔"},
+    "too_many_files": {"en": "At most {n} files.", "ur": "زیادہ سے زیادہ {n} فائلیں۔"},
+    "choice": {"en": "Choose one of the options offered.", "ur": "دیے گئے اختیارات میں سے ایک منتخب کریں۔"},
+    "file_type": {
+        "en": "Choose a photo (JPEG or PNG), a PDF or an MP4 video.",
+        "ur": "تصویر (JPEG یا PNG)، PDF یا MP4 ویڈیو منتخب کریں۔",
+    },
+    "file_too_large": {"en": "At most {mb} MB per file.", "ur": "ہر فائل زیادہ سے زیادہ {mb} MB۔"},
+    "file_empty": {"en": "This file is empty.", "ur": "یہ فائل خالی ہے۔"},
+    "file_name": {
+        "en": "Give the file a name without / or \\.",
+        "ur": "فائل کا نام / یا \\ کے بغیر رکھیں۔",
+    },
+    "at_least": {"en": "Enter a number of at least {n}.", "ur": "کم از کم {n} کا عدد درج کریں۔"},
+    "at_most": {"en": "Enter a number of at most {n}.", "ur": "زیادہ سے زیادہ {n} کا عدد درج کریں۔"},
+    "more_than": {"en": "Enter a number greater than {n}.", "ur": "{n} سے بڑا عدد درج کریں۔"},
+    "less_than": {"en": "Enter a number less than {n}.", "ur": "{n} سے چھوٹا عدد درج کریں۔"},
+    "whole_number": {"en": "Enter a whole number.", "ur": "پورا عدد درج کریں۔"},
+    "number": {"en": "Enter a number.", "ur": "عدد درج کریں۔"},
+    "text": {"en": "Write text here.", "ur": "یہاں متن لکھیں۔"},
+    "yes_no": {"en": "Answer yes or no.", "ur": "ہاں یا نہیں میں جواب دیں۔"},
+    "digits": {"en": "Enter the code's digits only.", "ur": "صرف کوڈ کے ہندسے درج کریں۔"},
+    "six_digits": {"en": "Enter the 6 digits of the code.", "ur": "کوڈ کے ۶ ہندسے درج کریں۔"},
+    "from_list": {"en": "Choose from the list.", "ur": "فہرست میں سے منتخب کریں۔"},
+    "printable": {
+        "en": "Use letters, digits and punctuation only.",
+        "ur": "صرف حروف، ہندسے اور رموزِ اوقاف استعمال کریں۔",
+    },
+    "contact": {"en": "Give a phone number or an email address.", "ur": "فون نمبر یا ای میل پتہ دیں۔"},
+    "unknown_field": {"en": "This form does not take this field.", "ur": "یہ فارم یہ خانہ قبول نہیں کرتا۔"},
+    "form": {"en": "This is not filled in as expected.", "ur": "یہ متوقع طریقے سے پُر نہیں کیا گیا۔"},
+    "unreadable": {
+        "en": "The form could not be read; please send it again.",
+        "ur": "فارم پڑھا نہیں جا سکا؛ براہ کرم دوبارہ بھیجیں۔",
+    },
+    "too_deep": {
+        "en": "The form is nested more than {n} levels deep.",
+        "ur": "فارم {n} سے زیادہ درجوں تک اندر در اندر ہے۔",
+    },
+    "number_too_long": {
+        "en": "A number has more than {n} digits.",
+        "ur": "کسی عدد میں {n} سے زیادہ ہندسے ہیں۔",
+    },
+    "number_not_finite": {"en": "A number is too large.", "ur": "کوئی عدد بہت بڑا ہے۔"},
+    "invalid": {"en": "This is not right; please check it.", "ur": "یہ درست نہیں؛ براہ کرم دیکھ لیں۔"},
+}
+
+# A field's problem the service's own rules word in English (api/responses.py looks each one up):
+# the text as raised → what a person reads in each language. A text not listed is sent as raised.
+RAISED_PROBLEMS: dict[str, dict[Language, str]] = {
+    # A phone number inside Urdu text is isolated left to right (U+2066 … U+2069), its + kept on its left.
+    "not a valid mobile number: use +923001234567 or 03001234567": {
+        "en": "Not a mobile number: write it like 03001234567 or +923001234567.",
+        "ur": "یہ موبائل نمبر نہیں: اس طرح لکھیں \u206603001234567\u2069 یا \u2066+923001234567\u2069۔",
+    },
+    "not a valid email address": {"en": "Not an email address.", "ur": "یہ ای میل پتہ نہیں۔"},
+    "a CNIC has 13 digits, e.g. 35202-1234567-1": {
+        "en": "A CNIC has 13 digits, like 35202-1234567-1.",
+        "ur": "شناختی کارڈ نمبر ۱۳ ہندسوں کا ہوتا ہے، جیسے 35202-1234567-1۔",
+    },
+    "unknown district; see GET /v1/districts": {
+        "en": "Choose a district from the list.",
+        "ur": "فہرست میں سے ضلع منتخب کریں۔",
+    },
+    "at most 128 characters": {"en": "Write at most 128 characters.", "ur": "زیادہ سے زیادہ ۱۲۸ حروف لکھیں۔"},
+    "use at least 8 characters including a number": {
+        "en": "Use at least 8 characters, one of them a digit.",
+        "ur": "کم از کم ۸ حروف استعمال کریں، جن میں ایک ہندسہ ہو۔",
+    },
+    "too weak for this account: see the password rules": {
+        "en": "This password is too weak: follow the password rules under the field.",
+        "ur": "یہ پاس ورڈ کمزور ہے: خانے کے نیچے دیے گئے اصول دیکھیں۔",
+    },
+    "the 6-digit code from the authenticator app": {
+        "en": "Enter the 6-digit code from your authenticator app.",
+        "ur": "اپنی تصدیقی ایپ سے ۶ ہندسوں کا کوڈ درج کریں۔",
+    },
+    "not the code the authenticator app shows": {
+        "en": "This is not the code your authenticator app shows.",
+        "ur": "یہ وہ کوڈ نہیں جو آپ کی تصدیقی ایپ دکھا رہی ہے۔",
+    },
+    "wrong or expired code": {
+        "en": "The code is wrong or has expired.",
+        "ur": "کوڈ غلط ہے یا اس کی مدت ختم ہو چکی ہے۔",
+    },
+    "choose a new password": {"en": "Choose a new password.", "ur": "نیا پاس ورڈ منتخب کریں۔"},
+    "the mobile number or e-mail address you registered with": {
+        "en": "Enter the mobile number or email address you registered with.",
+        "ur": "وہ موبائل نمبر یا ای میل پتہ درج کریں جس سے آپ نے رجسٹر کیا تھا۔",
+    },
+    "this account has no contact details": {
+        "en": "This account has no phone number or email address.",
+        "ur": "اس اکاؤنٹ میں کوئی فون نمبر یا ای میل پتہ نہیں۔",
+    },
+    "unknown category; see GET /v1/categories": {
+        "en": "Choose a problem from the list.",
+        "ur": "فہرست میں سے مسئلہ منتخب کریں۔",
+    },
+    "unknown organisation; see GET /v1/organisations": {
+        "en": "Choose an organisation from the list.",
+        "ur": "فہرست میں سے ادارہ منتخب کریں۔",
+    },
+    "not an office of this organisation": {
+        "en": "Choose an office of the chosen organisation.",
+        "ur": "منتخب ادارے کا کوئی دفتر منتخب کریں۔",
+    },
+    "a rating needs a value from 1 to 5": {"en": "Give a rating from 1 to 5.", "ur": "۱ سے ۵ تک درجہ دیں۔"},
+    "unknown office": {"en": "Choose an office from the list.", "ur": "فہرست میں سے دفتر منتخب کریں۔"},
+    "no office has this id": {"en": "Choose an office from the list.", "ur": "فہرست میں سے دفتر منتخب کریں۔"},
+    "the case is at this office already": {
+        "en": "The case is at this office already.",
+        "ur": "کیس پہلے ہی اسی دفتر میں ہے۔",
+    },
+    "unknown upload id; upload files with POST /v1/uploads first": {
+        "en": "A file was not uploaded (unknown upload id); please choose it again.",
+        "ur": "ایک فائل اپ لوڈ نہیں ہوئی؛ براہ کرم اسے دوبارہ منتخب کریں۔",
+    },
+    "true or false": {"en": "Answer yes or no.", "ur": "ہاں یا نہیں میں جواب دیں۔"},
+    "not a cursor this service issued": {
+        "en": "This page link is not valid; start from the first page.",
+        "ur": "صفحے کا یہ ربط درست نہیں؛ پہلے صفحے سے شروع کریں۔",
+    },
+}
+
+
+def field_problem(kind: str, **params: object) -> dict[Language, str]:
+    """A field's problem of `kind` (FIELD_PROBLEMS) in each language, its {params} filled in."""
+    texts = FIELD_PROBLEMS.get(kind, FIELD_PROBLEMS["invalid"])
+    urdu = {name: str(value).translate(URDU_DIGITS) for name, value in params.items()}
+    return {"en": texts["en"].format(**params), "ur": texts["ur"].format(**urdu)}
+
+
+def raised_problem_text(problem: str, language: Language, translated: str = "") -> str:
+    """What a person reads for a field's `problem`: its own translation, a listed one, or the text as raised."""
+    if language == "ur" and translated:
+        return translated
+    texts = RAISED_PROBLEMS.get(problem)
+    return texts[language] if texts else problem

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class FieldProblem:
-    """One field of the input and what is wrong with it."""
+    """One field of the input and what is wrong with it (`problem_ur`: the problem in Urdu, where it has been said)."""
 
     field: str
     problem: str
+    problem_ur: str = ""
 
 
 class AwaazError(Exception):

@@ -8,7 +8,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from chalicelib.logic.messages import ERRORS
+from chalicelib.logic.messages import ERRORS, field_problem
 from tests.harness import Reply, Stack
 from tests.integration.test_journey import complaint_body
 
@@ -36,14 +36,14 @@ def test_five_thousand_nested_brackets_are_a_400_on_the_body(stack: Stack) -> No
     reply = stack.request("POST", "/v1/complaints", raw, token=stack.login("citizen"), headers=URDU)
     # Then it is refused as bad input, in Urdu, naming the body
     error = assert_refused(reply, 400, "invalid_input", "body")
-    assert error["details"] == [{"field": "body", "problem": "nested deeper than 32 levels"}]
+    assert error["details"] == [{"field": "body", "problem": field_problem("too_deep", n=32)["ur"]}]
 
 
 def test_a_five_thousand_digit_integer_is_a_400_on_the_body(stack: Stack) -> None:
     raw = b'{"category_id": ' + b"9" * 5000 + b"}"
     reply = stack.request("POST", "/v1/complaints", raw, token=stack.login("citizen"), headers=URDU)
     error = assert_refused(reply, 400, "invalid_input", "body")
-    assert error["details"] == [{"field": "body", "problem": "a number has more than 18 digits"}]
+    assert error["details"] == [{"field": "body", "problem": field_problem("number_too_long", n=18)["ur"]}]
 
 
 def test_nan_and_infinity_are_a_400_on_the_body(stack: Stack) -> None:
@@ -80,7 +80,7 @@ def test_a_description_of_control_characters_alone_is_too_short(stack: Stack) ->
         "POST", "/v1/complaints", json.dumps(body).encode(), token=stack.login("citizen"), headers=URDU
     )
     error = assert_refused(reply, 400, "invalid_input", "description")
-    assert error["details"] == [{"field": "description", "problem": "String should have at least 10 characters"}]
+    assert error["details"] == [{"field": "description", "problem": field_problem("text_too_short", n=10)["ur"]}]
 
 
 def test_an_if_match_of_unicode_digits_is_a_400_on_the_header(stack: Stack) -> None:

@@ -27,6 +27,9 @@ class Note(StrictInput):
     extra: dict[str, Any] = {}
 
 
+UNREADABLE = "The form could not be read; please send it again."
+
+
 def request(
     body: bytes | str | None = None,
     headers: dict[str, str] | None = None,
@@ -73,13 +76,15 @@ def test_nesting_to_the_limit_is_read_and_one_level_more_is_refused() -> None:
         return '{"text": "x", "extra": {"a": ' + "[" * (levels - 2) + "]" * (levels - 2) + "}}"
 
     assert contract.parse_body(request(nested(contract.MAX_DEPTH)), Note).text == "x"
-    assert problems(refusal(nested(contract.MAX_DEPTH + 1))) == [("body", "nested deeper than 32 levels")]
+    assert problems(refusal(nested(contract.MAX_DEPTH + 1))) == [
+        ("body", "The form is nested more than 32 levels deep.")
+    ]
 
 
 @pytest.mark.parametrize("opening", ["[", '{"a":'])
 def test_five_thousand_nested_brackets_are_a_400_not_a_recursion_error(opening: str) -> None:
     raw = '{"a": ' + opening * 5000 + "1" + ("]" if opening == "[" else "}") * 5000 + "}"
-    assert problems(refusal(raw)) == [("body", "nested deeper than 32 levels")]
+    assert problems(refusal(raw)) == [("body", "The form is nested more than 32 levels deep.")]
 
 
 def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
@@ -91,14 +96,14 @@ def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
 @pytest.mark.parametrize(
     ("number", "problem"),
     [
-        ("9" * 5000, "a number has more than 18 digits"),
-        ("-" + "1" * 19, "a number has more than 18 digits"),
-        ("1234567890123456789", "a number has more than 18 digits"),
-        ("NaN", "NaN is not a JSON number"),
-        ("Infinity", "Infinity is not a JSON number"),
-        ("-Infinity", "-Infinity is not a JSON number"),
-        ("1e999", "a number is too large to represent"),
-        ("-1.5e400", "a number is too large to represent"),
+        ("9" * 5000, "A number has more than 18 digits."),
+        ("-" + "1" * 19, "A number has more than 18 digits."),
+        ("1234567890123456789", "A number has more than 18 digits."),
+        ("NaN", UNREADABLE),
+        ("Infinity", UNREADABLE),
+        ("-Infinity", UNREADABLE),
+        ("1e999", "A number is too large."),
+        ("-1.5e400", "A number is too large."),
     ],
 )
 def test_numbers_python_cannot_hold_or_json_does_not_allow_are_a_400_on_the_body(number: str, problem: str) -> None:
@@ -114,7 +119,7 @@ def test_eighteen_digits_and_long_decimal_fractions_are_fine() -> None:
 
 @pytest.mark.parametrize("raw", [b"\xff\xfe", b"{", b"[1, 2", b'{"text": "x",}', b"\x00", '{"text": "x"}\ud800'])
 def test_what_is_not_json_is_a_400_on_the_body(raw: bytes | str) -> None:
-    assert problems(refusal(raw)) == [("body", "not valid JSON")]
+    assert problems(refusal(raw)) == [("body", UNREADABLE)]
 
 
 def test_a_base64_body_that_is_not_base64_is_a_400() -> None:
@@ -125,7 +130,7 @@ def test_a_base64_body_that_is_not_base64_is_a_400() -> None:
 
 
 def test_json_that_is_not_an_object_is_a_400() -> None:
-    assert problems(refusal("[]")) == [("body", "expected an object")]
+    assert problems(refusal("[]")) == [("body", UNREADABLE)]
 
 
 def test_bodies_stay_capped_at_64_kb() -> None:

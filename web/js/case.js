@@ -5,7 +5,7 @@
 async function mine(main) {
   const found = await api("GET", "/v1/complaints?limit=50");
   main.innerHTML = `<h1>${esc(t("mine"))}</h1>` + (found.items.length ? `<ul class="cards">${found.items.map((c) => `
-    <li><a href="#/case/${esc(c.id)}"><strong>${esc(c.id)}</strong> ${esc(c.subject)}</a>
+    <li><a href="#/case/${esc(c.id)}"><strong>${asTyped(c.id)}</strong> ${userText(c.subject)}</a>
       <span class="badge">${esc(statusText(c.status))}</span> <small>${esc(t("due"))}: ${esc(day(c.due_at))}</small></li>`).join("")}</ul>`
     : `<p>${esc(t("none"))}</p>`);
 }
@@ -13,18 +13,18 @@ async function mine(main) {
 function timeline(events) {
   return `<h2>${esc(t("timeline"))}</h2><ol class="timeline">${events.map((e) => `
     <li><time datetime="${esc(e.at)}">${esc(when(e.at))}</time> <strong>${esc(statusText(e.type) || e.type)}</strong>
-      ${e.note ? `<p>${esc(e.note)}</p>` : ""}</li>`).join("")}</ol>`;
+      ${e.note ? `<p dir="auto">${esc(e.note)}</p>` : ""}</li>`).join("")}</ol>`;
 }
 
 function caseHead(c) {
-  return `<h1>${esc(c.id)} — ${esc(c.subject)}</h1>
+  return `<h1>${asTyped(c.id)} — ${userText(c.subject)}</h1>
     <dl class="facts"><dt>${esc(t("status"))}</dt><dd>${esc(statusText(c.status))}</dd>
-      <dt>${esc(t("office"))}</dt><dd>${esc(c.office ? named(c.office) : "—")}</dd>
+      <dt>${esc(t("office"))}</dt><dd>${c.office ? userText(named(c.office)) : "—"}</dd>
       <dt>${esc(t("level"))}</dt><dd>${esc(num(c.level))}</dd>
       <dt>${esc(t("due"))}</dt><dd>${esc(day(c.due_at))}</dd>
-      ${c.kind === "complaint" ? `<dt>${esc(t("publication"))}</dt><dd>${esc(c.published_at ? `${t("publishedOn")} ${day(c.published_at)}` : t("private"))}${c.hidden ? ` — ${esc(t("hiddenByOffice"))}: ${esc(c.hidden.note)}` : ""}</dd>` : ""}
+      ${c.kind === "complaint" ? `<dt>${esc(t("publication"))}</dt><dd>${esc(c.published_at ? `${t("publishedOn")} ${day(c.published_at)}` : t("private"))}${c.hidden ? ` — ${esc(t("hiddenByOffice"))}: ${userText(c.hidden.note)}` : ""}</dd>` : ""}
       </dl>
-    <p>${esc(c.description)}</p>${attachedFiles(c.attachments || [])}`;
+    <p dir="auto">${esc(c.description)}</p>${attachedFiles(c.attachments || [])}`;
 }
 
 // --- attached files ----------------------------------------------------------------
@@ -142,13 +142,14 @@ async function actionBody(a, form, submitter) {
 
 async function perform(a, c, form, submitter) {
   for (const b of form.querySelectorAll("button")) b.disabled = true; // one send per click
+  clearFieldProblems(form);
   try {
     await api(a.method, a.path, await actionBody(a, form, submitter), { "If-Match": String(c.version) });
     dropDraft(form);
     await render();
   } catch (e) {
     if (e.status === 409) await render();
-    say(problem(e), "error");
+    say(problem(e, {}, form), "error");
   } finally {
     for (const b of form.querySelectorAll("button")) b.disabled = false;
   }

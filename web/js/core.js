@@ -17,11 +17,27 @@ const t = (key) => (window.AWAAZ_TEXT[state.lang] || {})[key] ?? window.AWAAZ_TE
 const statusText = (s) => ((state.me && state.me.role !== "citizen" && t("officerStatuses")[s]) || t("statuses")[s] || s);
 const term = (s) => (t("terms")[s] || s);
 const esc = (v) => String(v ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
-const locale = () => (state.lang === "ur" ? "ur-PK" : "en-PK");
+// Urdu numbers and dates in Extended Arabic-Indic digits (۱۲۳); English in Western digits.
+const locale = () => (state.lang === "ur" ? "ur-PK-u-nu-arabext" : "en-PK");
 const num = (n) => (n === null || n === undefined ? "—" : new Intl.NumberFormat(locale()).format(n));
 const pct = (r) => (r === null || r === undefined ? "—" : new Intl.NumberFormat(locale(), { style: "percent", maximumFractionDigits: 0 }).format(r));
-const when = (iso) => (iso ? new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso)) : "—");
 const day = (iso) => (iso ? new Intl.DateTimeFormat(locale(), { dateStyle: "medium" }).format(new Date(iso)) : "—");
+// Urdu says the time of day in words, never a Latin AM/PM: صبح (morning), دوپہر (midday), سہ پہر (afternoon), شام (evening), رات (night).
+const URDU_DAY_PERIODS = [[4, "رات"], [12, "صبح"], [15, "دوپہر"], [17, "سہ پہر"], [20, "شام"], [24, "رات"]];
+function when(iso) {
+  if (!iso) return "—";
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return "—";
+  if (state.lang !== "ur") return new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "short" }).format(at);
+  const clock = new Intl.DateTimeFormat(locale(), { hour: "numeric", minute: "2-digit", hour12: true }).formatToParts(at)
+    .filter((p) => p.type === "hour" || p.type === "minute").map((p) => p.value).join(":");
+  const period = URDU_DAY_PERIODS.find(([until]) => at.getHours() < until)[1];
+  return `${day(iso)}، ${clock} ${period}`;
+}
+// Text people typed (subjects, descriptions, notes, names, office names) keeps its own direction inside
+// either page; phone numbers, tracking numbers (C-…) and codes read left to right, as typed.
+const userText = (v) => `<bdi>${esc(v)}</bdi>`;
+const asTyped = (v) => `<bdi dir="ltr">${esc(v)}</bdi>`;
 const named = (item) => (state.lang === "ur" && item.name_ur ? item.name_ur : item.name);
 
 async function api(method, path, body, headers = {}) {
@@ -45,12 +61,95 @@ async function api(method, path, body, headers = {}) {
   return data;
 }
 
-// `labels` names a form's fields in the page's language, where the server's field names would read as code.
-function problem(e, labels = {}) {
-  if (e.status === 409) return e.code === "version_conflict" ? t("conflict") : t("notAllowed");
-  const fields = (e.details || []).map((d) => `${esc(labels[d.field] || d.field)}: ${esc(d.problem)}`).join("<br>");
-  return `${esc(e.message)}${fields ? "<br>" + fields : ""}`;
+// What went wrong, for the message at the top. A 409 says the server's own words (an account that
+// exists already…), except a case changed meanwhile or an action its stage does not allow.
+// A 400's field problems go next to their fields in `form` (the one being sent, by default);
+// the top names those fields: `labels[field]`, else the field's own label on the page.
+function problem(e, labels = {}, form = sendingForm) {
+  if (e.status === 409 && e.code === "version_conflict") return esc(t("conflict"));
+  if (e.status === 409 && e.code === "transition_not_allowed") return esc(t("notAllowed"));
+  const details = e.details || [];
+  const placed = form && form.isConnected ? showFieldProblems(form, details) : new Map();
+  const items = details.map((d) => {
+    const control = placed.get(d);
+    const name = (labels[d.field] || (control && labelText(control)) || "").replace(/[?؟:]+$/, ""); // "What happened?: …" reads oddly
+    return `<li>${name ? `${esc(name)}: ` : ""}${esc(d.problem)}</li>`;
+  });
+  return `${esc(e.message)}${items.length ? `<ul class="problems">${items.join("")}</ul>` : ""}`;
 }
+
+// --- each field's problem under the field ------------------------------------------------
+// A problem names its field by the server's path: `location.district` is the control `district`,
+// `attachments.0` is `attachments`; a file's own problem (its type, size or name) is the files' control.
+const FIELD_CONTROLS = { attachments: ["attachments", "files"], content_type: ["files", "attachments"], size: ["files", "attachments"], filename: ["files", "attachments"] };
+
+function controlFor(form, field) {
+  const parts = String(field).split(".").filter((p) => !/^\d+$/.test(p));
+  const last = parts[parts.length - 1] || "";
+  for (const name of [parts.join("."), last, ...(FIELD_CONTROLS[last] || [])]) {
+    const found = name && form.elements.namedItem(name);
+    const control = found && (found instanceof RadioNodeList ? found[0] : found);
+    if (control && control.type !== "hidden" && !control.closest("[hidden]")) return control;
+  }
+  return null;
+}
+
+// A control's label as the page shows it, without its "(optional)".
+function labelText(control) {
+  const label = control.closest("label") || (control.id && control.form && control.form.querySelector(`label[for="${CSS.escape(control.id)}"]`));
+  const text = label ? [...label.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join(" ") : control.getAttribute("aria-label") || "";
+  return text.replace(/\s+/g, " ").trim();
+}
+
+let fieldProblemIds = 0;
+
+// Clears a form's field problems: what was added, and the control's own description as it was.
+function clearFieldProblems(form) {
+  for (const note of form.querySelectorAll(".field-problem")) note.remove();
+  for (const control of form.querySelectorAll("[data-problem-of]")) {
+    const before = control.dataset.describedBefore;
+    if (before) control.setAttribute("aria-describedby", before); else control.removeAttribute("aria-describedby");
+    control.removeAttribute("aria-invalid");
+    delete control.dataset.problemOf;
+    delete control.dataset.describedBefore;
+  }
+}
+
+// Each problem under its control (aria-invalid, aria-describedby); returns detail → control for those placed.
+function showFieldProblems(form, details) {
+  clearFieldProblems(form);
+  const placed = new Map();
+  for (const d of details) {
+    const control = controlFor(form, d.field);
+    if (!control) continue;
+    placed.set(d, control);
+    let note = control.dataset.problemOf && form.querySelector(`#${CSS.escape(control.dataset.problemOf)}`);
+    if (note) { note.textContent += ` ${d.problem}`; continue; }
+    note = document.createElement("small");
+    note.className = "field-problem";
+    note.id = `field-problem-${++fieldProblemIds}`;
+    note.textContent = d.problem;
+    (control.closest("label") || control).after(note);
+    control.dataset.describedBefore = control.getAttribute("aria-describedby") || "";
+    control.dataset.problemOf = note.id;
+    control.setAttribute("aria-describedby", [note.id, control.dataset.describedBefore].filter(Boolean).join(" "));
+    control.setAttribute("aria-invalid", "true");
+  }
+  return placed;
+}
+
+// A field's problem goes once the person changes the field.
+document.addEventListener("input", (ev) => {
+  const control = ev.target;
+  if (!control.dataset || !control.dataset.problemOf) return;
+  const note = document.getElementById(control.dataset.problemOf);
+  if (note) note.remove();
+  const before = control.dataset.describedBefore;
+  if (before) control.setAttribute("aria-describedby", before); else control.removeAttribute("aria-describedby");
+  control.removeAttribute("aria-invalid");
+  delete control.dataset.problemOf;
+  delete control.dataset.describedBefore;
+});
 
 // Too many tries (429): how long to wait, from Retry-After (seconds or a date): seconds under a minute
 // (a sign-in's backoff starts at one), whole minutes above.
@@ -70,15 +169,20 @@ const sentTo = (delivery) => esc((t("sentBy")[delivery.channel] || t("sentBy").s
   .replace("{to}", `<bdi dir="ltr">${esc(delivery.destination)}</bdi>`);
 
 // One request per form at a time: its buttons stay disabled until the answer is in (no double submit).
+// The form being answered is where problem() puts each field's problem.
+let sendingForm = null;
+
 async function sending(form, work, failed = (e) => say(accountProblem(e), "error")) {
   if (form.getAttribute("aria-busy") === "true") return;
   const buttons = [...form.querySelectorAll("button")].filter((b) => !b.disabled);
   form.setAttribute("aria-busy", "true");
   for (const b of buttons) b.disabled = true;
   try {
+    clearFieldProblems(form);
     await work();
   } catch (e) {
-    failed(e);
+    sendingForm = form;
+    try { failed(e); } finally { sendingForm = null; }
   } finally {
     form.removeAttribute("aria-busy");
     for (const b of buttons) b.disabled = false;

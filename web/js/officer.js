@@ -19,7 +19,7 @@ async function queue(main) {
       <label class="check"><input type="checkbox" name="overdue" value="true" ${params.get("overdue") ? "checked" : ""}> ${esc(t("overdueOnly"))}</label>
       <button>${esc(t("show"))}</button></form>` +
     (found.items.length ? `<ul class="cards">${found.items.map((c) => `
-      <li class="${urgencyClass(c)}"><a href="#/officer/${esc(c.id)}"><strong>${esc(c.id)}</strong> ${esc(c.subject)}</a>
+      <li class="${urgencyClass(c)}"><a href="#/officer/${esc(c.id)}"><strong>${asTyped(c.id)}</strong> ${userText(c.subject)}</a>
         <span class="badge">${esc(statusText(c.status))}</span>
         <small>${esc(t("due"))}: ${esc(day(c.due_at))}${urgencyText(c)}</small></li>`).join("")}</ul>` : `<p>${esc(t("none"))}</p>`);
   main.insertAdjacentHTML("afterbegin", officeTabs("queue"));
@@ -35,7 +35,7 @@ async function queue(main) {
 
 async function officerCase(main, id) {
   const c = await api("GET", `/v1/officer/cases/${encodeURIComponent(id)}`);
-  const contact = c.citizen_contact ? `<p><small>${esc(c.citizen_contact.phone || "")} ${esc(c.citizen_contact.email || "")}</small></p>` : "";
+  const contact = c.citizen_contact ? `<p><small>${c.citizen_contact.phone ? asTyped(c.citizen_contact.phone) : ""} ${c.citizen_contact.email ? asTyped(c.citizen_contact.email) : ""}</small></p>` : "";
   const actions = c.allowed_actions;
   const form = actions.length ? `<form id="act" class="stack"><h2>${esc(t("action"))}</h2>
       <label>${esc(t("action"))}<select name="action" id="action">${actions.map((a) => `<option value="${esc(a.action)}">${esc(labelOf(a))}</option>`).join("")}</select></label>

@@ -4,8 +4,8 @@
 async function notifications(main) {
   const found = await api("GET", "/v1/notifications?limit=50");
   main.innerHTML = `<h1>${esc(t("notifications"))}</h1>` + (found.items.length
-    ? `<ul class="cards">${found.items.map((n) => `<li><time>${esc(when(n.at))}</time><p>${esc(n.message)}</p>
-        ${n.case_id ? `<a href="${esc(caseLink(n.case_id))}">${esc(n.case_id)}</a>` : ""}</li>`).join("")}</ul>`
+    ? `<ul class="cards">${found.items.map((n) => `<li><time datetime="${esc(n.at)}">${esc(when(n.at))}</time><p dir="auto">${esc(n.message)}</p>
+        ${n.case_id ? `<a href="${esc(caseLink(n.case_id))}">${asTyped(n.case_id)}</a>` : ""}</li>`).join("")}</ul>`
     : `<p>${esc(t("none"))}</p>`);
 }
 
@@ -28,7 +28,7 @@ async function information(main) {
       <label>${esc(t("question"))}<textarea name="question" required minlength="10" maxlength="4000" rows="4"></textarea></label>
       <button>${esc(t("send"))}</button></form>
     <h2>${esc(t("mine"))}</h2>` + (found.items.length ? `<ul class="cards">${found.items.map((r) => `
-      <li><a href="#/request/${esc(r.id)}"><strong>${esc(r.id)}</strong> ${esc(r.subject)}</a>
+      <li><a href="#/request/${esc(r.id)}"><strong>${asTyped(r.id)}</strong> ${userText(r.subject)}</a>
         <span class="badge">${esc(statusText(r.status))}</span> <small>${esc(t("due"))}: ${esc(day(r.due_at))}</small></li>`).join("")}</ul>`
     : `<p>${esc(t("none"))}</p>`);
   const form = main.querySelector("#f");
@@ -48,7 +48,7 @@ async function information(main) {
 
 async function requestView(main, id) {
   const r = await api("GET", `/v1/information-requests/${encodeURIComponent(id)}`);
-  const answer = r.answer ? `<h2>${esc(t("answer"))}</h2><p>${esc(r.answer.note)}</p>` : "";
+  const answer = r.answer ? `<h2>${esc(t("answer"))}</h2><p dir="auto">${esc(r.answer.note)}</p>` : "";
   main.innerHTML = caseHead({ ...r, description: r.question }) + answer + citizenForms(r) + timeline(r.timeline);
   bindCitizenForms(main, r);
 }
@@ -66,7 +66,7 @@ async function feedback(main) {
       <label id="rating-field" hidden>${esc(t("rating"))}<input name="rating" type="number" min="1" max="5" value="4"></label>
       <button>${esc(t("send"))}</button></form>
     <h2>${esc(t("mine"))}</h2>` + (found.items.length ? `<ul class="cards">${found.items.map((f) => `
-      <li><strong>${esc(f.id)}</strong> ${esc(f.subject)} <span class="badge">${esc(statusText(f.status))}</span></li>`).join("")}</ul>`
+      <li><strong>${asTyped(f.id)}</strong> ${userText(f.subject)} <span class="badge">${esc(statusText(f.status))}</span></li>`).join("")}</ul>`
     : `<p>${esc(t("none"))}</p>`);
   const offices = () => {
     const org = orgs.find((o) => o.id === main.querySelector("#org").value);
