@@ -73,6 +73,29 @@ def token_of(page: Page) -> str:
     return str(page.evaluate("sessionStorage.getItem('awaaz.token')"))
 
 
+def test_the_page_can_read_whether_storage_kept_its_upload(running: Stack) -> None:
+    # The bucket's CORS (infra/resources.json, provisioned locally from it) lets a page of any origin
+    # read storage's answer to its POST: the presigned policy, not the origin, decides what is stored.
+    account = next(a for a in running.accounts()["accounts"] if a["role"] == "citizen")
+    credentials = {"username": account["username"], "password": account["password"]}
+    login = requests.post(f"{running.api}/v1/auth/login", json=credentials, timeout=10).json()
+    signed = requests.post(
+        f"{running.api}/v1/uploads",
+        json={"filename": "bill.pdf", "content_type": "application/pdf", "size": 18},
+        headers={"Authorization": f"Bearer {login['id_token']}"},
+        timeout=10,
+    ).json()
+    origin = "https://awaaz.example.pk"
+    sent = requests.post(
+        signed["url"],
+        data=signed["fields"],
+        files={"file": ("bill.pdf", b"%PDF-1.4\n% a bill\n")},
+        headers={"Origin": origin},
+        timeout=10,
+    )
+    assert sent.status_code == 204 and sent.headers["Access-Control-Allow-Origin"] in (origin, "*")
+
+
 def test_an_iphones_heic_photo_files_and_shows_as_a_photo_card(running: Stack, browser: Browser) -> None:
     # Given a citizen on the filing form chooses a .heic photo the browser gives no type
     errors: list[str] = []
