@@ -227,14 +227,14 @@ def test_a_file_that_keeps_failing_keeps_the_complaint_until_it_is_sent_or_remov
     assert errors == []
 
 
-def routed_complaint_asking_for_details(running: Stack, citizen: dict[str, str]) -> str:
-    """A complaint of `citizen`, filed over HTTP, routed, whose office asks for a photo."""
+def routed_complaint(running: Stack, citizen: dict[str, str], subject: str) -> tuple[str, dict[str, Any]]:
+    """A complaint of `citizen`, filed over HTTP and routed to the demo office: its id, and its officer's tokens."""
     login = requests.post(f"{running.api}/v1/auth/login", json=citizen, timeout=10).json()
     token = login["id_token"]
     route = running.accounts()["demo_route"]
     body = {
         "category_id": route["category_id"],
-        "subject": "Meter not read (reply)",
+        "subject": subject,
         "description": "Three estimated bills in a row for house 12.",
         "location": {"district": route["district"]},
     }
@@ -242,21 +242,61 @@ def routed_complaint_asking_for_details(running: Stack, citizen: dict[str, str])
         f"{running.api}/v1/complaints", json=body, headers={"Authorization": f"Bearer {token}"}, timeout=10
     )
     case_id = str(filed.json()["id"])
-    officer = staff_tokens(running, officer_of_demo_office(running))
-    asked = None
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
-        asked = requests.post(
-            f"{running.api}/v1/officer/cases/{case_id}/actions",
-            json={"action": "request_info", "note": "Please send a photo of the meter's reading."},
-            headers={"Authorization": f"Bearer {officer['id_token']}"},
-            timeout=10,
-        )
-        if asked.status_code == 200:
+        seen = requests.get(
+            f"{running.api}/v1/complaints/{case_id}", headers={"Authorization": f"Bearer {token}"}, timeout=10
+        ).json()
+        if seen["status"] == "routed":
             break
         time.sleep(0.5)
-    assert asked is not None and asked.status_code == 200, asked.text if asked else "never routed"
+    assert seen["status"] == "routed", seen
+    return case_id, staff_tokens(running, officer_of_demo_office(running))
+
+
+def routed_complaint_asking_for_details(running: Stack, citizen: dict[str, str]) -> str:
+    """A complaint of `citizen`, filed over HTTP, routed, whose office asks for a photo."""
+    case_id, officer = routed_complaint(running, citizen, "Meter not read (reply)")
+    asked = requests.post(
+        f"{running.api}/v1/officer/cases/{case_id}/actions",
+        json={"action": "request_info", "note": "Please send a photo of the meter's reading."},
+        headers={"Authorization": f"Bearer {officer['id_token']}"},
+        timeout=10,
+    )
+    assert asked.status_code == 200, asked.text
     return case_id
+
+
+def test_an_officer_resolves_from_the_page_with_a_file_the_citizen_opens(running: Stack, browser: Browser) -> None:
+    # Given a routed complaint
+    citizen = new_citizen(running)
+    case_id, _ = routed_complaint(running, citizen, "Bill too high (resolved with a file)")
+    errors: list[str] = []
+    page = open_page(browser, errors)
+    sign_in(page, running.api, officer_of_demo_office(running))
+    page.goto(f"{running.api}/#/officer/{case_id}")
+    # When its officer resolves it from the page with the corrected bill attached
+    page.wait_for_selector("#act")
+    page.select_option("#action", "resolve")
+    page.select_option("select[name=outcome]", "relief_granted")
+    page.fill("#act [name=note]", "Bill corrected to 120 units; the corrected bill is attached.")
+    bill: FilePayload = {"name": "corrected-bill.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n% fixed\n"}
+    page.set_input_files("#act input[type=file]", files=[bill])
+    page.wait_for_selector("#act .uploads li[data-state=uploaded]")
+    page.click("#act > button")
+    # Then the case shows the file, and its citizen opens it from theirs
+    page.wait_for_selector(".attachments li.file a:has-text('corrected-bill.pdf')")
+    login = requests.post(f"{running.api}/v1/auth/login", json=citizen, timeout=10).json()
+    seen = requests.get(
+        f"{running.api}/v1/complaints/{case_id}",
+        headers={"Authorization": f"Bearer {login['id_token']}"},
+        timeout=10,
+    ).json()
+    assert seen["status"] == "resolved"
+    (shown,) = seen["attachments"]
+    assert shown["filename"] == "corrected-bill.pdf"
+    assert requests.get(shown["url"], timeout=10).content == b"%PDF-1.4\n% fixed\n"
+    assert errors == []
 
 
 @pytest.mark.parametrize("language", ["en", "ur"])
