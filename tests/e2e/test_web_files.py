@@ -212,6 +212,7 @@ def test_a_file_that_keeps_failing_keeps_the_complaint_until_it_is_sent_or_remov
     page.click(".uploads li:has-text('bill.pdf') [data-do=remove]")
     page.wait_for_function("document.querySelectorAll('.uploads li').length === 1")
     assert file_states(page) == ["uploaded"]
+    assert page.locator(".message.error").count() == 0  # nothing left unsent: the warning is gone
     shot(page, f"files-form-sent-{language}")
     # Then the complaint files, once, with the photo and without the PDF
     page.click("form#f > button")

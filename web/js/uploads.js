@@ -94,6 +94,14 @@ const STATE_TEXT = { waiting: "uploadWaiting", uploading: "uploading", retrying:
 function setState(entry, next) {
   entry.state = next;
   for (const li of entry.views) if (li.isConnected) li.replaceWith(fileLine(entry));
+  settled();
+}
+
+// Once no file is left unsent, the warning that one was is taken down.
+function settled() {
+  const box = document.getElementById("message");
+  if (!box || box.hidden || box.textContent !== t("uploadsNotSent")) return;
+  if (!document.querySelector(".uploads li.failed, .uploads li.refused, .uploads li.extra")) say("");
 }
 
 function fileLine(entry) {
@@ -153,6 +161,7 @@ function removeFile(entry) {
       input.files = kept.files;
     } catch (e) { /* the entry stays removed: it is neither shown nor sent */ }
     drawList(input);
+    settled();
     input.focus();
   }
 }
