@@ -140,6 +140,7 @@ class FakePresigner:
 
     signed: list[dict[str, object]] = field(default_factory=list)
     broken: bool = False
+    missing: set[str] = field(default_factory=set)  # object keys or upload ids whose POST never arrived
 
     def presign_post(self, key: str, content_type: str, max_bytes: int, expires_in: int) -> PresignedPost:
         if self.broken:
@@ -151,6 +152,12 @@ class FakePresigner:
         if self.broken:
             raise ServiceUnavailable("s3 down")
         return f"https://uploads.example/{key}?X-Amz-Expires={expires_in}&inline={inline}"
+
+    def stored_size(self, key: str) -> int | None:
+        """Every signed object arrived (2048 bytes), but those named in `missing`."""
+        if self.broken:
+            raise ServiceUnavailable("s3 down")
+        return None if key in self.missing or key.rsplit("/", 1)[-1] in self.missing else 2048
 
 
 @dataclass

@@ -9,6 +9,8 @@ from urllib.parse import quote
 from chalicelib.models.errors import ServiceUnavailable
 from chalicelib.models.uploads import PresignedPost
 
+_MISSING = frozenset({"404", "NoSuchKey", "NotFound"})
+
 
 class S3UploadPresigner:
     """Signs POST policies and GET links for the attachments bucket; signing is local, it makes no AWS call.
@@ -57,6 +59,22 @@ class S3UploadPresigner:
         except (BotoCoreError, ClientError) as exc:
             raise ServiceUnavailable("attachments are unavailable, try again shortly") from exc
         return str(url)
+
+    def stored_size(self, key: str) -> int | None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            # One HeadObject: S3 answers 404 for a missing key only to a role that may list the
+            # bucket (s3:ListBucket), else 403, which would hide a real denial; so the role may.
+            head = self._client().head_object(Bucket=self._bucket, Key=key)
+        except ClientError as exc:
+            code = str(exc.response.get("Error", {}).get("Code", ""))
+            if code in _MISSING:
+                return None
+            raise ServiceUnavailable("attachments are unavailable, try again shortly") from exc
+        except BotoCoreError as exc:
+            raise ServiceUnavailable("attachments are unavailable, try again shortly") from exc
+        return int(head.get("ContentLength", 0))
 
 
 def content_disposition(filename: str, inline: bool) -> str:

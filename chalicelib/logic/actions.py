@@ -146,13 +146,13 @@ def _askers(change: Transition, request: TransferRequest) -> list[str]:
 
 
 def _resolve(change: Transition, data: ResolveIn) -> None:
-    problems = uploads.attachment_problems(change.services, change.by, data.attachments) if change.by else []
-    if problems:
-        raise InvalidInput("the resolution needs correcting", problems)
     case = change.case
+    attached = (
+        uploads.attach_checked(change.services, change.by, case, data.attachments, "resolution") if change.by else []
+    )
     case.resolution = Resolution(outcome=data.outcome, note=data.note, at=change.at, office_id=case.office_id or "")
     case.feedback = None  # every resolution asks the citizen afresh
-    change.take(note=data.note, reason=data.outcome)
+    change.take(note=data.note, reason=data.outcome, attachments=attached or None)
     change.notify("resolved")
     counted = {"resolved": 1}
     if case.routed_at:
@@ -195,11 +195,9 @@ OFFICER_HANDLERS: dict[str, dict[str, Handler]] = {
 def reply(services: Services, principal: Principal, case_id: str, data: ReplyIn, if_match: int | None) -> CaseOut:
     """The citizen answers a request for details; the SLA clock resumes, extended by the time it waited."""
     change = complaints.own_change(services, principal, case_id, "reply", if_match)
-    problems = uploads.attachment_problems(services, principal, data.attachments)
-    if problems:
-        raise InvalidInput("the reply needs correcting", problems)
+    attached = uploads.attach_checked(services, principal, change.case, data.attachments, "reply")
     change.resume()
-    change.take(note=data.message)
+    change.take(note=data.message, attachments=attached or None)
     change.notify_office("office_citizen_replied")
     change.commit()
     _record(change)

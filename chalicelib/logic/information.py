@@ -174,16 +174,16 @@ def _dispose(
     change: Transition, kind: AnswerKind, note: str, attachments: list[str] | None = None, exemption: str | None = None
 ) -> None:
     """Answer (fully or partly), say the information is not held, or refuse under an exemption; the appeal window opens."""
-    attachments = attachments or []
-    problems = uploads.attachment_problems(change.services, change.by, attachments) if change.by else []
-    if problems:
-        raise InvalidInput("the answer needs correcting", problems)
     case = change.case
+    # The answer's files join the case's, so its citizen opens them as they open any other.
+    attachments = (
+        uploads.attach_checked(change.services, change.by, case, attachments or [], "answer") if change.by else []
+    )
     case.answer = Answer(
         kind=kind, note=note, at=change.at, office_id=case.office_id or "", exemption=exemption, attachments=attachments
     )
     case.appeal_until = iso(change.now + APPEAL_WINDOW)
-    change.take(note=note, reason=exemption or kind)
+    change.take(note=note, reason=exemption or kind, attachments=attachments or None)
     template = {"answered": "information_answered", "not_held": "information_not_held"}.get(
         case.status, "information_refused"
     )

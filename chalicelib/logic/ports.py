@@ -74,6 +74,9 @@ class UploadPresigner(Protocol):
         `inline`: the browser shows it; else it downloads it.
         """
 
+    def stored_size(self, key: str) -> int | None:
+        """The size of the object at `key`, None when there is none; raises ServiceUnavailable if it cannot tell."""
+
 
 @dataclass
 class Services:

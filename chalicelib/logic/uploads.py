@@ -10,7 +10,7 @@ from chalicelib.logic import clock
 from chalicelib.logic.ports import Services, UploadPresigner
 from chalicelib.models.common import Principal
 from chalicelib.models.complaints import Case
-from chalicelib.models.errors import ConditionFailure, FieldProblem, Forbidden, ServiceUnavailable
+from chalicelib.models.errors import ConditionFailure, FieldProblem, Forbidden, InvalidInput, ServiceUnavailable
 from chalicelib.models.uploads import (
     MAX_UPLOAD_BYTES,
     UPLOAD_CONTENT_TYPES,
@@ -33,7 +33,10 @@ INLINE_TYPES = UPLOAD_CONTENT_TYPES
 UNKNOWN_TYPE = "application/octet-stream"
 # The record outlives the POST so a slow form can still attach it; TTL only cleans up.
 RECORD_TTL = timedelta(days=30)
-UNKNOWN_UPLOAD = "unknown upload id; upload files with POST /v1/uploads first"
+UNKNOWN_UPLOAD = "unknown upload id {id}; upload files with POST /v1/uploads first"
+NOT_RECEIVED = "{name} (upload {id}) was not received: upload it again, or leave it out"
+# Every file a case keeps (its complaint's, its replies', its resolutions'): well inside an item's size.
+MAX_CASE_FILES = 30
 _ID_ATTEMPTS = 3
 
 
@@ -76,25 +79,58 @@ def start(services: Services, principal: Principal, data: UploadIn) -> UploadOut
 
 
 def attachment_problems(services: Services, principal: Principal, upload_ids: Sequence[str]) -> list[FieldProblem]:
-    """Nothing if every id is an upload of the caller's; one `attachments` problem otherwise."""
+    """Nothing if every id is an upload of the caller's, stored; one `attachments` problem per one that is not."""
     return check_attachments(services, principal, upload_ids)[1]
 
 
 def check_attachments(
     services: Services, principal: Principal, upload_ids: Sequence[str]
 ) -> tuple[list[AttachedFile], list[FieldProblem]]:
-    """The caller's uploads named by `upload_ids`, as a case keeps them; or one `attachments` problem.
+    """The caller's uploads named by `upload_ids`, as a case keeps them; or an `attachments` problem for each bad one.
 
-    One GetItem per distinct id (at most 5); none for an empty list. Someone else's
-    upload is indistinguishable from one that does not exist.
+    Per distinct id (at most 5; nothing for an empty list): one GetItem, and one S3 HeadObject
+    that the file arrived (a presigned POST's outcome is the browser's: a failed one leaves a
+    record and no object). Someone else's upload is indistinguishable from one that does not
+    exist; every problem names the attachment (its id, or its file name), so a client knows
+    which file to send again or leave out, and nothing is written.
     """
-    files = []
+    files, problems = [], []
     for upload_id in dict.fromkeys(upload_ids):
         found = upload_store.get_upload(services.table, upload_id)
         if found is None or found.owner_sub != principal.sub:
-            return [], [FieldProblem("attachments", UNKNOWN_UPLOAD)]
+            problems.append(FieldProblem("attachments", UNKNOWN_UPLOAD.format(id=upload_id)))
+            continue
+        size = services.uploads.stored_size(found.object_key)
+        if size is None:
+            problems.append(FieldProblem("attachments", NOT_RECEIVED.format(name=found.filename, id=upload_id)))
+            continue
         files.append(AttachedFile(**found.model_dump(include={"id", "object_key", "content_type", "size", "filename"})))
-    return files, []
+    return ([], problems) if problems else (files, [])
+
+
+def attach(case: Case, files: Sequence[AttachedFile]) -> list[str]:
+    """Keep `files` on the case (the links its viewers open), after those it has; their ids, for the event.
+
+    A reply's or a resolution's files join the complaint's: every file of the case is shown
+    (and opened) the same way, and the event names those that came with it.
+    """
+    kept = {f.id for f in case.files} | set(case.attachments)
+    added = [f for f in files if f.id not in kept]
+    case.files = [*case.files, *added]
+    case.attachments = [*case.attachments, *(f.id for f in added)]
+    return [f.id for f in files]
+
+
+def attach_checked(
+    services: Services, principal: Principal, case: Case, upload_ids: Sequence[str], what: str
+) -> list[str]:
+    """Check `upload_ids` (InvalidInput naming each bad one, "the `what` needs correcting") and keep them on the case."""
+    files, problems = check_attachments(services, principal, upload_ids)
+    if not problems and len({*case.attachments, *upload_ids}) > MAX_CASE_FILES:
+        problems = [FieldProblem("attachments", f"a case keeps at most {MAX_CASE_FILES} files")]
+    if problems:
+        raise InvalidInput(f"the {what} needs correcting", problems)
+    return attach(case, files)
 
 
 def may_open(case: Case, viewer: Principal | None, staff: bool) -> bool:

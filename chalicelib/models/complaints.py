@@ -122,6 +122,8 @@ class TimelineEvent(BaseModel):
     reason: str | None = None
     # A transfer's event: which transfer of the case it is (1 for the first).
     transfer_number: int | None = None
+    # The files that came with this step (a reply's photos, a resolution's evidence): ids of the case's `attachments`.
+    attachments: list[str] | None = None
 
 
 class Resolution(BaseModel):

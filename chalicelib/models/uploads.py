@@ -10,7 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from chalicelib.models.common import StrictInput
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-UploadContentType = Literal["image/jpeg", "image/png", "application/pdf", "video/mp4"]
+# HEIC/HEIF: what an iPhone's camera saves. Kept as sent (not converted): a browser that draws it
+# (Safari) shows a thumbnail, the others a "Photo (HEIC)" card that downloads it (docs/attachments.md).
+UploadContentType = Literal["image/jpeg", "image/png", "image/heic", "image/heif", "application/pdf", "video/mp4"]
 UPLOAD_CONTENT_TYPES: frozenset[str] = frozenset(get_args(UploadContentType))
 
 

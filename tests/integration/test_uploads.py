@@ -91,10 +91,16 @@ def test_an_officer_uploads_evidence_for_a_resolution(stack: Stack) -> None:
     citizens = presign(stack, stack.login("citizen")).json["upload_id"]
     body = {"action": "resolve", "outcome": "relief_granted", "note": "Bill corrected.", "attachments": [citizens]}
     assert stack.post(path, body, token=officer).status == 400
-    own = presign(stack, officer, filename="corrected-bill.png", content_type="image/png").json["upload_id"]
-    resolved = stack.post(path, {**body, "attachments": [own]}, token=officer)
+    own = presign(stack, officer, filename="corrected-bill.pdf").json
+    sent = requests.post(own["url"], data=own["fields"], files={"file": ("corrected-bill.pdf", PDF)}, timeout=10)
+    assert sent.status_code in (200, 201, 204), sent.text
+    resolved = stack.post(path, {**body, "attachments": [own["upload_id"]]}, token=officer)
     assert resolved.status == 200, resolved.body
     assert resolved.json["status"] == "resolved"
+    # And the citizen opens the evidence from their case
+    tracked = stack.get(f"/v1/complaints/{filed.json['id']}", token=stack.login("citizen")).json
+    (shown,) = tracked["attachments"]
+    assert shown["filename"] == "corrected-bill.pdf" and requests.get(shown["url"], timeout=10).content == PDF
 
 
 # A 1×1 JPEG: the smallest photo a browser draws.
@@ -196,3 +202,56 @@ def test_a_link_lives_five_minutes_from_when_the_case_was_read(stack: Stack) -> 
     expires_at = datetime.fromisoformat(shown["url_expires_at"])
     assert abs(expires_at - (signed + timedelta(seconds=300))) <= timedelta(seconds=1)  # the same moment, to the second
     assert abs(datetime.now(UTC) - signed) < timedelta(minutes=1)
+
+
+def test_an_upload_whose_file_never_reached_storage_is_a_400_naming_it_and_files_nothing(stack: Stack) -> None:
+    # Given a citizen presigned a photo, but the browser's POST to storage never arrived
+    citizen = stack.login("citizen")
+    lost = presign(stack, citizen, filename="IMG_0042.heic", content_type="image/heic", size=len(JPEG)).json
+    before = stack.get("/v1/complaints?limit=50", token=citizen).json["items"]
+    # When they file with it
+    body = complaint_body(stack, attachments=[lost["upload_id"]])
+    refused = stack.post("/v1/complaints", body, token=citizen, headers={"Idempotency-Key": "heic-once"})
+    # Then 400 names the file (never a 500), and no complaint is filed
+    assert refused.status == 400, refused.body
+    (detail,) = refused.json["error"]["details"]
+    assert detail["field"] == "attachments"
+    assert detail["problem"].startswith(f"IMG_0042.heic (upload {lost['upload_id']}) was not received")
+    assert stack.get("/v1/complaints?limit=50", token=citizen).json["items"] == before
+    # When the browser sends the file again and files with the same key, Then it is filed with the photo
+    sent = requests.post(lost["url"], data=lost["fields"], files={"file": ("IMG_0042.heic", JPEG)}, timeout=10)
+    assert sent.status_code in (200, 201, 204), sent.text
+    filed = stack.post("/v1/complaints", body, token=citizen, headers={"Idempotency-Key": "heic-once"})
+    assert filed.status == 201, filed.body
+    (shown,) = stack.get(f"/v1/complaints/{filed.json['id']}", token=citizen).json["attachments"]
+    assert (shown["filename"], shown["content_type"]) == ("IMG_0042.heic", "image/heic")
+    opened = requests.get(shown["url"], timeout=10)
+    assert opened.status_code == 200 and opened.headers["Content-Type"] == "image/heic"
+
+
+def test_a_reply_carries_a_photo_the_office_opens(stack: Stack) -> None:
+    # Given a routed complaint whose office asks for details
+    citizen = stack.login("citizen")
+    filed = stack.post("/v1/complaints", complaint_body(stack), token=citizen)
+    assert stack.run_route_worker() == 1
+    case_id = filed.json["id"]
+    officer = stack.login("officer")
+    path = f"/v1/officer/cases/{case_id}/actions"
+    assert stack.post(path, {"action": "request_info", "note": "A photo of the meter?"}, token=officer).status == 200
+    # And the reply the case offers the citizen takes files
+    case = stack.get(f"/v1/complaints/{case_id}", token=citizen).json
+    (reply,) = [a for a in case["allowed_actions"] if a["action"] == "reply"]
+    assert [(f["name"], f["type"], f["max_items"]) for f in reply["fields"] if f["type"] == "uploads"] == [
+        ("attachments", "uploads", 5)
+    ]
+    # When the citizen replies with a photo
+    out = presign(stack, citizen, filename="meter.jpg", content_type="image/jpeg", size=len(JPEG)).json
+    requests.post(out["url"], data=out["fields"], files={"file": ("meter.jpg", JPEG)}, timeout=10)
+    replied = stack.post(reply["path"], {"message": "Here it is.", "attachments": [out["upload_id"]]}, token=citizen)
+    assert replied.status == 200, replied.body
+    # Then the office sees the photo on the case, and opens it
+    seen = stack.get(f"/v1/officer/cases/{case_id}", token=officer).json
+    (shown,) = seen["attachments"]
+    assert shown["id"] == out["upload_id"] and requests.get(shown["url"], timeout=10).content == JPEG
+    assert [e["attachments"] for e in seen["timeline"] if e["type"] == "citizen_replied"] == [[out["upload_id"]]]
+

@@ -81,7 +81,7 @@ def test_unknown_fields_are_refused() -> None:
 
 
 def test_every_allowed_type_and_the_10_mb_limit_are_accepted() -> None:
-    for content_type in ("image/jpeg", "image/png", "application/pdf", "video/mp4"):
+    for content_type in ("image/jpeg", "image/png", "image/heic", "image/heif", "application/pdf", "video/mp4"):
         assert upload_in(content_type=content_type, size=MAX_UPLOAD_BYTES).content_type == content_type
 
 
@@ -159,11 +159,56 @@ def test_someone_elses_or_an_unknown_upload_is_a_400_on_attachments() -> None:
     services, intake, _ = make_services()
     others = upload_id(services, citizen("c-2"))
     own = upload_id(services, citizen("c-1"))
-    for attachments in ([others], ["no-such-upload"], [own, others]):
+    for attachments, bad in (([others], others), (["no-such-upload"], "no-such-upload"), ([own, others], others)):
         with pytest.raises(InvalidInput) as raised:
             complaints.submit(services, citizen("c-1"), complaint(attachments), None)
-        assert [(d.field, d.problem) for d in raised.value.details] == [("attachments", uploads.UNKNOWN_UPLOAD)]
+        # Then one problem names the id that is not theirs (the same words as one that does not exist)
+        assert [(d.field, d.problem) for d in raised.value.details] == [
+            ("attachments", f"unknown upload id {bad}; upload files with POST /v1/uploads first")
+        ]
     assert intake.sent == []
+
+
+def test_an_iphones_heic_photo_is_presigned_attached_and_opened_as_a_photo() -> None:
+    # Given a citizen uploads a HEIC photo
+    services, _, _ = make_services()
+    heic = uploads.start(services, citizen(), upload_in(filename="IMG_0042.HEIC", content_type="image/heic"))
+    assert presigner(services).signed[-1]["content_type"] == "image/heic"
+    # When they file with it, Then it is kept and shown as a HEIC photo they may open inline
+    case_id = str(complaints.submit(services, citizen(), complaint([heic.upload_id]), None).case["id"])
+    (shown,) = complaints.track(services, citizen(), case_id).attachments
+    assert (shown.filename, shown.content_type) == ("IMG_0042.HEIC", "image/heic")
+    assert shown.url is not None and shown.url.endswith("inline=True")
+
+
+def test_an_upload_whose_file_never_arrived_is_a_400_naming_it_and_nothing_is_filed() -> None:
+    # Given two uploads of the citizen, the second of which never reached storage
+    table = MemoryTable()
+    services, intake, _ = make_services(table)
+    arrived = upload_id(services, citizen())
+    lost = uploads.start(services, citizen(), upload_in(filename="meter.jpg", content_type="image/jpeg")).upload_id
+    presigner(services).missing.add(f"uploads/citizen-1/{lost}")
+    before = dict(table.items)
+    # When they file with both
+    with pytest.raises(InvalidInput) as raised:
+        complaints.submit(services, citizen(), complaint([arrived, lost]), None)
+    # Then the problem names that file, and no case (nor anything else) is written
+    assert [(d.field, d.problem) for d in raised.value.details] == [
+        ("attachments", f"meter.jpg (upload {lost}) was not received: upload it again, or leave it out")
+    ]
+    assert table.items == before and intake.sent == []
+    # And once it arrives (the browser sent it again), the same complaint files with both
+    presigner(services).missing.clear()
+    filed = complaints.submit(services, citizen(), complaint([arrived, lost]), None).case
+    assert [a["id"] for a in filed["attachments"]] == [arrived, lost]
+
+
+def test_when_storage_cannot_say_whether_a_file_arrived_it_is_a_503_not_a_500() -> None:
+    services, _, _ = make_services()
+    own = upload_id(services, citizen())
+    presigner(services).broken = True
+    with pytest.raises(ServiceUnavailable):
+        complaints.submit(services, citizen(), complaint([own]), None)
 
 
 def routed_case(services: Services) -> str:
@@ -198,6 +243,52 @@ def test_a_citizen_replies_with_their_own_uploads_only() -> None:
     own = upload_id(services, citizen())
     replied = actions.reply(services, citizen(), case_id, ReplyIn(message="Here", attachments=[own]), None)
     assert replied.status == "in_progress"
+
+
+def test_a_replys_photo_is_kept_on_the_case_for_the_citizen_and_the_office() -> None:
+    # Given a routed complaint with a photo, and the office asks for the meter's reading
+    services, _, _ = make_services()
+    case_id, filed_photo = photo_complaint(services)
+    actions.act(services, LAHORE_OFFICER, case_id, RequestInfoIn(action="request_info", note="Meter?"), None)
+    # When the citizen replies with a photo of it
+    meter = uploads.start(services, citizen(), upload_in(filename="reading.heic", content_type="image/heic")).upload_id
+    actions.reply(services, citizen(), case_id, ReplyIn(message="Here it is", attachments=[meter]), None)
+    # Then the citizen, the office and the office above each see both photos, with a link to each
+    for view in (
+        complaints.track(services, citizen(), case_id),
+        staff.case_for_officer(services, LAHORE_OFFICER, case_id),
+        staff.case_for_officer(services, officer("lesco-hq", sub="officer-hq"), case_id),
+    ):
+        assert [(a.id, a.filename) for a in view.attachments] == [(filed_photo, "meter.jpg"), (meter, "reading.heic")]
+        assert all(a.url for a in view.attachments)
+        # And the reply on the timeline names the photo that came with it
+        (reply,) = [e for e in view.timeline if e.type == "citizen_replied"]
+        assert (reply.note, reply.attachments) == ("Here it is", [meter])
+
+
+def test_a_reply_with_a_file_that_never_arrived_is_refused_and_the_case_waits_unchanged() -> None:
+    services, _, _ = make_services()
+    case_id = routed_case(services)
+    actions.act(services, LAHORE_OFFICER, case_id, RequestInfoIn(action="request_info", note="Meter?"), None)
+    lost = upload_id(services, citizen())
+    presigner(services).missing.add(lost)
+    with pytest.raises(InvalidInput) as raised:
+        actions.reply(services, citizen(), case_id, ReplyIn(message="Here", attachments=[lost]), None)
+    assert raised.value.message == "the reply needs correcting"
+    assert [d.field for d in raised.value.details] == ["attachments"] and lost in raised.value.details[0].problem
+    view = complaints.track(services, citizen(), case_id)
+    assert view.status == "awaiting_citizen" and view.attachments == []
+
+
+def test_a_resolutions_evidence_is_kept_on_the_case_for_the_citizen() -> None:
+    services, _, _ = make_services()
+    case_id = routed_case(services)
+    evidence = uploads.start(services, LAHORE_OFFICER, upload_in(filename="corrected.pdf")).upload_id
+    body = ResolveIn(action="resolve", outcome="relief_granted", note="Fixed.", attachments=[evidence])
+    actions.act(services, LAHORE_OFFICER, case_id, body, None)
+    (shown,) = complaints.track(services, citizen(), case_id).attachments
+    assert (shown.id, shown.filename) == (evidence, "corrected.pdf")
+    assert shown.url is not None and f"uploads/officer-1/{evidence}" in shown.url
 
 
 # --- opening attached files -------------------------------------------------------

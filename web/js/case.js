@@ -47,10 +47,23 @@ function fileKind(a) {
   return t("fileKinds")[{ "application/pdf": "pdf", "video/mp4": "video" }[a.content_type] || "file"];
 }
 
+// An iPhone's HEIC photo is kept as sent: a browser that draws it (Safari) shows its thumbnail,
+// the others a "Photo (HEIC)" card whose link downloads it. The page learns which from the first one.
+const HEIC = /^image\/hei[cf]$/;
+let heicDrawn = null; // unknown until a HEIC thumbnail loads (true) or fails (false)
+
+function heicCard(a, link) {
+  const label = `${t("heicPhoto")}${a.size ? `, ${fileSize(a.size)}` : ""}`;
+  const attempt = heicDrawn === false ? "" : `<img class="thumb" src="${esc(a.url)}" hidden data-heic alt="${esc(`${t("fileKinds").photo}: ${a.filename}`)}" data-expires="${esc(a.url_expires_at || "")}">`;
+  return `<li class="file heic"><a ${link}>${attempt}<span class="card"><bdi>${esc(a.filename)}</bdi> <small>(${esc(label)})</small></span></a>
+    <small class="hint">${esc(t("heicHint"))}</small></li>`;
+}
+
 function attachedFile(a) {
   const about = [fileKind(a), fileSize(a.size)].filter(Boolean).join(", ");
   if (!linkable(a)) return `<li class="file"><bdi>${esc(a.filename)}</bdi> <small>(${esc(about)})</small></li>`;
   const link = `href="${esc(a.url)}" target="_blank" rel="noopener noreferrer" data-expires="${esc(a.url_expires_at || "")}"`;
+  if (HEIC.test(a.content_type)) return heicCard(a, link);
   if (a.content_type.startsWith("image/")) {
     return `<li class="photo"><a ${link} title="${esc(t("openFull"))}">
       <img class="thumb" src="${esc(a.url)}" loading="lazy" alt="${esc(`${t("fileKinds").photo}: ${a.filename}`)}" data-expires="${esc(a.url_expires_at || "")}"></a></li>`;
@@ -71,7 +84,16 @@ document.addEventListener("click", (ev) => {
 });
 // A thumbnail scrolled into view after its link expired: fetch the page again (error does not bubble).
 document.addEventListener("error", (ev) => {
-  if (ev.target.matches && ev.target.matches("img.thumb") && expired(ev.target)) render();
+  if (!ev.target.matches || !ev.target.matches("img.thumb")) return;
+  if (expired(ev.target)) render();
+  else if (ev.target.matches("[data-heic]")) heicDrawn = false; // this browser cannot draw HEIC: the card stays
+}, true);
+// A HEIC photo this browser draws: its thumbnail replaces the card.
+document.addEventListener("load", (ev) => {
+  if (!ev.target.matches || !ev.target.matches("img[data-heic]") || !ev.target.naturalWidth) return;
+  heicDrawn = true;
+  ev.target.hidden = false;
+  ev.target.closest("li").classList.replace("file", "photo");
 }, true);
 
 // --- what the case says its viewer may do ----------------------------------------------
@@ -81,7 +103,7 @@ document.addEventListener("error", (ev) => {
 
 const labelOf = (x) => (state.lang === "ur" && x.label_ur ? x.label_ur : x.label);
 const TEXTAREAS = new Set(["note", "message", "grounds", "comment", "reason"]);
-const ACCEPT = "image/jpeg,image/png,application/pdf,video/mp4";
+// ACCEPT (the types a file input offers) is uploads.js's.
 // A form's id where the page's tests and styles know it by another name than its action.
 const FORM_ID = { feedback: "verdict" };
 

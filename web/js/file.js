@@ -26,7 +26,7 @@ async function file(main) {
       <label>${esc(t("subject"))}<input name="subject" required minlength="3" maxlength="150"></label>
       <label>${esc(t("description"))}<textarea name="description" required minlength="10" maxlength="4000" rows="5"></textarea></label>
       <label>${esc(t("address"))}<input name="address" maxlength="300" autocomplete="street-address"></label>
-      <label>${esc(t("attachments"))}<input name="files" type="file" multiple accept="image/jpeg,image/png,application/pdf,video/mp4"></label>
+      <label>${esc(t("attachments"))}<input name="files" type="file" multiple accept="${ACCEPT}"></label>
       <fieldset class="stack"><legend>${esc(t("publication"))}</legend>
         <p id="terms">${esc(publicationTerms())}</p>
         <label class="check"><input type="checkbox" name="publish" value="true"> ${esc(t("publishIt"))}</label>

@@ -8,7 +8,7 @@ window.AWAAZ_TEXT = {
     email: "E-mail", language: "Language", code: "Code you received", send: "Send", save: "Save",
     signedInAs: "Signed in as", switchTo: "اردو",
     category: "What is the problem?", searchCategory: "Search problems (e.g. bill, water, police)",
-    district: "District", address: "Address (optional)", attachments: "Photos or documents (JPEG, PNG, PDF, MP4; up to 10 MB each)", subject: "Short title", description: "What happened?",
+    district: "District", address: "Address (optional)", attachments: "Photos or documents (JPEG, PNG, HEIC, PDF, MP4; up to 10 MB each)", subject: "Short title", description: "What happened?",
     files: "Photos and documents", openFull: "Open full size", fileKinds: { photo: "Photo", pdf: "PDF document", video: "Video", file: "File" },
     filesClosed: "Only the citizen and the office working this case can open its files.",
     similar: "Similar open complaints nearby", noSimilar: "No similar open complaint in this district.",
@@ -99,6 +99,12 @@ window.AWAAZ_TEXT = {
       extended: "Deadline extended", appeal_decided: "Appeal decided", reviewed: "Reviewed",
       published: "Published by the citizen", unpublished: "Taken out of public view by the citizen", hidden: "Text hidden by an office",
       transfer_requested: "Another organisation asked to take it", transfer_declined: "Transfer declined" },
+    // Attachments people can see (issue 13, web-files): each file's state, retrying, HEIC photos.
+    uploadWaiting: "Waiting to send", uploading: "Sending…", uploadRetrying: "Sending again…", uploaded: "Sent ✓",
+    uploadFailed: "Not sent", uploadRefused: "Cannot be sent: a photo, PDF or MP4 video of at most 10 MB",
+    uploadExtra: "Not sent: at most 5 files — remove one", tryAgain: "Try again", removeFile: "Remove",
+    uploadsNotSent: "A file was not sent. Try it again, or remove it to send without it — everything you typed is kept.",
+    heicPhoto: "Photo (HEIC)", heicHint: "This browser cannot show HEIC photos: the link downloads it.",
   },
   ur: {
     app: "آواز", tagline: "ہر سرکاری دفتر تک آپ کی آواز",
@@ -108,7 +114,7 @@ window.AWAAZ_TEXT = {
     email: "ای میل", language: "زبان", code: "موصول شدہ کوڈ", send: "بھیجیں", save: "محفوظ کریں",
     signedInAs: "سائن ان:", switchTo: "English",
     category: "مسئلہ کیا ہے؟", searchCategory: "مسئلہ تلاش کریں (مثلاً بل، پانی، پولیس)",
-    district: "ضلع", address: "پتہ (اختیاری)", attachments: "تصاویر یا دستاویزات (JPEG، PNG، PDF، MP4؛ ہر ایک زیادہ سے زیادہ 10 MB)", subject: "مختصر عنوان", description: "کیا ہوا؟",
+    district: "ضلع", address: "پتہ (اختیاری)", attachments: "تصاویر یا دستاویزات (JPEG، PNG، HEIC، PDF، MP4؛ ہر ایک زیادہ سے زیادہ 10 MB)", subject: "مختصر عنوان", description: "کیا ہوا؟",
     files: "تصاویر اور دستاویزات", openFull: "پوری تصویر کھولیں", fileKinds: { photo: "تصویر", pdf: "پی ڈی ایف دستاویز", video: "ویڈیو", file: "فائل" },
     filesClosed: "اس معاملے کی فائلیں صرف شہری اور اس پر کام کرنے والا دفتر کھول سکتے ہیں۔",
     similar: "اسی علاقے کی ملتی جلتی کھلی شکایات", noSimilar: "اس ضلع میں کوئی ملتی جلتی کھلی شکایت نہیں۔",
@@ -199,5 +205,11 @@ window.AWAAZ_TEXT = {
       extended: "مدت میں توسیع", appeal_decided: "اپیل کا فیصلہ", reviewed: "غور مکمل",
       published: "شہری نے شائع کیا", unpublished: "شہری نے اشاعت واپس لی", hidden: "دفتر نے متن چھپا دیا",
       transfer_requested: "دوسرے ادارے سے لینے کی درخواست", transfer_declined: "منتقلی سے انکار" },
+    // Attachments people can see (issue 13, web-files): each file's state, retrying, HEIC photos.
+    uploadWaiting: "بھیجنے کا انتظار", uploading: "بھیجی جا رہی ہے…", uploadRetrying: "دوبارہ بھیجی جا رہی ہے…", uploaded: "بھیج دی گئی ✓",
+    uploadFailed: "نہیں بھیجی جا سکی", uploadRefused: "نہیں بھیجی جا سکتی: زیادہ سے زیادہ 10 MB کی تصویر، PDF یا MP4 ویڈیو",
+    uploadExtra: "نہیں بھیجی گئی: زیادہ سے زیادہ 5 فائلیں — ایک ہٹائیں", tryAgain: "دوبارہ کوشش کریں", removeFile: "ہٹائیں",
+    uploadsNotSent: "ایک فائل نہیں بھیجی جا سکی۔ دوبارہ کوشش کریں، یا اسے ہٹا کر اس کے بغیر بھیجیں — آپ کا لکھا ہوا سب محفوظ ہے۔",
+    heicPhoto: "تصویر (HEIC)", heicHint: "یہ براؤزر HEIC تصاویر نہیں دکھا سکتا: لنک سے یہ ڈاؤن لوڈ ہو جائے گی۔",
   },
 };
