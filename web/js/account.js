@@ -24,11 +24,10 @@ function headedFor() {
   return /^#\/(?!login|forgot|register)/.test(next) ? next : "#/";
 }
 
+// The tokens are kept for every tab (core.js refreshes them before they expire).
 function signedIn(tokens) {
-  state.token = tokens.id_token;
-  sessionStorage.setItem("awaaz.token", state.token);
-  state.me = null;
-  state.username = "";
+  Object.assign(state, { session: null, me: null, username: "" });
+  keepSession(tokens);
   location.hash = headedFor();
 }
 
