@@ -22,8 +22,10 @@ from tests.e2e.test_web import (
     PHONE,
     WAIT_MS,
     browser,
+    codes_sent,
     fits_the_phone,
     new_citizen,
+    new_code,
     officer_of_demo_office,
     open_page,
     running,
@@ -83,7 +85,7 @@ def test_the_page_refreshes_its_tokens_before_they_expire_and_once_more_on_a_401
     first = session_of(page)
     assert first["refresh_token"] and first["id_token"]
     # Then the page asks for new tokens before those seconds are over, and keeps them for every tab
-    page.wait_for_function("JSON.parse(localStorage.getItem('awaaz.session')).expires_at > %d" % first["expires_at"])
+    page.wait_for_function(f"JSON.parse(localStorage.getItem('awaaz.session')).expires_at > {first['expires_at']}")
     assert len(refreshes) == 1 and time.time() * 1000 < first["expires_at"]
     renewed = session_of(page)
     assert renewed["refresh_token"] == first["refresh_token"]  # opaque, kept as it came
@@ -139,6 +141,7 @@ def test_a_deep_link_survives_sign_in_in_a_new_tab_and_before_signing_in(running
         page.goto(f"{running.api}/#/")
         page.evaluate(f"localStorage.setItem('awaaz.lang', '{lang}')")
         page.goto(f"{running.api}/#/case/{case_id}")
+        page.reload()
         page.wait_for_selector("form#f")
         assert re.search(r"#/login\?next=%23%2Fcase%2FC-", page.url), page.url
         assert fits_the_phone(page)
@@ -210,7 +213,9 @@ def test_an_expired_session_goes_to_sign_in_with_the_page_kept_and_drafts_untouc
 
 def emails_to(running: Stack, destination: str) -> list[str]:
     lines = running.log_path.read_text(errors="replace").splitlines()
-    return [line.split(f"→ {destination}:", 1)[1] for line in lines if "email →" in line and f"→ {destination}:" in line]
+    return [
+        line.split(f"→ {destination}:", 1)[1] for line in lines if "email →" in line and f"→ {destination}:" in line
+    ]
 
 
 def test_settings_keep_name_language_and_channels_and_messages_follow(running: Stack, browser: Browser) -> None:
@@ -225,7 +230,9 @@ def test_settings_keep_name_language_and_channels_and_messages_follow(running: S
     page.click("#also-messages")
     page.wait_for_selector(".message.ok")
     tokens = requests.post(
-        f"{running.api}/v1/auth/login", json={"username": citizen["username"], "password": citizen["password"]}, timeout=10
+        f"{running.api}/v1/auth/login",
+        json={"username": citizen["username"], "password": citizen["password"]},
+        timeout=10,
     ).json()
     bearer = {"Authorization": f"Bearer {tokens['id_token']}"}
 
@@ -246,7 +253,7 @@ def test_settings_keep_name_language_and_channels_and_messages_follow(running: S
     page.fill("input[name=name]", " ا ")
     page.click("form#settings button")
     page.wait_for_selector("#name-error:not([hidden])")
-    assert "کم از کم 2" in page.inner_text("#name-error")
+    assert "کم از کم دو" in page.inner_text("#name-error")
     assert page.get_attribute("input[name=name]", "aria-invalid") == "true"
     shot(page, "settings-error-ur")
     # When they give their name in Urdu, keep Urdu messages by e-mail, and turn the app back to English
@@ -273,4 +280,64 @@ def test_settings_keep_name_language_and_channels_and_messages_follow(running: S
     sent = emails_to(running, destination)[before:]
     assert sent and case_id in sent[0], running.log_tail()
     assert re.search(r"[\u0600-\u06ff]", sent[0]), sent[0]
+    assert errors == []
+
+
+def test_registering_and_resetting_a_forgotten_password_work_in_urdu_on_a_phone(
+    running: Stack, browser: Browser
+) -> None:
+    errors: list[str] = []
+    page = open_page(browser, errors)
+    page.clock.install()
+    page.goto(f"{running.api}/#/")
+    page.evaluate("localStorage.setItem('awaaz.lang', 'ur')")
+    page.goto(f"{running.api}/#/register")
+    page.reload()
+    email = f"zainab@{uuid.uuid4().hex[:10]}.example.pk"
+    # Given a person registering in Urdu, who asks for the code again after 30 seconds
+    page.fill("input[name=name]", "زینب علی")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", "Awaaz-web-2026")
+    page.click("form#f button")
+    page.wait_for_selector("form#c:not([hidden])")
+    destination = page.inner_text(".message.ok bdi")
+    assert "ای میل سے کوڈ بھیج دیا گیا ہے" in page.inner_text(".message.ok")
+    new_code(running, destination)
+    assert page.is_disabled("#resend") and fits_the_phone(page)
+    shot(page, "register-confirm-ur")
+    page.clock.run_for(31_000)
+    page.click("#resend")
+    page.wait_for_selector(".message.ok")
+    # Then the new code confirms the account, in Urdu
+    page.fill("input[name=code]", new_code(running, destination, seen=1))
+    page.click("form#c button:not([type])")
+    page.wait_for_url("**/#/login")
+    assert "تصدیق" in page.inner_text(".message.ok")
+    # When they forget their password: a code, then another one, and the last one sets a new password
+    page.fill("input[name=username]", email)
+    page.click("#forgot-link")
+    page.wait_for_selector("form#forgot")
+    seen = len(codes_sent(running, destination))
+    page.click("form#forgot button")
+    page.wait_for_selector("form#reset:not([hidden])")
+    new_code(running, destination, seen)
+    page.clock.run_for(31_000)
+    page.click("#resend")
+    second = new_code(running, destination, seen + 1)
+    page.fill("input[name=code]", "000000")
+    page.fill("input[name=password]", "Awaaz-new-2026")
+    page.click("form#reset button:not(#resend)")
+    page.wait_for_selector(".message.error")
+    assert re.search(r"[\u0600-\u06ff]", page.inner_text(".message.error")) and fits_the_phone(page)
+    shot(page, "forgot-wrong-code-ur")
+    page.fill("input[name=code]", second)
+    page.click("form#reset button:not(#resend)")
+    page.wait_for_url("**/#/login")
+    assert "پاس ورڈ" in page.inner_text(".message.ok")
+    assert page.input_value("input[name=username]") == email
+    page.clock.run_for(1_500)
+    time.sleep(1.1)  # a reset refuses tokens of its own second
+    page.fill("input[name=password]", "Awaaz-new-2026")
+    page.click("form#f button")
+    page.wait_for_selector("#logout")
     assert errors == []

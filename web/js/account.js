@@ -232,7 +232,8 @@ async function register(main) {
     <form id="c" class="stack" hidden><h2>${esc(t("confirm"))}</h2>
       <label>${esc(t("code"))}<input name="code" inputmode="numeric" required autocomplete="one-time-code" dir="ltr"></label>
       <button>${esc(t("send"))}</button>
-      <button type="button" id="resend" class="plain">${esc(t("resend"))}</button></form>`;
+      <button type="button" id="resend" class="plain">${esc(t("resend"))}</button>
+      <button type="button" id="change" class="plain">${esc(t("changeDetails"))}</button></form>`;
   let username = "";
   const labels = { name: t("name"), phone: t("phone"), email: t("email"), password: t("password"), code: t("code") };
   const signUp = main.querySelector("#f");
@@ -247,10 +248,17 @@ async function register(main) {
       const out = await api("POST", "/v1/auth/register", body);
       username = out.username;
       say(sentTo(out.delivery), "ok");
+      signUp.hidden = true; // on a phone, the code's field is the next thing in sight
       confirm.hidden = false;
       restAfterUse(confirm.querySelector("#resend"));
       confirm.elements.code.focus();
     }, (e) => say(accountProblem(e, labels), "error"));
+  };
+  confirm.querySelector("#change").onclick = () => {
+    confirm.hidden = true;
+    signUp.hidden = false;
+    say("");
+    signUp.elements.name.focus();
   };
   confirm.querySelector("#resend").onclick = (ev) => {
     restAfterUse(ev.target);

@@ -12,10 +12,10 @@ async function settings(main) {
   const contact = { sms: prefs.phone, email: prefs.email };
   const channel = (c) => `<label class="check"><input type="checkbox" name="notify_by" value="${c}"
       ${prefs.notify_by.includes(c) ? "checked" : ""} ${contact[c] ? "" : "disabled"}>
-      <span>${esc(t("by")[c])}${contact[c] ? ` <bdi dir="ltr">${esc(contact[c])}</bdi>` : ` (${esc(t("noContact")[c])})`}</span></label>`;
+      <span>${esc(t("by")[c])}${contact[c] ? `: <bdi dir="ltr">${esc(contact[c])}</bdi>` : ` (${esc(t("noContact")[c])})`}</span></label>`;
   main.innerHTML = `<h1>${esc(t("settings"))}</h1>
     <form id="settings" class="stack" novalidate>
-      <label>${esc(t("displayName"))}<input name="name" autocomplete="name" required minlength="2" maxlength="100"
+      <label>${esc(t("displayName"))}<input name="name" autocomplete="name" dir="auto" required minlength="2" maxlength="100"
         value="${esc(prefs.name || state.me.name)}" aria-describedby="name-error"></label>
       <small class="field-error" id="name-error" hidden></small>
       <fieldset><legend>${esc(t("appLanguage"))}</legend>
