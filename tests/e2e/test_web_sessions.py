@@ -201,6 +201,8 @@ def test_an_expired_session_goes_to_sign_in_with_the_page_kept_and_drafts_untouc
     assert page.locator("#logout").count() == 0
     assert page.evaluate("localStorage.getItem('awaaz.session')") is None
     assert page.evaluate("localStorage.getItem('awaaz.draft.test')") == "what I typed"
+    assert fits_the_phone(page)
+    shot(page, "session-ended-en")
     # And signing in again brings them back to their complaints
     page.unroute("**/v1/auth/refresh")
     page.fill("input[name=username]", citizen["username"])

@@ -99,6 +99,8 @@ function refreshSession() {
     if ([400, 401, 403].includes(response.status)) throw sessionEnded();
     if (!response.ok) throw { status: response.status, message: t("error"), details: [] };
     keepSession(await response.json());
+    // Who is signed in may have changed meanwhile (a name, an office): the nav shows it as it is now.
+    api("GET", "/v1/me").then((me) => { rememberMe(me); nav(); }, () => {});
   })().finally(() => { refreshing = null; });
   return refreshing;
 }
