@@ -229,6 +229,8 @@ def test_settings_keep_name_language_and_channels_and_messages_follow(running: S
     page.click("#lang")
     page.wait_for_selector("#also-messages")
     assert "انگریزی" in page.inner_text("#message")  # messages still come in English, says the page in Urdu
+    assert fits_the_phone(page)
+    shot(page, "message-language-offer-ur")
     page.click("#also-messages")
     page.wait_for_selector(".message.ok")
     tokens = requests.post(
@@ -263,6 +265,7 @@ def test_settings_keep_name_language_and_channels_and_messages_follow(running: S
     page.check("input[name=app_language][value=en]")
     page.click("form#settings button")
     page.wait_for_selector(".message.ok")
+    page.wait_for_function("document.querySelector('main h1').textContent === 'Settings'")
     assert "saved" in page.inner_text(".message.ok") and page.evaluate("document.documentElement.lang") == "en"
     assert page.is_checked("input[name=language][value=ur]")
     shot(page, "settings-en")

@@ -3,6 +3,8 @@
 "use strict";
 
 const langName = (code) => t("langNames")[code] || code;
+// A name in Urdu script is marked so (its font), whatever the page's language.
+const scriptLang = (text) => (/[\u0600-\u06ff]/.test(text || "") ? ' lang="ur"' : "");
 const choice = (name, value, checked, label, lang) => `<label class="check"><input type="radio" name="${name}" value="${value}"
   ${checked ? "checked" : ""}> <span${lang ? ` lang="${lang}"` : ""}>${esc(label)}</span></label>`;
 
@@ -15,7 +17,7 @@ async function settings(main) {
       <span>${esc(t("by")[c])}${contact[c] ? `: <bdi dir="ltr">${esc(contact[c])}</bdi>` : ` (${esc(t("noContact")[c])})`}</span></label>`;
   main.innerHTML = `<h1>${esc(t("settings"))}</h1>
     <form id="settings" class="stack" novalidate>
-      <label>${esc(t("displayName"))}<input name="name" autocomplete="name" dir="auto" required minlength="2" maxlength="100"
+      <label>${esc(t("displayName"))}<input name="name" autocomplete="name" dir="auto"${scriptLang(prefs.name || state.me.name)} required minlength="2" maxlength="100"
         value="${esc(prefs.name || state.me.name)}" aria-describedby="name-error"></label>
       <small class="field-error" id="name-error" hidden></small>
       <fieldset><legend>${esc(t("appLanguage"))}</legend>
@@ -31,6 +33,10 @@ async function settings(main) {
       <button>${esc(t("save"))}</button>
     </form>`;
   const form = main.querySelector("#settings");
+  form.elements.name.oninput = (ev) => {
+    if (scriptLang(ev.target.value)) ev.target.lang = "ur";
+    else ev.target.removeAttribute("lang");
+  };
   const fieldError = (id, text) => {
     const slot = form.querySelector(`#${id}`);
     slot.textContent = text || "";
