@@ -120,8 +120,11 @@ function sessionEnded() {
 
 // Signing out on purpose: this tab and every other one (the storage event) forget the session.
 function signOut() {
+  const sub = state.me && state.me.sub;
   forgetSession();
-  window.dispatchEvent(new CustomEvent("awaaz:signedout")); // drafts.js may forget what was typed
+  // On a shared phone nothing of this person's typing stays behind (drafts.js); an expiry keeps it.
+  if (sub && typeof dropDrafts === "function") dropDrafts(sub);
+  window.dispatchEvent(new CustomEvent("awaaz:signedout", { detail: { sub } }));
   if (location.hash === "#/" || location.hash === "") render();
   else location.hash = "#/";
 }
