@@ -150,6 +150,7 @@ window.addEventListener("storage", (ev) => {
 });
 // A phone waking up: its timers may have slept past the refresh.
 document.addEventListener("visibilitychange", () => { if (!document.hidden) planRefresh(); });
+window.addEventListener("online", () => planRefresh());
 
 async function api(method, path, body, headers = {}, again = false) {
   const own = !path.startsWith("/v1/auth/");
