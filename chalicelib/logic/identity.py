@@ -444,7 +444,8 @@ def update_preferences(services: Services, principal: Principal, data: Preferenc
             if profile.get("username_encrypted")
             else principal.username
         )
-        services.identity.update(pool, username, attributes)
+        if username:  # a token always names its account; only a profile made by hand may not
+            services.identity.update(pool, username, attributes)
     people.put_profile(services.table, profile)
     return preferences(services, principal)
 
