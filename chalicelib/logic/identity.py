@@ -396,19 +396,31 @@ def new_profile(
 
 
 def preferences(services: Services, principal: Principal) -> PreferencesOut:
-    recipient = recipient_of(services, principal.sub, people.get_profile(services.table, principal.sub))
+    profile = people.get_profile(services.table, principal.sub)
+    recipient = recipient_of(services, principal.sub, profile)
     if recipient is None:
-        return PreferencesOut(language=principal.language, notify_by=[])
+        return PreferencesOut(language=principal.language, notify_by=[], name=principal.name or None)
     return PreferencesOut(
         language=recipient.language,
         notify_by=[c for c in recipient.channels if c in ("sms", "email")],
         phone=pii.mask_phone(recipient.phone) if recipient.phone else None,
         email=pii.mask_email(recipient.email) if recipient.email else None,
+        name=_name_of(services, principal, profile),
     )
 
 
+def _name_of(services: Services, principal: Principal, profile: dict[str, Any] | None) -> str | None:
+    """The name last chosen (kept with the profile, encrypted), else the one the caller's token carries."""
+    if profile and profile.get("name_encrypted"):
+        return pii.decrypt(str(profile["name_encrypted"]), services.pii_key)
+    return principal.name or None
+
+
 def update_preferences(services: Services, principal: Principal, data: PreferencesIn) -> PreferencesOut:
-    """Choose SMS and/or e-mail (in-app is always on) and the language of messages."""
+    """Choose SMS and/or e-mail (in-app is always on), the language of messages, and the name to be addressed by.
+
+    The name and the language are also the account's own (`name`, `custom:language`), so the next
+    tokens (a refresh) carry them: in-app notices and `GET /v1/me` follow at once."""
     profile = people.get_profile(services.table, principal.sub)
     if profile is None:
         raise InvalidInput("no profile to update", [FieldProblem("notify_by", "this account has no contact details")])
@@ -418,8 +430,22 @@ def update_preferences(services: Services, principal: Principal, data: Preferenc
             problem = f"no {' or '.join('phone number' if c == 'sms' else 'e-mail address' for c in missing)} on file"
             raise InvalidInput("the preferences need correcting", [FieldProblem("notify_by", problem)])
         profile["notify_by"] = sorted(set(data.notify_by))
+    attributes: dict[str, str] = {}
     if data.language is not None:
         profile["language"] = data.language
+        attributes["custom:language"] = data.language
+    if data.name is not None:
+        profile["name_encrypted"] = pii.encrypt(data.name, services.pii_key)
+        attributes["name"] = data.name
+    if attributes:
+        pool: Pool = "staff" if profile.get("pool") == "staff" or principal.role != "citizen" else "citizens"
+        username = (
+            pii.decrypt(str(profile["username_encrypted"]), services.pii_key)
+            if profile.get("username_encrypted")
+            else principal.username
+        )
+        if username:  # a token always names its account; only a profile made by hand may not
+            services.identity.update(pool, username, attributes)
     people.put_profile(services.table, profile)
     return preferences(services, principal)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from chalicelib.models.common import Language, Role, StrictInput
 
@@ -123,19 +123,29 @@ class MeOut(BaseModel):
 Channel = Literal["sms", "email"]
 
 
+# A name as people are addressed in messages and on the page: no line breaks or other control characters.
+DisplayName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=2, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")
+]
+
+
 class PreferencesIn(StrictInput):
-    """`PATCH /v1/me`: how the caller hears of their cases besides in-app, and in which language."""
+    """`PATCH /v1/me`: how the caller hears of their cases besides in-app, in which language, and their name."""
 
     notify_by: Annotated[list[Channel], Field(max_length=2)] | None = None
     language: Language | None = None
+    name: DisplayName | None = None
 
 
 class PreferencesOut(BaseModel):
+    # The language of SMS, e-mail and in-app notices (the page's own language is the page's choice).
     language: Language
     notify_by: list[Channel]
     # Where messages go, masked; null for a channel without a contact.
     phone: str | None = None
     email: str | None = None
+    # The name the caller is addressed by (the identity provider's `name`).
+    name: str | None = None
 
 
 class OfficeMoveIn(StrictInput):

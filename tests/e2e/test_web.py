@@ -192,7 +192,7 @@ def test_a_citizen_from_registration_to_a_rated_resolution_with_the_officer_reso
             break
         time.sleep(0.5)
     assert "LESCO" in citizen.inner_text(".facts")
-    token = citizen.evaluate("sessionStorage.getItem('awaaz.token')")
+    token = citizen.evaluate("JSON.parse(localStorage.getItem('awaaz.session')).id_token")
     stored = requests.get(f"{web}/v1/complaints/{case_id}", headers={"Authorization": f"Bearer {token}"}, timeout=10)
     assert len(stored.json()["attachments"]) == 1  # the photo went to storage; the complaint names it
     # The officer finds it in the queue and resolves it
@@ -294,7 +294,7 @@ def test_a_citizen_and_the_office_see_the_photo_filed_with_a_complaint(running: 
     assert fits_the_phone(page)
     shot(page, "citizen-case-photo-ur")
     # And, once it is routed, the officer of its office sees the same photo
-    token = page.evaluate("sessionStorage.getItem('awaaz.token')")
+    token = page.evaluate("JSON.parse(localStorage.getItem('awaaz.session')).id_token")
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         seen = requests.get(f"{web}/v1/complaints/{case_id}", headers={"Authorization": f"Bearer {token}"}, timeout=10)
@@ -311,7 +311,7 @@ def test_a_citizen_and_the_office_see_the_photo_filed_with_a_complaint(running: 
 
 
 def citizens_complaints(running: Stack, page: Page) -> list[str]:
-    token = page.evaluate("sessionStorage.getItem('awaaz.token')")
+    token = page.evaluate("JSON.parse(localStorage.getItem('awaaz.session')).id_token")
     found = requests.get(
         f"{running.api}/v1/complaints?limit=50", headers={"Authorization": f"Bearer {token}"}, timeout=10
     )

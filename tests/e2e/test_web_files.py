@@ -70,7 +70,7 @@ def storage_posts(page: Page, running: Stack, fail: int) -> list[str]:
 
 
 def token_of(page: Page) -> str:
-    return str(page.evaluate("sessionStorage.getItem('awaaz.token')"))
+    return str(page.evaluate("JSON.parse(localStorage.getItem('awaaz.session')).id_token"))
 
 
 def test_the_page_can_read_whether_storage_kept_its_upload(running: Stack) -> None:

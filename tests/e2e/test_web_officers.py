@@ -61,7 +61,7 @@ def officer_page(browser: Browser, running: Stack, errors: list[str], language: 
 
 
 def officer_token(page: Page) -> str:
-    return str(page.evaluate("sessionStorage.getItem('awaaz.token')"))
+    return str(page.evaluate("JSON.parse(localStorage.getItem('awaaz.session')).id_token"))
 
 
 def resolve_over_http(running: Stack, token: str, case_id: str) -> None:

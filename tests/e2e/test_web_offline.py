@@ -82,7 +82,7 @@ def fill_complaint(page: Page, running: Stack, subject: str) -> None:
 
 
 def with_subject(running: Stack, page: Page, subject: str) -> list[str]:
-    token = page.evaluate("sessionStorage.getItem('awaaz.token')")
+    token = page.evaluate("JSON.parse(localStorage.getItem('awaaz.session')).id_token")
     found = requests.get(
         f"{running.api}/v1/complaints?limit=50", headers={"Authorization": f"Bearer {token}"}, timeout=10
     )
@@ -200,7 +200,7 @@ def test_a_complaint_written_offline_is_filed_once_when_the_network_returns(runn
     other.wait_for_selector("main h1")
     time.sleep(1)
     assert with_subject(running, page, subject) == [case_id]
-    token = page.evaluate("sessionStorage.getItem('awaaz.token')")
+    token = page.evaluate("JSON.parse(localStorage.getItem('awaaz.session')).id_token")
     filed = requests.get(
         f"{running.api}/v1/complaints/{case_id}", headers={"Authorization": f"Bearer {token}"}, timeout=10
     )
@@ -310,7 +310,7 @@ def test_the_citizen_and_the_officer_keep_drafts_of_what_they_write_on_a_case(ru
     page = new_tab(context, errors)
     sign_in(page, running.api, new_citizen(running))
     route = running.accounts()["demo_route"]
-    token = page.evaluate("sessionStorage.getItem('awaaz.token')")
+    token = page.evaluate("JSON.parse(localStorage.getItem('awaaz.session')).id_token")
     filed = requests.post(
         f"{running.api}/v1/complaints",
         json={

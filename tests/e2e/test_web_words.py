@@ -138,7 +138,7 @@ def test_dates_in_urdu_digits_no_am_pm_notices_formatted_and_english_text_isolat
     page.click("form#f > button")
     page.wait_for_url("**/#/case/C-*")
     case_id = page.url.rsplit("/", 1)[-1]
-    routed(running, page.evaluate("sessionStorage.getItem('awaaz.token')"), case_id)
+    routed(running, page.evaluate("JSON.parse(localStorage.getItem('awaaz.session')).id_token"), case_id)
     # When its page is opened in Urdu
     page.reload()
     page.wait_for_selector(".timeline time")

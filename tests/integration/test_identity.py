@@ -224,3 +224,26 @@ def test_the_public_app_clients_take_no_sign_up_and_no_password(stack: Stack) ->
                     AuthParameters={"USERNAME": "citizen@example.pk", "PASSWORD": PASSWORD, "SRP_A": "1"},
                 )
             assert refused.value.response["Error"]["Code"] == "NotAuthorizedException"
+
+
+def test_a_name_and_message_language_chosen_in_settings_reach_the_next_tokens(stack: Stack) -> None:
+    import json
+
+    for username, group in (("renamed@example.pk", "citizen"), ("renamed.officer@example.pk", "officer")):
+        stack._create_account(username, group, stack.demo_route["office_id"] if group == "officer" else None)
+        signed_in = stack.sign_in(username).json
+        token = signed_in["id_token"]
+        assert stack.get("/v1/me/preferences", token=token).json["name"] == username.split("@")[0]
+        # A name with a line break is refused, naming the field
+        bad = stack.request("PATCH", "/v1/me", json.dumps({"name": "Ali\nKhan"}).encode(), token=token)
+        assert bad.status == 400 and bad.json["error"]["details"][0]["field"] == "name"
+        # When they choose a name and Urdu for their messages
+        body = json.dumps({"name": "  نئی بی بی ", "language": "ur"}).encode()
+        chosen = stack.request("PATCH", "/v1/me", body, token=token)
+        assert chosen.status == 200 and chosen.json["name"] == "نئی بی بی" and chosen.json["language"] == "ur"
+        # Then their preferences say so over HTTP, and the next tokens (a refresh) carry both
+        assert stack.get("/v1/me/preferences", token=token).json["name"] == "نئی بی بی"
+        refreshed = stack.post("/v1/auth/refresh", {"refresh_token": signed_in["refresh_token"]})
+        assert refreshed.status == 200, refreshed.body
+        me = stack.get("/v1/me", token=refreshed.json["id_token"]).json
+        assert me["name"] == "نئی بی بی" and me["language"] == "ur"

@@ -11,8 +11,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from chalicelib.logic import identity, pii, tracking
 from chalicelib.logic.auth import Issuer, still_valid, verify_id_token
+from chalicelib.models.common import Principal
 from chalicelib.models.errors import InvalidInput, Unauthenticated
-from chalicelib.models.identity import ConfirmIn, RegisterIn
+from chalicelib.models.identity import ConfirmIn, PreferencesIn, RegisterIn
 from chalicelib.store import keys
 from tests.fakes import PII_KEY, make_services, sent_code
 
@@ -169,6 +170,35 @@ def test_registration_names_each_bad_field() -> None:
             "10.0.0.1",
         )
     assert {d.field for d in raised.value.details} == {"phone", "email", "cnic", "district"}
+
+
+def test_a_citizen_changes_their_name_and_message_language_in_the_account_and_the_profile() -> None:
+    services, _, _ = make_services()
+    identity.register(
+        services, RegisterIn(name="Ayesha Khan", phone="03001234567", password="secret123", language="en"), "10.0.0.1"
+    )
+    identity.confirm(services, ConfirmIn(username="03001234567", code=sent_code(services)), "10.0.0.1")
+    user = services.identity.user("+923001234567")  # type: ignore[attr-defined]
+    principal = Principal(sub=str(user["sub"]), role="citizen", username="+923001234567", name="Ayesha Khan")
+    assert identity.preferences(services, principal).name == "Ayesha Khan"
+    # When she gives a new name (spaces around it dropped) and Urdu for her messages
+    out = identity.update_preferences(
+        services, principal, PreferencesIn.model_validate({"name": "  عائشہ خان ", "language": "ur"})
+    )
+    # Then her preferences say so, the account's attributes (her next tokens) too, and the name is never in clear
+    assert out.name == "عائشہ خان" and out.language == "ur" and out.notify_by == ["sms"]
+    assert user["attributes"]["name"] == "عائشہ خان" and user["attributes"]["custom:language"] == "ur"
+    assert "عائشہ" not in str(services.table.get(keys.profile_key(principal.sub)))
+    assert identity.preferences(services, principal).name == "عائشہ خان"
+    # Changing only the channels leaves the account alone
+    identity.update_preferences(services, principal, PreferencesIn.model_validate({"notify_by": []}))
+    assert user["attributes"]["name"] == "عائشہ خان"
+
+
+@pytest.mark.parametrize("name", ["A", " ", "Ali\nKhan", "x" * 101])
+def test_a_name_too_short_too_long_or_with_a_line_break_is_refused(name: str) -> None:
+    with pytest.raises(ValueError):
+        PreferencesIn.model_validate({"name": name})
 
 
 def test_tracking_numbers_survive_misreading_and_catch_typos() -> None:

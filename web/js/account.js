@@ -5,7 +5,7 @@
 
 async function home(main) {
   main.innerHTML = `<h1>${esc(t("app"))}</h1><p class="lead">${esc(t("tagline"))}</p>
-    ${state.me ? `<p>${esc(t("signedInAs"))} <strong>${esc(state.me.name)}</strong></p>` : ""}
+    ${state.me ? `<p>${esc(t("signedInAs"))} <strong${/[\u0600-\u06ff]/.test(state.me.name || "") ? ' lang="ur"' : ""}>${esc(state.me.name)}</strong></p>` : ""}
     <ul class="tiles">
       ${state.me && state.me.role === "citizen" ? `<li><a href="#/file">${esc(t("file"))}</a></li><li><a href="#/mine">${esc(t("mine"))}</a></li>` : ""}
       ${state.me && state.me.role === "officer" ? `<li><a href="#/queue">${esc(t("queue"))}</a></li>` : ""}
@@ -24,11 +24,10 @@ function headedFor() {
   return /^#\/(?!login|forgot|register)/.test(next) ? next : "#/";
 }
 
+// The tokens are kept for every tab (core.js refreshes them before they expire).
 function signedIn(tokens) {
-  state.token = tokens.id_token;
-  sessionStorage.setItem("awaaz.token", state.token);
-  state.me = null;
-  state.username = "";
+  Object.assign(state, { session: null, me: null, username: "" });
+  keepSession(tokens);
   location.hash = headedFor();
 }
 
@@ -233,7 +232,8 @@ async function register(main) {
     <form id="c" class="stack" hidden><h2>${esc(t("confirm"))}</h2>
       <label>${esc(t("code"))}<input name="code" inputmode="numeric" required autocomplete="one-time-code" dir="ltr"></label>
       <button>${esc(t("send"))}</button>
-      <button type="button" id="resend" class="plain">${esc(t("resend"))}</button></form>`;
+      <button type="button" id="resend" class="plain">${esc(t("resend"))}</button>
+      <button type="button" id="change" class="plain">${esc(t("changeDetails"))}</button></form>`;
   let username = "";
   const labels = { name: t("name"), phone: t("phone"), email: t("email"), password: t("password"), code: t("code") };
   const signUp = main.querySelector("#f");
@@ -248,10 +248,17 @@ async function register(main) {
       const out = await api("POST", "/v1/auth/register", body);
       username = out.username;
       say(sentTo(out.delivery), "ok");
+      signUp.hidden = true; // on a phone, the code's field is the next thing in sight
       confirm.hidden = false;
       restAfterUse(confirm.querySelector("#resend"));
       confirm.elements.code.focus();
     }, (e) => say(accountProblem(e, labels), "error"));
+  };
+  confirm.querySelector("#change").onclick = () => {
+    confirm.hidden = true;
+    signUp.hidden = false;
+    say("");
+    signUp.elements.name.focus();
   };
   confirm.querySelector("#resend").onclick = (ev) => {
     restAfterUse(ev.target);

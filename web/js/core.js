@@ -4,9 +4,14 @@
 "use strict";
 
 const API = ((window.AWAAZ_CONFIG || {}).apiBaseUrl || "http://127.0.0.1:8000").replace(/\/$/, "");
+// The session (tokens, when the ID token expires, who is signed in) lives in localStorage, shared by
+// every tab of this browser: a link opened in a new tab is signed in too. docs/web.md weighs this.
+const SESSION = "awaaz.session";
+const storedSession = () => { try { return JSON.parse(localStorage.getItem(SESSION)) || null; } catch (e) { return null; } };
 const state = {
   lang: localStorage.getItem("awaaz.lang") || "en",
-  token: sessionStorage.getItem("awaaz.token"),
+  session: storedSession(),
+  token: null,
   me: null,
   categories: [],
   districts: [],
@@ -40,7 +45,136 @@ const userText = (v) => `<bdi>${esc(v)}</bdi>`;
 const asTyped = (v) => `<bdi dir="ltr">${esc(v)}</bdi>`;
 const named = (item) => (state.lang === "ur" && item.name_ur ? item.name_ur : item.name);
 
-async function api(method, path, body, headers = {}) {
+// --- the session -------------------------------------------------------------------------
+// The ID token is refreshed a fifth of its life (at most a minute) before it expires, and once more
+// on a 401; a refused refresh ends the session: sign-in, with the page kept (drafts stay in localStorage).
+state.token = state.session && state.session.id_token;
+state.me = state.session && state.session.me;
+let refreshTimer = null;
+let refreshing = null;
+
+function saveSession() {
+  if (state.session) localStorage.setItem(SESSION, JSON.stringify(state.session));
+}
+
+function keepSession(tokens) {
+  const life = (Number(tokens.expires_in) || 3600) * 1000;
+  const before = state.session || {};
+  state.session = {
+    id_token: tokens.id_token,
+    refresh_token: tokens.refresh_token || before.refresh_token || null, // opaque (staff's start "staff:")
+    expires_at: Date.now() + life,
+    life,
+    me: before.me || null,
+  };
+  state.token = state.session.id_token;
+  saveSession();
+  planRefresh();
+}
+
+function rememberMe(me) {
+  state.me = me;
+  if (state.session) {
+    state.session.me = me;
+    saveSession();
+  }
+}
+
+function forgetSession() {
+  clearTimeout(refreshTimer);
+  localStorage.removeItem(SESSION);
+  sessionStorage.removeItem("awaaz.token"); // where a session lived before
+  Object.assign(state, { session: null, token: null, me: null });
+}
+
+const refreshDue = (s) => s.expires_at - Math.min(60_000, s.life / 5);
+
+function planRefresh(wait) {
+  clearTimeout(refreshTimer);
+  const s = state.session;
+  if (!s || !s.refresh_token) return;
+  refreshTimer = setTimeout(() => refreshSession().catch((e) => {
+    if (e.code !== "session_ended") planRefresh(30_000); // offline or a server error: the session holds, try again
+  }), wait ?? Math.max(0, refreshDue(s) - Date.now()));
+}
+
+// New tokens for the refresh token; one request at a time, shared by whoever asks meanwhile.
+function refreshSession() {
+  refreshing = refreshing || (async () => {
+    const s = state.session;
+    if (!s || !s.refresh_token) throw sessionEnded();
+    let response;
+    try {
+      response = await fetch(API + "/v1/auth/refresh", {
+        method: "POST", headers: { Accept: "application/json", "Content-Type": "application/json" },
+        body: JSON.stringify({ refresh_token: s.refresh_token }),
+      });
+    } catch (e) {
+      throw { status: 0, message: t("offline"), details: [] };
+    }
+    if (state.session !== s && state.session) return; // another tab's tokens arrived meanwhile
+    if ([400, 401, 403].includes(response.status)) throw sessionEnded();
+    if (!response.ok) throw { status: response.status, message: t("error"), details: [] };
+    keepSession(await response.json());
+    // Who is signed in may have changed meanwhile (a name, an office): the nav shows it as it is now.
+    api("GET", "/v1/me").then((me) => { rememberMe(me); nav(); }, () => {});
+  })().finally(() => { refreshing = null; });
+  return refreshing;
+}
+
+// The session is over (its refresh was refused): the nav stops offering "Sign out", and the person
+// goes to sign in, then back to this page. Only the session is forgotten: drafts stay.
+function sessionEnded() {
+  const was = location.hash || "#/";
+  const hadOne = Boolean(state.session);
+  forgetSession();
+  if (hadOne && !/^#\/(login|forgot|register)/.test(was)) {
+    state.flash = [esc(t("sessionEnded")), "error"];
+    location.hash = `#/login?next=${encodeURIComponent(was)}`;
+  }
+  return { status: 401, code: "session_ended", message: t("sessionEnded"), details: [] };
+}
+
+// Signing out on purpose: this tab and every other one (the storage event) forget the session.
+function signOut() {
+  const sub = state.me && state.me.sub;
+  forgetSession();
+  // On a shared phone nothing of this person's typing stays behind (drafts.js); an expiry keeps it.
+  if (sub && typeof dropDrafts === "function") dropDrafts(sub);
+  window.dispatchEvent(new CustomEvent("awaaz:signedout", { detail: { sub } }));
+  if (location.hash === "#/" || location.hash === "") render();
+  else location.hash = "#/";
+}
+
+// Another tab signed in, refreshed, or signed out.
+window.addEventListener("storage", (ev) => {
+  if (ev.key !== SESSION && ev.key !== null) return;
+  const s = storedSession();
+  if (s && state.session && s.id_token === state.session.id_token) return;
+  const someoneElse = !s || !state.me || !s.me || s.me.sub !== state.me.sub;
+  Object.assign(state, { session: s, token: s && s.id_token });
+  if (!s) {
+    forgetSession();
+    render();
+  } else {
+    planRefresh();
+    if (someoneElse) {
+      state.me = s.me || null;
+      if (/^#\/login/.test(location.hash)) location.hash = headedFor();
+      else render();
+    }
+  }
+});
+// A phone waking up: its timers may have slept past the refresh.
+document.addEventListener("visibilitychange", () => { if (!document.hidden) planRefresh(); });
+window.addEventListener("online", () => planRefresh());
+
+async function api(method, path, body, headers = {}, again = false) {
+  const own = !path.startsWith("/v1/auth/");
+  if (own && state.session && Date.now() >= refreshDue(state.session)) {
+    // Late (a sleeping tab): new tokens first. Offline, the request itself will tell.
+    await refreshSession().catch((e) => { if (e.code === "session_ended") throw e; });
+  }
   const sent = { Accept: "application/json", "Accept-Language": state.lang, ...headers };
   if (state.token) sent.Authorization = `Bearer ${state.token}`;
   if (body !== undefined) sent["Content-Type"] = "application/json";
@@ -49,6 +183,12 @@ async function api(method, path, body, headers = {}) {
     response = await fetch(API + path, { method, headers: sent, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch (e) {
     throw { status: 0, message: t("offline"), details: [] };
+  }
+  if (response.status === 401 && own && state.token) {
+    // Refused: refresh once and try again; a second refusal ends the session.
+    if (again) throw sessionEnded();
+    await refreshSession();
+    return api(method, path, body, headers, true);
   }
   const data = response.status === 204 ? null : await response.json().catch(() => null);
   if (!response.ok) {
@@ -248,6 +388,7 @@ function nav() {
   }
   if (role === "officer") links.push(["#/queue", t("queue")], ["#/notifications", t("notifications")]);
   const here = `#/${(location.hash || "#/").split("?")[0].split("/")[1] || ""}`;
+  if (state.me) links.push(["#/settings", t("settings")]);
   document.getElementById("nav").innerHTML =
     links.map(([href, label]) => `<a href="${href}"${href === here ? ' aria-current="page"' : ""}>${esc(label)}</a>`).join("") +
     (state.me ? `<button type="button" id="logout">${esc(t("logout"))}</button>` : `<a href="#/login"${here === "#/login" ? ' aria-current="page"' : ""}>${esc(t("login"))}</a>`);
@@ -262,12 +403,12 @@ function nav() {
   lang.onclick = () => {
     state.lang = state.lang === "ur" ? "en" : "ur";
     localStorage.setItem("awaaz.lang", state.lang);
-    render();
+    render().then(offerMessageLanguage);
   };
   menuOpen(false);
   document.getElementById("menu").onclick = (ev) => menuOpen(ev.currentTarget.getAttribute("aria-expanded") !== "true");
   const out = document.getElementById("logout");
-  if (out) out.onclick = () => { sessionStorage.removeItem("awaaz.token"); state.token = null; state.me = null; location.hash = "#/"; };
+  if (out) out.onclick = signOut;
 }
 
 // An open menu closes with Escape (focus back on its button), on a choice made in it, or on a tap elsewhere.
@@ -294,14 +435,18 @@ async function render() {
     state.flash = null;
   }
   if (state.token && !state.me) {
-    try { state.me = await api("GET", "/v1/me"); } catch (e) { state.token = null; sessionStorage.removeItem("awaaz.token"); }
+    try {
+      rememberMe(await api("GET", "/v1/me"));
+    } catch (e) {
+      if (e.code === "session_ended") return; // on its way to sign in
+    }
     if (!current()) return;
   }
   nav();
   const [, route, id] = (location.hash || "#/").split("?")[0].split("/");
   const view = {
     "": home, login, forgot, register, file, mine, case: caseView, queue, officer: officerCase, dashboard, notifications,
-    info: information, request: requestView, feedback, history: officeHistory,
+    info: information, request: requestView, feedback, history: officeHistory, settings,
   }[route || ""] || home;
   const shown = document.getElementById("main");
   const main = shown.cloneNode(false);
@@ -310,7 +455,7 @@ async function render() {
     await view(main, decodeURIComponent(id || ""));
     if (current()) shown.replaceWith(main);
   } catch (e) {
-    if (!current()) return;
+    if (!current() || e.code === "session_ended") return;
     // A page that needs a signed-in person sends a stranger to sign in, and back here afterwards.
     if (e.status === 401 && !state.me && route !== "login") {
       state.flash = [esc(t("signInFirst"))];
@@ -324,4 +469,4 @@ async function render() {
 }
 
 window.addEventListener("hashchange", render);
-window.addEventListener("DOMContentLoaded", render);
+window.addEventListener("DOMContentLoaded", () => { planRefresh(); render(); });

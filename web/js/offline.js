@@ -81,10 +81,10 @@ async function keepCopy(where, path, data) {
 const copyOf = (where) => offlineStore("copies", "readonly", (s) => s.get(where.key));
 
 const apiOnline = api;
-async function apiWithCopies(method, path, body, headers) {
+async function apiWithCopies(method, path, body, headers, ...more) {
   const where = method === "GET" ? copyKey(path) : null;
   try {
-    const data = await apiOnline(method, path, body, headers);
+    const data = await apiOnline(method, path, body, headers, ...more);
     if (where) {
       keepCopy(where, path, data).catch(() => null);
       if (where.sub) showingCopyFrom(null);
