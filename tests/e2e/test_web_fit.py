@@ -126,6 +126,7 @@ ROUTES: tuple[Route, ...] = (
     Route("#/queue", variants=longest_choices),
     Route("#/officer/<id>", id="complaint", variants=each_action),
     Route("#/history"),
+    Route("#/settings"),
 )
 
 # What sticks out past the viewport's end edge (the left one in Urdu): boxes and runs of text, innermost first.
