@@ -158,6 +158,14 @@ class LevelNode(BaseModel):
     organisations: list[OrganisationNode]
 
 
+class DistrictPlace(BaseModel):
+    """Where a point lies: the boundary's name (geoBoundaries), the served district, or several to choose from."""
+
+    boundary: str
+    district: DistrictOut | None
+    candidates: list[DistrictOut]
+
+
 class CategoryList(BaseModel):
     items: list[CategoryOut]
 
