@@ -21,21 +21,21 @@ def locate(stack: Stack, lat: object, lon: object, language: str = "en") -> tupl
 
 
 def test_a_point_is_located_in_its_district_or_refused_with_a_translated_reason(stack: Stack) -> None:
-    status, body = locate(stack, **MALL_ROAD)
+    status, body = locate(stack, MALL_ROAD["lat"], MALL_ROAD["lon"])
     assert status == 200
     assert body == {
         "boundary": "Lahore",
         "district": {"id": "lahore", "name": "Lahore", "name_ur": "لاہور", "level_id": "punjab"},
         "candidates": [{"id": "lahore", "name": "Lahore", "name_ur": "لاہور", "level_id": "punjab"}],
     }
-    status, body = locate(stack, **MUZAFFARABAD)
+    status, body = locate(stack, MUZAFFARABAD["lat"], MUZAFFARABAD["lon"])
     assert status == 200 and body["district"] is None  # type: ignore[index]
     assert [d["id"] for d in body["candidates"]] == ["muzaffarabad", "mirpur"]  # type: ignore[index]
 
-    status, body = locate(stack, **KOHAT)
+    status, body = locate(stack, KOHAT["lat"], KOHAT["lon"])
     assert status == 400 and body["error"]["code"] == "place_not_served"  # type: ignore[index]
     assert "Kohat" in body["error"]["message"]  # type: ignore[index]
-    status, body = locate(stack, **KOHAT, language="ur")
+    status, body = locate(stack, KOHAT["lat"], KOHAT["lon"], "ur")
     assert status == 400 and body["error"]["message"] == "آواز ابھی اس ضلع میں کام نہیں کرتا۔"  # type: ignore[index]
     status, body = locate(stack, 51.5007, -0.1246, "ur")
     assert status == 400 and body["error"]["code"] == "place_outside"  # type: ignore[index]
