@@ -53,6 +53,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 Ring = tuple[tuple[float, float], ...]
+OUTSIDE = "This place is outside Pakistan's districts."
 
 
 @dataclass(frozen=True)
@@ -172,14 +173,14 @@ def district_ids(boundary: str) -> tuple[str, ...]:
 def place_at(directory: Directory, lat: float, lon: float) -> Place:
     """Where the point lies, among the directory's districts; PlaceOutside / PlaceNotServed if none."""
     if not (math.isfinite(lat) and math.isfinite(lon)):
-        raise PlaceOutside("the point is outside Pakistan", [FieldProblem("lat", "outside Pakistan")])
+        raise PlaceOutside(OUTSIDE, [FieldProblem("lat", "outside Pakistan")])
     shape = shape_at(lat, lon)
     if shape is None:
-        raise PlaceOutside("the point is outside Pakistan", [FieldProblem("lat", "outside Pakistan")])
+        raise PlaceOutside(OUTSIDE, [FieldProblem("lat", "outside Pakistan")])
     served = tuple(directory.districts[i] for i in district_ids(shape.name) if i in directory.districts)
     if not served:
         raise PlaceNotServed(
-            f"the point is in {shape.name}, a district Awaaz does not serve yet",
+            f"This place is in {shape.name}, a district Awaaz does not serve yet.",
             [FieldProblem("lat", f"in {shape.name}, not served yet")],
         )
     return Place(boundary=shape.name, districts=served)
@@ -191,7 +192,7 @@ def locate(directory: Directory, lat: float, lon: float) -> District:
     if place.district is None:
         names = ", ".join(d.name for d in place.districts)
         raise PlaceUnclear(
-            f"the point is in {place.boundary}, which covers several districts ({names}); choose one",
+            f"This place is in {place.boundary}, which covers several districts ({names}); choose yours.",
             [FieldProblem("location.district", f"choose one of {', '.join(d.id for d in place.districts)}")],
         )
     return place.district
@@ -202,7 +203,7 @@ def check_agrees(directory: Directory, district_id: str, lat: float, lon: float)
     place = place_at(directory, lat, lon)
     if district_id not in {d.id for d in place.districts}:
         raise PlaceDisagrees(
-            f"the point on the map is in {place.boundary}, not in the district chosen",
+            f"The place on the map is in {place.boundary}, not in the district chosen.",
             [FieldProblem("location.district", f"the point lies in {place.boundary}")],
         )
 
