@@ -221,7 +221,7 @@ function whereFinder(main, dist, filled) {
     navigator.geolocation.getCurrentPosition(
       (pos) => { locate(pos.coords.latitude, pos.coords.longitude); if (map) map.put(pos.coords.latitude, pos.coords.longitude); },
       (err) => tell(esc(t(err.code === 1 ? "locationDenied" : "locationFailed")), "bad"),
-      { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 },
+      { enableHighAccuracy: true, timeout: 20000, maximumAge: 0 },
     );
   };
   pinButton.onclick = async () => {
@@ -234,9 +234,9 @@ function whereFinder(main, dist, filled) {
     pinButton.disabled = true;
     try {
       map = await pinMap(box, locate);
-      if (placed) map.put(placed.lat, placed.lon);
       pinButton.textContent = t("closeMap"); pinButton.setAttribute("aria-expanded", "true");
-      tell(esc(t("mapHint")));
+      if (placed) map.put(placed.lat, placed.lon); // and what was said of it stays said
+      else tell(esc(t("mapHint")));
     } catch (e) {
       tell(esc(t("mapFailed")), "bad");
     } finally {
