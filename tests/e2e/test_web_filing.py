@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import requests
-from playwright.sync_api import Browser, BrowserContext, Geolocation, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Geolocation, Page, Route, sync_playwright
 
 from chalicelib.models.limits import DailyLimits
 from tests.e2e.test_local_stack import REPO, Stack
@@ -267,3 +267,47 @@ def test_in_urdu_a_place_outside_the_served_districts_is_told_and_nothing_is_gue
     page.screenshot(path=str(REPO / "build" / "screenshots" / "file-map-pin-ur.png"))
     assert errors == []
     context.close()
+
+
+def test_with_a_tile_server_that_cannot_be_reached_the_pin_still_works_on_the_outlines(
+    running: Stack, phone: BrowserContext
+) -> None:
+    errors: list[str] = []
+    page = page_of(phone, errors)
+    sign_in(page, running.api, new_citizen(running))
+    # Given a page configured with a tile server nobody answers at
+    unreachable = "http://127.0.0.1:9/tiles/{z}/{x}/{y}.png"
+
+    def with_tiles(route: Route) -> None:
+        body = route.fetch().text().replace("};", f', "tileUrl": "{unreachable}", "tileAttribution": "Tiles"}};')
+        route.fulfill(status=200, content_type="text/javascript", body=body)
+
+    page.route("**/config.js", with_tiles)
+    tiles: list[str] = []
+    page.on("requestfailed", lambda r: tiles.append(r.url) if "/tiles/" in r.url else None)
+    page.goto(f"{running.api}/")
+    page.reload()
+    page.goto(f"{running.api}/#/file")
+    page.wait_for_selector("#cat option")
+    assert page.evaluate("window.AWAAZ_CONFIG.tileUrl") == unreachable
+    # When the citizen opens the map and pins the middle of it
+    page.click("#pin")
+    page.wait_for_selector("#map.leaflet-container svg path", state="attached")
+    page.wait_for_function("document.querySelector('#where-said').textContent.length > 0")
+    page.locator("#map").scroll_into_view_if_needed()
+    box = page.locator("#map").bounding_box()
+    assert box is not None
+    with page.expect_response(lambda r: "/v1/districts/locate?" in r.url) as located:
+        page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    # Then the tiles failed, the outlines were drawn all the same, and the district is the server's answer for the pin
+    assert tiles
+    answer = requests.get(located.value.url, timeout=10)
+    if answer.status_code == 200 and answer.json()["district"]:
+        page.wait_for_function(
+            "id => document.querySelector('#dist').value === id", arg=answer.json()["district"]["id"]
+        )
+    else:
+        page.wait_for_selector("#where-said.bad, #where-said.warn")
+        assert page.input_value("#dist") == ""
+    assert page.locator("#map .leaflet-marker-icon").count() == 1
+    assert errors == []
