@@ -130,7 +130,7 @@ function questionField(a) {
       : a.datatype === "number"
         ? `<input id="${esc(id)}" name="${esc(name)}" inputmode="decimal" maxlength="30" data-number="true"${required}${described}>`
         : `<input id="${esc(id)}" name="${esc(name)}" maxlength="500"${required}${described}>`;
-  return `<div class="question" data-code="${esc(a.code)}"><label for="${esc(id)}">${esc(saidIn(a, "description"))} ${mark}</label>${field}${hintHtml}</div>`;
+  return `<div class="question" data-code="${esc(a.code)}"><label for="${esc(id)}"><span>${esc(saidIn(a, "description"))} ${mark}</span></label>${field}${hintHtml}</div>`;
 }
 
 function showQuestions(box, category) {
