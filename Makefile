@@ -32,7 +32,22 @@ $(FONTS):
 	cp build/font/package/files/noto-nastaliq-urdu-arabic-{400,700}-normal.woff2 build/font/package/LICENSE web/fonts/
 	@touch $(FONTS)
 
-run: $(STAMP) $(FONTS)
+# Leaflet (BSD-2-Clause), the map the filing form opens to pin a place, from the npm registry, pinned.
+# The page loads it only when the citizen opens the map.
+LEAFLET := leaflet@1.9.4
+LEAFLET_DIR := web/vendor/leaflet
+MAP := $(LEAFLET_DIR)/.installed
+
+$(MAP):
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm >/dev/null; }
+	@rm -rf build/leaflet $(LEAFLET_DIR) && mkdir -p build/leaflet $(LEAFLET_DIR)
+	cd build/leaflet && npm pack --silent $(LEAFLET) >/dev/null && tar xzf *.tgz
+	cp -r build/leaflet/package/dist/leaflet.js build/leaflet/package/dist/leaflet.css build/leaflet/package/dist/images build/leaflet/package/LICENSE $(LEAFLET_DIR)/
+	@touch $(MAP)
+
+run: $(STAMP) $(FONTS) $(MAP)
 	PORT=$(PORT) MOTO_PORT=$(MOTO_PORT) WEB_PORT=$(WEB_PORT) exec $(PY) -m local.stack
 
 # Run one scheduled job once against the running `make run` stack, as if the clock read AT:
@@ -66,7 +81,7 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: $(STAMP) $(FONTS) $(AXE) lint typecheck browser
+test: $(STAMP) $(FONTS) $(MAP) $(AXE) lint typecheck browser
 	CHROMIUM=$(CHROMIUM) $(PY) -m pytest -q -p no:cacheprovider
 
 bench: $(STAMP)

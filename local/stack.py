@@ -182,6 +182,10 @@ class Stack:
         factory = CLIFactory(str(s.project_dir), environ=os.environ)
         server = create_local_server(factory, s.host, s.port, s.stage)
         page_config = {"apiBaseUrl": s.api_url, "stage": s.stage}
+        # A tile server for the filing form's map (none by default: this machine reaches none; the map then
+        # shows the district outlines alone), e.g. TILE_URL=https://tile.openstreetmap.org/{z}/{x}/{y}.png
+        tiles = {"tileUrl": "TILE_URL", "tileAttribution": "TILE_ATTRIBUTION"}
+        page_config.update({key: os.environ[name] for key, name in tiles.items() if os.environ.get(name)})
         _tame_request_logging(server, s.web_dir, config_script(page_config))
         app = server.app_object
         function_prefix = f"{app.app_name}-{s.stage}"

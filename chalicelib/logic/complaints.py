@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from chalicelib.logic import cursors, ratelimit, tracking, uploads, views
+from chalicelib.logic import cursors, geo, ratelimit, tracking, uploads, views
 from chalicelib.logic.deadlines import REDRIVE_AFTER
 from chalicelib.logic.directory import Directory
 from chalicelib.logic.notifications import dispatch
@@ -61,8 +61,15 @@ def _check_input(
         problems += attribute_problems(category, data.attributes)
     files, attachment_problems = uploads.check_attachments(services, principal, data.attachments)
     problems += attachment_problems
+    where = data.location
+    if (where.lat is None) != (where.lon is None):
+        problems.append(
+            FieldProblem("location.lon" if where.lon is None else "location.lat", "give lat and lon together")
+        )
     if problems:
         raise InvalidInput("the complaint needs correcting", problems)
+    if where.lat is not None and where.lon is not None:
+        geo.check_agrees(directory, where.district, where.lat, where.lon)  # a point elsewhere is refused, never moved
     return files
 
 

@@ -112,7 +112,10 @@ class Directory:
     # Public listings ---------------------------------------------------------
 
     def category_listing(self) -> list[CategoryOut]:
-        return [CategoryOut.model_validate(c.model_dump()) for c in self.snapshot.categories]
+        return [
+            CategoryOut.model_validate({**c.model_dump(), "attributes": sorted(c.attributes, key=lambda a: a.order)})
+            for c in self.snapshot.categories
+        ]
 
     def district_listing(self) -> list[DistrictOut]:
         return [DistrictOut.model_validate(d.model_dump()) for d in self.snapshot.districts]

@@ -405,6 +405,23 @@ ERRORS: dict[str, dict[Language, str]] = {
         "en": "The service is busy; please try again shortly.",
         "ur": "سروس مصروف ہے؛ تھوڑی دیر بعد دوبارہ کوشش کریں۔",
     },
+    # Where a point on the map lies (logic/geo.py).
+    "place_outside": {
+        "en": "This place is outside Pakistan's districts.",
+        "ur": "یہ مقام پاکستان کے اضلاع سے باہر ہے۔",
+    },
+    "place_not_served": {
+        "en": "Awaaz does not serve this district yet.",
+        "ur": "آواز ابھی اس ضلع میں کام نہیں کرتا۔",
+    },
+    "place_unclear": {
+        "en": "This place lies in an area of several districts; please choose yours.",
+        "ur": "یہ مقام کئی اضلاع کے علاقے میں ہے؛ براہ کرم اپنا ضلع منتخب کریں۔",
+    },
+    "place_disagrees": {
+        "en": "The place on the map is in another district than the one chosen.",
+        "ur": "نقشے پر مقام منتخب کیے گئے ضلع کے بجائے کسی اور ضلع میں ہے۔",
+    },
     "internal_error": {
         "en": "Something went wrong on our side; please try again later.",
         "ur": "ہماری طرف سے کوئی خرابی ہوئی؛ براہ کرم کچھ دیر بعد دوبارہ کوشش کریں۔",

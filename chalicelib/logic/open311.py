@@ -15,7 +15,6 @@ BatchGetItem; `extensions=true` reads nothing more (the public steps live on the
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
 
-from chalicelib.logic import clock, complaints, pii, ratelimit, tracking
+from chalicelib.logic import clock, complaints, geo, pii, ratelimit, tracking
 from chalicelib.logic.directory import Directory
 from chalicelib.logic.ports import Services
 from chalicelib.models.choices import MODERATION_REASONS
@@ -48,8 +47,6 @@ CALL_BUDGET = 9
 # Dates a query may name.
 EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 12, 31, 23, 59, 59, tzinfo=UTC)
 MAX_DESCRIPTION = 4000
-# Pakistan's extent (with a margin): a position outside it cannot be routed.
-PAKISTAN = {"lat": (23.5, 37.2), "long": (60.8, 77.9)}
 CLOSED = FINISHED_STATUSES
 _STATUS_NOTES = {
     "submitted": "received, being routed",
@@ -131,16 +128,12 @@ def _one(form: dict[str, list[str]], name: str) -> str | None:
     return value or None
 
 
-def district_at(directory: Directory, lat: float, lon: float) -> District | None:
-    """The district whose centre is nearest a position inside Pakistan."""
-    if not (PAKISTAN["lat"][0] <= lat <= PAKISTAN["lat"][1] and PAKISTAN["long"][0] <= lon <= PAKISTAN["long"][1]):
-        return None
-    scale = math.cos(math.radians(lat))
-    placed = [(d, d.lat, d.lon) for d in directory.snapshot.districts if d.lat is not None and d.lon is not None]
-    nearest = min(
-        placed, key=lambda p: (float(p[1] or 0) - lat) ** 2 + ((float(p[2] or 0) - lon) * scale) ** 2, default=None
-    )
-    return nearest[0] if nearest else None
+def district_at(directory: Directory, lat: float, lon: float) -> District:
+    """The served district a position lies in (point-in-polygon, logic/geo.py); Open311Error(400) saying why none."""
+    try:
+        return geo.locate(directory, lat, lon)
+    except geo.PlaceProblem as exc:
+        raise Open311Error(400, f"lat/long: {exc.message}") from exc
 
 
 def district_named(directory: Directory, text: str) -> District | None:
@@ -167,10 +160,7 @@ def _location(directory: Directory, form: dict[str, list[str]]) -> tuple[Distric
         lat, lon = _degrees(lat_raw), _degrees(lon_raw)
         if lat is None or lon is None:
             raise Open311Error(400, "lat and long must be decimal degrees")
-        district = district_at(directory, lat, lon)
-        if district is None:
-            raise Open311Error(400, "lat/long is outside Pakistan")
-        return district, lat, lon
+        return district_at(directory, lat, lon), lat, lon
     if address_id:
         found = directory.districts.get(address_id)
         if found is None:

@@ -71,6 +71,7 @@ def case_out(
         **_headline(case, directory, now),
         description=case.description,
         location=case.location,
+        attributes=case.attributes,
         attachments=uploads.shown_attachments(signer, case, opens, now),
         version=case.version,
         resolution=case.resolution.model_dump() if case.resolution else None,

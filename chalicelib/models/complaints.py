@@ -381,6 +381,8 @@ class CaseOut(CaseHeadline):
 
     description: str
     location: Location | None = None
+    # The citizen's answers to the category's extra questions, by attribute code.
+    attributes: dict[str, str] = {}
     attachments: list[AttachmentOut]
     version: int
     resolution: dict[str, object] | None = None

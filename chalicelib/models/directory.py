@@ -55,6 +55,7 @@ class Office(_Entry):
 class AttributeValue(_Entry):
     key: str
     name: str
+    name_ur: str = ""
 
 
 class ServiceAttribute(_Entry):
@@ -64,7 +65,9 @@ class ServiceAttribute(_Entry):
     datatype: Literal["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
     required: bool = False
     description: str
+    description_ur: str = ""
     datatype_description: str = ""
+    datatype_description_ur: str = ""
     order: int = 1
     values: list[AttributeValue] = Field(default_factory=list)
 
@@ -126,6 +129,8 @@ class CategoryOut(BaseModel):
     group: str
     group_ur: str
     kind: CategoryKind
+    # The category's extra questions (its Open311 service definition), in both languages, in order.
+    attributes: list[ServiceAttribute] = Field(default_factory=list)
 
 
 class DistrictOut(BaseModel):
@@ -156,6 +161,14 @@ class LevelNode(BaseModel):
     name: str
     name_ur: str
     organisations: list[OrganisationNode]
+
+
+class DistrictPlace(BaseModel):
+    """Where a point lies: the boundary's name (geoBoundaries), the served district, or several to choose from."""
+
+    boundary: str
+    district: DistrictOut | None
+    candidates: list[DistrictOut]
 
 
 class CategoryList(BaseModel):
