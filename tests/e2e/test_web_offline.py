@@ -126,9 +126,9 @@ def test_the_manifest_is_valid_and_the_service_worker_keeps_the_shell(running: S
         cdp.detach()  # a session left open keeps the page from being taken offline
         assert parsed["url"].endswith("/manifest.webmanifest") and parsed["errors"] == [], parsed["errors"]
         service_worker_active(page)
-        assert "awaaz-shell-v1" in page.evaluate("caches.keys()")
+        assert "awaaz-shell-v2" in page.evaluate("caches.keys()")
         kept = page.evaluate(
-            "caches.open('awaaz-shell-v1').then(c => c.keys()).then(k => k.map(r => new URL(r.url).pathname))"
+            "caches.open('awaaz-shell-v2').then(c => c.keys()).then(k => k.map(r => new URL(r.url).pathname))"
         )
         assert {"/", "/js/core.js", "/js/offline.js", "/style.css", "/config.js"} <= set(kept)
         # With no network, the page still opens (from the service worker's cache)
@@ -221,8 +221,12 @@ def test_a_complaint_whose_answer_was_lost_is_sent_again_with_the_same_key(runni
         if len(keys) == 1:
             route.fetch()  # the server files it...
             route.abort("internetdisconnected")  # ...and the answer never arrives
-        elif len(keys) == 2:  # then the session is over
-            route.fulfill(status=401, json={"error": {"code": "unauthorized", "message": "Please sign in again."}})
+        elif len(keys) == 2:  # then the service refuses it for now (a 401 would first refresh the session)
+            route.fulfill(
+                status=429,
+                headers={"Retry-After": "60"},
+                json={"error": {"code": "rate_limited", "message": "Please try again in a minute."}},
+            )
         else:
             route.continue_()
 
@@ -235,8 +239,8 @@ def test_a_complaint_whose_answer_was_lost_is_sent_again_with_the_same_key(runni
     assert len(with_subject(running, page, subject)) == 1  # filed already, though the page does not know
     # A refusal keeps it, with the reason
     page.click("#outbox [data-send]")
-    page.wait_for_selector("#outbox li:has-text('Not sent yet: Please sign in again.')")
-    assert [e["error"]["status"] for e in outbox(page)] == [401]
+    page.wait_for_selector("#outbox li:has-text('Not sent yet: Please try again in a minute.')")
+    assert [e["error"]["status"] for e in outbox(page)] == [429]
     shot(page, "offline-outbox-refused")
     # Sent again, it is the same complaint: nothing new is filed
     page.click("#outbox [data-send]")

@@ -254,4 +254,3 @@ def test_a_reply_carries_a_photo_the_office_opens(stack: Stack) -> None:
     (shown,) = seen["attachments"]
     assert shown["id"] == out["upload_id"] and requests.get(shown["url"], timeout=10).content == JPEG
     assert [e["attachments"] for e in seen["timeline"] if e["type"] == "citizen_replied"] == [[out["upload_id"]]]
-

@@ -150,7 +150,9 @@ async function fileOrQueue(body, files, key, uploads) {
     entry.body.attachments = await uploads(files);
     return await api("POST", "/v1/complaints", entry.body, key.headers());
   } catch (e) {
-    if (e.status !== 0) throw e;
+    // A file storage would not take while the service answers is the citizen's to retry or remove
+    // (uploads.js shows how); only with the network gone does the complaint wait in the outbox.
+    if (e.status !== 0 || (e.code === "upload_failed" && navigator.onLine)) throw e;
     unreachable = e;
   }
   const kept = entry.body.attachments ? [] : files.map((f) => ({ name: f.name, type: f.type, blob: f }));
