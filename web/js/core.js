@@ -124,6 +124,19 @@ function applyLanguage() {
   document.documentElement.lang = state.lang;
   document.documentElement.dir = state.lang === "ur" ? "rtl" : "ltr";
   document.title = `${t("app")} — ${t("tagline")}`;
+  wordsFont();
+}
+
+// The English page's Urdu words (the brand's "آواز", the "اردو" switch) in Nastaliq, from a 2 KB cut of the font
+// (Makefile) rather than the 105 KB Urdu font. Declared here, once the scripts are in: declared in style.css,
+// it would be fetched at the first layout and hold one of the browser's six connections while scripts still load.
+function wordsFont() {
+  if (wordsFont.added || !window.FontFace || !document.fonts) return;
+  wordsFont.added = true;
+  for (const weight of ["400", "700"]) {
+    document.fonts.add(new FontFace("Awaaz Nastaliq Words", `url("fonts/nastaliq-words-${weight}.woff2") format("woff2")`,
+      { weight, display: "swap", unicodeRange: "U+0622, U+0627, U+062F, U+0631-0632, U+0648" }));
+  }
 }
 
 function nav() {
@@ -150,6 +163,11 @@ function nav() {
 // already elsewhere) paints nothing. A page is drawn into a fresh <main> and shown only if still current.
 let renders = 0;
 
+// Who is signed in, asked as soon as this script runs (the page's other scripts may still be on their way):
+// on a phone's slow network the first page is a round trip sooner. The first render reads the answer.
+let meAsked = state.token ? api("GET", "/v1/me") : null;
+if (meAsked) meAsked.catch(() => {});
+
 async function render() {
   const seq = ++renders;
   const current = () => seq === renders;
@@ -160,7 +178,9 @@ async function render() {
     state.flash = null;
   }
   if (state.token && !state.me) {
-    try { state.me = await api("GET", "/v1/me"); } catch (e) { state.token = null; sessionStorage.removeItem("awaaz.token"); }
+    const asked = meAsked || api("GET", "/v1/me");
+    meAsked = null;
+    try { state.me = await asked; } catch (e) { state.token = null; sessionStorage.removeItem("awaaz.token"); }
     if (!current()) return;
   }
   nav();
