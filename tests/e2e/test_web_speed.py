@@ -52,6 +52,7 @@ FETCHED = """(by) => {
   const all = [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")]
     .filter((e) => !e.name.startsWith("data:") && e.responseEnd <= by);
   return { requests: all.length, bytes: all.reduce((n, e) => n + (e.transferSize || 0), 0),
+           sizes: all.map((e) => [e.name.replace(location.origin, ""), e.transferSize, e.encodedBodySize]),
            fonts: all.filter((e) => e.name.endsWith(".woff2")).map((e) => [e.name.split("/").pop(), e.transferSize]) };
 }"""
 
@@ -83,6 +84,7 @@ class Load:
     requests: int
     bytes: int
     fonts: list[tuple[str, int]]
+    sizes: list[tuple[str, int, int]]  # (path, bytes over the network, bytes of the body)
 
     def line(self) -> str:
         return (
@@ -120,6 +122,7 @@ def measured_load(page: Page, url: str, ready: str, name: str) -> Load:
         everything["requests"],
         everything["bytes"],
         [tuple(f) for f in everything["fonts"]],
+        [tuple(f) for f in everything["sizes"]],
     )
     print(load.line())
     return load
@@ -202,6 +205,17 @@ def test_in_urdu_the_page_paints_within_the_budget_and_fetches_the_cut_down_font
     assert form.paint_ms < BUDGET_MS, form.line()
     page.wait_for_function("document.fonts.status === 'loaded'")
     shot(page, "speed-file-ur")
+    page.context.close()
+
+
+def test_a_second_visit_revalidates_the_page_files_and_fetches_none_again(running: Stack, browser: Browser) -> None:
+    first, page = on_a_slow_phone(browser, running, "#/", HOME_READY, "Home, first visit (English)")
+    again = measured_load(page, f"{running.api}/#/", HOME_READY, "Home, second visit (English, ETag revalidation)")
+    # Every page file was asked again (the browser kept it: `no-cache`) and answered 304: headers, no body.
+    page_files = [(name, sent, body) for name, sent, body in again.sizes if not name.startswith(("/v1/", "/fonts/"))]
+    assert len(page_files) >= 10, again.sizes
+    assert all(0 < sent < 600 and (sent < body or body < 600) for _, sent, body in page_files), page_files
+    assert again.bytes * 3 < first.bytes, (first.line(), again.line())
     page.context.close()
 
 
