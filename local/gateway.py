@@ -13,10 +13,16 @@ MISSING_AUTHENTICATION_TOKEN gateway response makes that a 404 `not_found` in th
 error shape; locally it is the same 404, with the same English text, and in Urdu when
 the caller asks for it (a gateway response template cannot choose a language: in AWS
 it is always English).
+
+An answer of at least `minimum_compression_size` bytes (.chalice/config.json, which `chalice
+package` turns into the REST API's MinimumCompressionSize) is gzipped when the caller's
+Accept-Encoding allows it, as API Gateway does: `/v1/organisations` is 122 KB of JSON, 15 KB
+gzipped, which on a 400 kbit/s phone is 0.3 s instead of 2.4 s.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -58,6 +64,31 @@ def no_such_route_body(accept_language: str | None) -> bytes:
     english = json.loads(template)["error"]["message"] if template else "No such route."
     body = error_response(NotFound(english), language_named(accept_language)).body
     return body.encode("utf-8") if isinstance(body, str) else json.dumps(body).encode("utf-8")
+
+
+@lru_cache(maxsize=1)
+def minimum_compression_size(stage: str = "local") -> int | None:
+    """API Gateway's MinimumCompressionSize for a stage, from .chalice/config.json (None: never compress)."""
+    config = json.loads((REPO / ".chalice" / "config.json").read_text())
+    value = config.get("stages", {}).get(stage, {}).get("minimum_compression_size")
+    if value is None:
+        value = config.get("minimum_compression_size")
+    return None if value is None else int(value)
+
+
+def compressed(body: bytes, accept_encoding: str | None, headers: dict[str, Any]) -> bytes:
+    """The body as API Gateway sends it: gzipped (headers updated) when large enough and the caller accepts gzip."""
+    from local.web import accepts_gzip
+
+    threshold = minimum_compression_size()
+    if threshold is None or len(body) < threshold or not accepts_gzip(accept_encoding):
+        return body
+    if any(k.lower() == "content-encoding" for k in headers):
+        return body
+    headers["Content-Encoding"] = "gzip"
+    vary = next((k for k in headers if k.lower() == "vary"), None)
+    headers[vary or "Vary"] = f"{headers[vary]}, Accept-Encoding" if vary else "Accept-Encoding"
+    return gzip.compress(body, compresslevel=6, mtime=0)
 
 
 class NoSuchRoute(local.LocalGatewayException):
@@ -122,3 +153,13 @@ def install() -> None:
         return event
 
     local.LocalGateway._generate_lambda_event = generate_lambda_event  # type: ignore[method-assign]
+
+    # API Gateway's compression (MinimumCompressionSize), on the local server's way out.
+    original_send = local.ChaliceRequestHandler._send_http_response_with_body
+
+    def send_with_body(self: Any, code: int, headers: Any, body: str | bytes) -> None:
+        raw = body.encode("utf-8") if isinstance(body, str) else body
+        headers = dict(headers)
+        original_send(self, code, headers, compressed(raw, self.headers.get("Accept-Encoding"), headers))
+
+    local.ChaliceRequestHandler._send_http_response_with_body = send_with_body  # type: ignore[method-assign]

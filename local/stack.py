@@ -21,7 +21,7 @@ from types import FrameType
 from typing import Any
 
 from local import config, totp
-from local.web import static_file
+from local.web import send_answer, static_answer
 
 log = logging.getLogger("local.stack")
 SENDER_EMAIL = "no-reply@awaaz.example.pk"
@@ -33,7 +33,8 @@ def _tame_request_logging(server: Any, web_dir: Path, config_js: bytes) -> None:
 
     A client that hangs up before its answer is written is not worth a traceback either.
     GETs outside the API's paths answer with the web page's files, so the page is served
-    on the API's own port (in AWS, S3 and CloudFront serve them).
+    on the API's own port (in AWS, S3 and CloudFront serve them), compressed, with ETags and
+    Cache-Control exactly as on WEB_PORT (local/web.py's `static_answer`).
     """
     default_handle_error = server.server.handle_error
 
@@ -48,17 +49,18 @@ def _tame_request_logging(server: Any, web_dir: Path, config_js: bytes) -> None:
 
     class Handler(base):  # type: ignore[misc, valid-type]
         def do_GET(self) -> None:
-            found = static_file(web_dir, self.path, config_js)
-            if found is None:
+            answer = static_answer(web_dir, self.path, config_js, dict(self.headers.items()))
+            if answer is None:
                 super().do_GET()
                 return
-            content_type, body = found
-            self.send_response(200)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            self.wfile.write(body)
+            send_answer(self, answer)
+
+        def do_HEAD(self) -> None:
+            answer = static_answer(web_dir, self.path, config_js, dict(self.headers.items()))
+            if answer is None:
+                super().do_HEAD()
+                return
+            send_answer(self, answer)
 
         def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
             path = self.path.split("?", 1)[0]

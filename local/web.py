@@ -1,17 +1,29 @@
 """Serve web/ as static files, plus `/config.js` telling the page where the API is.
 
 The same files are served two ways: by this server on WEB_PORT, and by the API's own
-port (`static_file`, used by local/stack.py), so the page is at http://127.0.0.1:$PORT/.
+port (local/stack.py), so the page is at http://127.0.0.1:$PORT/. Both answer through
+`static_answer`, the same way CloudFront answers in AWS (docs/deploy.md):
+
+- text (html, js, css, json, svg, ...) is gzipped when the browser accepts it (`Vary: Accept-Encoding`);
+- every answer has a strong ETag, and `If-None-Match` with it answers 304 with no body;
+- `Cache-Control`: the page's code and `config.js` are `no-cache` (kept, but asked again every time: a
+  304 costs a round trip, never a stale mix of old and new scripts); fonts, which change only with
+  the pinned font package, are kept a week without asking.
 """
 
 from __future__ import annotations
 
 import functools
+import gzip
+import hashlib
 import json
 import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 _TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -24,6 +36,11 @@ _TYPES = {
     ".json": "application/json",
 }
 API_PREFIXES = ("/v1/", "/open311/")
+# Worth compressing: text of any kind. Fonts (woff2) and images are compressed already.
+COMPRESSIBLE = ("text/", "application/json", "application/manifest+json", "application/javascript", "image/svg+xml")
+MIN_COMPRESS = 1024  # bytes: below this gzip's header and a second buffer cost more than they save
+REVALIDATE = "no-cache"
+FONT_CACHE = "public, max-age=604800"  # a week: the font is pinned (Makefile) and its name never means other glyphs
 
 
 def config_script(config: dict[str, str]) -> bytes:
@@ -32,7 +49,7 @@ def config_script(config: dict[str, str]) -> bytes:
 
 def static_file(web_dir: Path, path: str, config_js: bytes) -> tuple[str, bytes] | None:
     """(content type, body) of a page file for a GET path, or None (not a page file: the API's)."""
-    path = path.split("?", 1)[0]
+    path = unquote(path.split("?", 1)[0].split("#", 1)[0])
     if path.startswith(API_PREFIXES):
         return None
     if path == "/config.js":
@@ -44,23 +61,109 @@ def static_file(web_dir: Path, path: str, config_js: bytes) -> tuple[str, bytes]
     return _TYPES[target.suffix], target.read_bytes()
 
 
-class _Handler(SimpleHTTPRequestHandler):
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+
+
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether an Accept-Encoding header allows gzip (`gzip`, `x-gzip` or `*`, not with q=0)."""
+    allowed: dict[str, bool] = {}
+    for part in (accept_encoding or "").split(","):
+        name, _, params = part.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if name.strip():
+            allowed[name.strip().lower()] = quality > 0
+    if "gzip" in allowed or "x-gzip" in allowed:
+        return allowed.get("gzip", False) or allowed.get("x-gzip", False)
+    return allowed.get("*", False)
+
+
+def compressible(content_type: str) -> bool:
+    return content_type.startswith(COMPRESSIBLE)
+
+
+@functools.lru_cache(maxsize=256)
+def _gzipped(body: bytes) -> bytes:
+    # mtime=0: the same file always gives the same bytes (and so the same ETag, in every process).
+    return gzip.compress(body, compresslevel=9, mtime=0)
+
+
+@functools.lru_cache(maxsize=256)
+def _tag(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()[:20]
+
+
+def _matches(if_none_match: str | None, tags: set[str]) -> bool:
+    if not if_none_match:
+        return False
+    sent = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+    return "*" in sent or bool(sent & tags)
+
+
+def static_answer(web_dir: Path, path: str, config_js: bytes, headers: Mapping[str, str]) -> Answer | None:
+    """The answer to a GET (or HEAD) of a page file, or None (not a page file: the API's).
+
+    `headers` are the request's (any case). The body of a HEAD is the caller's to leave out.
+    """
+    found = static_file(web_dir, path, config_js)
+    if found is None:
+        return None
+    content_type, body = found
+    lower = {k.lower(): v for k, v in headers.items()}
+    tag = _tag(body)
+    sent: dict[str, str] = {
+        "Content-Type": content_type,
+        "Cache-Control": FONT_CACHE if content_type.startswith("font/") else REVALIDATE,
+    }
+    zipped = compressible(content_type) and len(body) >= MIN_COMPRESS
+    if zipped:
+        sent["Vary"] = "Accept-Encoding"
+    use_gzip = zipped and accepts_gzip(lower.get("accept-encoding"))
+    # Each encoding is its own representation with its own ETag; either names this content.
+    etag = f'"{tag}-gz"' if use_gzip else f'"{tag}"'
+    sent["ETag"] = etag
+    if _matches(lower.get("if-none-match"), {f'"{tag}"', f'"{tag}-gz"'}):
+        return Answer(304, sent)
+    if use_gzip:
+        body = _gzipped(body)
+        sent["Content-Encoding"] = "gzip"
+    sent["Content-Length"] = str(len(body))
+    return Answer(200, sent, body)
+
+
+def send_answer(handler: BaseHTTPRequestHandler, answer: Answer) -> None:
+    """Write an Answer through a BaseHTTPRequestHandler (no body for HEAD or 304)."""
+    handler.send_response(answer.status)
+    for name, value in answer.headers.items():
+        handler.send_header(name, value)
+    handler.end_headers()
+    if handler.command != "HEAD" and answer.status != 304:
+        handler.wfile.write(answer.body)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive: a phone on a slow network opens fewer connections
     config_js = b""
+    web_dir = Path(".")
 
     def do_GET(self) -> None:
-        if self.path.split("?", 1)[0] == "/config.js":
-            self.send_response(200)
-            self.send_header("Content-Type", "text/javascript; charset=utf-8")
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Content-Length", str(len(self.config_js)))
-            self.end_headers()
-            self.wfile.write(self.config_js)
-            return
-        super().do_GET()
+        answer = static_answer(self.web_dir, self.path, self.config_js, dict(self.headers.items()))
+        if answer is None:
+            body = b"Not found\n"
+            answer = Answer(404, {"Content-Type": "text/plain; charset=utf-8", "Content-Length": str(len(body))}, body)
+        send_answer(self, answer)
 
-    def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-store")
-        super().end_headers()
+    do_HEAD = do_GET
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet: the console is for events
         return
@@ -69,8 +172,8 @@ class _Handler(SimpleHTTPRequestHandler):
 class WebServer:
     def __init__(self, directory: Path, host: str, port: int, config: dict[str, str]) -> None:
         script = config_script(config)
-        handler = type("AwaazWebHandler", (_Handler,), {"config_js": script})
-        self.server = ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(directory)))
+        handler = type("AwaazWebHandler", (_Handler,), {"config_js": script, "web_dir": directory})
+        self.server = ThreadingHTTPServer((host, port), handler)
         self.server.daemon_threads = True
         self._thread = threading.Thread(
             target=lambda: self.server.serve_forever(poll_interval=0.2), name="web", daemon=True

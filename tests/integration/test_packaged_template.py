@@ -148,3 +148,11 @@ def test_only_the_api_function_reads_and_writes_attachments_and_only_the_buckets
     assert sorted(objects["Action"]) == ["s3:GetObject", "s3:PutObject"]
     assert objects["Resource"] == {"Fn::Sub": "${AttachmentsBucket.Arn}/*"}
     assert (bucket["Action"], bucket["Resource"]) == ("s3:ListBucket", {"Fn::GetAtt": ["AttachmentsBucket", "Arn"]})
+
+
+def test_api_gateway_compresses_answers_from_the_size_the_local_gateway_uses(template: dict[str, Any]) -> None:
+    """`minimum_compression_size` in .chalice/config.json becomes the REST API's MinimumCompressionSize."""
+    from local.gateway import minimum_compression_size
+
+    assert template["Resources"]["RestAPI"]["Properties"]["MinimumCompressionSize"] == minimum_compression_size("prod")
+    assert minimum_compression_size("prod") == 1024
