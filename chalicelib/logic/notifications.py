@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from chalicelib.logic import cursors
 from chalicelib.logic.messages import notification_text
 from chalicelib.logic.ports import Services
-from chalicelib.models.common import Listing, Principal
+from chalicelib.models.common import Language, Listing, Principal
 from chalicelib.models.errors import ServiceUnavailable
 from chalicelib.models.notifications import Notification
 from chalicelib.observability import logger, metrics
@@ -24,8 +24,13 @@ class NotificationOut(BaseModel):
     message: str
 
 
-def list_mine(services: Services, principal: Principal, limit: int, cursor: str | None) -> Listing[NotificationOut]:
-    """Officers read their office's inbox (assignments, reminders, escalations); others their own."""
+def list_mine(
+    services: Services, principal: Principal, limit: int, cursor: str | None, language: Language | None = None
+) -> Listing[NotificationOut]:
+    """Officers read their office's inbox (assignments, reminders, escalations); others their own.
+
+    Worded in `language` (the page's, when it asks in one), else in the account's own.
+    """
     office_id = principal.office_id if principal.role == "officer" else None
     sub = None if office_id else principal.sub
     # An office's inbox is shared, but a cursor is still the caller's own: scoped by their sub.
@@ -39,7 +44,7 @@ def list_mine(services: Services, principal: Principal, limit: int, cursor: str 
                 at=i["at"],
                 type=i["template"],
                 case_id=i.get("case_id"),
-                message=notification_text(i["template"], i.get("params", {}), principal.language),
+                message=notification_text(i["template"], i.get("params", {}), language or principal.language),
             )
             for i in items
         ],

@@ -195,3 +195,37 @@ def test_dates_in_urdu_digits_no_am_pm_notices_formatted_and_english_text_isolat
     assert "Some details need correcting." in officer.inner_text(".message.error")
     shot(officer, "words-officer-errors-en")
     assert errors == []
+
+
+@pytest.mark.parametrize("language", ["en", "ur"])
+def test_the_browsers_own_checks_speak_the_pages_language(
+    running: Stack,  # noqa: F811
+    browser: Browser,  # noqa: F811
+    language: str,
+) -> None:
+    """Chromium words its bubbles in its own interface language (English here); the page words them itself."""
+    errors: list[str] = []
+    page = open_page(browser, errors)
+    page.goto(f"{running.api}/#/register")
+    in_language(page, language)
+    page.click("form#f button")  # nothing typed: the name is the first thing the browser stops at
+    name = page.locator("[name=name]")
+    assert name.evaluate("el => el.validationMessage") == {"en": "Fill this in.", "ur": "یہ خانہ پُر کریں۔"}[language]
+    name.fill("Amina")
+    assert name.evaluate("el => el.validity.valid")  # typing takes the page's word back
+    page.fill("[name=email]", "not-an-address")
+    page.fill("[name=password]", "short1")
+    page.click("form#f button")
+    email = page.locator("[name=email]").evaluate("el => el.validationMessage")
+    assert (
+        email
+        == {"en": "Write an e-mail address, like name@example.pk.", "ur": "ای میل پتہ لکھیں، جیسے name@example.pk"}[
+            language
+        ]
+    )
+    page.fill("[name=email]", "amina@example.pk")
+    page.click("form#f button")
+    short = page.locator("[name=password]").evaluate("el => el.validationMessage")
+    assert short == {"en": "Write at least 8 characters (now 6).", "ur": "کم از کم ۸ حروف لکھیں (ابھی ۶)۔"}[language]
+    assert errors == []
+    page.close()

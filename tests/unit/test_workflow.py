@@ -228,6 +228,10 @@ def test_request_info_pauses_the_clock_and_the_reply_extends_the_deadline_by_the
     # And the citizen was told what was asked
     notes = list_mine(services, citizen(), 10, None).items
     assert notes[0].type == "info_requested" and "Your meter number?" in notes[0].message
+    # in the account's language, or in the one the page asks in (the اردو switch)
+    in_urdu = list_mine(services, citizen(), 10, None, "ur").items[0]
+    assert in_urdu.message != notes[0].message and "Your meter number?" in in_urdu.message
+    assert any("\u0600" <= ch <= "\u06ff" for ch in in_urdu.message)
 
 
 def test_resolve_stores_the_resolution_leaves_the_queue_and_keeps_the_feedback_check_due() -> None:

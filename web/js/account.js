@@ -5,7 +5,7 @@
 
 async function home(main) {
   main.innerHTML = `<h1>${esc(t("app"))}</h1><p class="lead">${esc(t("tagline"))}</p>
-    ${state.me ? `<p>${esc(t("signedInAs"))} <strong${/[\u0600-\u06ff]/.test(state.me.name || "") ? ' lang="ur"' : ""}>${esc(state.me.name)}</strong></p>` : ""}
+    ${state.me ? `<p>${esc(t("signedInAs"))} <strong${/[\u0600-\u06ff]/.test(state.me.name || "") ? ' lang="ur"' : ""}>${userText(state.me.name)}</strong></p>` : ""}
     <ul class="tiles">
       ${state.me && state.me.role === "citizen" ? `<li><a href="#/file">${esc(t("file"))}</a></li><li><a href="#/mine">${esc(t("mine"))}</a></li>` : ""}
       ${state.me && state.me.role === "officer" ? `<li><a href="#/queue">${esc(t("queue"))}</a></li>` : ""}

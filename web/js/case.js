@@ -20,11 +20,38 @@ function caseHead(c) {
   return `<h1>${asTyped(c.id)} — ${userText(c.subject)}</h1>
     <dl class="facts"><dt>${esc(t("status"))}</dt><dd>${esc(statusText(c.status))}</dd>
       <dt>${esc(t("office"))}</dt><dd>${c.office ? userText(named(c.office)) : "—"}</dd>
-      <dt>${esc(t("level"))}</dt><dd>${esc(num(c.level))}</dd>
+      <dt>${esc(t("level"))}</dt><dd>${esc(levelText(c.level))}</dd>
       <dt>${esc(t("due"))}</dt><dd>${esc(day(c.due_at))}</dd>
       ${c.kind === "complaint" ? `<dt>${esc(t("publication"))}</dt><dd>${esc(c.published_at ? `${t("publishedOn")} ${day(c.published_at)}` : t("private"))}${c.hidden ? ` — ${esc(t("hiddenByOffice"))}: ${userText(c.hidden.note)}` : ""}</dd>` : ""}
-      </dl>
+      ${answersHtml(c)}</dl>
     <p dir="auto">${esc(c.description)}</p>${attachedFiles(c.attachments || [])}`;
+}
+
+// Level 0 is the office the case went to first; each escalation or reopening is one level up.
+const levelText = (level) => (level ? t("levelUp") : t("levelFirst")).replace("{n}", num((level || 0) + 1));
+
+// The answers to the category's questions ("Whole area", "Since when"), in the page's language:
+// the questions and their choices come from the category (loaded by answersKnown before drawing).
+function answersHtml(c) {
+  const answers = Object.entries(c.attributes || {});
+  if (!answers.length) return "";
+  const category = state.categories.find((x) => x.id === c.category_id);
+  const questions = (category && category.attributes) || [];
+  return answers.map(([code, value]) => {
+    const q = questions.find((a) => a.code === code);
+    const choices = (q && q.values) || [];
+    const said = choices.length ? String(value).split(",").map((v) => {
+      const choice = choices.find((x) => x.key === v);
+      return choice ? named(choice) : v;
+    }).join("، ") : value;
+    return `<dt>${esc(q ? saidIn(q, "description") : code)}</dt><dd>${userText(said)}</dd>`;
+  }).join("");
+}
+
+// The category's questions, for a case that answered some (one request, kept for the session).
+async function answersKnown(c) {
+  if (!Object.keys(c.attributes || {}).length || state.categories.length) return;
+  state.categories = (await api("GET", "/v1/categories?kind=complaint")).items;
 }
 
 // --- attached files ----------------------------------------------------------------
@@ -203,6 +230,7 @@ function bindCitizenForms(main, c) {
 
 async function caseView(main, id) {
   const c = await api("GET", `/v1/complaints/${encodeURIComponent(id)}`);
+  await answersKnown(c);
   main.innerHTML = caseHead(c) + citizenForms(c) + timeline(c.timeline);
   bindCitizenForms(main, c);
 }

@@ -278,6 +278,46 @@ function showFieldProblems(form, details) {
   return placed;
 }
 
+// The browser's own bubble for a field it checks (left empty, too short, not an e-mail, out of range)
+// speaks the page's language: Chromium's own would be in the phone's interface language. A field whose
+// page code sets its own message (the problem list, the district) keeps that one.
+function bubbleText(c) {
+  const v = c.validity;
+  const choosing = c.tagName === "SELECT" || c.type === "radio" || c.type === "checkbox" || c.type === "file";
+  if (v.valueMissing) return t(choosing ? "chooseOne" : "fillIn");
+  if (v.tooShort) return t("tooShort").replace("{n}", num(c.minLength)).replace("{now}", num(c.value.length));
+  if (v.tooLong) return t("tooLong").replace("{n}", num(c.maxLength));
+  if (v.typeMismatch) return t(c.type === "email" ? "emailNeeded" : "wrongFormat");
+  if (v.rangeUnderflow || v.rangeOverflow) return t("numberBetween").replace("{min}", num(Number(c.min))).replace("{max}", num(Number(c.max)));
+  if (v.badInput || v.stepMismatch) return t("numberNeeded");
+  if (v.patternMismatch) return t("wrongFormat");
+  return "";
+}
+
+const bubbleGroup = (c) => (c.type === "radio" && c.form ? [...c.form.querySelectorAll(`input[type=radio][name="${CSS.escape(c.name)}"]`)] : [c]);
+
+document.addEventListener("invalid", (ev) => {
+  const c = ev.target;
+  if (!c.setCustomValidity || (c.validity.customError && !c.dataset.bubble)) return;
+  if (c.dataset.bubble) c.setCustomValidity(""); // our last word: ask the browser again what is wrong now
+  const text = bubbleText(c);
+  if (!text) return;
+  c.setCustomValidity(text);
+  c.dataset.bubble = "1";
+}, true);
+
+// Once changed, the browser checks the field afresh (and the bubble above words it again if needed).
+function bubbleAnswered(ev) {
+  if (!ev.target.dataset || !ev.target.dataset.bubble) return;
+  for (const c of bubbleGroup(ev.target)) {
+    if (!c.dataset.bubble) continue;
+    c.setCustomValidity("");
+    delete c.dataset.bubble;
+  }
+}
+document.addEventListener("input", bubbleAnswered, true);
+document.addEventListener("change", bubbleAnswered, true);
+
 // A field's problem goes once the person changes the field.
 document.addEventListener("input", (ev) => {
   const control = ev.target;

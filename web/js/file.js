@@ -77,7 +77,7 @@ async function file(main) {
     const text = main.querySelector("[name=description]").value;
     const found = await api("GET", `/v1/similar-complaints?category_id=${encodeURIComponent(cat.value)}&district=${encodeURIComponent(main.querySelector("#dist").value)}&text=${encodeURIComponent(text)}`);
     main.querySelector("#similar").innerHTML = `<h2>${esc(t("similar"))}</h2>` + (found.items.length
-      ? `<ul>${found.items.map((s) => `<li><strong>${esc(s.id)}</strong> — ${esc(s.subject)} (${esc(statusText(s.status))})</li>`).join("")}</ul>`
+      ? `<ul>${found.items.map((s) => `<li><strong>${asTyped(s.id)}</strong> — ${userText(s.subject)} (${esc(statusText(s.status))})</li>`).join("")}</ul>`
       : `<p>${esc(t("noSimilar"))}</p>`) +
       (found.others.count ? `<p>${esc(t("othersLikeIt"))} ${esc(num(found.others.count))}</p>` : "");
   };
@@ -107,7 +107,7 @@ async function file(main) {
         location.hash = "#/";
         return;
       }
-      state.flash = [`${esc(t("submitted"))} <strong>${esc(out.id)}</strong>`, "ok"];
+      state.flash = [`${esc(t("submitted"))} <strong>${asTyped(out.id)}</strong>`, "ok"];
       location.hash = `#/case/${encodeURIComponent(out.id)}`;
     }, (e) => say(problem(e, { district: t("district"), subject: t("subject"), description: t("description"), ...questionLabels(category()) }), "error"));
   };

@@ -41,6 +41,7 @@ async function officerCase(main, id) {
       <label>${esc(t("action"))}<select name="action" id="action">${actions.map((a) => `<option value="${esc(a.action)}">${esc(labelOf(a))}</option>`).join("")}</select></label>
       <div id="extra" class="stack"></div>
       <button>${esc(t("act"))}</button></form>` : "";
+  await answersKnown(c);
   main.innerHTML = caseHead(c) + contact + form + timeline(c.timeline);
   if (!actions.length) {
     main.querySelector("h1").insertAdjacentHTML("afterend", readOnlyNote(c));

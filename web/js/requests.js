@@ -27,7 +27,7 @@ async function information(main) {
       <label>${esc(t("subject"))}<input name="subject" required minlength="3" maxlength="150"></label>
       <label>${esc(t("question"))}<textarea name="question" required minlength="10" maxlength="4000" rows="4"></textarea></label>
       <button>${esc(t("send"))}</button></form>
-    <h2>${esc(t("mine"))}</h2>` + (found.items.length ? `<ul class="cards">${found.items.map((r) => `
+    <h2>${esc(t("myRequests"))}</h2>` + (found.items.length ? `<ul class="cards">${found.items.map((r) => `
       <li><a href="#/request/${esc(r.id)}"><strong>${asTyped(r.id)}</strong> ${userText(r.subject)}</a>
         <span class="badge">${esc(statusText(r.status))}</span> <small>${esc(t("due"))}: ${esc(day(r.due_at))}</small></li>`).join("")}</ul>`
     : `<p>${esc(t("none"))}</p>`);
@@ -40,7 +40,7 @@ async function information(main) {
       const out = await api("POST", "/v1/information-requests", body, key.headers());
       key.filed();
       dropDraft(form);
-      state.flash = [`${esc(t("requestReceived"))} <strong>${esc(out.id)}</strong>`, "ok"];
+      state.flash = [`${esc(t("requestReceived"))} <strong>${asTyped(out.id)}</strong>`, "ok"];
       location.hash = `#/request/${encodeURIComponent(out.id)}`;
     }, (e) => say(problem(e, { subject: t("subject"), question: t("question") }), "error"));
   };
@@ -65,7 +65,7 @@ async function feedback(main) {
       <label>${esc(t("message"))}<textarea name="message" required maxlength="2000" rows="3"></textarea></label>
       <label id="rating-field" hidden>${esc(t("rating"))}<input name="rating" type="number" min="1" max="5" value="4"></label>
       <button>${esc(t("send"))}</button></form>
-    <h2>${esc(t("mine"))}</h2>` + (found.items.length ? `<ul class="cards">${found.items.map((f) => `
+    <h2>${esc(t("myFeedback"))}</h2>` + (found.items.length ? `<ul class="cards">${found.items.map((f) => `
       <li><strong>${asTyped(f.id)}</strong> ${userText(f.subject)} <span class="badge">${esc(statusText(f.status))}</span></li>`).join("")}</ul>`
     : `<p>${esc(t("none"))}</p>`);
   const offices = () => {
@@ -87,7 +87,7 @@ async function feedback(main) {
       const out = await api("POST", "/v1/feedback", f, key.headers());
       key.filed();
       dropDraft(form);
-      state.flash = [`${esc(t("thanks"))} <strong>${esc(out.id)}</strong>`, "ok"];
+      state.flash = [`${esc(t("thanks"))} <strong>${asTyped(out.id)}</strong>`, "ok"];
       await render();
     }, (e) => say(problem(e, { message: t("message"), rating: t("rating") }), "error"));
   };
