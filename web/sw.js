@@ -8,7 +8,7 @@
 // Every file index.html loads must be in SHELL (tests/unit/test_web_shell.py checks it).
 "use strict";
 
-const VERSION = "awaaz-shell-v2";
+const VERSION = "awaaz-shell-v3";
 const SHELL = [
   "./", "index.html", "config.js", "style.css", "manifest.webmanifest",
   "js/i18n.js", "js/core.js", "js/account.js", "js/uploads.js", "js/file.js", "js/case.js", "js/requests.js",
@@ -20,7 +20,8 @@ const LASTING = /\/(fonts|icons)\//;
 self.addEventListener("install", (event) => {
   // One missing file (renamed by a later change) must not keep the whole shell out of the cache.
   event.waitUntil(caches.open(VERSION)
-    .then((cache) => Promise.all(SHELL.map((path) => cache.add(path).catch(() => null))))
+    .then((cache) => Promise.all(SHELL.map((path) => fetch(path).then((r) => (r.ok ? stored(r) : null))
+      .then((r) => r && cache.put(path, r)).catch(() => null))))
     .then(() => self.skipWaiting()));
 });
 
@@ -30,10 +31,19 @@ self.addEventListener("activate", (event) => {
     .then(() => self.clients.claim()));
 });
 
+// What the cache keeps is the body as the page reads it (decoded), so the transfer's own headers go:
+// a gzipped file's Content-Length (its compressed size) would cut the kept page short offline.
+async function stored(response) {
+  const headers = new Headers(response.headers);
+  headers.delete("Content-Length");
+  headers.delete("Content-Encoding");
+  return new Response(await response.clone().blob(), { status: response.status, statusText: response.statusText, headers });
+}
+
 const keep = async (request, response) => {
   if (response.ok && response.type === "basic") {
     const cache = await caches.open(VERSION);
-    await cache.put(request, response.clone());
+    await cache.put(request, await stored(response));
   }
   return response;
 };

@@ -62,7 +62,7 @@ def page_of(context: BrowserContext, errors: list[str]) -> Page:
 
 
 def token_of(page: Page) -> str:
-    return str(page.evaluate("sessionStorage.getItem('awaaz.token')"))
+    return str(page.evaluate("JSON.parse(localStorage.getItem('awaaz.session')).id_token"))
 
 
 def answer_every_question(page: Page, category: dict[str, Any]) -> dict[str, str]:

@@ -268,6 +268,8 @@ new MutationObserver(() => {
 window.addEventListener("hashchange", () => { copyShownFrom = null; });
 window.addEventListener("online", () => { drawOfflineBar(); sendOutbox(); });
 window.addEventListener("offline", drawOfflineBar);
+// What waits in the outbox shows even when the first page cannot be drawn (offline, nothing kept for it).
+window.addEventListener("load", () => { drawOfflineBar(); drawOutbox(); });
 
 // Signing out on a shared phone: this person's drafts and copies go (what waits in their outbox stays, sent when they sign in again).
 document.addEventListener("click", (ev) => {
