@@ -94,12 +94,13 @@ browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 # The gate on both cores (one worker per test file: a browser test file shares one stack), then the
-# slow-network budget alone, so that nothing else running on the machine skews its timings.
+# slow-network budget alone, so that nothing else running on the machine skews its timings (it prints
+# its figures: the README quotes them).
 BUDGET := tests/e2e/test_web_speed.py
 
 test: $(STAMP) $(FONTS) $(MAP) $(AXE) lint typecheck browser
 	CHROMIUM=$(CHROMIUM) $(PY) -m pytest -q -p no:cacheprovider -n 2 --dist loadfile --ignore $(BUDGET)
-	CHROMIUM=$(CHROMIUM) $(PY) -m pytest -q -p no:cacheprovider $(BUDGET)
+	CHROMIUM=$(CHROMIUM) $(PY) -m pytest -q -s -p no:cacheprovider $(BUDGET)
 
 bench: $(STAMP)
 	$(PY) -m bench.run

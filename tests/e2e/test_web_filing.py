@@ -61,6 +61,17 @@ def page_of(context: BrowserContext, errors: list[str]) -> Page:
     return page
 
 
+def form_drawn(page: Page, category_id: str) -> None:
+    """The filing form, drawn with its problems listed; if not, what the page said instead (the gate shares 2 cores)."""
+    try:
+        page.wait_for_selector(f"#cat option[value='{category_id}']", state="attached", timeout=30_000)
+    except Exception:
+        said = page.evaluate(
+            "[location.hash, document.getElementById('message').innerText, document.querySelector('main').innerText.slice(0, 300)]"
+        )
+        pytest.fail(f"the filing form was not drawn for {category_id}: {said}")
+
+
 def token_of(page: Page) -> str:
     return str(page.evaluate("JSON.parse(localStorage.getItem('awaaz.session')).id_token"))
 
@@ -103,7 +114,7 @@ def test_one_complaint_is_filed_in_every_category_of_the_seed_answering_its_ques
         tokens.append(token_of(page))
         for n, category in enumerate(batch):
             page.goto(f"{running.api}/#/file")
-            page.wait_for_selector("#cat option")
+            form_drawn(page, category["id"])
             page.select_option("#cat", category["id"])
             questions = sorted(category.get("attributes", []), key=lambda a: a["order"])
             asked = page.eval_on_selector_all(
