@@ -313,7 +313,7 @@ def test_a_reply_with_a_photo_shows_the_photo_on_the_case(running: Stack, browse
     sign_in(page, running.api, citizen)
     page.goto(f"{running.api}/#/case/{case_id}")
     # When they answer with a photo from the reply form
-    page.wait_for_selector("form#reply input[type=file][name=attachments]")
+    page.wait_for_selector("form#reply input[type=file][name=attachments]", state="attached")
     assert "image/heic" in str(page.get_attribute("form#reply input[type=file]", "accept"))
     page.fill("form#reply [name=message]", "Here is the meter; it reads 04512.")
     photo: FilePayload = {"name": "reading.jpg", "mimeType": "image/jpeg", "buffer": photo_drawn_by(page)}

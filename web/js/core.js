@@ -278,6 +278,23 @@ function showFieldProblems(form, details) {
   return placed;
 }
 
+// The browser's own file picker reads "Choose Files / No file chosen" in the browser's language: each
+// file input gets a button in the page's language instead. The input stays (not shown) and takes the
+// files; uploads.js lists those chosen under it, with their state.
+function dressFileInputs(root) {
+  for (const input of root.querySelectorAll("input[type=file]:not([data-dressed])")) {
+    input.dataset.dressed = "true";
+    const pick = document.createElement("button");
+    pick.type = "button";
+    pick.className = "plain pick";
+    pick.textContent = t(input.multiple ? "chooseFiles" : "chooseFile");
+    pick.onclick = () => input.click();
+    input.hidden = true; // still takes the files: the button opens it
+    input.after(pick);
+  }
+}
+new MutationObserver(() => dressFileInputs(document)).observe(document.documentElement, { childList: true, subtree: true });
+
 // The browser's own bubble for a field it checks (left empty, too short, not an e-mail, out of range)
 // speaks the page's language: Chromium's own would be in the phone's interface language. A field whose
 // page code sets its own message (the problem list, the district) keeps that one.

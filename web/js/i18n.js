@@ -134,6 +134,7 @@ window.AWAAZ_TEXT = {
     wrongFormat: "Check how this is written.", numberBetween: "Choose a number from {min} to {max}.",
     myRequests: "My information requests", myFeedback: "My feedback",
     levelFirst: "{n} — the first office", levelUp: "{n} — sent up after the first office",
+    chooseFiles: "Choose photos or files", chooseFile: "Choose a file",
   },
   ur: {
     app: "آواز", tagline: "ہر سرکاری دفتر تک آپ کی آواز",
@@ -269,5 +270,6 @@ window.AWAAZ_TEXT = {
     wrongFormat: "دیکھیں کہ یہ درست لکھا ہے۔", numberBetween: "{min} سے {max} تک کوئی عدد چنیں۔",
     myRequests: "معلومات کے لیے میری درخواستیں", myFeedback: "میری آراء",
     levelFirst: "{n} — پہلا دفتر", levelUp: "{n} — پہلے دفتر سے اوپر بھیجا گیا",
+    chooseFiles: "تصاویر یا فائلیں چنیں", chooseFile: "فائل چنیں",
   },
 };
