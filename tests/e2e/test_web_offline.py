@@ -351,7 +351,7 @@ def test_the_citizen_and_the_officer_keep_drafts_of_what_they_write_on_a_case(ru
     )
     assert officer.input_value("select[name=outcome]") == "relief_granted"
     # Sent, it is gone
-    officer.click("#act button")
+    officer.click("#act > button")
     officer.wait_for_function("Object.keys(localStorage).every((k) => !k.startsWith('awaaz.draft.'))")
     officer.reload()
     officer.wait_for_selector(".facts")

@@ -189,7 +189,7 @@ def test_dates_in_urdu_digits_no_am_pm_notices_formatted_and_english_text_isolat
     officer.select_option("#action", "resolve")
     officer.select_option("select[name=outcome]", "relief_granted")
     officer.fill("[name=note]", "   ")
-    officer.click("#act button")
+    officer.click("#act > button")
     officer.wait_for_selector(".field-problem")
     assert field_problem(officer, "note") == {"invalid": "true", "text": "Fill this in.", "under": True}
     assert "Some details need correcting." in officer.inner_text(".message.error")
