@@ -12,6 +12,7 @@ import gzip
 import http.client
 import json
 import socket
+import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -276,3 +277,20 @@ def test_the_cut_down_urdu_font_has_every_letter_the_project_writes_in_urdu() ->
 
         drawn = set(TTFont(str(font)).getBestCmap())
         assert {ord(c) for c in arabic_script} <= drawn
+
+
+def test_scripts_and_styles_are_served_without_their_comments_and_still_parse(tmp_path: Path) -> None:
+    from local.web import lean, lean_copy
+
+    script = b'// what this does\nconst url = "https://example.pk"; // kept: inside a line\n  // indented\nrun(url);\n'
+    assert lean(".js", script) == b'const url = "https://example.pk"; // kept: inside a line\nrun(url);\n'
+    assert lean(".css", b"/* why */\na { color: red; }\n") == b"a { color: red; }\n"
+    assert lean(".html", b"<!-- kept -->") == b"<!-- kept -->"
+    # Every script of the page, lean, is still JavaScript (node parses it) and smaller
+    web = Path(__file__).resolve().parents[2] / "web"
+    lean_copy(web, tmp_path / "web")
+    for source in sorted((web / "js").glob("*.js")):
+        served = tmp_path / "web" / "js" / source.name
+        assert served.stat().st_size <= source.stat().st_size
+        checked = subprocess.run(["node", "--check", str(served)], capture_output=True, text=True, check=False)
+        assert checked.returncode == 0, (source.name, checked.stderr)

@@ -426,12 +426,11 @@ function applyLanguage() {
   document.documentElement.lang = state.lang;
   document.documentElement.dir = state.lang === "ur" ? "rtl" : "ltr";
   document.title = `${t("app")} — ${t("tagline")}`;
-  wordsFont();
 }
 
 // The English page's Urdu words (the brand's "آواز", the "اردو" switch) in Nastaliq, from a 2 KB cut of the font
-// (Makefile) rather than the 105 KB Urdu font. Declared here, once the scripts are in: declared in style.css,
-// it would be fetched at the first layout and hold one of the browser's six connections while scripts still load.
+// (Makefile) rather than the 105 KB Urdu font. Declared once the first page is drawn: declared in style.css,
+// or before that page's answers are in, it would hold one of the browser's six connections meanwhile.
 function wordsFont() {
   if (wordsFont.added || !window.FontFace || !document.fonts) return;
   wordsFont.added = true;
@@ -531,6 +530,7 @@ async function render() {
   try {
     await view(main, decodeURIComponent(id || ""));
     if (current()) shown.replaceWith(main);
+    setTimeout(wordsFont, 0);
   } catch (e) {
     if (!current() || e.code === "session_ended") return;
     // A page that needs a signed-in person sends a stranger to sign in, and back here afterwards.
