@@ -6,16 +6,15 @@ outlines, no tile server), and sent with the point. Screenshots at 360 px in Eng
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from playwright.sync_api import Browser, BrowserContext, Geolocation, Page, Route, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Geolocation, Page, Route
 
 from chalicelib.models.limits import DailyLimits
+from tests.e2e import test_web
 from tests.e2e.test_local_stack import REPO, Stack
 from tests.e2e.test_web import PHONE, WAIT_MS, fits_the_phone, new_citizen, shot, sign_in
 
@@ -28,22 +27,9 @@ MALL_ROAD: Geolocation = {"latitude": 31.5680, "longitude": 74.3120}
 KOHAT: Geolocation = {"latitude": 33.5869, "longitude": 71.4429}
 
 
-@pytest.fixture(scope="module")
-def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    stack = Stack(tmp_path_factory.mktemp("web-filing"))
-    stack.start()
-    yield stack
-    stack.kill()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    assert Path(chromium).exists(), f"{chromium} is missing: `make test` installs Debian's chromium"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        yield launched
-        launched.close()
+# The stack and the browser of the page's own browser tests (fixtures, one of each per module).
+running = test_web.running
+browser = test_web.browser
 
 
 @pytest.fixture

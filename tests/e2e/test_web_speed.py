@@ -17,15 +17,14 @@ is idle); README.md quotes them. The budget: Home and the filing form under 3 s.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page
 
+from tests.e2e import test_web
 from tests.e2e.test_local_stack import Stack
 from tests.e2e.test_web import PHONE, WAIT_MS, shot, sign_in
 
@@ -57,22 +56,9 @@ FETCHED = """(by) => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    stack = Stack(tmp_path_factory.mktemp("speed"))
-    stack.start()
-    yield stack
-    stack.kill()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    assert Path(chromium).exists(), f"{chromium} is missing: `make test` installs Debian's chromium"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        yield launched
-        launched.close()
+# The stack and the browser of the page's own browser tests (fixtures, one of each per module).
+running = test_web.running
+browser = test_web.browser
 
 
 @dataclass
