@@ -5,6 +5,7 @@ from __future__ import annotations
 from chalice.app import Blueprint, Request
 
 from chalicelib.logic.auth import principal_from_context
+from chalicelib.models.audit import Actor
 from chalicelib.models.common import Principal
 
 
@@ -16,3 +17,15 @@ def principal_of(request: Request | None) -> Principal:
 
 def principal(blueprint: Blueprint) -> Principal:
     return principal_of(blueprint.current_request)
+
+
+def actor(blueprint: Blueprint) -> Actor:
+    """Who is calling and from where, for the audit trail."""
+    request = blueprint.current_request
+    context = (request.context if request is not None else None) or {}
+    agent = request.headers.get("user-agent") if request is not None and request.headers else None
+    return Actor(
+        principal=principal_of(request),
+        source_ip=str((context.get("identity") or {}).get("sourceIp") or "unknown"),
+        user_agent=str(agent or ""),
+    )

@@ -33,9 +33,11 @@ M = TypeVar("M", bound=BaseModel)
 CITIZENS: tuple[Role, ...] = ("citizen",)
 OFFICERS: tuple[Role, ...] = ("officer",)
 ADMINS: tuple[Role, ...] = ("admin",)
+# The directory and staff: the portal's admins, and an organisation's admins within their organisation.
+DIRECTORY_ADMINS: tuple[Role, ...] = ("admin", "org_admin")
 # Who works cases: officers, and admins (who may move a complaint across organisations and answer transfer requests).
 STAFF: tuple[Role, ...] = ("officer", "admin")
-SIGNED_IN: tuple[Role, ...] = ("citizen", "officer", "admin")
+SIGNED_IN: tuple[Role, ...] = ("citizen", "officer", "admin", "org_admin")
 # A check that the caller may act on the resource the path names, called as `guard(principal, **path)`:
 # it raises NotFound (not theirs, or absent) or Forbidden, and may read the resource.
 Guard = Callable[..., object]

@@ -15,10 +15,13 @@ _LEEWAY_SECONDS = 30
 
 def role_of(pool: Pool, groups: list[str]) -> Role:
     """Only a user in a group has a role: citizens in the citizens' pool, officers and admins in the staff pool
-    (admin outranks officer). A group name carried by the other pool's token counts for nothing."""
+    (admin outranks an organisation's admin, who outranks officer). A group name carried by the other pool's
+    token counts for nothing."""
     if pool == "staff":
         if "admin" in groups:
             return "admin"
+        if "org_admin" in groups:
+            return "org_admin"
         if "officer" in groups:
             return "officer"
     elif "citizen" in groups:
@@ -72,8 +75,8 @@ def verify_id_token(token: str, issuers: Sequence[Issuer]) -> Verified:
     groups = claims.get("cognito:groups") or []
     role = role_of(issuer.pool, list(groups))
     office_id = claims.get("custom:office_id") or None
-    if role == "officer" and not office_id:
-        raise Unauthenticated("this officer account has no office")
+    if role in ("officer", "org_admin") and not office_id:
+        raise Unauthenticated("this staff account has no office")
     language = claims.get("custom:language")
     principal = Principal(
         sub=str(claims["sub"]),
@@ -81,7 +84,8 @@ def verify_id_token(token: str, issuers: Sequence[Issuer]) -> Verified:
         username=str(claims.get("cognito:username", "")),
         name=str(claims.get("name", "")),
         language="ur" if language == "ur" else "en",
-        office_id=office_id if role == "officer" else None,
+        office_id=office_id if role in ("officer", "org_admin") else None,
+        supervisor=role == "officer" and "supervisor" in groups,
     )
     return Verified(principal=principal, issued_at=int(claims["iat"]))
 
@@ -102,6 +106,7 @@ def principal_from_context(context: dict[str, Any]) -> Principal:
         name=str(context.get("name", "")),
         language=context.get("language", "en"),
         office_id=context.get("office_id") or None,
+        supervisor=context.get("supervisor") == "1",
     )
 
 
@@ -114,4 +119,5 @@ def context_of(principal: Principal) -> dict[str, str]:
         "name": principal.name,
         "language": principal.language,
         "office_id": principal.office_id or "",
+        "supervisor": "1" if principal.supervisor else "",
     }

@@ -7,7 +7,9 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-Role = Literal["citizen", "officer", "admin"]
+# An organisation's administrator ("org_admin") runs the directory and staff of one organisation:
+# the organisation of the office their account names.
+Role = Literal["citizen", "officer", "admin", "org_admin"]
 Language = Literal["en", "ur"]
 T = TypeVar("T")
 
@@ -23,6 +25,8 @@ class Principal(BaseModel):
     name: str = ""
     language: Language = "en"
     office_id: str | None = None
+    # An officer who may also answer transfer requests into their office's subtree (staff group "supervisor").
+    supervisor: bool = False
 
 
 class Listing(BaseModel, Generic[T]):

@@ -31,6 +31,7 @@ class Prefix(StrEnum):
     NOTE = "NOTE"
     UPLOAD = "UPLOAD"
     ONCE = "ONCE"
+    AUDIT = "AUDIT"
 
 
 CASE_SK = "CASE"
@@ -143,6 +144,11 @@ def directory_snapshot_key() -> dict[str, str]:
     return {"PK": DIRECTORY_PK, "SK": "SNAPSHOT"}
 
 
+def directory_version_key() -> dict[str, str]:
+    """The directory's head: its version alone, read by warm containers to notice a change."""
+    return {"PK": DIRECTORY_PK, "SK": "VERSION"}
+
+
 def stat_key(dimension: str, value: str, day: str) -> dict[str, str]:
     """A daily counter; the shard is random so one busy day spreads its writes."""
     return stat_shard_key(dimension, value, random.randrange(STAT_SHARDS), day)
@@ -247,3 +253,26 @@ def login_key(username_digest: str) -> dict[str, str]:
 def code_key(purpose: str, username_digest: str) -> dict[str, str]:
     """The one live code of a purpose (registration, password reset) for one username."""
     return {"PK": f"CODE#{purpose}#{username_digest}", "SK": "CODE"}
+
+
+# --- the audit trail (docs/access-patterns.md) -------------------------------------------
+
+
+def audit_month_pk(month: str) -> str:
+    """Every audit entry of a month (`YYYY-MM`)."""
+    return f"{Prefix.AUDIT}#{month}"
+
+
+def audit_actor_pk(sub: str) -> str:
+    """GSI1: the audit entries of one actor."""
+    return f"{Prefix.AUDIT}#ACTOR#{sub}"
+
+
+def audit_object_pk(object_type: str, object_id: str) -> str:
+    """GSI2: the audit entries of one object (an office, a rule, an account, a key …)."""
+    return f"{Prefix.AUDIT}#OBJECT#{object_type}#{object_id}"
+
+
+def audit_organisation_pk(organisation_id: str) -> str:
+    """GSI4: the audit entries of one organisation's directory and staff (what its admins may read)."""
+    return f"{Prefix.AUDIT}#ORG#{organisation_id}"

@@ -1,0 +1,37 @@
+"""The audit trail: who changed what in the directory, accounts, keys, holidays and moderation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from chalicelib.models.common import Principal
+
+
+class Actor(BaseModel):
+    """Who makes a change, and from where (API Gateway's `sourceIp`, the client's User-Agent)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    principal: Principal
+    source_ip: str = "unknown"
+    user_agent: str = ""
+
+
+class AuditEntry(BaseModel):
+    """One change, as appended (never edited): `before`/`after` hold the changed object, contacts masked."""
+
+    id: str
+    at: str
+    actor_sub: str
+    actor_role: str
+    actor_name: str = ""
+    source_ip: str = ""
+    user_agent: str = ""
+    action: str
+    object_type: str
+    object_id: str
+    organisation_id: str | None = None
+    before: Any = None
+    after: Any = None
