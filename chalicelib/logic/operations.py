@@ -78,7 +78,11 @@ def queues_view(services: Services) -> QueuesOut:
     """Depths of each queue and its dead-letter queue, oldest ages, and organisations with overdue cases."""
     ops = _operations(services)
     now = services.clock()
-    ages = ops.oldest_ages()
+    try:
+        ages = ops.oldest_ages()
+    except ServiceUnavailable:
+        ages = {}  # the ages are shown as not measured; the counts still answer
+        logger.warning("queue ages could not be read from CloudWatch")
     queues = []
     for name in QUEUE_NAMES:
         work = ops.counts(name, dead_letters=False)
@@ -106,7 +110,10 @@ def _oldest_dead_letter(ops: QueueOperations, name: QueueName, now: datetime) ->
     Harmless on a dead-letter queue (it has no dead-letter queue of its own, so being received
     moves nothing). A sample, not the whole queue: with more than ten letters the oldest may be unseen.
     """
-    seen = [letter.sent_at for letter in ops.receive_dead_letters(name, _BATCH, 0) if letter.sent_at]
+    try:
+        seen = [letter.sent_at for letter in ops.receive_dead_letters(name, _BATCH, 0) if letter.sent_at]
+    except ServiceUnavailable:
+        return None
     return max(0, int((now - min(seen)).total_seconds())) if seen else None
 
 
