@@ -261,3 +261,35 @@ def test_overdue_counts_stop_at_the_cap(monkeypatch: pytest.MonkeyPatch) -> None
     assert [(o.organisation_id, o.overdue) for o in view.overdue] == [("pmdu", 150)]
     # Two pages of 100 for PMDU, one for LESCO's head office: bounded, whatever the backlog
     assert table.calls.count("Query") == 3
+
+
+def test_the_work_queues_ages_are_the_newest_cloudwatch_maximum_of_each_queue_by_its_name() -> None:
+    from typing import Any
+
+    from chalicelib.integrations.queues import QueuePair, SqsQueueOperations
+
+    asked: list[dict[str, Any]] = []
+
+    class CloudWatch:
+        def get_metric_data(self, **kwargs: Any) -> dict[str, Any]:
+            asked.append(kwargs)
+            return {
+                "MetricDataResults": [
+                    {"Id": "q0", "Values": [12.0, 300.0], "StatusCode": "Complete"},
+                    {"Id": "q1", "Values": [], "StatusCode": "Complete"},
+                ]
+            }
+
+    queues = {
+        "intake": QueuePair("https://sqs.ap-south-1.amazonaws.com/1/awaaz-intake", "https://x/awaaz-intake-dlq"),
+        "notifications": QueuePair("https://sqs.ap-south-1.amazonaws.com/1/awaaz-notifications", "https://x/n-dlq"),
+    }
+    ops = SqsQueueOperations(lambda: None, CloudWatch, queues)  # type: ignore[arg-type]
+    assert ops.oldest_ages() == {"intake": 12, "notifications": None}
+    (call,) = asked
+    dimensions = [q["MetricStat"]["Metric"]["Dimensions"] for q in call["MetricDataQueries"]]
+    assert dimensions == [
+        [{"Name": "QueueName", "Value": "awaaz-intake"}],
+        [{"Name": "QueueName", "Value": "awaaz-notifications"}],
+    ]
+    assert call["ScanBy"] == "TimestampDescending"
