@@ -17,6 +17,7 @@ from chalicelib.api.notifications import notification_routes
 from chalicelib.api.officer import officer_routes
 from chalicelib.api.open311 import open311_routes
 from chalicelib.api.openapi import openapi_routes
+from chalicelib.api.operations import operation_routes
 from chalicelib.api.stats import stats_routes
 from chalicelib.api.uploads import upload_routes
 from chalicelib.observability import logger, publish_metrics
@@ -41,6 +42,7 @@ for blueprint in (
     stats_routes,
     openapi_routes,
     open311_routes,
+    operation_routes,
     route_workers,
     notify_workers,
     sweeper_workers,

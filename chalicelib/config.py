@@ -48,6 +48,9 @@ class Settings(BaseModel):
     staff_issuer: str
     # 32 random bytes (base64): keys the CNIC hash and encrypts the stored CNIC.
     pii_key: bytes = Field(repr=False)
+    # The work queues' dead-letter queues: only the API reads and redrives them (the operations view).
+    intake_dlq_url: str | None = None
+    notifications_dlq_url: str | None = None
     # From address of notification e-mails (a verified SES identity); only the notify worker needs it.
     sender_email: str | None = None
     # How many complaints, information requests and feedback a citizen may file in a Pakistan day.
@@ -109,6 +112,8 @@ def settings_from(env: dict[str, str]) -> Settings:
         staff_jwks_url=staff_jwks_url,
         staff_issuer=staff_issuer,
         pii_key=pii_key,
+        intake_dlq_url=env.get("INTAKE_DLQ_URL") or None,
+        notifications_dlq_url=env.get("NOTIFICATIONS_DLQ_URL") or None,
         sender_email=env.get("SENDER_EMAIL") or None,
         daily_limits=_daily_limits(env),
     )

@@ -10,10 +10,10 @@ from chalicelib.config import get_settings
 from chalicelib.integrations.cognito import CognitoIdentity
 from chalicelib.integrations.jwks import JwksCache
 from chalicelib.integrations.messaging import SnsSesMessenger
-from chalicelib.integrations.queues import SqsIntakeQueue, SqsNotificationQueue
+from chalicelib.integrations.queues import QueuePair, SqsIntakeQueue, SqsNotificationQueue, SqsQueueOperations
 from chalicelib.integrations.s3 import S3UploadPresigner
 from chalicelib.logic.directory import Directory, directory_of
-from chalicelib.logic.ports import Services
+from chalicelib.logic.ports import QueueOperations, Services
 from chalicelib.store.directory import DirectoryCache
 from chalicelib.store.table import DynamoTable
 
@@ -30,6 +30,17 @@ def services() -> Services:
 
     def directory() -> Directory:
         return directory_of(cache.get(table))
+
+    operations: QueueOperations | None = None
+    if settings.intake_dlq_url and settings.notifications_dlq_url:
+        operations = SqsQueueOperations(
+            lambda: aws.client("sqs"),
+            lambda: aws.client("cloudwatch"),
+            {
+                "intake": QueuePair(settings.intake_queue_url, settings.intake_dlq_url),
+                "notifications": QueuePair(settings.notifications_queue_url, settings.notifications_dlq_url),
+            },
+        )
 
     return Services(
         table=table,
@@ -48,6 +59,7 @@ def services() -> Services:
         clock=utc_now,
         pii_key=settings.pii_key,
         daily_limits=settings.daily_limits,
+        queue_operations=operations,
     )
 
 

@@ -1,13 +1,16 @@
-"""SQS: hand work to the workers."""
+"""SQS: hand work to the workers; and, for operators, read the queues and send dead letters back."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalicelib.models.errors import ServiceUnavailable
 from chalicelib.models.notifications import Notification
+from chalicelib.models.operations import DeadLetter, QueueCounts, QueueName
 
 _BATCH = 10  # SQS SendMessageBatch takes at most ten entries
 
@@ -49,3 +52,150 @@ class SqsNotificationQueue:
                 raise ServiceUnavailable("the notifications queue is unavailable") from exc
             if out.get("Failed"):
                 raise ServiceUnavailable(f"the notifications queue refused {len(out['Failed'])} message(s)")
+
+
+# SQS's names of the counts an operator reads.
+_COUNTS = ("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed")
+# How far back CloudWatch is asked for the oldest message's age: SQS publishes it every minute while a queue is
+# active, and a datapoint lands a few minutes late.
+_METRIC_WINDOW = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class QueuePair:
+    """A work queue and its dead-letter queue, by URL."""
+
+    url: str
+    dead_letter_url: str
+
+
+class SqsQueueOperations:
+    """The work queues and their dead-letter queues through SQS (counts, receive, send, delete) and CloudWatch (ages).
+
+    `wait_seconds` is the long poll of a receive: SQS's short poll samples some of its servers and may answer
+    nothing while messages wait; a long poll asks them all and answers as soon as one has a message.
+    """
+
+    def __init__(
+        self,
+        sqs: Callable[[], Any],
+        cloudwatch: Callable[[], Any],
+        queues: Mapping[QueueName, QueuePair],
+        wait_seconds: int = 1,
+    ) -> None:
+        self._sqs = sqs
+        self._cloudwatch = cloudwatch
+        self._queues = dict(queues)
+        self._wait = wait_seconds
+
+    def _url(self, queue: QueueName, dead_letters: bool) -> str:
+        pair = self._queues[queue]
+        return pair.dead_letter_url if dead_letters else pair.url
+
+    def _call(self, client: Callable[[], Any], operation: str, **kwargs: Any) -> Any:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            return getattr(client(), operation)(**kwargs)
+        except (BotoCoreError, ClientError) as exc:
+            raise ServiceUnavailable(f"the queue service did not answer {operation}") from exc
+
+    def counts(self, queue: QueueName, *, dead_letters: bool) -> QueueCounts:
+        out = self._call(
+            self._sqs, "get_queue_attributes", QueueUrl=self._url(queue, dead_letters), AttributeNames=list(_COUNTS)
+        )
+        found = out.get("Attributes", {})
+        visible, in_flight, delayed = (int(found.get(name, 0)) for name in _COUNTS)
+        return QueueCounts(visible=visible, in_flight=in_flight, delayed=delayed)
+
+    def oldest_ages(self) -> dict[QueueName, int | None]:
+        """One GetMetricData call for every work queue: the latest maximum of ApproximateAgeOfOldestMessage."""
+        names = list(self._queues)
+        now = datetime.now(UTC)
+        queries = [
+            {
+                "Id": f"q{i}",
+                "MetricStat": {
+                    "Metric": {
+                        "Namespace": "AWS/SQS",
+                        "MetricName": "ApproximateAgeOfOldestMessage",
+                        "Dimensions": [
+                            {"Name": "QueueName", "Value": self._queues[name].url.rstrip("/").rsplit("/", 1)[-1]}
+                        ],
+                    },
+                    "Period": 60,
+                    "Stat": "Maximum",
+                },
+                "ReturnData": True,
+            }
+            for i, name in enumerate(names)
+        ]
+        out = self._call(
+            self._cloudwatch,
+            "get_metric_data",
+            MetricDataQueries=queries,
+            StartTime=now - _METRIC_WINDOW,
+            EndTime=now,
+            ScanBy="TimestampDescending",
+        )
+        ages: dict[QueueName, int | None] = {name: None for name in names}
+        for result in out.get("MetricDataResults", []):
+            index = int(str(result.get("Id", "q-1"))[1:])
+            values = result.get("Values") or []
+            if 0 <= index < len(names) and values:
+                ages[names[index]] = int(values[0])  # newest first
+        return ages
+
+    def receive_dead_letters(self, queue: QueueName, most: int, hidden_seconds: int) -> list[DeadLetter]:
+        out = self._call(
+            self._sqs,
+            "receive_message",
+            QueueUrl=self._url(queue, True),
+            MaxNumberOfMessages=max(1, min(most, _BATCH)),
+            VisibilityTimeout=hidden_seconds,
+            WaitTimeSeconds=self._wait,
+            AttributeNames=["SentTimestamp"],
+            MessageAttributeNames=["All"],
+        )
+        letters = []
+        for message in out.get("Messages", []):
+            sent = message.get("Attributes", {}).get("SentTimestamp")
+            letters.append(
+                DeadLetter(
+                    message_id=message["MessageId"],
+                    receipt_handle=message["ReceiptHandle"],
+                    body=message["Body"],
+                    attributes=_attributes_to_send(message.get("MessageAttributes") or {}),
+                    sent_at=datetime.fromtimestamp(int(sent) / 1000, UTC) if sent else None,
+                )
+            )
+        return letters
+
+    def send_back(self, queue: QueueName, letters: Sequence[DeadLetter]) -> set[str]:
+        taken: set[str] = set()
+        for start in range(0, len(letters), _BATCH):
+            chunk = letters[start : start + _BATCH]
+            entries = []
+            for i, letter in enumerate(chunk):
+                entry: dict[str, Any] = {"Id": str(i), "MessageBody": letter.body}
+                if letter.attributes:
+                    entry["MessageAttributes"] = letter.attributes
+                entries.append(entry)
+            out = self._call(self._sqs, "send_message_batch", QueueUrl=self._url(queue, False), Entries=entries)
+            taken.update(chunk[int(ok["Id"])].message_id for ok in out.get("Successful", []))
+        return taken
+
+    def delete_dead_letters(self, queue: QueueName, letters: Sequence[DeadLetter]) -> None:
+        for start in range(0, len(letters), _BATCH):
+            chunk = letters[start : start + _BATCH]
+            entries = [{"Id": str(i), "ReceiptHandle": letter.receipt_handle} for i, letter in enumerate(chunk)]
+            out = self._call(self._sqs, "delete_message_batch", QueueUrl=self._url(queue, True), Entries=entries)
+            if out.get("Failed"):
+                # Left in the dead-letter queue: its claim says it was sent, so the next redrive deletes it only.
+                raise ServiceUnavailable(f"the dead-letter queue kept {len(out['Failed'])} message(s)")
+
+
+def _attributes_to_send(received: Mapping[str, Any]) -> dict[str, dict[str, object]]:
+    """Message attributes as SendMessage takes them (the list fields SQS reserves are left out)."""
+    kept = ("DataType", "StringValue", "BinaryValue")
+    return {name: {k: v for k, v in value.items() if k in kept} for name, value in received.items()}

@@ -23,8 +23,9 @@ from chalicelib.store import people
 from chalicelib.store.table import Item
 
 CHANNELS = ("sms", "email")
-# A claim outlives any redelivery of its message (SQS keeps messages 4 days at most).
-CLAIM_SECONDS = 7 * 24 * 3600
+# A claim outlives any redelivery of its message: the queue keeps a message 4 days, its dead-letter
+# queue 14 (from when it was first sent), and an admin may redrive it back until then (docs/operations.md).
+CLAIM_SECONDS = 15 * 24 * 3600
 
 
 @dataclass

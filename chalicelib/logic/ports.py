@@ -11,6 +11,7 @@ from chalicelib.logic.directory import Directory
 from chalicelib.models.identity import Account, ChallengeName, ChallengeOut, Pool, TokensOut
 from chalicelib.models.limits import DailyLimits
 from chalicelib.models.notifications import Notification
+from chalicelib.models.operations import DeadLetter, QueueCounts, QueueName
 from chalicelib.models.uploads import PresignedPost
 from chalicelib.store.table import Table
 
@@ -78,6 +79,28 @@ class UploadPresigner(Protocol):
         """The size of the object at `key`, None when there is none; raises ServiceUnavailable if it cannot tell."""
 
 
+class QueueOperations(Protocol):
+    """The work queues and their dead-letter queues, as an operator reaches them (`intake`, `notifications`).
+
+    Every method raises ServiceUnavailable when the queue service cannot answer.
+    """
+
+    def counts(self, queue: QueueName, *, dead_letters: bool) -> QueueCounts:
+        """The queue's (or its dead-letter queue's) approximate counts."""
+
+    def oldest_ages(self) -> dict[QueueName, int | None]:
+        """Each work queue's age of its oldest message in seconds, from metrics; None where none was measured."""
+
+    def receive_dead_letters(self, queue: QueueName, most: int, hidden_seconds: int) -> list[DeadLetter]:
+        """Up to `most` (≤ 10) dead letters, hidden from other receivers for `hidden_seconds` (0: a peek)."""
+
+    def send_back(self, queue: QueueName, letters: Sequence[DeadLetter]) -> set[str]:
+        """Send each letter's body and attributes to its work queue; the `message_id`s of the letters SQS took."""
+
+    def delete_dead_letters(self, queue: QueueName, letters: Sequence[DeadLetter]) -> None:
+        """Delete these letters from the dead-letter queue (by the receipt of their last receive)."""
+
+
 @dataclass
 class Services:
     """The dependencies of a use case, built once per container by chalicelib.wiring."""
@@ -92,3 +115,5 @@ class Services:
     clock: Callable[[], datetime]
     pii_key: bytes
     daily_limits: DailyLimits = field(default_factory=DailyLimits)
+    # The operations view and redrive (chalicelib/logic/operations.py); None without the dead-letter queues' URLs.
+    queue_operations: QueueOperations | None = None

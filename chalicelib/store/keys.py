@@ -183,6 +183,11 @@ def counted_once_key(what: str, sub: str, office_id: str, month: str) -> dict[st
     return {"PK": f"{Prefix.ONCE}#{sub}", "SK": f"{what}#{office_id}#{month}"}
 
 
+def redrive_claim_key(queue: str, message_id: str) -> dict[str, str]:
+    """The claim that one dead letter (by its SQS message id) was, or is being, sent back to its queue."""
+    return {"PK": f"{Prefix.ONCE}#redrive#{queue}#{message_id}", "SK": "CLAIM"}
+
+
 def idempotency_key(sub: str, key: str) -> dict[str, str]:
     digest = hashlib.sha256(key.encode()).hexdigest()
     return {"PK": f"{Prefix.IDEMPOTENCY}#{sub}#{digest}", "SK": "IDEM"}

@@ -105,6 +105,7 @@ def world() -> Iterator[World]:
             "year": "2026",
             "key_id": "0123456789ab",
             "sub": "00000000-0000-4000-8000-000000000000",
+            "name": "intake",
         }
         yield World(stack, values)
 

@@ -156,3 +156,31 @@ def test_api_gateway_compresses_answers_from_the_size_the_local_gateway_uses(tem
 
     assert template["Resources"]["RestAPI"]["Properties"]["MinimumCompressionSize"] == minimum_compression_size("prod")
     assert minimum_compression_size("prod") == 1024
+
+
+def test_only_the_api_function_reads_and_redrives_the_dead_letter_queues_and_it_names_each_queue(
+    template: dict[str, Any],
+) -> None:
+    """The operations view and redrive (docs/operations.md): every queue call names its queues; CloudWatch cannot."""
+    grants: dict[str, dict[str, list[Any]]] = {}
+    for rid, statement, actions in iam_statements(template):
+        for action in actions:
+            if action.startswith(("sqs:", "cloudwatch:")):
+                resource = statement["Resource"]
+                grants.setdefault(rid, {})[action] = resource if isinstance(resource, list) else [resource]
+    work = [{"Fn::GetAtt": ["IntakeQueue", "Arn"]}, {"Fn::GetAtt": ["NotificationsQueue", "Arn"]}]
+    dead = [{"Fn::GetAtt": ["IntakeDeadLetterQueue", "Arn"]}, {"Fn::GetAtt": ["NotificationsDeadLetterQueue", "Arn"]}]
+    api = grants["ApiHandlerAccessPolicy"]
+    assert api["sqs:GetQueueAttributes"] == work + dead
+    assert api["sqs:ReceiveMessage"] == dead and api["sqs:DeleteMessage"] == dead
+    assert api["sqs:SendMessage"] == work  # also authorises SendMessageBatch: redriven letters go back here only
+    # GetMetricData has no resource-level permissions: '*' is the only resource it takes, and it only reads
+    assert api["cloudwatch:GetMetricData"] == ["*"]
+    # Nobody else touches a dead-letter queue, and no function holds a wildcard on SQS
+    for rid, granted in grants.items():
+        assert all(r != "*" for action, resources in granted.items() if action.startswith("sqs:") for r in resources)
+        if rid != "ApiHandlerAccessPolicy":
+            assert not [r for resources in granted.values() for r in resources if r in dead], rid
+    environment = template["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert environment["INTAKE_DLQ_URL"] == {"Ref": "IntakeDeadLetterQueue"}
+    assert environment["NOTIFICATIONS_DLQ_URL"] == {"Ref": "NotificationsDeadLetterQueue"}
