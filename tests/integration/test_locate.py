@@ -105,7 +105,10 @@ def test_open311_finds_the_district_by_the_same_boundaries(stack: Stack) -> None
     # Okara, a district the seed serves since it covers the whole country: LESCO's, like Lahore
     okara = open311_post(stack, {**fields, "lat": "30.8081", "long": "73.4458", "publish": "true"})
     assert okara.status == 200, okara.body
-    assert stack.get(f"/open311/v2/requests/{okara.json[0]['service_request_id']}.json").json[0]["address"] == "Okara"
+    assert stack.run_route_worker() >= 1
+    published = stack.get(f"/open311/v2/requests/{okara.json[0]['service_request_id']}.json").json[0]
+    assert published["address"] == "Okara"
+    assert published["agency_responsible"] == "LESCO Okara District Operations (Executive Engineer)"
     for lat, lon, problem in [("31.634", "74.872", "outside Pakistan"), ("34.37", "73.4711", "several districts")]:
         refused = open311_post(stack, {**fields, "lat": lat, "long": lon})
         assert refused.status == 400
