@@ -14,8 +14,10 @@ Reads infra/seed/directory.json and writes it back with:
   municipal services, land records, the Punjab Food Authority, the electricity company serving the
   district), under the regional office of the district's division where the department has one;
 - a routing rule for every (complaint category, district) pair that has none: the district's own office
-  of the organisation serving it, else that organisation's nearest regional office (the level below its
-  head office: NADRA's regions, FIA's zones, the post's circles, SNGPL's regions...). A pair whose office would be the category's fallback gets no rule (the fallback
+  of the organisation serving it, else that organisation's nearest regional office in the district's
+  province (the level below its head office: NADRA's regions, FIA's zones, the post's circles, SNGPL's
+  regions...; Islamabad's offices count as Punjab's, and AJK and Gilgit-Baltistan, where most federal
+  bodies have no office, take the nearest anywhere). A pair whose office would be the category's fallback gets no rule (the fallback
   answers), nor does a category the seed routes by its fallback alone (telecoms, highways, arms licences).
 
 Entries already in the file are kept as they are (its 32 original districts, their offices and rules), so a
@@ -424,6 +426,8 @@ NEW_HEAD_OFFICES: list[Entry] = [
         "parent_id": None,
     }
 ]
+# Federal bodies' regions follow the provinces; the capital's offices also serve the Punjab around it.
+REGION_OF = {"islamabad": "punjab"}
 # Bodies of the capital territory: their offices are all in Islamabad, the one district they serve.
 CAPITAL_ONLY = {"ict-police", "mofept", "nhsrc", "ict-administration"}
 # Organisations whose offices stand for the whole province, not one district (never chosen as "nearest").
@@ -546,12 +550,19 @@ class Plan:
         return [o for o in self._of(organisation) if o["parent_id"] == head and "information" not in o["id"]]
 
     def nearest(self, organisation: str, district_id: str) -> Entry:
-        """The organisation's regional office nearest the district (its head office if it has none)."""
+        """The organisation's regional office nearest the district, in its province where it has one there
+        (Islamabad's offices counting as Punjab's); its head office if it has none."""
         district = self.districts[district_id]
         offices = self._regional(organisation)
         if not offices:
             return self.head(organisation)
-        return min(offices, key=lambda o: (_distance(self.districts[o["district_id"]], district), o["id"]))
+        province = REGION_OF.get(district["level_id"], district["level_id"])
+        inside = [
+            o
+            for o in offices
+            if REGION_OF.get(level := self.districts[o["district_id"]]["level_id"], level) == province
+        ]
+        return min(inside or offices, key=lambda o: (_distance(self.districts[o["district_id"]], district), o["id"]))
 
     def district_office(self, organisation: str, district_id: str) -> Entry:
         """The organisation's office in the district, opened (below its division's regional office) if none."""
