@@ -517,3 +517,25 @@ def test_the_public_statistics_can_group_the_whole_country_by_district(seed):
     from chalicelib.store import stats as stat_store
 
     assert stat_store.keys_to_read(len(seed["districts"]) + 1, 1) <= stats.MAX_COUNTERS
+
+
+def test_federal_bodies_answer_from_an_office_in_the_districts_province_where_they_have_one(seed):
+    # Their regions follow the provinces (Islamabad's offices also serve the Punjab around the capital).
+    organisations, offices, districts = (_by_id(seed, c) for c in ("organisations", "offices", "districts"))
+
+    def province(district_id: str) -> str:
+        level = districts[district_id]["level_id"]
+        return "punjab" if level == "islamabad" else level
+
+    present: dict[str, set[str]] = {}
+    for office in seed["offices"]:
+        if office["parent_id"]:
+            present.setdefault(office["organisation_id"], set()).add(province(office["district_id"]))
+    crossing = [
+        (r["category_id"], r["district_id"], r["office_id"])
+        for r in seed["routing_rules"]
+        if organisations[(org := offices[r["office_id"]]["organisation_id"])]["level_id"] == "federal"
+        and province(r["district_id"]) in present.get(org, set())
+        and province(offices[r["office_id"]]["district_id"]) != province(r["district_id"])
+    ]
+    assert crossing == []
