@@ -6,8 +6,9 @@ function, `locate`, serves the API (`GET /v1/districts/locate`, a complaint's la
 
 A boundary's name maps to the directory's district ids: by default its name as an id (`Dera Ghazi
 Khan` → `dera-ghazi-khan`), else by ALIASES, where one shape may stand for several districts (Azad
-Kashmir is one shape in the source). Only districts the directory serves count: none → the point is
-in a district Awaaz does not serve yet; several → the citizen must choose among them (never a guess).
+Kashmir is one shape in the source). Only districts the directory serves count (the seed serves every
+boundary; an admin may retire a district): none → the point is in a district Awaaz does not serve; several
+→ the citizen must choose among them (never a guess).
 """
 
 from __future__ import annotations
@@ -30,13 +31,17 @@ BOUNDARIES = Path(__file__).resolve().parent.parent / "data" / "boundaries" / "d
 # coarse (the Pakistani gate at Wagah lies 1.6 km outside its Lahore).
 SLACK = 0.02
 
-# geoBoundaries' name → the directory's district ids, where the name is not the id.
+# geoBoundaries' name → the directory's district ids, where the name is not the id. Every other boundary is one
+# district whose id is its name (infra/seed_country.py seeds one for each). Two cannot be one-to-one: the source
+# (2019) has one shape for the ten districts of Azad Jammu and Kashmir, and none for Larkana (the shape named
+# Qambar Shahdadkot covers both); a point there names its candidates and the citizen chooses.
 ALIASES: dict[str, tuple[str, ...]] = {
     "Islamabad Capital Territory": ("islamabad",),
     "Sheikhpura": ("sheikhupura",),
-    # The source has no Larkana: its shape named Qambar Shahdadkot covers both districts.
+    "Vihari": ("vehari",),
+    # Nawabshah district was renamed Shaheed Benazirabad in 2008.
+    "Nawabshah": ("shaheed-benazirabad",),
     "Qambar Shahdadkot": ("qambar-shahdadkot", "larkana"),
-    # Azad Jammu and Kashmir is one shape in the source, for its ten districts.
     "Azad Kashmir": (
         "muzaffarabad",
         "mirpur",
@@ -49,7 +54,6 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "poonch",
         "sudhnoti",
     ),
-    "Nawabshah": ("shaheed-benazirabad", "nawabshah"),
 }
 
 Ring = tuple[tuple[float, float], ...]

@@ -10,7 +10,7 @@ Read only from the counters every write path adds to (`Transition.count`: one pe
 one per month), never from cases: whole months (and the month so far) are read from the
 monthly counters, the days at the edges of an unaligned period from the daily ones, so the
 cost is periods × groups × counter shards, whatever the number of cases — at most
-`MAX_COUNTERS` items (8 BatchGetItem calls) an answer.
+`MAX_COUNTERS` items (12 BatchGetItem calls) an answer.
 Counters are kept per single dimension, so a grouping can be narrowed only along the
 directory's own tree (organisations of a level, offices of an organisation, districts of
 a province). No person is ever named.
@@ -32,8 +32,9 @@ from chalicelib.models.errors import FieldProblem, InvalidInput
 from chalicelib.store import stats as stat_store
 
 MAX_DAYS = 366
-# Counter items read for one answer at most (periods × groups × shards): 8 BatchGetItem calls.
-MAX_COUNTERS = 800
+# Counter items read for one answer at most (periods × groups × shards): 12 BatchGetItem calls, enough for
+# the month so far of every district of the country (136 districts and the total × 8 shards = 1,096).
+MAX_COUNTERS = 1200
 # The dates a query may name.
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 GROUPINGS = ("level", "organisation", "office", "category", "district")

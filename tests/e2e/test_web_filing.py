@@ -24,7 +24,7 @@ COMPLAINT_CATEGORIES = [c for c in SEED["categories"] if c["kind"] == "complaint
 DISTRICTS = [d["id"] for d in SEED["districts"]]
 A_DAY = DailyLimits().complaint  # complaints a citizen may file in a day (the stack runs with the default)
 MALL_ROAD: Geolocation = {"latitude": 31.5680, "longitude": 74.3120}
-KOHAT: Geolocation = {"latitude": 33.5869, "longitude": 71.4429}
+AMRITSAR: Geolocation = {"latitude": 31.6340, "longitude": 74.8720}  # 25 km past Wagah: every district is served
 
 
 # The stack and the browser of the page's own browser tests (fixtures, one of each per module).
@@ -235,7 +235,7 @@ def test_in_urdu_a_place_outside_the_served_districts_is_told_and_nothing_is_gue
     running: Stack, browser: Browser
 ) -> None:
     errors: list[str] = []
-    context = browser.new_context(viewport=PHONE, geolocation=KOHAT, permissions=["geolocation"])
+    context = browser.new_context(viewport=PHONE, geolocation=AMRITSAR, permissions=["geolocation"])
     context.set_default_timeout(WAIT_MS)
     page = page_of(context, errors)
     sign_in(page, running.api, new_citizen(running))
@@ -248,7 +248,7 @@ def test_in_urdu_a_place_outside_the_served_districts_is_told_and_nothing_is_gue
     shot(page, "file-questions-ur")
     page.click("#here")
     page.wait_for_selector("#where-said.bad")
-    assert page.inner_text("#where-said") == "آواز ابھی اس ضلع میں کام نہیں کرتا۔"
+    assert page.inner_text("#where-said") == "یہ مقام پاکستان کے اضلاع سے باہر ہے۔"
     assert page.input_value("#dist") == ""
     shot(page, "file-my-location-ur")
     # The map opens in Urdu, district names in Urdu where the directory has them

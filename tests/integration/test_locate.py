@@ -11,6 +11,7 @@ from tests.integration.test_open311 import post as open311_post
 MALL_ROAD = {"lat": 31.5680, "lon": 74.3120}
 KOHAT = {"lat": 33.5869, "lon": 71.4429}
 MUZAFFARABAD = {"lat": 34.3700, "lon": 73.4711}
+AMRITSAR = {"lat": 31.6340, "lon": 74.8720}  # 25 km past the Wagah border
 
 
 def locate(stack: Stack, lat: object, lon: object, language: str = "en") -> tuple[int, object]:
@@ -30,13 +31,17 @@ def test_a_point_is_located_in_its_district_or_refused_with_a_translated_reason(
     }
     status, body = locate(stack, MUZAFFARABAD["lat"], MUZAFFARABAD["lon"])
     assert status == 200 and body["district"] is None  # type: ignore[index]
-    assert [d["id"] for d in body["candidates"]] == ["muzaffarabad", "mirpur"]  # type: ignore[index]
+    assert [d["id"] for d in body["candidates"]][:2] == ["muzaffarabad", "mirpur"]  # type: ignore[index]
+    assert len(body["candidates"]) == 10  # type: ignore[index]  # AJK's districts: one shape in the source
 
-    status, body = locate(stack, KOHAT["lat"], KOHAT["lon"])
-    assert status == 400 and body["error"]["code"] == "place_not_served"  # type: ignore[index]
-    assert "Kohat" in body["error"]["message"]  # type: ignore[index]
     status, body = locate(stack, KOHAT["lat"], KOHAT["lon"], "ur")
-    assert status == 400 and body["error"]["message"] == "آواز ابھی اس ضلع میں کام نہیں کرتا۔"  # type: ignore[index]
+    assert status == 200
+    assert body["district"] == {  # type: ignore[index]
+        "id": "kohat",
+        "name": "Kohat",
+        "name_ur": "کوہاٹ",
+        "level_id": "khyber-pakhtunkhwa",
+    }
     status, body = locate(stack, 51.5007, -0.1246, "ur")
     assert status == 400 and body["error"]["code"] == "place_outside"  # type: ignore[index]
     assert body["error"]["message"] == "یہ مقام پاکستان کے اضلاع سے باہر ہے۔"  # type: ignore[index]
@@ -55,8 +60,10 @@ def test_the_outlines_name_the_districts_each_holds(stack: Stack) -> None:
     features = {f["properties"]["name"]: f["properties"]["districts"] for f in reply.json["features"]}
     assert len(features) == 126
     assert features["Lahore"] == ["lahore"]
-    assert features["Azad Kashmir"] == ["muzaffarabad", "mirpur"]
-    assert features["Kohat"] == []
+    assert features["Azad Kashmir"][:2] == ["muzaffarabad", "mirpur"]
+    assert features["Kohat"] == ["kohat"]
+    assert features["Nawabshah"] == ["shaheed-benazirabad"]
+    assert all(features.values())  # every boundary is a served district
 
 
 def test_a_complaint_with_a_point_must_be_in_the_district_chosen(stack: Stack) -> None:
@@ -77,10 +84,12 @@ def test_a_complaint_with_a_point_must_be_in_the_district_chosen(stack: Stack) -
     )
     assert half.status == 400 and half.json["error"]["details"][0]["field"] == "location.lon"
 
-    unserved = stack.post(
-        "/v1/complaints", complaint_body(stack, location={"district": "lahore", **KOHAT}), token=citizen
+    abroad = stack.post(
+        "/v1/complaints", complaint_body(stack, location={"district": "lahore", **AMRITSAR}), token=citizen
     )
-    assert unserved.status == 400 and unserved.json["error"]["code"] == "place_not_served"
+    assert abroad.status == 400 and abroad.json["error"]["code"] == "place_outside"
+    kohat = stack.post("/v1/complaints", complaint_body(stack, location={"district": "kohat", **KOHAT}), token=citizen)
+    assert kohat.status == 201, kohat.body
 
 
 def test_open311_finds_the_district_by_the_same_boundaries(stack: Stack) -> None:
@@ -93,7 +102,14 @@ def test_open311_finds_the_district_by_the_same_boundaries(stack: Stack) -> None
     case = stack.get(f"/open311/v2/requests/{reply.json[0]['service_request_id']}.json")
     assert case.status == 200
     assert case.json[0]["address"] == "Rawalpindi"
-    for lat, lon, problem in [("33.5869", "71.4429", "Kohat"), ("34.37", "73.4711", "several districts")]:
+    # Okara, a district the seed serves since it covers the whole country: LESCO's, like Lahore
+    okara = open311_post(stack, {**fields, "lat": "30.8081", "long": "73.4458", "publish": "true"})
+    assert okara.status == 200, okara.body
+    assert stack.run_route_worker() >= 1
+    published = stack.get(f"/open311/v2/requests/{okara.json[0]['service_request_id']}.json").json[0]
+    assert published["address"] == "Okara"
+    assert published["agency_responsible"] == "LESCO Okara District Operations (Executive Engineer)"
+    for lat, lon, problem in [("31.634", "74.872", "outside Pakistan"), ("34.37", "73.4711", "several districts")]:
         refused = open311_post(stack, {**fields, "lat": lat, "long": lon})
         assert refused.status == 400
         assert problem in refused.json[0]["description"]

@@ -59,3 +59,12 @@ def test_a_complaint_resolved_twice_is_one_resolved_case_so_the_rate_never_passe
     assert again["totals"]["resolved_rate"] == 0.5
     assert {g["id"]: g["figures"] for g in again["groups"]}[office]["resolved_rate"] == 0.5
     assert "resolutions" in stack.request("GET", "/v1/stats.csv").body.decode().splitlines()[0]
+
+
+def test_the_whole_country_grouped_by_district_is_one_answer(stack: Stack) -> None:
+    # Every district of the seed (a district per boundary of the country) in one answer: the month so far.
+    districts = stack.get("/v1/districts").json["items"]
+    assert len(districts) > 100
+    answer = stack.get("/v1/stats?group_by=district")
+    assert answer.status == 200, answer.body
+    assert [g["id"] for g in answer.json["groups"]] == [d["id"] for d in districts]

@@ -34,8 +34,16 @@ PLACES = {
     "Islamabad, Blue Area": (33.7077, 73.0498, "islamabad"),
     # 12 km apart on either side of the Islamabad–Rawalpindi border; Saddar is 450 m inside Rawalpindi.
     "Rawalpindi, Saddar": (33.5973, 73.0479, "rawalpindi"),
-    "Larkana city (in the source's Qambar Shahdadkot shape)": (27.5590, 68.2120, "larkana"),
     "Sheikhupura city (geoBoundaries spells it Sheikhpura)": (31.7131, 73.9783, "sheikhupura"),
+    "Vehari city (geoBoundaries spells it Vihari)": (30.0445, 72.3489, "vehari"),
+    "Nawabshah city (Shaheed Benazirabad since 2008)": (26.2442, 68.4100, "shaheed-benazirabad"),
+    "Kohat city": (33.5869, 71.4429, "kohat"),
+    "Okara city": (30.8081, 73.4458, "okara"),
+    "Mithi (Tharparkar)": (24.7360, 69.7973, "tharparkar"),
+    "Chitral town": (35.8518, 71.7864, "chitral"),
+    "Khuzdar town": (27.8000, 66.6167, "khuzdar"),
+    "Miranshah (North Waziristan)": (33.0000, 70.0667, "north-waziristan"),
+    "Chilas (Diamer)": (35.4206, 74.0969, "diamer"),
     # The source's border is coarse: the Pakistani gate at Wagah is 1.6 km outside its Lahore.
     "Wagah border, Pakistani side": (31.6045, 74.5727, "lahore"),
 }
@@ -47,52 +55,100 @@ def test_a_real_place_lies_in_its_district(name: str) -> None:
     assert geo.locate(directory(), lat, lon).id == district
 
 
-def test_every_seeded_district_centre_lies_in_its_own_district_but_where_the_source_cannot_say() -> None:
-    # Azad Kashmir is one shape in the source; Bannu's centre lies in the source's North Waziristan.
-    unclear, misplaced = {"muzaffarabad", "mirpur"}, {"bannu"}
+def test_every_seeded_district_point_lies_in_its_own_boundary() -> None:
+    # Where a boundary stands for several districts (Azad Kashmir; Qambar Shahdadkot, which holds Larkana),
+    # the point is one of the candidates the citizen chooses between; everywhere else it is the district.
     for d in directory().snapshot.districts:
         assert d.lat is not None and d.lon is not None
-        if d.id in unclear:
-            with pytest.raises(geo.PlaceUnclear):
-                geo.locate(directory(), d.lat, d.lon)
-        elif d.id in misplaced:
-            with pytest.raises(geo.PlaceNotServed):
-                geo.locate(directory(), d.lat, d.lon)
-        else:
+        place = geo.place_at(directory(), d.lat, d.lon)
+        assert d.id in {c.id for c in place.districts}, (d.id, place.boundary)
+        if len(geo.district_ids(place.boundary)) == 1:
             assert geo.locate(directory(), d.lat, d.lon).id == d.id
+
+
+def test_every_boundary_is_a_seeded_district_and_only_two_stand_for_several() -> None:
+    served = directory().districts
+    several = {}
+    for shape in geo.shapes():
+        ids = geo.district_ids(shape.name)
+        assert ids and all(i in served for i in ids), (shape.name, ids)
+        if len(ids) > 1:
+            several[shape.name] = ids
+    assert set(several) == {"Azad Kashmir", "Qambar Shahdadkot"}
+    assert len(several["Azad Kashmir"]) == 10  # the source (2019) has one shape for AJK's ten districts
+    assert several["Qambar Shahdadkot"] == ("qambar-shahdadkot", "larkana")
+    # and no district is reachable from two boundaries
+    reached = [i for shape in geo.shapes() for i in geo.district_ids(shape.name)]
+    assert len(reached) == len(set(reached)) == len(served)
+
+
+def test_larkana_city_lies_in_the_shape_it_shares_with_qambar_shahdadkot_and_the_citizen_chooses() -> None:
+    place = geo.place_at(directory(), 27.5590, 68.2120)
+    assert place.boundary == "Qambar Shahdadkot"
+    assert [d.id for d in place.districts] == ["qambar-shahdadkot", "larkana"]
+    with pytest.raises(geo.PlaceUnclear):
+        geo.locate(directory(), 27.5590, 68.2120)
+    geo.check_agrees(directory(), "larkana", 27.5590, 68.2120)
 
 
 def test_muzaffarabad_is_in_azad_kashmir_whose_districts_the_citizen_chooses_between() -> None:
     place = geo.place_at(directory(), 34.3700, 73.4711)
     assert place.boundary == "Azad Kashmir"
-    assert [d.id for d in place.districts] == ["muzaffarabad", "mirpur"]
+    assert [d.id for d in place.districts][:2] == ["muzaffarabad", "mirpur"]
+    assert {d.id for d in place.districts} == {
+        "muzaffarabad",
+        "mirpur",
+        "bagh",
+        "bhimber",
+        "hattian-bala",
+        "haveli",
+        "kotli",
+        "neelum",
+        "poonch",
+        "sudhnoti",
+    }
+    assert {d.level_id for d in place.districts} == {"azad-kashmir"}
     with pytest.raises(geo.PlaceUnclear) as raised:
         geo.locate(directory(), 34.3700, 73.4711)
     assert raised.value.code == "place_unclear"
     assert "choose yours" in raised.value.message
-    geo.check_agrees(directory(), "muzaffarabad", 34.3700, 73.4711)  # either is consistent with the point
+    geo.check_agrees(directory(), "muzaffarabad", 34.3700, 73.4711)  # any of them is consistent with the point
     geo.check_agrees(directory(), "mirpur", 34.3700, 73.4711)
 
 
+def test_bannu_city_lies_in_the_sources_north_waziristan() -> None:
+    # A known fault of the source: its Bannu shape stops about 4 km short of Bannu city. Bannu's seeded point
+    # is inside the Bannu shape instead; a pin on the city is North Waziristan's until the boundaries improve.
+    assert geo.locate(directory(), 32.9889, 70.6056).id == "north-waziristan"
+    bannu = directory().districts["bannu"]
+    assert bannu.lat is not None and bannu.lon is not None
+    assert geo.locate(directory(), bannu.lat, bannu.lon).id == "bannu"
+
+
+def test_a_boundary_whose_districts_are_not_served_is_refused_naming_it() -> None:
+    # Every boundary is a seeded district; an admin may retire one (here: a directory without Kohat).
+    snapshot = directory().snapshot
+    without = Directory(snapshot.model_copy(update={"districts": [d for d in snapshot.districts if d.id != "kohat"]}))
+    with pytest.raises(geo.PlaceNotServed) as raised:
+        geo.locate(without, 33.5869, 71.4429)
+    assert "Kohat" in raised.value.message
+    assert raised.value.details[0].field == "lat"
+
+
 @pytest.mark.parametrize(
-    ("lat", "lon", "error", "named"),
+    ("lat", "lon"),
     [
-        (33.5869, 71.4429, geo.PlaceNotServed, "Kohat"),  # a district of Pakistan the seed does not serve
-        (51.5007, -0.1246, geo.PlaceOutside, None),  # London
-        (31.6340, 74.8720, geo.PlaceOutside, None),  # Amritsar, 25 km past the Wagah border
-        (34.5300, 69.1700, geo.PlaceOutside, None),  # Kabul
-        (23.0000, 65.0000, geo.PlaceOutside, None),  # the Arabian Sea
-        (0.0, 0.0, geo.PlaceOutside, None),
+        (51.5007, -0.1246),  # London
+        (31.6340, 74.8720),  # Amritsar, 25 km past the Wagah border
+        (34.5300, 69.1700),  # Kabul
+        (23.0000, 65.0000),  # the Arabian Sea
+        (0.0, 0.0),
     ],
 )
-def test_a_point_outside_the_served_districts_is_refused_never_guessed(
-    lat: float, lon: float, error: type[geo.PlaceProblem], named: str | None
-) -> None:
-    with pytest.raises(error) as raised:
+def test_a_point_outside_pakistan_is_refused_never_guessed(lat: float, lon: float) -> None:
+    with pytest.raises(geo.PlaceOutside) as raised:
         geo.locate(directory(), lat, lon)
     assert raised.value.details and raised.value.details[0].field == "lat"
-    if named:
-        assert named in raised.value.message
 
 
 def test_a_chosen_district_the_point_is_not_in_is_refused() -> None:
@@ -108,6 +164,8 @@ def test_a_boundary_stands_for_its_name_as_an_id_unless_aliased() -> None:
     assert geo.district_ids("Toba Tek Singh") == ("toba-tek-singh",)
     assert geo.district_ids("Islamabad Capital Territory") == ("islamabad",)
     assert "larkana" in geo.district_ids("Qambar Shahdadkot")
+    assert geo.district_ids("Vihari") == ("vehari",)
+    assert geo.district_ids("Nawabshah") == ("shaheed-benazirabad",)
 
 
 def test_every_directory_district_has_a_boundary_to_be_found_in() -> None:

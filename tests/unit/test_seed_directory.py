@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 SEED = Path(__file__).resolve().parents[2] / "infra/seed/directory.json"
+SOURCE = "/work/shared/data/boundaries/pakistan-districts-2019.geojson"
 
 TOP_LEVEL_KEYS = {
     "levels",
@@ -341,3 +342,200 @@ def test_electricity_rules_go_to_the_serving_utility(seed, district_id, organisa
     # Then
     assert rules
     assert {offices[r["office_id"]]["organisation_id"] for r in rules} == {organisation_id}
+
+
+# A real country (issue 14): every district of the boundaries, routed ----------------------------------------------
+
+PROVINCES = LEVEL_IDS - {"federal"}
+LATIN = re.compile(r"[A-Za-z]")
+
+
+@cache
+def _routes() -> tuple[dict[tuple[str, str], str], dict[str, str]]:
+    seed = _seed()
+    rules = {(r["category_id"], r["district_id"]): r["office_id"] for r in seed["routing_rules"]}
+    return rules, {f["category_id"]: f["office_id"] for f in seed["fallbacks"]}
+
+
+def _route(seed: dict[str, Any], category_id: str, district_id: str) -> str | None:
+    """Where the seed sends a pair: its rule, else the category's fallback (as Directory.office_for)."""
+    rules, fallbacks = _routes()
+    return rules.get((category_id, district_id)) or fallbacks.get(category_id)
+
+
+def test_every_boundary_of_the_country_is_a_seeded_district_in_its_province(seed):
+    # Given the shipped boundaries (geoBoundaries 2019: 126 districts of Pakistan, AJK and Gilgit-Baltistan)
+    from chalicelib.logic import geo
+
+    districts = _by_id(seed, "districts")
+
+    # When each boundary's name is read as the district(s) it stands for
+    reached = [i for shape in geo.shapes() for i in geo.district_ids(shape.name)]
+
+    # Then every boundary names seeded districts, and every seeded district is one boundary's
+    assert len(geo.shapes()) == 126
+    assert [i for i in reached if i not in districts] == []
+    assert sorted(reached) == sorted(districts)
+    assert {d["level_id"] for d in districts.values()} == PROVINCES
+    assert Counter(d["level_id"] for d in districts.values()) == {
+        "punjab": 34,
+        "sindh": 23,  # 22 boundaries and Larkana, inside Qambar Shahdadkot's
+        "khyber-pakhtunkhwa": 31,
+        "balochistan": 27,
+        "islamabad": 1,
+        "azad-kashmir": 10,  # one boundary in the source
+        "gilgit-baltistan": 10,
+    }
+
+
+def test_the_original_districts_keep_their_ids(seed):
+    original = {
+        *("lahore", "rawalpindi", "faisalabad", "multan", "gujranwala", "sialkot", "bahawalpur", "sargodha"),
+        *("sahiwal", "kasur", "sheikhupura", "dera-ghazi-khan", "karachi", "hyderabad", "sukkur", "larkana"),
+        *("mirpurkhas", "peshawar", "mardan", "swat", "abbottabad", "dera-ismail-khan", "bannu", "khyber"),
+        *("quetta", "kech", "gwadar", "islamabad", "muzaffarabad", "mirpur", "gilgit", "skardu"),
+    }
+    assert original <= set(_by_id(seed, "districts"))
+
+
+def test_every_district_has_an_urdu_name_in_arabic_script_alone(seed):
+    for district in seed["districts"]:
+        assert ARABIC_SCRIPT.search(district["name_ur"]) and not LATIN.search(district["name_ur"]), district["id"]
+    names = Counter(d["name_ur"] for d in seed["districts"])
+    assert [n for n, count in names.items() if count > 1] == []
+
+
+def test_every_complaint_category_routes_in_every_district_to_a_live_office_of_its_organisations(seed):
+    # Given every (complaint category, district) pair of the seed
+    categories, offices = _by_id(seed, "categories"), _by_id(seed, "offices")
+    pairs = [(c, d) for c in sorted(_complaint_ids(seed)) for d in _by_id(seed, "districts")]
+
+    # When each is routed as the directory routes it (its rule, else the category's fallback)
+    routes = {(c, d): _route(seed, c, d) for c, d in pairs}
+
+    # Then each reaches an office, not retired, of one of the category's organisations
+    assert [p for p, office in routes.items() if office is None] == []
+    assert [p for p, office in routes.items() if offices[str(office)].get("retired")] == []
+    wrong = [
+        (p, office)
+        for p, office in routes.items()
+        if offices[str(office)]["organisation_id"] not in categories[p[0]]["organisation_ids"]
+    ]
+    assert wrong == []
+    assert len(pairs) == len(_complaint_ids(seed)) * len(seed["districts"])
+
+
+def test_information_and_feedback_categories_route_by_organisation_not_district(seed):
+    # A request names the organisation asked (its designated official's office, else its head office): no rule.
+    other = {c["id"] for c in seed["categories"] if c["kind"] != "complaint"}
+    assert [r for r in seed["routing_rules"] if r["category_id"] in other] == []
+    assert [f for f in seed["fallbacks"] if f["category_id"] in other] == []
+
+
+@pytest.mark.parametrize("family", ["police-", "education-", "health-"])
+def test_provincial_departments_route_to_their_office_in_the_district_itself(seed, family):
+    offices = _by_id(seed, "offices")
+    categories = [c for c in _complaint_ids(seed) if c.startswith(family)]
+    assert categories
+    elsewhere = [
+        (c, d)
+        for c in categories
+        for d in _by_id(seed, "districts")
+        if offices[str(_route(seed, c, d))]["district_id"] != d
+    ]
+    assert elsewhere == []
+
+
+def test_provincial_organisations_serve_only_their_own_province(seed):
+    organisations, offices, districts = (_by_id(seed, c) for c in ("organisations", "offices", "districts"))
+    crossing = [
+        (r["category_id"], r["district_id"], r["office_id"])
+        for r in seed["routing_rules"]
+        if (level := organisations[offices[r["office_id"]]["organisation_id"]]["level_id"]) != "federal"
+        and level != districts[r["district_id"]]["level_id"]
+    ]
+    assert crossing == []
+
+
+@pytest.mark.parametrize(
+    ("district_id", "organisation_id"),
+    [
+        *[(d, "lesco") for d in ("lahore", "kasur", "okara", "sheikhupura")],
+        *[(d, "iesco") for d in ("islamabad", "rawalpindi", "attock", "jhelum", "chakwal")],
+        *[(d, "gepco") for d in ("gujranwala", "sialkot", "narowal", "gujrat", "mandi-bahauddin", "hafizabad")],
+        *[(d, "fesco") for d in ("faisalabad", "jhang", "toba-tek-singh", "sargodha", "mianwali", "bhakkar")],
+        *[(d, "mepco") for d in ("multan", "vehari", "sahiwal", "pakpattan", "rahim-yar-khan", "rajanpur")],
+        *[(d, "tesco") for d in ("khyber", "bajaur", "mohmand", "kurram", "orakzai", "north-waziristan")],
+        *[(d, "pesco") for d in ("peshawar", "bannu", "swat", "chitral", "kohat", "mansehra", "dera-ismail-khan")],
+        *[(d, "hesco") for d in ("hyderabad", "thatta", "badin", "tharparkar", "sanghar", "shaheed-benazirabad")],
+        *[(d, "sepco") for d in ("sukkur", "larkana", "khairpur", "jacobabad", "dadu", "qambar-shahdadkot")],
+        ("karachi", "k-electric"),
+        *[(d, "qesco") for d in ("quetta", "kech", "lasbela", "zhob", "chagai")],
+        *[(d, "ajk-electricity") for d in ("muzaffarabad", "mirpur", "kotli", "neelum")],
+        *[(d, "gb-water-power") for d in ("gilgit", "skardu", "hunza", "diamer")],
+    ],
+)
+def test_electricity_routes_to_the_company_serving_the_district(seed, district_id, organisation_id):
+    offices = _by_id(seed, "offices")
+    electricity = [c for c in _complaint_ids(seed) if c.startswith(ELECTRICITY_PREFIX)]
+    served_by = {offices[str(_route(seed, c, district_id))]["organisation_id"] for c in electricity}
+    assert served_by == {organisation_id}
+
+
+def test_every_district_office_hangs_below_its_own_organisation_in_a_shallow_tree(seed):
+    offices = _by_id(seed, "offices")
+    for office in seed["offices"]:
+        depth, current = 1, office
+        while current["parent_id"]:
+            parent = offices[current["parent_id"]]
+            assert parent["organisation_id"] == office["organisation_id"], office["id"]
+            depth, current = depth + 1, parent
+        assert depth <= 3, office["id"]
+
+
+def test_the_stored_snapshot_stays_far_below_the_item_limit(seed):
+    # The directory is one DynamoDB item (400 KB at most): zlib-compressed JSON, base64.
+    from chalicelib.models.directory import DirectorySnapshot
+    from chalicelib.store.directory import snapshot_item
+
+    item = snapshot_item(DirectorySnapshot.model_validate(seed), "2026-01-01T00:00:00Z")
+    assert len(item["body"]) < 200_000
+
+
+@pytest.mark.skipif(not Path(SOURCE).exists(), reason="the unsimplified boundaries are not on this machine")
+def test_the_seed_is_what_its_generator_makes(seed):
+    # infra/seed_country.py completes the seed (districts, their offices and routes) and changes nothing twice.
+    from infra import seed_country
+
+    assert seed_country.dumps(seed_country.complete(seed, Path(SOURCE))) == SEED.read_text(encoding="utf-8")
+
+
+def test_the_public_statistics_can_group_the_whole_country_by_district(seed):
+    # GET /v1/stats?group_by=district reads a counter per district (and the total) per shard: the month so far
+    # of every district fits one answer.
+    from chalicelib.logic import stats
+    from chalicelib.store import stats as stat_store
+
+    assert stat_store.keys_to_read(len(seed["districts"]) + 1, 1) <= stats.MAX_COUNTERS
+
+
+def test_federal_bodies_answer_from_an_office_in_the_districts_province_where_they_have_one(seed):
+    # Their regions follow the provinces (Islamabad's offices also serve the Punjab around the capital).
+    organisations, offices, districts = (_by_id(seed, c) for c in ("organisations", "offices", "districts"))
+
+    def province(district_id: str) -> str:
+        level = districts[district_id]["level_id"]
+        return "punjab" if level == "islamabad" else level
+
+    present: dict[str, set[str]] = {}
+    for office in seed["offices"]:
+        if office["parent_id"]:
+            present.setdefault(office["organisation_id"], set()).add(province(office["district_id"]))
+    crossing = [
+        (r["category_id"], r["district_id"], r["office_id"])
+        for r in seed["routing_rules"]
+        if organisations[(org := offices[r["office_id"]]["organisation_id"])]["level_id"] == "federal"
+        and province(r["district_id"]) in present.get(org, set())
+        and province(offices[r["office_id"]]["district_id"]) != province(r["district_id"])
+    ]
+    assert crossing == []
