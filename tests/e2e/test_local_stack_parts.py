@@ -354,7 +354,7 @@ def test_demo_route_and_accounts_come_from_the_seed(tmp_path: Path) -> None:
         "office_id": route.office_id,
     }
     for entry in document["accounts"]:
-        assert set(entry) <= {"role", "name", "username", "password", "office_id", "totp_secret"}
+        assert set(entry) <= {"role", "name", "username", "password", "office_id", "totp_secret", "supervisor"}
         assert ("totp_secret" in entry) == (entry["role"] != "citizen")  # staff type an authenticator code
     officers = {a["office_id"] for a in document["accounts"] if a["role"] == "officer"}
     assert officers == {route.office_id, route.parent_office_id, route.information_office_id}
