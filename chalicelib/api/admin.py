@@ -65,7 +65,7 @@ def revoke_open311_key(key_id: str) -> apikeys.ApiKeyOut:
 
 
 @admin_routes.route("/v1/admin/accounts/{sub}/disable", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(admin_routes, roles=DIRECTORY_ADMINS)
+@endpoint(admin_routes, roles=DIRECTORY_ADMINS, raises=(409,))
 def disable_account(sub: str) -> StatusOut:
     """Disable an account: it cannot sign in, and its tokens are refused within a minute."""
     accounts.disable(services(), actor(admin_routes), sub)
@@ -73,14 +73,14 @@ def disable_account(sub: str) -> StatusOut:
 
 
 @admin_routes.route("/v1/admin/accounts/{sub}/enable", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(admin_routes, roles=DIRECTORY_ADMINS)
+@endpoint(admin_routes, roles=DIRECTORY_ADMINS, raises=(409,))
 def enable_account(sub: str) -> StatusOut:
     accounts.enable(services(), actor(admin_routes), sub)
     return StatusOut(status="enabled")
 
 
 @admin_routes.route("/v1/admin/accounts/{sub}", methods=["DELETE"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(admin_routes, roles=ADMINS)
+@endpoint(admin_routes, roles=ADMINS, raises=(409,))
 def delete_account(sub: str) -> StatusOut:
     accounts.delete(services(), actor(admin_routes), sub)
     return StatusOut(status="deleted")

@@ -20,7 +20,9 @@ STAFF_READERS: tuple[Role, ...] = ("admin", "org_admin", "officer")
 
 
 @staff_routes.route("/v1/admin/staff", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(staff_routes, body=StaffInviteIn, response=StaffInvited, status=201, roles=DIRECTORY_ADMINS)
+@endpoint(
+    staff_routes, body=StaffInviteIn, response=StaffInvited, status=201, raises=(404, 409), roles=DIRECTORY_ADMINS
+)
 def invite_staff(data: StaffInviteIn) -> Response:
     """Invite an officer, supervisor or organisation admin to an office: the invitation goes by e-mail or SMS."""
     request = staff_routes.current_request

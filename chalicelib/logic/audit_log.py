@@ -150,6 +150,8 @@ def _walk(
     walk = _Walk(month=month, start=position or None)
     found: list[AuditEntry] = []
     for _ in range(reads):
+        if len(found) >= limit:
+            break
         if by_month and walk.month is not None:
             if walk.month < max(first_day[:7], FIRST_MONTH):
                 walk.done = True
@@ -165,8 +167,6 @@ def _walk(
                 walk.month = _previous_month(walk.month)
                 continue
             walk.done = True
-            break
-        if len(found) >= limit:
             break
     if walk.done:
         return found, None

@@ -122,6 +122,7 @@ def _contact(data: StaffInviteIn) -> tuple[str | None, str | None]:
     phone = email = None
     if data.email:
         email = pii.normalise_email(data.email)
+        email = email.lower() if email else None  # the username, as the pool compares it
         if email is None or len(email) > 128:
             problems.append(FieldProblem("email", "not a valid email address", "درست ای میل پتہ نہیں"))
     if data.phone and not email:
