@@ -10,7 +10,8 @@ from chalicelib.api.contract import ADMINS, DIRECTORY_ADMINS, endpoint, whole_nu
 from chalicelib.api.cors import CORS
 from chalicelib.api.responses import created
 from chalicelib.logic import accounts, apikeys, holidays
-from chalicelib.models.common import StatusOut
+from chalicelib.models.audit import Actor
+from chalicelib.models.common import Principal, StatusOut
 from chalicelib.models.holidays import HolidaysIn, HolidayYear
 from chalicelib.models.identity import OfficeMoveIn
 from chalicelib.models.staff import SupervisorIn
@@ -60,6 +61,11 @@ def revoke_open311_key(key_id: str) -> apikeys.ApiKeyOut:
     return apikeys.revoke(services(), actor(admin_routes), key_id)
 
 
+def account_in_scope(who: Principal, sub: str) -> None:
+    """The guard of an account change with a body: an account the caller may change, or its 404/403 first."""
+    accounts.check_in_scope(services(), Actor(principal=who), sub)
+
+
 # --- accounts: each change holds within a minute (global sign-out + revocation marker), audited ------------
 # An organisation's admin acts on the staff of their organisation's offices (another account: 404).
 
@@ -87,7 +93,7 @@ def delete_account(sub: str) -> StatusOut:
 
 
 @admin_routes.route("/v1/admin/accounts/{sub}/office", methods=["PUT"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(admin_routes, body=OfficeMoveIn, roles=DIRECTORY_ADMINS)
+@endpoint(admin_routes, body=OfficeMoveIn, roles=DIRECTORY_ADMINS, guard=account_in_scope)
 def move_officer(sub: str, data: OfficeMoveIn) -> StatusOut:
     """Move an officer to another office: the old office's cases leave them within a minute."""
     accounts.move_officer(services(), actor(admin_routes), sub, data.office_id)
@@ -95,7 +101,7 @@ def move_officer(sub: str, data: OfficeMoveIn) -> StatusOut:
 
 
 @admin_routes.route("/v1/admin/accounts/{sub}/supervisor", methods=["PUT"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(admin_routes, body=SupervisorIn, roles=DIRECTORY_ADMINS)
+@endpoint(admin_routes, body=SupervisorIn, roles=DIRECTORY_ADMINS, guard=account_in_scope)
 def set_supervisor(sub: str, data: SupervisorIn) -> StatusOut:
     """Give or take an officer's supervisor role; their next sign-in carries it (present tokens are refused)."""
     return StatusOut(status=accounts.set_supervisor(services(), actor(admin_routes), sub, data.supervisor))

@@ -58,6 +58,11 @@ def _held(services: Services, actor: Actor, sub: str) -> Held:
     return held
 
 
+def check_in_scope(services: Services, actor: Actor, sub: str) -> None:
+    """The guard of a change with a body: the account is one the caller may change (else 404 or 403)."""
+    _held(services, actor, sub)
+
+
 def _organisation(services: Services, office_id: str | None) -> str | None:
     office = services.directory().offices.get(office_id or "")
     return office.organisation_id if office else None

@@ -200,6 +200,9 @@ def test_an_organisation_admin_is_held_to_its_organisation_and_kept_from_the_por
         (f"/v1/admin/accounts/{other_sub}/supervisor", {"supervisor": True}),
     ):
         assert stack.request("PUT", path, json.dumps(body).encode(), token=org_admin).status == 404, path
+        # whatever the body: nothing about it is said to one who may not change the account
+        for refused in REFUSED:
+            assert stack.request("PUT", path, refused, token=org_admin).status == 404, (path, refused)
     # ... a citizen's account neither, nor the portal admin's
     stack.login("citizen")
     for sub in (stack.subs["citizen"], stack.subs.get("admin") or stack.subs["citizen"]):
