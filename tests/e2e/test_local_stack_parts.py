@@ -131,7 +131,7 @@ def test_provisioning_follows_the_template_and_is_idempotent(aws: None) -> None:
     staff = idp.get_user_pool_mfa_config(UserPoolId=env["STAFF_POOL_ID"])
     assert staff["MfaConfiguration"] == "ON" and staff["SoftwareTokenMfaConfiguration"] == {"Enabled": True}
     staff_groups = {g["GroupName"] for g in idp.list_groups(UserPoolId=env["STAFF_POOL_ID"])["Groups"]}
-    assert staff_groups == {"officer", "admin"}
+    assert staff_groups == {"officer", "admin", "org_admin", "supervisor"}
 
 
 def test_intrinsics_resolve_like_cloudformation() -> None:
