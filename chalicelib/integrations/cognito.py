@@ -92,8 +92,12 @@ class CognitoIdentity:
             TemporaryPassword=temporary_password,
             UserAttributes=[{"Name": k, "Value": v} for k, v in attributes.items()],
         )
-        for group in groups:
-            self._admin("admin_add_user_to_group", pool, username, GroupName=group)
+        try:
+            for group in groups:
+                self._admin("admin_add_user_to_group", pool, username, GroupName=group)
+        except Exception:
+            self._admin("admin_delete_user", pool, username)  # an account without its role is no use: none at all
+            raise
         created = {a["Name"]: a["Value"] for a in out["User"].get("Attributes", [])}
         return str(created["sub"])
 
