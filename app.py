@@ -5,6 +5,8 @@ from typing import Any
 from chalice.app import Chalice
 
 from chalicelib.api.admin import admin_routes
+from chalicelib.api.admin_staff import staff_routes
+from chalicelib.api.audit import audit_routes
 from chalicelib.api.auth import auth_routes
 from chalicelib.api.authorizer import authorizer_routes
 from chalicelib.api.complaints import complaint_routes
@@ -35,6 +37,8 @@ for blueprint in (
     complaint_routes,
     feedback_routes,
     admin_routes,
+    staff_routes,
+    audit_routes,
     information_routes,
     notification_routes,
     officer_routes,

@@ -9,6 +9,8 @@ Uses the operator's AWS credentials and region. Cognito e-mails the person a tem
 required for staff). The table gets what the API needs to know the account: the marker that the
 username signs in to the staff pool (keyed by the PII key, read from PII_KEY, the stack's
 parameter), the profile (e-mail encrypted under the same key) and, for an officer, office staff.
+After the first administrator, staff are invited through the API instead (POST /v1/admin/staff,
+docs/admin.md), which sends its own invitation in the person's language and audits it.
 """
 
 from __future__ import annotations
@@ -29,12 +31,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stack", required=True, help="the CloudFormation stack's name")
     parser.add_argument("--email", required=True)
     parser.add_argument("--name", required=True)
-    parser.add_argument("--role", choices=("admin", "officer"), default="admin")
+    parser.add_argument("--role", choices=("admin", "officer", "org_admin"), default="admin")
     parser.add_argument("--office", help="the officer's office id (from the directory)")
     parser.add_argument("--language", choices=("en", "ur"), default="en")
     args = parser.parse_args(argv)
-    if args.role == "officer" and not args.office:
-        parser.error("an officer needs --office")
+    if args.role in ("officer", "org_admin") and not args.office:
+        parser.error("an officer or organisation admin needs --office (for an organisation admin: one of its offices)")
     key = base64.b64decode(os.environ.get("PII_KEY", ""))
     if len(key) != 32:
         parser.error("set PII_KEY to the stack's PiiKey parameter (32 bytes, base64)")
@@ -100,11 +102,23 @@ def create_staff(
             "username_encrypted": pii.encrypt(username, key),
         },
     )
+    if role != "admin":
+        profile["staff_role"] = role
+        profile["name_encrypted"] = pii.encrypt(name, key)
     if office:
         profile["office_id"] = office
-        people.add_staff(table, office, sub)
+        details = {
+            "name": name,
+            "role": role,
+            "supervisor": False,
+            "enabled": True,
+            "status": "invited",
+            "contact": pii.mask_email(username),
+            "invited_at": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        }
+        people.add_staff(table, office, sub, details)
     people.put_profile(table, profile)
-    people.mark_staff(table, pii.username_digest(username, key))
+    people.mark_staff(table, pii.username_digest(username, key), sub)
     return sub
 
 

@@ -26,7 +26,7 @@ DEMO_DISTRICT = "lahore"
 DEMO_PASSWORD = "Awaaz-demo-2026"
 MARKER_FILE = "seeded.json"
 
-Role = Literal["citizen", "officer", "admin"]
+Role = Literal["citizen", "officer", "admin", "org_admin"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,12 @@ class DemoAccount:
     language: Literal["en", "ur"]
     office_id: str | None = None
     password: str = DEMO_PASSWORD
+    # An officer who is also a supervisor (the staff group `supervisor`).
+    supervisor: bool = False
+
+    @property
+    def groups(self) -> list[str]:
+        return [self.role, "supervisor"] if self.supervisor else [self.role]
 
     @property
     def attributes(self) -> dict[str, str]:
@@ -69,6 +75,8 @@ class DemoAccount:
         }
         if self.office_id:
             out["office_id"] = self.office_id
+        if self.supervisor:
+            out["supervisor"] = True
         if self.pool == "staff":
             # The key of the authenticator app (moto's one key for every account; `make totp` shows the code).
             out["totp_secret"] = MOTO_TOTP_SECRET
@@ -116,7 +124,15 @@ def demo_accounts(route: DemoRoute) -> list[DemoAccount]:
         DemoAccount("citizen (en)", "citizen", "Ayesha Khan", "+923001234567", "en"),
         DemoAccount("citizen (ur)", "citizen", "بلال احمد", "bilal.ahmed@example.pk", "ur"),
         DemoAccount("officer", "officer", "Imran Qureshi", "officer@example.pk", "en", route.office_id),
-        DemoAccount("supervisor", "officer", "Nadia Hussain", "supervisor@example.pk", "en", route.parent_office_id),
+        DemoAccount(
+            "supervisor",
+            "officer",
+            "Nadia Hussain",
+            "supervisor@example.pk",
+            "en",
+            route.parent_office_id,
+            supervisor=True,
+        ),
         DemoAccount(
             "information official",
             "officer",
@@ -126,6 +142,10 @@ def demo_accounts(route: DemoRoute) -> list[DemoAccount]:
             route.information_office_id,
         ),
         DemoAccount("admin", "admin", "Portal Administrator", "admin@example.pk", "en"),
+        # LESCO's own administrator: its offices' staff and directory (the head office names the organisation).
+        DemoAccount(
+            "LESCO org admin", "org_admin", "Farah Siddiqui", "orgadmin@example.pk", "en", route.parent_office_id
+        ),
     ]
 
 
@@ -164,12 +184,24 @@ def seed_profiles(accounts: list[DemoAccount], pools: Pools) -> str:
             )
             if account.office_id:
                 profile["office_id"] = account.office_id
+            if account.pool == "staff":
+                profile["staff_role"] = "org_admin" if account.role == "org_admin" else "officer"
+                profile["name_encrypted"] = pii.encrypt(account.name, app.pii_key)
             people.put_profile(app.table, profile)
             written += 1
         if account.office_id:
-            people.add_staff(app.table, account.office_id, sub)
+            details = {
+                "name": account.name,
+                "role": "org_admin" if account.role == "org_admin" else "officer",
+                "supervisor": account.supervisor,
+                "enabled": True,
+                "status": "active",
+                "contact": pii.mask_email(account.username),
+                "invited_at": None,
+            }
+            people.add_staff(app.table, account.office_id, sub, details)
         if account.pool == "staff":
-            people.mark_staff(app.table, pii.username_digest(account.username, app.pii_key))
+            people.mark_staff(app.table, pii.username_digest(account.username, app.pii_key), sub)
     return f"demo profiles: {written} written, {len(accounts) - written} kept"
 
 
@@ -310,6 +342,9 @@ def seed_accounts(accounts: list[DemoAccount], pools: Pools, staff_client_id: st
         try:
             idp.admin_get_user(UserPoolId=pool_id, Username=account.username)
             existing += 1
+            # Groups added since the account was made (the demo supervisor's `supervisor`) join it now.
+            for group in account.groups:
+                idp.admin_add_user_to_group(UserPoolId=pool_id, Username=account.username, GroupName=group)
             continue
         except idp.exceptions.UserNotFoundException:
             pass
@@ -322,7 +357,8 @@ def seed_accounts(accounts: list[DemoAccount], pools: Pools, staff_client_id: st
         idp.admin_set_user_password(
             UserPoolId=pool_id, Username=account.username, Password=account.password, Permanent=True
         )
-        idp.admin_add_user_to_group(UserPoolId=pool_id, Username=account.username, GroupName=account.role)
+        for group in account.groups:
+            idp.admin_add_user_to_group(UserPoolId=pool_id, Username=account.username, GroupName=group)
         if account.pool == "staff":
             enrol_authenticator(pool_id, staff_client_id, account.username, account.password)
         created += 1

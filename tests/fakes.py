@@ -129,6 +129,25 @@ class FakeIdentity:
         assert isinstance(current, dict)
         current.update(attributes)
 
+    def invite(
+        self, pool: Pool, username: str, temporary_password: str, attributes: dict[str, str], groups: Sequence[str]
+    ) -> str:
+        sub = self.create(pool, username, temporary_password, attributes, groups[0])
+        self.users[(pool, username.lower())].update(groups=list(groups), temporary=True)
+        return sub
+
+    def add_to_group(self, pool: Pool, username: str, group: str) -> None:
+        groups = self.users[(pool, username.lower())]["groups"]
+        assert isinstance(groups, list)
+        if group not in groups:
+            groups.append(group)
+
+    def remove_from_group(self, pool: Pool, username: str, group: str) -> None:
+        groups = self.users[(pool, username.lower())]["groups"]
+        assert isinstance(groups, list)
+        if group in groups:
+            groups.remove(group)
+
 
 def _tokens(username: str) -> TokensOut:
     return TokensOut(id_token=f"id:{username}", access_token="access", refresh_token="refresh", expires_in=3600)

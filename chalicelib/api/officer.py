@@ -5,7 +5,7 @@ from __future__ import annotations
 from chalice.app import Blueprint
 
 from chalicelib.api.authorizer import jwt_authorizer
-from chalicelib.api.context import principal
+from chalicelib.api.context import actor, principal
 from chalicelib.api.contract import OFFICERS, STAFF, endpoint, if_match, page_params, query
 from chalicelib.api.cors import CORS
 from chalicelib.logic import actions, officer
@@ -69,4 +69,4 @@ def officer_case(case_id: str) -> CaseOut:
 def officer_action(case_id: str, data: OfficerActionIn) -> CaseOut:
     request = officer_routes.current_request
     who = principal(officer_routes)
-    return actions.act(services(), who, case_id, data.root, if_match(request))
+    return actions.act(services(), who, case_id, data.root, if_match(request), actor(officer_routes))

@@ -8,7 +8,7 @@ for codes around the API's limits.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -80,6 +80,32 @@ class CognitoIdentity:
         self._admin("admin_add_user_to_group", pool, username, GroupName=group)
         created = {a["Name"]: a["Value"] for a in out["User"].get("Attributes", [])}
         return str(created["sub"])
+
+    def invite(
+        self, pool: Pool, username: str, temporary_password: str, attributes: dict[str, str], groups: Sequence[str]
+    ) -> str:
+        out = self._admin(
+            "admin_create_user",
+            pool,
+            username,
+            MessageAction="SUPPRESS",  # the invitation is the API's own message, in the person's language
+            TemporaryPassword=temporary_password,
+            UserAttributes=[{"Name": k, "Value": v} for k, v in attributes.items()],
+        )
+        try:
+            for group in groups:
+                self._admin("admin_add_user_to_group", pool, username, GroupName=group)
+        except Exception:
+            self._admin("admin_delete_user", pool, username)  # an account without its role is no use: none at all
+            raise
+        created = {a["Name"]: a["Value"] for a in out["User"].get("Attributes", [])}
+        return str(created["sub"])
+
+    def add_to_group(self, pool: Pool, username: str, group: str) -> None:
+        self._admin("admin_add_user_to_group", pool, username, GroupName=group)
+
+    def remove_from_group(self, pool: Pool, username: str, group: str) -> None:
+        self._admin("admin_remove_user_from_group", pool, username, GroupName=group)
 
     def sign_in(self, pool: Pool, username: str, password: str) -> TokensOut | ChallengeOut:
         pool_id, client_id = self._pools[pool]

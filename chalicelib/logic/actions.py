@@ -29,6 +29,7 @@ from chalicelib.models.actions import (
     TransferIn,
     WithdrawIn,
 )
+from chalicelib.models.audit import Actor
 from chalicelib.models.choices import REJECT_REASONS
 from chalicelib.models.common import Principal
 from chalicelib.models.complaints import CaseOut, Resolution, TransferRequest, Verdict
@@ -50,14 +51,25 @@ _METRIC_OF = {
 Handler = Callable[[Transition, Any], None]
 
 
-def act(services: Services, principal: Principal, case_id: str, data: OfficerAction, if_match: int | None) -> CaseOut:
-    """Apply a staff action to a case: an officer's to a case of their subtree, or one they are asked to take; an admin's."""
+def act(
+    services: Services,
+    principal: Principal,
+    case_id: str,
+    data: OfficerAction,
+    if_match: int | None,
+    actor: Actor | None = None,
+) -> CaseOut:
+    """Apply a staff action to a case: an officer's to a case of their subtree, or one they are asked to take; an admin's.
+
+    `actor`: the caller and where from (the API's request), for the audit entry of a moderation."""
     case, events, standing = officer.in_scope(services, principal, case_id)
     check_version(case, if_match)
     workflow.check_standing(data.action, standing)
     change = Transition(
         services, case, workflow.table_action("officer", data.action, data), by=principal, timeline=events
     )
+    if actor is not None:
+        change.actor = actor
     handler = OFFICER_HANDLERS[case.kind].get(data.action)
     if handler is None:  # the table has the action for this kind, but no handler: refuse rather than guess
         raise TransitionNotAllowed(f"a {case.kind} case cannot take the action {data.action}")

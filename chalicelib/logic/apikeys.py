@@ -6,11 +6,14 @@ import secrets
 
 from pydantic import BaseModel
 
+from chalicelib.logic import audit
 from chalicelib.logic.clock import iso
 from chalicelib.logic.ports import Services
+from chalicelib.models.audit import Actor
 from chalicelib.models.common import Principal, StrictInput
 from chalicelib.models.errors import Forbidden, NotFound
 from chalicelib.store import apikeys
+from chalicelib.store import audit as audit_store
 
 
 class ApiKeyIn(StrictInput):
@@ -34,13 +37,17 @@ def _admin(principal: Principal) -> None:
         raise Forbidden("only admins manage API keys")
 
 
-def issue(services: Services, principal: Principal | None, data: ApiKeyIn) -> ApiKeyOut:
-    """A new key for an Open311 client (`principal` None: the local seed issuing the demo key)."""
-    if principal is not None:
-        _admin(principal)
+def issue(services: Services, actor: Actor | None, data: ApiKeyIn) -> ApiKeyOut:
+    """A new key for an Open311 client, audited (`actor` None: the local seed issuing the demo key)."""
+    if actor is not None:
+        _admin(actor.principal)
     key_id, api_key = secrets.token_hex(6), f"awz_{secrets.token_urlsafe(24)}"
     created = iso(services.clock())
-    apikeys.put_key(services.table, key_id, data.name, api_key, created)
+    also = []
+    if actor is not None:
+        after = {"id": key_id, "name": data.name, "created_at": created, "revoked": False}
+        also.append(audit_store.entry_put(audit.entry(services, actor, "issue", "api_key", key_id, after=after)))
+    apikeys.put_key(services.table, key_id, data.name, api_key, created, also=also)
     return ApiKeyOut(id=key_id, name=data.name, created_at=created, api_key=api_key)
 
 
@@ -49,8 +56,13 @@ def list_keys(services: Services, principal: Principal) -> ApiKeyList:
     return ApiKeyList(items=[ApiKeyOut.model_validate(i) for i in apikeys.listing(services.table)])
 
 
-def revoke(services: Services, principal: Principal, key_id: str) -> ApiKeyOut:
-    _admin(principal)
-    if not apikeys.revoke(services.table, key_id):
+def revoke(services: Services, actor: Actor, key_id: str) -> ApiKeyOut:
+    _admin(actor.principal)
+    listed = apikeys.get_listed(services.table, key_id)
+    if listed is None:
         raise NotFound("no API key with this id")
-    return next(k for k in list_keys(services, principal).items if k.id == key_id)
+    before = ApiKeyOut.model_validate(listed).model_dump(mode="json")
+    entry = audit.entry(services, actor, "revoke", "api_key", key_id, before=before, after={**before, "revoked": True})
+    if not apikeys.revoke(services.table, key_id, also=[audit_store.entry_put(entry)]):
+        raise NotFound("no API key with this id")
+    return next(k for k in list_keys(services, actor.principal).items if k.id == key_id)

@@ -29,9 +29,11 @@ def entry(
     organisation_id: str | None = None,
 ) -> AuditEntry:
     who = actor.principal
+    moment = services.clock()
     return AuditEntry(
-        id=secrets.token_hex(6),
-        at=iso(services.clock()),
+        # The microsecond first: entries of one second sort in the order they were made (`<at>#<id>`).
+        id=f"{moment.microsecond:06d}{secrets.token_hex(4)}",
+        at=iso(moment),
         actor_sub=who.sub,
         actor_role=who.role,
         actor_name=who.name,

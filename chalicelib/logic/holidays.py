@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from chalicelib.logic import workdays
+from chalicelib.logic import audit, workdays
 from chalicelib.logic.ports import Services
-from chalicelib.models.common import Principal
+from chalicelib.models.audit import Actor
 from chalicelib.models.errors import FieldProblem, Forbidden, InvalidInput
 from chalicelib.models.holidays import HolidaysIn, HolidayYear
+from chalicelib.store import audit as audit_store
 from chalicelib.store import holidays as holiday_store
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -24,9 +25,9 @@ def year_of(services: Services, year: int) -> HolidayYear:
     return found[0] if found else HolidayYear(year=year, holidays=[])
 
 
-def replace_year(services: Services, principal: Principal, year: int, data: HolidaysIn) -> HolidayYear:
-    """An admin sets a year's holidays whole (e.g. once the Eid dates are notified)."""
-    if principal.role != "admin":
+def replace_year(services: Services, actor: Actor, year: int, data: HolidaysIn) -> HolidayYear:
+    """An admin sets a year's holidays whole (e.g. once the Eid dates are notified); audited, before and after."""
+    if actor.principal.role != "admin":
         raise Forbidden("only admins edit the holiday calendar")
     _check_year(year)
     problems = [
@@ -37,6 +38,16 @@ def replace_year(services: Services, principal: Principal, year: int, data: Holi
     if problems:
         raise InvalidInput("the holidays need correcting", problems)
     stored = HolidayYear(year=year, holidays=sorted(data.holidays, key=lambda h: h.date))
-    holiday_store.write_year(services.table, stored)
+    before = year_of(services, year)
+    entry = audit.entry(
+        services,
+        actor,
+        "replace",
+        "holidays",
+        str(year),
+        before=before.model_dump(mode="json")["holidays"],
+        after=stored.model_dump(mode="json")["holidays"],
+    )
+    holiday_store.write_year(services.table, stored, also=[audit_store.entry_put(entry)])
     workdays.forget_cache()
     return stored

@@ -251,8 +251,21 @@ def answer_challenge(services: Services, data: ChallengeIn, source: str) -> Toke
         ratelimit.count_failed_sign_in(services, counters)
         raise
     if pool == "staff" and isinstance(result, TokensOut):
+        if data.challenge == "mfa_setup":
+            _first_sign_in_done(services, username)
         return staff_tokens(result)
     return result
+
+
+def _first_sign_in_done(services: Services, username: str) -> None:
+    """An invited member of staff has chosen a password and enrolled an app: their office's list says active."""
+    marker = people.staff_login(services.table, pii.username_digest(username, services.pii_key))
+    sub = str((marker or {}).get("sub") or "")
+    profile = people.get_profile(services.table, sub) if sub else None
+    office_id = str((profile or {}).get("office_id") or "")
+    item = people.get_staff(services.table, office_id, sub) if office_id else None
+    if item is not None and item.get("status") == "invited":
+        people.add_staff(services.table, office_id, sub, {**item, "status": "active"})
 
 
 def _sign_in_gate(services: Services, username: str, source: str) -> tuple[Pool, ratelimit.SignInCounters]:

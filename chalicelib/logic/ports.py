@@ -64,6 +64,16 @@ class IdentityProvider(Protocol):
 
     def update(self, pool: Pool, username: str, attributes: dict[str, str]) -> None: ...
 
+    def invite(
+        self, pool: Pool, username: str, temporary_password: str, attributes: dict[str, str], groups: Sequence[str]
+    ) -> str:
+        """Create an account that must choose a password (and, in the staff pool, enrol an authenticator app) at its
+        first sign-in, in `groups`, sending nothing itself; its `sub` (AlreadyExists when the username is taken)."""
+
+    def add_to_group(self, pool: Pool, username: str, group: str) -> None: ...
+
+    def remove_from_group(self, pool: Pool, username: str, group: str) -> None: ...
+
 
 class UploadPresigner(Protocol):
     def presign_post(self, key: str, content_type: str, max_bytes: int, expires_in: int) -> PresignedPost:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from chalicelib.logic import complaints
+from chalicelib.logic import audit, complaints
 from chalicelib.logic.messages import PUBLICATION_TERMS
 from chalicelib.logic.ports import Services
 from chalicelib.logic.transition import Transition
@@ -20,6 +20,7 @@ from chalicelib.models.actions import HideIn, PublishIn, UnpublishIn
 from chalicelib.models.common import Principal
 from chalicelib.models.complaints import CaseOut, Moderation
 from chalicelib.observability import logger, metrics
+from chalicelib.store import audit as audit_store
 
 # What a published complaint shows, by field; nothing else of it is ever public.
 PUBLISHED_FIELDS = (
@@ -72,7 +73,21 @@ def unpublish(
 def hide(change: Transition, data: HideIn) -> None:
     """An office hides a published complaint's text (moderation): it stays listed, its words do not."""
     case = change.case
+    before = {"hidden": case.hidden.model_dump(mode="json") if case.hidden else None}
     case.hidden = Moderation(reason=data.reason, note=data.note, at=change.at, office_id=case.office_id or "")
     case.public_subject = case.public_description = None
     change.take(note=data.note, reason=data.reason)
+    if change.actor is not None:
+        # Moderation is on the audit trail too, written with the case in one transaction.
+        entry = audit.entry(
+            change.services,
+            change.actor,
+            "hide",
+            "complaint",
+            case.id,
+            before=before,
+            after={"hidden": case.hidden.model_dump(mode="json")},
+            organisation_id=case.organisation_id,
+        )
+        change.also.append(audit_store.entry_put(entry))
     logger.info("published text hidden", extra={"case_id": case.id, "reason": data.reason})

@@ -23,6 +23,7 @@ from chalicelib.logic.clock import iso, parse_time
 from chalicelib.logic.directory import Directory
 from chalicelib.logic.notifications import dispatch
 from chalicelib.logic.ports import Services
+from chalicelib.models.audit import Actor
 from chalicelib.models.common import Principal
 from chalicelib.models.complaints import Case, CaseOut, PublicNote, TimelineEvent
 from chalicelib.models.directory import Office
@@ -30,7 +31,7 @@ from chalicelib.models.errors import TransitionNotAllowed, VersionConflict
 from chalicelib.models.notifications import Notification
 from chalicelib.store import cases as case_store
 from chalicelib.store import stats as stat_store
-from chalicelib.store.table import Increment
+from chalicelib.store.table import Increment, Write
 
 # The latest steps a case keeps for the public (Open311 `notes`), so public lists read no timelines.
 PUBLIC_TRAIL = 30
@@ -71,6 +72,9 @@ class Transition:
         self.notices: list[Notification] = []
         self.counts: list[Increment] = []
         self.once: list[case_store.CountedOnce] = []
+        # Who acts and from where (for the audit entry of a moderation), and writes of the same transaction.
+        self.actor: Actor | None = Actor(principal=by) if by is not None else None
+        self.also: list[Write] = []
         self._check_at: str | None = None
         self._expected = case.version
         if action is not None:
@@ -304,6 +308,7 @@ class Transition:
             once=self.once,
             handled=handled,
             back_with=back_with,
+            also=self.also,
         )
 
     def new_case(self) -> case_store.CaseChange:

@@ -292,9 +292,11 @@ def _publication_refusal(case: Case, action: str) -> str | None:
 
 
 # How a member of staff stands to a case: they work it (the case's office is in their office's
-# subtree), they are asked to take it (a pending transfer request names an office of their
-# subtree), or they are an admin (who transfers any complaint and answers any request).
-Standing = Literal["office", "receiving", "admin"]
+# subtree), they answer a request to take it (a pending transfer request, always from another
+# organisation, names an office of their subtree and they are a supervisor: the group
+# `supervisor`), their office is asked but they are not a supervisor (they see it, and answer
+# nothing), or they are an admin (who transfers any complaint and answers any request).
+Standing = Literal["office", "receiving", "asked", "admin"]
 _WORKS_IT: frozenset[Standing] = frozenset({"office"})
 
 
@@ -385,7 +387,7 @@ def standings(case: Case, viewer: Principal, directory: Directory) -> frozenset[
     if case.office_id in offices:
         found.add("office")
     if case.transfer_request is not None and case.transfer_request.office_id in offices:
-        found.add("receiving")
+        found.add("receiving" if viewer.supervisor else "asked")
     return frozenset(found)
 
 
@@ -403,5 +405,10 @@ def check_standing(name: str, standing: frozenset[Standing]) -> None:
     if "receiving" in standing:
         raise TransitionNotAllowed(
             f"this complaint is only asked to come to your office: accept or decline it before {name}"
+        )
+    if "asked" in standing:
+        raise TransitionNotAllowed(
+            "a request from another organisation to take this complaint is answered by a supervisor of the office "
+            "asked, or an admin"
         )
     raise TransitionNotAllowed(f"{name} is for the organisation asked to take this complaint, or an admin")

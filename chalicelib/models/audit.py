@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from chalicelib.models.common import Principal
+from chalicelib.models.common import Listing, Principal
 
 
 class Actor(BaseModel):
@@ -35,3 +35,7 @@ class AuditEntry(BaseModel):
     organisation_id: str | None = None
     before: Any = None
     after: Any = None
+
+
+class AuditPage(Listing[AuditEntry]):
+    """One page of the audit trail, newest first; `next_cursor` reads on (older entries)."""

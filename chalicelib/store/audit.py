@@ -13,7 +13,7 @@ from typing import Any
 
 from chalicelib.models.audit import AuditEntry
 from chalicelib.store import keys
-from chalicelib.store.table import Item, Put
+from chalicelib.store.table import Item, Key, Page, Put, SortCondition, Table
 
 
 def entry_put(entry: AuditEntry) -> Put:
@@ -43,3 +43,36 @@ def entry_of(item: Item) -> AuditEntry:
         raw = item.get(name)
         fields[name] = json.loads(raw) if isinstance(raw, str) else raw
     return AuditEntry.model_validate(fields)
+
+
+# --- reading: one partition at a time, newest first, the dates bounding the sort key ------------------
+
+# Which partition a reading walks: (index, partition key); None is the table's own (a month).
+Partition = tuple[str | None, str]
+
+
+def month_partition(month: str) -> Partition:
+    return (None, keys.audit_month_pk(month))
+
+
+def actor_partition(sub: str) -> Partition:
+    return ("GSI1", keys.audit_actor_pk(sub))
+
+
+def object_partition(object_type: str, object_id: str) -> Partition:
+    return ("GSI2", keys.audit_object_pk(object_type, object_id))
+
+
+def organisation_partition(organisation_id: str) -> Partition:
+    return ("GSI4", keys.audit_organisation_pk(organisation_id))
+
+
+def entries_page(
+    table: Table, partition: Partition, first_day: str, last_day: str, limit: int, start_key: Key | None
+) -> tuple[list[AuditEntry], Key | None]:
+    """Entries of `partition` from `first_day` to `last_day` (YYYY-MM-DD, both included), newest first."""
+    index, pk = partition
+    # `<at>#<id>` with `at` as 2026-12-03T09:00:00Z: every moment of the last day sorts below its date + "U".
+    bounds = SortCondition("between", first_day, f"{last_day}U")
+    page: Page = table.query(pk, index=index, sort=bounds, newest_first=True, limit=limit, start_key=start_key)
+    return [entry_of(item) for item in page.items], page.last_key

@@ -55,6 +55,8 @@ class CaseChange:
     # History entries of the offices that let the case go; offices whose entry ends (the case is back with them).
     handled: Sequence[Handled] = ()
     back_with: Sequence[str] = ()
+    # Other writes of the same change (the audit entry of a moderation).
+    also: Sequence[Write] = ()
 
     def uncounted(self) -> CaseChange:
         """The same change without what counts only once: written again after a marker was found."""
@@ -179,6 +181,7 @@ def save_change(table: Table, change: CaseChange, *, expected_version: int, acto
     first_seq = change.case.event_seq - len(change.events) + 1
     writes: list[Write] = [Put(case_item(change.case), expect_version=expected_version)]
     writes.extend(_writes_for(change, first_seq=first_seq, actor_sub=actor_sub))
+    writes.extend(change.also)
     try:
         table.transact(writes)
     except ConditionFailure as exc:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from chalicelib.models.holidays import Holiday, HolidaySeed, HolidayYear
 from chalicelib.store import keys
-from chalicelib.store.table import Put, SortCondition, Table
+from chalicelib.store.table import Put, SortCondition, Table, Write
 
 
 def read_years(table: Table, first: int, last: int) -> list[HolidayYear]:
@@ -22,15 +23,16 @@ def read_years(table: Table, first: int, last: int) -> list[HolidayYear]:
     ]
 
 
-def write_year(table: Table, year: HolidayYear) -> None:
-    """Replace a year's holidays (stored as JSON text: dates stay strings, Urdu stays intact)."""
+def write_year(table: Table, year: HolidayYear, also: Sequence[Write] = ()) -> None:
+    """Replace a year's holidays (stored as JSON text: dates stay strings, Urdu stays intact), with `also`
+    (its audit entry) in the same transaction."""
     item = {
         "PK": keys.DIRECTORY_PK,
         "SK": keys.holiday_year_sk(year.year),
         "year": year.year,
         "holidays": json.dumps([h.model_dump(mode="json") for h in year.holidays], ensure_ascii=False),
     }
-    table.transact([Put(item, overwrite=True)])
+    table.transact([Put(item, overwrite=True), *also])
 
 
 def seed_missing_years(table: Table, seed: HolidaySeed) -> list[int]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chalicelib.store import keys
-from chalicelib.store.table import Delete, Increment, Item, Key, Put, SortCondition, Table
+from chalicelib.store.table import Delete, Increment, Item, Key, Page, Put, SortCondition, Table
 
 _STAFF_PAGE = 100
 
@@ -11,6 +11,10 @@ _STAFF_PAGE = 100
 def profile_item(sub: str, fields: Item) -> Item:
     """A person's profile as stored: their key, then `fields`."""
     return {**keys.profile_key(sub), **fields}
+
+
+def profile_key(sub: str) -> Key:
+    return keys.profile_key(sub)
 
 
 def get_profile(table: Table, sub: str) -> Item | None:
@@ -21,23 +25,49 @@ def put_profile(table: Table, profile: Item) -> None:
     table.transact([Put(profile, overwrite=True)])
 
 
-def add_staff(table: Table, office_id: str, sub: str) -> None:
+def profile_put(profile: Item) -> Put:
+    """Write a whole profile (in a transaction with other writes)."""
+    return Put(profile, overwrite=True)
+
+
+def staff_key(office_id: str, sub: str) -> Key:
+    return {"PK": keys.office_staff_pk(office_id), "SK": keys.user_pk(sub)}
+
+
+def staff_put(office_id: str, sub: str, details: Item | None = None) -> Put:
+    """An account on its office's staff list, with what the list shows (`details`: name, role, supervisor,
+    enabled, status, masked contact, invited_at), so listing an office's staff reads nothing else."""
+    return Put({**staff_key(office_id, sub), **(details or {}), "sub": sub}, overwrite=True)
+
+
+def add_staff(table: Table, office_id: str, sub: str, details: Item | None = None) -> None:
     """Record an officer as staff of their office (who hears of its assignments, reminders, escalations)."""
-    table.transact([Put({"PK": keys.office_staff_pk(office_id), "SK": keys.user_pk(sub), "sub": sub}, overwrite=True)])
+    table.transact([staff_put(office_id, sub, details)])
+
+
+def get_staff(table: Table, office_id: str, sub: str) -> Item | None:
+    return table.get(staff_key(office_id, sub))
+
+
+def staff_page(table: Table, office_id: str, limit: int, start_key: Key | None) -> Page:
+    """One page of an office's staff list, in the order of their subs."""
+    return table.query(
+        keys.office_staff_pk(office_id),
+        sort=SortCondition("begins_with", keys.user_pk("")),
+        limit=limit,
+        start_key=start_key,
+    )
 
 
 def staff_of(table: Table, office_id: str) -> list[str]:
-    """The subs of an office's staff, every page."""
+    """The subs of an office's staff who work its cases (its enabled officers; not an organisation's admin)."""
     subs: list[str] = []
     start: Key | None = None
     while True:
-        page = table.query(
-            keys.office_staff_pk(office_id),
-            sort=SortCondition("begins_with", keys.user_pk("")),
-            limit=_STAFF_PAGE,
-            start_key=start,
+        page = staff_page(table, office_id, _STAFF_PAGE, start)
+        subs.extend(
+            str(item["sub"]) for item in page.items if item.get("role") != "org_admin" and item.get("enabled", True)
         )
-        subs.extend(str(item["sub"]) for item in page.items)
         if not page.last_key:
             return subs
         start = page.last_key
@@ -63,13 +93,28 @@ def release_delivery(table: Table, note_id: str, sub: str, channel: str) -> None
 # --- sign-in: staff usernames, codes, revocation --------------------------------------
 
 
-def staff_login_item(username_digest: str) -> Item:
-    """The marker that a username signs in to the staff pool."""
-    return {**keys.login_key(username_digest), "pool": "staff"}
+def staff_login_item(username_digest: str, sub: str | None = None) -> Item:
+    """The marker that a username signs in to the staff pool (with its account's `sub` when known)."""
+    item: Item = {**keys.login_key(username_digest), "pool": "staff"}
+    if sub:
+        item["sub"] = sub
+    return item
 
 
-def mark_staff(table: Table, username_digest: str) -> None:
-    table.transact([Put(staff_login_item(username_digest), overwrite=True)])
+def staff_login_key(username_digest: str) -> Key:
+    return keys.login_key(username_digest)
+
+
+def staff_login_put(username_digest: str, sub: str | None = None) -> Put:
+    return Put(staff_login_item(username_digest, sub), overwrite=True)
+
+
+def mark_staff(table: Table, username_digest: str, sub: str | None = None) -> None:
+    table.transact([staff_login_put(username_digest, sub)])
+
+
+def staff_login(table: Table, username_digest: str) -> Item | None:
+    return table.get(keys.login_key(username_digest))
 
 
 def signs_in_to_staff(table: Table, username_digest: str) -> bool:

@@ -13,6 +13,18 @@ def routed_case(stack: Stack) -> str:
     return str(filed.json["id"])
 
 
+def supervisor_of(stack: Stack, office_id: str) -> str:
+    """A token of an officer of `office_id` in the staff group `supervisor` (who answers other organisations)."""
+    from chalicelib import aws
+
+    stack.login_officer_of(office_id)
+    username = f"officer.{office_id}@example.pk"
+    pool = stack.resources["STAFF_POOL_ID"]
+    aws.client("cognito-idp").admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName="supervisor")
+    stack.tokens[f"officer:{office_id}"] = stack._token(username)
+    return stack.tokens[f"officer:{office_id}"]
+
+
 def actions_path(case_id: str) -> str:
     return f"/v1/officer/cases/{case_id}/actions"
 
@@ -154,9 +166,9 @@ def test_similar_open_complaints_are_shown_before_filing_without_identity(stack:
 def test_a_transfer_to_another_organisation_waits_for_it_to_accept_and_refusals_name_what_is_wrong(
     stack: Stack,
 ) -> None:
-    # Given a routed case, its officer, and an officer of an office in another organisation
+    # Given a routed case, its officer, and a supervisor of an office in another organisation
     case_id = routed_case(stack)
-    officer, other = stack.login("officer"), stack.login_officer_of(stack.other_office_id)
+    officer, other = stack.login("officer"), supervisor_of(stack, stack.other_office_id)
     before = stack.get(f"/v1/officer/cases/{case_id}", token=officer).json
     # When the officer transfers it to an unknown office, Then 400 naming office_id
     unknown = stack.post(

@@ -8,6 +8,7 @@ The owner sending the same bodies hears the 400: the guard lets them through.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +22,7 @@ from tests.integration.test_journey import complaint_body
 NONSENSE = (b"", b"{}", b"nonsense", b'{"unexpected": [1, 2]}')
 # What never passes any body model (`{}` does for some: a withdrawal's reason is optional).
 REFUSED = (b"", b"nonsense", b'{"unexpected": [1, 2]}')
-ROLES = ("citizen", "officer", "admin")
+ROLES = ("citizen", "officer", "admin", "org_admin")
 # The identity routes (api/auth.py) are being rewritten elsewhere; they serve every signed-in
 # role and still rely on the authorizer alone. Every other authorised route declares its roles.
 UNDECLARED: set[tuple[str, str]] = set()
@@ -71,7 +72,12 @@ class World:
         return self.stack.request(route.method, self.path(route), body, token=token)
 
     def token(self, role: str) -> str:
-        return self.stack.login(role)
+        if role == "org_admin" and role not in self.stack.tokens:
+            # LESCO's administrator: a staff account in group org_admin naming one of LESCO's offices.
+            username = "org_admin@example.pk"
+            self.stack.subs[role] = self.stack._create_account(username, "org_admin", self.stack.supervisor_office_id)
+            self.stack.tokens[role] = self.stack._token(username)
+        return self.stack.login(role) if role != "org_admin" else self.stack.tokens[role]
 
     def stranger(self, route: Route) -> str:
         """A caller of a role the route serves, who may not touch the case its path names."""
@@ -106,6 +112,7 @@ def world() -> Iterator[World]:
             "key_id": "0123456789ab",
             "sub": "00000000-0000-4000-8000-000000000000",
             "name": "intake",
+            "office_id": stack.demo_route["office_id"],
         }
         yield World(stack, values)
 
@@ -175,3 +182,39 @@ def test_a_stranger_with_a_bad_if_match_is_404_too(world: World) -> None:
         "POST", f"/v1/complaints/{case_id}/withdraw", b"{}", token=world.token("citizen"), headers={"If-Match": "x"}
     )
     assert own.status == 400 and own.json["error"]["details"][0]["field"] == "If-Match", own.body
+
+
+def test_an_organisation_admin_is_held_to_its_organisation_and_kept_from_the_portals_settings(world: World) -> None:
+    stack = world.stack
+    org_admin = world.token("org_admin")
+    # Another organisation's office and its staff's accounts are not there for them (404) ...
+    stranger = stack.login_officer_of(stack.other_office_id)
+    assert stranger
+    other_sub = stack.subs[f"officer:{stack.other_office_id}"]
+    assert stack.get(f"/v1/admin/offices/{stack.other_office_id}/staff", token=org_admin).status == 404
+    invite = {"name": "Someone", "email": "someone@example.pk", "office_id": stack.other_office_id}
+    assert stack.post("/v1/admin/staff", invite, token=org_admin).status == 404
+    for action in ("disable", "enable"):
+        assert stack.post(f"/v1/admin/accounts/{other_sub}/{action}", {}, token=org_admin).status == 404
+    for path, body in (
+        (f"/v1/admin/accounts/{other_sub}/office", {"office_id": stack.demo_route["office_id"]}),
+        (f"/v1/admin/accounts/{other_sub}/supervisor", {"supervisor": True}),
+    ):
+        assert stack.request("PUT", path, json.dumps(body).encode(), token=org_admin).status == 404, path
+        # whatever the body: nothing about it is said to one who may not change the account
+        for refused in REFUSED:
+            assert stack.request("PUT", path, refused, token=org_admin).status == 404, (path, refused)
+    # ... a citizen's account neither, nor the portal admin's
+    stack.login("citizen")
+    for sub in (stack.subs["citizen"], stack.subs.get("admin") or stack.subs["citizen"]):
+        assert stack.post(f"/v1/admin/accounts/{sub}/disable", {}, token=org_admin).status == 404
+    # ... while their own organisation's office is theirs
+    assert stack.get(f"/v1/admin/offices/{stack.demo_route['office_id']}/staff", token=org_admin).status == 200
+    # And the portal's own settings are admins' only (403)
+    holidays = stack.request("PUT", "/v1/admin/holidays/2026", b'{"holidays": []}', token=org_admin)
+    assert holidays.status == 403
+    assert stack.get("/v1/admin/holidays/2026", token=org_admin).status == 403
+    assert stack.post("/v1/admin/open311-keys", {"name": "x"}, token=org_admin).status == 403
+    assert stack.get("/v1/admin/open311-keys", token=org_admin).status == 403
+    assert stack.request("DELETE", "/v1/admin/open311-keys/0123456789ab", token=org_admin).status == 403
+    assert stack.request("DELETE", f"/v1/admin/accounts/{other_sub}", token=org_admin).status == 403

@@ -81,7 +81,10 @@ def test_staff_must_use_an_authenticator_and_a_strong_password_with_threat_prote
     citizens = resources(template, "AWS::Cognito::UserPool")["UserPool"]
     assert citizens["UserPoolTier"] == "LITE" and "UserPoolAddOns" not in citizens
     groups = {p["GroupName"]: p["UserPoolId"] for p in resources(template, "AWS::Cognito::UserPoolGroup").values()}
-    assert groups == {"citizen": {"Ref": "UserPool"}, "officer": {"Ref": "StaffPool"}, "admin": {"Ref": "StaffPool"}}
+    assert groups == {
+        "citizen": {"Ref": "UserPool"},
+        **{g: {"Ref": "StaffPool"} for g in ("officer", "admin", "org_admin", "supervisor")},
+    }
 
 
 def iam_statements(template: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], list[str]]]:
@@ -117,13 +120,16 @@ def test_the_authorizer_is_cached_at_most_a_minute_and_may_read_revocation_marke
 
 
 def test_only_the_api_function_holds_the_pools_admin_calls_and_only_on_the_two_pools(template: dict[str, Any]) -> None:
-    holders = {}
+    holders: dict[str, list[dict[str, Any]]] = {}
     for rid, statement, actions in iam_statements(template):
         if any(a.startswith("cognito-idp:") for a in actions):
-            holders[rid] = statement
+            holders.setdefault(rid, []).append(statement)
     assert list(holders) == ["ApiHandlerAccessPolicy"]
-    statement = holders["ApiHandlerAccessPolicy"]
+    statement, groups = holders["ApiHandlerAccessPolicy"]
     assert statement["Resource"] == [{"Fn::GetAtt": ["UserPool", "Arn"]}, {"Fn::GetAtt": ["StaffPool", "Arn"]}]
+    # Taking a staff group away (the supervisor role) is allowed on the staff pool alone
+    assert groups["Action"] == "cognito-idp:AdminRemoveUserFromGroup"
+    assert groups["Resource"] == {"Fn::GetAtt": ["StaffPool", "Arn"]}
     assert (
         "cognito-idp:AdminInitiateAuth" in statement["Action"]
         and "cognito-idp:AdminUserGlobalSignOut" in statement["Action"]

@@ -38,7 +38,8 @@ from tests.fakes import Clock, citizen, make_services, routed_complaint, small_d
 from tests.fakes import officer as officer_principal
 
 HEAD = officer_principal("lesco-hq")  # lesco-lahore and lesco-kasur are below it
-RECEIVING = officer_principal("pmdu-hq", "officer-pmdu")  # another organisation, asked to take a complaint
+# A supervisor of another organisation's office, asked to take a complaint (only a supervisor answers).
+RECEIVING = officer_principal("pmdu-hq", "officer-pmdu").model_copy(update={"supervisor": True})
 ADMIN = Principal(sub="admin-1", role="admin")
 VIEWERS = {"office": HEAD, "receiving": RECEIVING, "admin": ADMIN, "citizen": citizen()}
 # What a person types where a form asks for something the case cannot choose for them.

@@ -7,6 +7,7 @@ import pytest
 
 from chalicelib.logic import accounts, identity, pii, ratelimit
 from chalicelib.logic.ports import Services
+from chalicelib.models.audit import Actor
 from chalicelib.models.common import Principal
 from chalicelib.models.errors import Forbidden, RateLimited, WrongCode, WrongCredentials
 from chalicelib.models.identity import (
@@ -25,7 +26,7 @@ from tests.fakes import FakeIdentity, FakeMessenger, make_services, sent_code
 PHONE = "+923001234567"
 OWNER_IP = "10.1.1.1"
 STRANGER_IP = "203.0.113.66"
-ADMIN = Principal(sub="admin-1", role="admin")
+ADMIN = Actor(principal=Principal(sub="admin-1", role="admin"))
 
 
 def fakes(services: Services) -> tuple[FakeIdentity, FakeMessenger]:

@@ -41,8 +41,9 @@ from tests.fakes import officer as officer_principal
 
 HEAD = officer_principal("lesco-hq")  # lesco-lahore and lesco-kasur are below it
 LAHORE = officer_principal("lesco-lahore", "officer-lahore")
-PMDU_HEAD = officer_principal("pmdu-hq", "officer-pmdu-hq")  # the supervisor of PMDU's office tree
-PMDU_LAHORE = officer_principal("pmdu-lahore", "officer-pmdu-lahore")
+# Supervisors (the group `supervisor`): only they, or an admin, answer a request from another organisation.
+PMDU_HEAD = officer_principal("pmdu-hq", "officer-pmdu-hq").model_copy(update={"supervisor": True})
+PMDU_LAHORE = officer_principal("pmdu-lahore", "officer-pmdu-lahore").model_copy(update={"supervisor": True})
 ADMIN = Principal(sub="admin-1", role="admin")
 
 
@@ -410,9 +411,9 @@ def test_each_transfer_is_counted_on_the_case_numbered_on_the_timeline_and_in_st
 
 # --- the property: moving a case around never delays its escalation -------------------------------
 
-ORGANISATION_HEAD = {
-    "lesco": officer_principal("lesco-hq", "head-lesco"),
-    "pmdu": officer_principal("pmdu-hq", "head-pmdu"),
+ORGANISATION_HEAD = {  # supervisors: they answer the other organisation's requests
+    "lesco": officer_principal("lesco-hq", "head-lesco").model_copy(update={"supervisor": True}),
+    "pmdu": officer_principal("pmdu-hq", "head-pmdu").model_copy(update={"supervisor": True}),
 }
 OFFICES = {"lesco": ["lesco-hq", "lesco-lahore", "lesco-kasur"], "pmdu": ["pmdu-hq", "pmdu-lahore"]}
 # What people do, each with a number that picks among the offices or people it may concern, and how often.
