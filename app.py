@@ -5,6 +5,7 @@ from typing import Any
 from chalice.app import Chalice
 
 from chalicelib.api.admin import admin_routes
+from chalicelib.api.admin_directory import directory_admin_routes
 from chalicelib.api.auth import auth_routes
 from chalicelib.api.authorizer import authorizer_routes
 from chalicelib.api.complaints import complaint_routes
@@ -34,6 +35,7 @@ for blueprint in (
     complaint_routes,
     feedback_routes,
     admin_routes,
+    directory_admin_routes,
     information_routes,
     notification_routes,
     officer_routes,

@@ -53,6 +53,7 @@ _ERRORS = {
     "413": "the body is too large",
     "415": "the body is not sent as application/json",
     "422": "the Idempotency-Key was used with another body",
+    "428": "no If-Match: send the version (ETag) the change was made from",
     "429": "too many attempts; wait a little",
     "503": "a dependency is unavailable; retry shortly",
 }
@@ -98,7 +99,7 @@ def _operation(path: str, method: str, entry: Any, refs: dict[Any, Any]) -> dict
     ]
     query = list(contract.params) + (["limit", "cursor"] if _is_listing(response) else [])
     parameters += [{"name": name, "in": "query", "required": False, "schema": {"type": "string"}} for name in query]
-    if method == "POST" and entry.view_args:
+    if (method == "POST" and entry.view_args) or 428 in contract.raises:
         parameters.append({"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"}})
     if contract.status == 201:
         parameters.append({"name": "Idempotency-Key", "in": "header", "required": False, "schema": {"type": "string"}})
