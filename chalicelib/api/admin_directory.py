@@ -259,7 +259,15 @@ def admin_directory() -> Response:
 @endpoint(directory_admin_routes, body=DryRunIn, response=ChangeReport, roles=DIRECTORY_ADMINS, raises=(409,))
 def directory_dry_run(data: DryRunIn) -> Response:
     """What a list of changes would do: moved routes, pairs left with no office, and every problem; nothing stored."""
-    steps = [(f"changes[{i}].", parse_change(f"changes[{i}].", change)) for i, change in enumerate(data.changes)]
+    steps: list[logic.Step] = []
+    problems: list[FieldProblem] = []
+    for i, raw in enumerate(data.changes):
+        try:
+            steps.append((f"changes[{i}].", parse_change(f"changes[{i}].", raw)))
+        except InvalidInput as exc:
+            problems += exc.details
+    if problems:
+        raise InvalidInput("some changes need correcting", problems)
     stored = _current()
     version = _if_match()
     logic.checked_version(stored, stored.version if version is None else version)

@@ -21,7 +21,7 @@ from tests.integration.test_journey import complaint_body
 NONSENSE = (b"", b"{}", b"nonsense", b'{"unexpected": [1, 2]}')
 # What never passes any body model (`{}` does for some: a withdrawal's reason is optional).
 REFUSED = (b"", b"nonsense", b'{"unexpected": [1, 2]}')
-ROLES = ("citizen", "officer", "admin")
+ROLES = ("citizen", "officer", "admin", "org_admin")
 # The identity routes (api/auth.py) are being rewritten elsewhere; they serve every signed-in
 # role and still rely on the authorizer alone. Every other authorised route declares its roles.
 UNDECLARED: set[tuple[str, str]] = set()
@@ -35,6 +35,8 @@ class Route:
     path: str
     contract: Contract
     params: tuple[str, ...]
+    # The type of body the route takes (Chalice answers 415 to any other before the view runs).
+    content_type: str = "application/json"
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}"
@@ -44,7 +46,13 @@ def authorised_routes() -> list[Route]:
     from app import app
 
     return [
-        Route(method, path, getattr(entry.view_function, "contract", Contract()), tuple(entry.view_args))
+        Route(
+            method,
+            path,
+            getattr(entry.view_function, "contract", Contract()),
+            tuple(entry.view_args),
+            entry.content_types[0] if entry.content_types else "application/json",
+        )
         for path, methods in sorted(app.routes.items())
         for method, entry in sorted(methods.items())
         if entry.authorizer is not None
@@ -68,7 +76,8 @@ class World:
         return path
 
     def call(self, route: Route, body: bytes, token: str | None) -> Any:
-        return self.stack.request(route.method, self.path(route), body, token=token)
+        headers = {"content-type": route.content_type}
+        return self.stack.request(route.method, self.path(route), body, token=token, headers=headers)
 
     def token(self, role: str) -> str:
         return self.stack.login(role)
@@ -105,6 +114,12 @@ def world() -> Iterator[World]:
             "year": "2026",
             "key_id": "0123456789ab",
             "sub": "00000000-0000-4000-8000-000000000000",
+            # The directory's objects (any role that may not change them hears 403 first).
+            "organisation_id": "lesco",
+            "office_id": stack.demo_route["office_id"],
+            "category_id": stack.demo_route["category_id"],
+            "district_id": stack.demo_route["district"],
+            "policy_id": "default",
         }
         yield World(stack, values)
 
@@ -174,3 +189,35 @@ def test_a_stranger_with_a_bad_if_match_is_404_too(world: World) -> None:
         "POST", f"/v1/complaints/{case_id}/withdraw", b"{}", token=world.token("citizen"), headers={"If-Match": "x"}
     )
     assert own.status == 400 and own.json["error"]["details"][0]["field"] == "If-Match", own.body
+
+
+# The directory objects a path may name: another organisation's, for the org_admin (of LESCO, the demo office's).
+DIRECTORY_PARAMS = ("organisation_id", "office_id", "category_id", "district_id", "policy_id")
+DIRECTORY_ROUTES = [
+    r
+    for r in ROUTES
+    if "org_admin" in (r.contract.roles or ()) and r.params and all(p in DIRECTORY_PARAMS for p in r.params)
+]
+
+
+@pytest.mark.parametrize("route", DIRECTORY_ROUTES, ids=str)
+def test_an_organisation_admin_outside_its_subtree_is_403_whatever_the_body(world: World, route: Route) -> None:
+    # Given objects of other organisations: IESCO, an office of another organisation, a category LESCO shares
+    # with others, a district whose electricity K-Electric serves
+    foreign = {
+        "organisation_id": "iesco",
+        "office_id": world.stack.other_office_id,
+        "category_id": "electricity-overbilling",
+        "district_id": "karachi",
+    }
+    path = route.path
+    for name in route.params:
+        path = path.replace("{" + name + "}", foreign[name])
+    token = world.token("org_admin")
+    headers = {"content-type": route.content_type, "If-Match": '"1"'}
+    failures = []
+    for body in NONSENSE:
+        reply = world.stack.request(route.method, path, body, token=token, headers=headers)
+        if reply.status != 403 or reply.json["error"]["details"]:
+            failures.append(f"{route} with {body!r}: {reply.status} {reply.body[:200]!r}")
+    assert not failures, failures
