@@ -69,7 +69,7 @@ from chalicelib.models.directory_admin import (
     SlaPolicyFields,
     SlaPolicyWritten,
 )
-from chalicelib.models.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
+from chalicelib.models.errors import FieldProblem, Forbidden, InvalidInput, NotFound
 from chalicelib.store.directory import Stored
 from chalicelib.wiring import forget_directory, services
 
@@ -122,8 +122,10 @@ def _answer(outcome: logic.Outcome, shown: dict[str, Any], status: int = 200) ->
     return json_response(status if not outcome.dry_run else 200, body, {"ETag": f'"{outcome.version}"'})
 
 
-def _commit(steps: Sequence[logic.Step], summary: Any = None) -> logic.Outcome:
-    return logic.commit(services(), actor(directory_admin_routes), steps, _if_match(), _flag("dry_run"), summary)
+def _commit(steps: Sequence[logic.Step], summary: Any = None, precheck: Any = None) -> logic.Outcome:
+    return logic.commit(
+        services(), actor(directory_admin_routes), steps, _if_match(), _flag("dry_run"), summary, precheck
+    )
 
 
 def _dump(model: BaseModel | None) -> dict[str, Any]:
@@ -150,23 +152,6 @@ def _category_out(outcome: logic.Outcome, category_id: str) -> dict[str, Any]:
 
 def _current() -> Stored:
     return logic.read(services())
-
-
-def _exists(collection: str, object_id: str) -> bool:
-    return any(getattr(x, "id", None) == object_id for x in getattr(_current().snapshot, collection))
-
-
-def _taken(collection: str, object_id: str, what: str, what_ur: str) -> None:
-    if _exists(collection, object_id):
-        raise Conflict(
-            f"{what} {object_id} exists already",
-            [FieldProblem("id", f"a {what} has this id already", f"اس شناخت کا {what_ur} پہلے سے موجود ہے")],
-        )
-
-
-def _absent(collection: str, object_id: str, what: str) -> None:
-    if not _exists(collection, object_id):
-        raise NotFound(f"no {what} has the id {object_id}")
 
 
 # --- who may act on what the path names (asked before a 400 about the body) ---------------------------
@@ -299,8 +284,8 @@ def parse_change(prefix: str, data: dict[str, Any]) -> Change:
     raises=WRITE_RAISES,
 )
 def create_organisation(data: OrganisationIn) -> Response:
-    _taken("organisations", data.id, "organisation", "ادارہ")
-    outcome = _commit([("", PutOrganisation(op="put_organisation", **data.model_dump()))])
+    taken = logic.id_free("organisations", data.id, "organisation", "ادارہ")
+    outcome = _commit([("", PutOrganisation(op="put_organisation", **data.model_dump()))], precheck=taken)
     return _answer(outcome, _organisation_out(outcome, data.id), 201)
 
 
@@ -318,8 +303,9 @@ def create_organisation(data: OrganisationIn) -> Response:
 )
 def update_organisation(organisation_id: str, data: OrganisationFields) -> Response:
     organisation_guard(actor(directory_admin_routes).principal, organisation_id)
-    _absent("organisations", organisation_id, "organisation")
-    outcome = _commit([("", PutOrganisation(op="put_organisation", id=organisation_id, **data.model_dump()))])
+    found = logic.exists("organisations", organisation_id, "organisation")
+    change = PutOrganisation(op="put_organisation", id=organisation_id, **data.model_dump())
+    outcome = _commit([("", change)], precheck=found)
     return _answer(outcome, _organisation_out(outcome, organisation_id))
 
 
@@ -348,10 +334,10 @@ def retire_organisation(organisation_id: str) -> Response:
 )
 def create_office(data: OfficeIn) -> Response:
     """Open an office (its id derived from the organisation and name when not given)."""
-    office_id = data.id or logic.new_office_id(_current().snapshot, data.organisation_id, data.name)
-    _taken("offices", office_id, "office", "دفتر")
+    office_id = data.id or logic.new_office_id(services().directory().snapshot, data.organisation_id, data.name)
     fields = data.model_dump(exclude={"id"})
-    outcome = _commit([("", PutOffice(op="put_office", id=office_id, **fields))])
+    taken = logic.id_free("offices", office_id, "office", "دفتر")
+    outcome = _commit([("", PutOffice(op="put_office", id=office_id, **fields))], precheck=taken)
     return _answer(outcome, _office_out(outcome, office_id), 201)
 
 
@@ -368,7 +354,8 @@ def create_office(data: OfficeIn) -> Response:
 def update_office(office_id: str, data: OfficeFields) -> Response:
     """Change an office: names, district, head, districts served, or its place in the tree (never a cycle)."""
     office_guard(actor(directory_admin_routes).principal, office_id)
-    outcome = _commit([("", PutOffice(op="put_office", id=office_id, **data.model_dump()))])
+    found = logic.exists("offices", office_id, "office")
+    outcome = _commit([("", PutOffice(op="put_office", id=office_id, **data.model_dump()))], precheck=found)
     return _answer(outcome, _office_out(outcome, office_id))
 
 
@@ -405,8 +392,8 @@ def retire_office(office_id: str) -> Response:
 )
 def create_category(data: CategoryIn) -> Response:
     """Add a category; a complaint category needs a route in every district (a fallback office does it)."""
-    _taken("categories", data.id, "category", "زمرہ")
-    outcome = _commit([("", PutCategory(op="put_category", **data.model_dump()))])
+    taken = logic.id_free("categories", data.id, "category", "زمرہ")
+    outcome = _commit([("", PutCategory(op="put_category", **data.model_dump()))], precheck=taken)
     return _answer(outcome, _category_out(outcome, data.id), 201)
 
 
@@ -424,7 +411,8 @@ def create_category(data: CategoryIn) -> Response:
 )
 def update_category(category_id: str, data: CategoryFields) -> Response:
     category_guard(actor(directory_admin_routes).principal, category_id)
-    outcome = _commit([("", PutCategory(op="put_category", id=category_id, **data.model_dump()))])
+    found = logic.exists("categories", category_id, "category")
+    outcome = _commit([("", PutCategory(op="put_category", id=category_id, **data.model_dump()))], precheck=found)
     return _answer(outcome, _category_out(outcome, category_id))
 
 
@@ -461,8 +449,8 @@ def retire_category(category_id: str) -> Response:
 )
 def create_district(data: DistrictIn) -> Response:
     """Add a district created since the seed; every complaint category must then reach an office in it."""
-    _taken("districts", data.id, "district", "ضلع")
-    outcome = _commit([("", PutDistrict(op="put_district", **data.model_dump()))])
+    taken = logic.id_free("districts", data.id, "district", "ضلع")
+    outcome = _commit([("", PutDistrict(op="put_district", **data.model_dump()))], precheck=taken)
     district = next(d for d in outcome.report.snapshot.districts if d.id == data.id)
     return _answer(outcome, _dump(district), 201)
 
@@ -638,7 +626,7 @@ def _import(kind: str, columns: Sequence[str], build: Any) -> Response:
     response=ImportWritten,
     roles=DIRECTORY_ADMINS,
     params=("dry_run", "organisation_id"),
-    raises=(409, 413, 428),
+    raises=(409, 413, 415, 428),
 )
 def import_routing_rules() -> Response:
     """Replace an organisation's rules (or all) with a CSV file's, all or nothing; `dry_run=true` first."""
@@ -653,7 +641,7 @@ def import_routing_rules() -> Response:
     response=ImportWritten,
     roles=DIRECTORY_ADMINS,
     params=("dry_run", "organisation_id"),
-    raises=(409, 413, 428),
+    raises=(409, 413, 415, 428),
 )
 def import_offices() -> Response:
     """Create or update the offices of a CSV file (and retire those marked), all or nothing; `dry_run=true` first."""

@@ -720,16 +720,20 @@ def commit(
     expect_version: int | None,
     dry_run: bool,
     summary: Callable[[Report], Note] | None = None,
+    precheck: Callable[[DirectorySnapshot], None] | None = None,
 ) -> Outcome:
     """Apply `steps` to the stored directory at `expect_version`; store the result unless a dry run.
 
     Each applied change appends its audit entry in the same transaction (or one `summary` entry
     for an import). A change that changes nothing stores nothing and keeps the version.
+    `precheck` is asked about the directory as read (a creation's id still free, say).
     """
     table = services.table
     stored = read(services)
     checked_version(stored, expect_version)
     scope = scope_of(actor.principal, stored.snapshot)
+    if precheck is not None:
+        precheck(stored.snapshot)  # e.g. a creation's id is free (409), an update's object exists (404)
     report = apply_changes(
         stored.snapshot, steps, scope, lambda office_id: case_store.office_has_open_cases(table, office_id)
     )
@@ -783,3 +787,26 @@ def new_office_id(snapshot: DirectorySnapshot, organisation_id: str, name: str) 
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
     return candidate
+
+
+def id_free(collection: str, object_id: str, what: str, what_ur: str) -> Callable[[DirectorySnapshot], None]:
+    """A precheck: a creation's id is not taken yet (409 naming `id`)."""
+
+    def check(snapshot: DirectorySnapshot) -> None:
+        if any(x.id == object_id for x in getattr(snapshot, collection)):
+            raise Conflict(
+                f"{what} {object_id} exists already",
+                [FieldProblem("id", f"a {what} has this id already", f"اس شناخت کا {what_ur} پہلے سے موجود ہے")],
+            )
+
+    return check
+
+
+def exists(collection: str, object_id: str, what: str) -> Callable[[DirectorySnapshot], None]:
+    """A precheck: an update's object exists (404 otherwise)."""
+
+    def check(snapshot: DirectorySnapshot) -> None:
+        if not any(x.id == object_id for x in getattr(snapshot, collection)):
+            raise NotFound(f"no {what} has the id {object_id}")
+
+    return check

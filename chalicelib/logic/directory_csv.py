@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from chalicelib.logic.directory_admin import AUDITED_PAIRS, Note, Report, Step
-from chalicelib.models.directory import DirectorySnapshot
+from chalicelib.models.directory import DirectorySnapshot, Office
 from chalicelib.models.directory_admin import Change, DeleteRule, PutOffice, RetireOffice
 from chalicelib.models.errors import FieldProblem, Forbidden, InvalidInput
 
@@ -198,6 +198,42 @@ def rule_steps(
     return steps
 
 
+def _office_change(row: dict[str, str]) -> dict[str, Any]:
+    return {
+        "op": "put_office",
+        "id": row["id"],
+        "organisation_id": row["organisation_id"],
+        "parent_id": row["parent_id"] or None,
+        "name": row["name"],
+        "name_ur": row["name_ur"],
+        "district_id": row["district_id"],
+        "districts_served": [d.strip() for d in row["districts_served"].split(";") if d.strip()],
+        "head": row["head"] or None,
+    }
+
+
+def _office_row(
+    n: int, change: PutOffice, before: Office | None, retire: bool, problems: list[FieldProblem]
+) -> list[Step]:
+    """What one row of an offices file changes: the office put when it differs, then retired when marked."""
+    if before is not None and before.retired:
+        if not retire:
+            problems.append(
+                FieldProblem(
+                    f"rows[{n}].retired",
+                    "a retired office is not brought back by an import",
+                    "ختم شدہ دفتر درآمد سے بحال نہیں ہوتا",
+                )
+            )
+        return []
+    found: list[Step] = []
+    if before is None or before.model_dump(exclude={"retired"}) != change.model_dump(exclude={"op"}):
+        found.append((f"rows[{n}].", change))
+    if retire:
+        found.append((f"rows[{n}].", RetireOffice(op="retire_office", id=change.id)))
+    return found
+
+
 def office_steps(
     rows: Sequence[dict[str, str]], snapshot: DirectorySnapshot, organisation_id: str | None, parse: Parse
 ) -> list[Step]:
@@ -226,37 +262,10 @@ def office_steps(
         if retired not in ("true", "false", ""):
             problems.append(FieldProblem(f"rows[{n}].retired", "true or false", "true یا false"))
             continue
-        data: dict[str, Any] = {
-            "op": "put_office",
-            "id": row["id"],
-            "organisation_id": row["organisation_id"],
-            "parent_id": row["parent_id"] or None,
-            "name": row["name"],
-            "name_ur": row["name_ur"],
-            "district_id": row["district_id"],
-            "districts_served": [d.strip() for d in row["districts_served"].split(";") if d.strip()],
-            "head": row["head"] or None,
-        }
-        change = _change(parse, n, data, problems)
+        change = _change(parse, n, _office_change(row), problems)
         if not isinstance(change, PutOffice):
             continue
-        before = offices.get(change.id)
-        if before is not None and before.retired and retired != "true":
-            problems.append(
-                FieldProblem(
-                    f"rows[{n}].retired",
-                    "a retired office is not brought back by an import",
-                    "ختم شدہ دفتر درآمد سے بحال نہیں ہوتا",
-                )
-            )
-            continue
-        unchanged = before is not None and before.model_dump(exclude={"retired"}) == {
-            **change.model_dump(exclude={"op"}),
-        }
-        if not unchanged and not (before is not None and before.retired):
-            steps.append((f"rows[{n}].", change))
-        if retired == "true" and not (before is not None and before.retired):
-            steps.append((f"rows[{n}].", RetireOffice(op="retire_office", id=change.id)))
+        steps += _office_row(n, change, offices.get(change.id), retired == "true", problems)
     if problems:
         raise InvalidInput("the file needs correcting", problems)
     return steps

@@ -81,7 +81,11 @@ def test_staff_must_use_an_authenticator_and_a_strong_password_with_threat_prote
     citizens = resources(template, "AWS::Cognito::UserPool")["UserPool"]
     assert citizens["UserPoolTier"] == "LITE" and "UserPoolAddOns" not in citizens
     groups = {p["GroupName"]: p["UserPoolId"] for p in resources(template, "AWS::Cognito::UserPoolGroup").values()}
-    assert groups == {"citizen": {"Ref": "UserPool"}, "officer": {"Ref": "StaffPool"}, "admin": {"Ref": "StaffPool"}}
+    staff = {"Ref": "StaffPool"}
+    assert groups == {
+        "citizen": {"Ref": "UserPool"},
+        **{name: staff for name in ("officer", "admin", "org_admin", "supervisor")},
+    }
 
 
 def iam_statements(template: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], list[str]]]:

@@ -383,3 +383,49 @@ def _strict(prefix: str, data: dict[str, Any]) -> Change:
     from chalicelib.api.admin_directory import parse_change
 
     return parse_change(prefix, data)
+
+
+def test_a_complaint_is_reminded_at_its_policys_share_of_the_levels_time() -> None:
+    from chalicelib.logic.deadlines import remind_at
+    from chalicelib.models.complaints import Case
+    from chalicelib.models.directory import SlaPolicy
+
+    case = Case.model_validate(
+        {
+            "id": "C-1",
+            "kind": "complaint",
+            "status": "routed",
+            "category_id": "meter",
+            "citizen_sub": "s",
+            "subject": "Meter",
+            "description": "The meter burnt out.",
+            "created_at": "2026-12-01T00:00:00Z",
+            "updated_at": "2026-12-01T00:00:00Z",
+            "due_at": "2026-12-11T00:00:00Z",
+        }
+    )
+    policy = SlaPolicy(id="p", days_per_level=10)
+    assert remind_at(case, policy) == "2026-12-08T12:00:00Z"  # 75 % by default
+    assert remind_at(case, policy.model_copy(update={"reminder_share": 0.5})) == "2026-12-06T00:00:00Z"
+
+
+def test_another_container_sees_a_committed_change_at_its_next_head_check() -> None:
+    from chalicelib.store.directory import DirectoryCache, replace_snapshot, write_snapshot
+    from tests.memory_table import MemoryTable
+
+    table = MemoryTable()
+    write_snapshot(table, world())
+    # Given a container that checks the head on every call (its 20 s have passed) and one that has just checked
+    checking, fresh = DirectoryCache(check_seconds=0), DirectoryCache(check_seconds=3600)
+    assert Directory(checking.get(table)).office_for("meter", "kasur").id == "lesco-b"  # type: ignore[union-attr]
+    fresh.get(table)
+    # When a change is committed from the version they hold
+    moved = apply_changes(
+        world(), steps(change(op="put_rule", category_id="meter", district_id="kasur", office_id="lesco-a"))
+    )
+    assert replace_snapshot(table, moved.snapshot, checking.version, "2026-12-03T00:00:00Z") == 2
+    # Then the checking container routes by the new rule, the other until its next check by the old
+    assert Directory(checking.get(table)).office_for("meter", "kasur").id == "lesco-a"  # type: ignore[union-attr]
+    assert Directory(fresh.get(table)).office_for("meter", "kasur").id == "lesco-b"  # type: ignore[union-attr]
+    fresh.forget()  # what this container's own write does (wiring.forget_directory)
+    assert Directory(fresh.get(table)).office_for("meter", "kasur").id == "lesco-a"  # type: ignore[union-attr]
