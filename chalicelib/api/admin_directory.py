@@ -626,7 +626,8 @@ def _import(kind: str, columns: Sequence[str], build: Any) -> Response:
     response=ImportWritten,
     roles=DIRECTORY_ADMINS,
     params=("dry_run", "organisation_id"),
-    raises=(409, 413, 415, 428),
+    raises=(409, 428),
+    text_body="text/csv",
 )
 def import_routing_rules() -> Response:
     """Replace an organisation's rules (or all) with a CSV file's, all or nothing; `dry_run=true` first."""
@@ -641,7 +642,8 @@ def import_routing_rules() -> Response:
     response=ImportWritten,
     roles=DIRECTORY_ADMINS,
     params=("dry_run", "organisation_id"),
-    raises=(409, 413, 415, 428),
+    raises=(409, 428),
+    text_body="text/csv",
 )
 def import_offices() -> Response:
     """Create or update the offices of a CSV file (and retire those marked), all or nothing; `dry_run=true` first."""

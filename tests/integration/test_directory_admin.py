@@ -322,6 +322,11 @@ def test_a_batch_dry_run_reports_and_stores_nothing(stack: Stack) -> None:
     assert moved == [("karachi", "power-division-hq"), ("lahore", "lesco-test")]
     assert [p["field"] for p in reply.json["problems"]] == ["changes[2].office_id"]
     assert version(stack, admin) == at
+    # In Urdu, the problems are said in Urdu
+    urdu = stack.post(
+        "/v1/admin/directory/dry-run", {"changes": changes}, token=admin, headers={"Accept-Language": "ur"}
+    )
+    assert urdu.json["problems"][0]["problem"] == "اس شناخت کا کوئی دفتر نہیں"
     malformed = stack.post("/v1/admin/directory/dry-run", {"changes": [{"op": "fly"}, {"op": "put_rule"}]}, token=admin)
     assert malformed.status == 400
     assert fields(malformed)[0] == "changes[0].op" and "changes[1].office_id" in fields(malformed)
@@ -377,6 +382,9 @@ def test_csv_round_trip_changes_nothing_and_a_bad_row_refuses_the_whole_file(sta
     )
     assert wrong.status == 400 and fields(wrong) == ["rows[1].districts_served[0]"], wrong.body
     assert send(stack, "POST", "/v1/admin/offices/import", token=admin, at=at + 2, csv=b"nonsense\r\n").status == 400
+    # JSON is not a file: 415, saying what to send
+    json_sent = send(stack, "POST", "/v1/admin/offices/import", {"rows": []}, token=admin, at=at + 2)
+    assert json_sent.status == 415 and json_sent.json["error"]["details"][0]["problem"] == "send text/csv"
 
 
 def test_an_organisation_admin_changes_only_its_organisations_subtree(stack: Stack) -> None:
