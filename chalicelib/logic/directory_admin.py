@@ -77,6 +77,8 @@ from chalicelib.store import audit as audit_store
 from chalicelib.store import cases as case_store
 from chalicelib.store import directory as directory_store
 
+# A contact in what should be a title: an e-mail address, or a run of seven digits or more (a phone number).
+_CONTACT = re.compile(r"@|(?:\d[\s().-]*){7,}")
 # How many (category, district) pairs or names a refusal spells out before it says "and N more".
 NAMED = 10
 # How many changed pairs an import's audit entry keeps (the counts are always whole).
@@ -320,6 +322,13 @@ class _Applier:
         for i, served in enumerate(change.districts_served):
             if served not in state.districts:
                 self.unknown(where, f"districts_served[{i}]", "district", "ضلع")
+        if change.head is not None and _CONTACT.search(change.head):
+            self.problem(
+                where,
+                "head",
+                "the head's title only, without a phone number or e-mail address",
+                "صرف سربراہ کا عہدہ لکھیں، فون نمبر یا ای میل کے بغیر",
+            )
         retired = before.retired if before else False
         after = Office(**change.model_dump(exclude={"op"}), retired=retired)
         if before is not None and before.organisation_id != after.organisation_id:

@@ -429,3 +429,11 @@ def test_another_container_sees_a_committed_change_at_its_next_head_check() -> N
     assert Directory(fresh.get(table)).office_for("meter", "kasur").id == "lesco-b"  # type: ignore[union-attr]
     fresh.forget()  # what this container's own write does (wiring.forget_directory)
     assert Directory(fresh.get(table)).office_for("meter", "kasur").id == "lesco-a"  # type: ignore[union-attr]
+
+
+def test_the_head_of_an_office_is_a_title_never_a_contact() -> None:
+    for head in ("SDO, 0300-1234567", "xen@lesco.gov.pk"):
+        report = apply_changes(world(), steps(change(**OFFICE, id="lesco-c", parent_id="lesco-circle", head=head)))
+        assert fields(report) == ["changes[0].head"], head
+    fine = apply_changes(world(), steps(change(**OFFICE, id="lesco-c", parent_id="lesco-circle", head="XEN (Op) 2")))
+    assert fine.problems == []
