@@ -5,6 +5,7 @@ from typing import Any
 from chalice.app import Chalice
 
 from chalicelib.api.admin import admin_routes
+from chalicelib.api.admin_directory import directory_admin_routes
 from chalicelib.api.admin_staff import staff_routes
 from chalicelib.api.audit import audit_routes
 from chalicelib.api.auth import auth_routes
@@ -39,6 +40,7 @@ for blueprint in (
     admin_routes,
     staff_routes,
     audit_routes,
+    directory_admin_routes,
     information_routes,
     notification_routes,
     officer_routes,

@@ -23,10 +23,21 @@ def utc_now() -> datetime:
 
 
 @lru_cache(maxsize=1)
+def directory_cache() -> DirectoryCache:
+    """This container's loaded directory (re-read when another container changes it, within a minute)."""
+    return DirectoryCache()
+
+
+def forget_directory() -> None:
+    """After this container changed the directory: its next request reads the new one."""
+    directory_cache().forget()
+
+
+@lru_cache(maxsize=1)
 def services() -> Services:
     settings = get_settings()
     table = DynamoTable(settings.table_name, aws.client("dynamodb"))
-    cache = DirectoryCache()
+    cache = directory_cache()
 
     def directory() -> Directory:
         return directory_of(cache.get(table))
@@ -72,6 +83,7 @@ def jwks(url: str) -> JwksCache:
 def reset() -> None:
     """Forget every cached dependency (tests and the local stack's restarts)."""
     services.cache_clear()
+    directory_cache.cache_clear()
     jwks.cache_clear()
     get_settings.cache_clear()
     aws.reset_clients()

@@ -169,10 +169,15 @@ class Stack:
         return str(reply.json["id_token"])
 
     def login(self, role: str) -> str:
-        """A token for one of the stack's standing accounts: citizen, citizen2, officer, supervisor, admin."""
+        """A token for one of the stack's standing accounts: citizen, citizen2, officer, supervisor, admin,
+        org_admin (an admin of the demo office's organisation)."""
         if role not in self.tokens:
-            offices = {"officer": self.demo_route["office_id"], "supervisor": self.supervisor_office_id}
-            group = "citizen" if role.startswith("citizen") else ("admin" if role == "admin" else "officer")
+            offices = {
+                "officer": self.demo_route["office_id"],
+                "supervisor": self.supervisor_office_id,
+                "org_admin": self.demo_route["office_id"],
+            }
+            group = "citizen" if role.startswith("citizen") else (role if role in ("admin", "org_admin") else "officer")
             username = f"{role}@example.pk"
             self.subs[role] = self._create_account(
                 username, group, offices.get(role), language="ur" if role == "citizen2" else "en"

@@ -314,6 +314,8 @@ class Contract:
     roles: tuple[Role, ...] | None = None
     # For a resource the caller must own or have in scope: asked before a 400 is answered.
     guard: Guard | None = None
+    # The media type of a body the view reads itself, as text (a CSV file), instead of a `body` model.
+    text_body: str | None = None
 
 
 def endpoint(
@@ -327,6 +329,7 @@ def endpoint(
     raises: tuple[int, ...] = (),
     roles: tuple[Role, ...] | None = None,
     guard: Guard | None = None,
+    text_body: str | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Wrap a route: the caller's role checked, the body parsed, typed errors as their status, a model a 200 JSON body.
 
@@ -344,6 +347,7 @@ def endpoint(
         raises=raises,
         roles=roles,
         guard=guard,
+        text_body=text_body,
     )
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -416,8 +420,9 @@ def _chalice_refusal(
         )
     if code == "UnsupportedMediaType":
         sent = (header(request, "content-type") if request is not None else None) or "no Content-Type"
-        form = request is not None and request.path.startswith("/open311/")
-        wanted = "application/x-www-form-urlencoded" if form else "application/json"
+        path = request.path if request is not None else ""
+        form, csv = path.startswith("/open311/"), path.startswith("/v1/admin/") and path.endswith("/import")
+        wanted = "application/x-www-form-urlencoded" if form else ("text/csv" if csv else "application/json")
         return errors.UnsupportedMediaType(
             f"{sent} is not a type this route takes", [errors.FieldProblem("Content-Type", f"send {wanted}")]
         )

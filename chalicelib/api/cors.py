@@ -6,7 +6,7 @@ from chalice.app import CORSConfig
 
 CORS = CORSConfig(
     allow_origin="*",
-    allow_headers=["Idempotency-Key", "If-Match", "Accept-Language"],
-    expose_headers=["Location", "Idempotent-Replayed", "Retry-After"],
+    allow_headers=["Idempotency-Key", "If-Match", "If-None-Match", "Accept-Language"],
+    expose_headers=["Location", "Idempotent-Replayed", "Retry-After", "ETag"],
     max_age=600,
 )

@@ -51,8 +51,9 @@ _ERRORS = {
     "404": "absent, or not the caller's (answered before a 400 about the body)",
     "409": "a stale If-Match, or a move the transition table forbids",
     "413": "the body is too large",
-    "415": "the body is not sent as application/json",
+    "415": "the body is not sent as the type the route takes (application/json unless it says)",
     "422": "the Idempotency-Key was used with another body",
+    "428": "no If-Match: send the version (ETag) the change was made from",
     "429": "too many attempts; wait a little",
     "503": "a dependency is unavailable; retry shortly",
 }
@@ -98,7 +99,7 @@ def _operation(path: str, method: str, entry: Any, refs: dict[Any, Any]) -> dict
     ]
     query = list(contract.params) + (["limit", "cursor"] if _is_listing(response) else [])
     parameters += [{"name": name, "in": "query", "required": False, "schema": {"type": "string"}} for name in query]
-    if method == "POST" and entry.view_args:
+    if (method == "POST" and entry.view_args) or 428 in contract.raises:
         parameters.append({"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"}})
     if contract.status == 201:
         parameters.append({"name": "Idempotency-Key", "in": "header", "required": False, "schema": {"type": "string"}})
@@ -110,6 +111,8 @@ def _operation(path: str, method: str, entry: Any, refs: dict[Any, Any]) -> dict
     codes = ["400", "503"] + (["401"] if secured else []) + (["404"] if entry.view_args else [])
     if secured and (contract.roles is None or set(contract.roles) != set(SIGNED_IN)):
         codes.append("403")  # a role the route does not serve (undeclared: the logic decides)
+    if contract.text_body is not None:
+        codes += ["413", "415"]
     if contract.body is not None:
         codes += ["413", "415"] + (["409"] if entry.view_args else []) + (["422"] if contract.status == 201 else [])
     codes += [str(code) for code in contract.raises]
@@ -128,6 +131,9 @@ def _operation(path: str, method: str, entry: Any, refs: dict[Any, Any]) -> dict
     if contract.body is not None:
         body_schema = refs[(contract.body, "validation")]
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body_schema}}}
+    elif contract.text_body is not None:
+        text = {"schema": {"type": "string"}}
+        operation["requestBody"] = {"required": True, "content": {contract.text_body: text}}
     if secured:
         operation["security"] = [{"bearer": []}]
     if contract.roles is not None:

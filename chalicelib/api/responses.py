@@ -25,6 +25,7 @@ STATUS: list[tuple[type[errors.AwaazError], int]] = [
     (errors.BodyTooLarge, 413),
     (errors.UnsupportedMediaType, 415),
     (errors.IdempotencyKeyReused, 422),
+    (errors.PreconditionRequired, 428),
     (errors.RateLimited, 429),
     (errors.InternalError, 500),
     (errors.ServiceUnavailable, 503),

@@ -87,7 +87,7 @@ def _request_info(change: Transition, data: RequestInfoIn) -> None:
 
 def _transfer(change: Transition, data: TransferIn) -> None:
     """Within the case's organisation, or by an admin: the case moves now. Elsewhere: that organisation is asked."""
-    target = change.directory.offices.get(data.office_id)
+    target = change.directory.live_office(data.office_id)
     if target is None or target.id == change.case.office_id:
         problem = "unknown office" if target is None else "the case is at this office already"
         raise InvalidInput("the transfer needs correcting", [FieldProblem("office_id", problem)])
@@ -126,7 +126,7 @@ def _ask_to_take(change: Transition, target: Office, note: str) -> None:
 def _accept_transfer(change: Transition, data: AcceptTransferIn) -> None:
     """The organisation asked takes the case, with the deadline it has; the office that asked is told."""
     request = _pending(change)
-    target = change.directory.offices.get(request.office_id)
+    target = change.directory.live_office(request.office_id)
     if target is None:
         raise TransitionNotAllowed("the office asked to take this complaint is no longer in the directory")
     change.case.transfer_request = None

@@ -83,7 +83,9 @@ def transfer_targets(case: Case, directory: Directory, *, admin: bool) -> list[t
             office.name,
         )
 
-    targets = sorted((o for o in directory.offices if o != case.office_id), key=order)
+    targets = sorted(
+        (o for o, office in directory.offices.items() if o != case.office_id and not office.retired), key=order
+    )
     return [(o, not admin and directory.offices[o].organisation_id != own) for o in targets]
 
 

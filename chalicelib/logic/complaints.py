@@ -50,7 +50,7 @@ def _check_input(
 ) -> list[AttachedFile]:
     """The complaint's attached files, once everything in it checks out (else InvalidInput naming each problem)."""
     problems = []
-    category = directory.categories.get(data.category_id)
+    category = directory.live_category(data.category_id)
     if category is None:
         problems.append(FieldProblem("category_id", "unknown category; see GET /v1/categories"))
     elif category.kind != "complaint":

@@ -19,7 +19,7 @@ Urgency = Literal["on_time", "due_soon", "overdue"]
 # A complaint not routed this long after filing is re-sent by the sweeper.
 REDRIVE_AFTER = timedelta(minutes=2)
 # The office is reminded once per deadline when this share of its time is used; the same
-# moment is when a case shows as "due soon".
+# moment is when a case shows as "due soon". A complaint's share is its SLA policy's `reminder_share`.
 REMINDER_AT = 0.75
 # Complaint statuses in which an office is at work against a deadline.
 WORKING_STATUSES = frozenset({"routed", "in_progress", "reopened"})
@@ -60,11 +60,13 @@ def _span(case: Case, policy: SlaPolicy) -> timedelta | None:
 
 
 def remind_at(case: Case, policy: SlaPolicy) -> str | None:
-    """When `REMINDER_AT` of the office's time is used (a complaint's office is reminded then)."""
+    """When the policy's reminder share of a complaint level's time is used (the office is reminded then);
+    `REMINDER_AT` of the time of other kinds of case, whose limits are set by law."""
     span = _span(case, policy)
     if span is None or not case.due_at:
         return None
-    return iso(parse_time(case.due_at) - span * (1 - REMINDER_AT))
+    share = policy.reminder_share if case.kind == "complaint" else REMINDER_AT
+    return iso(parse_time(case.due_at) - span * (1 - share))
 
 
 def urgency(case: Case, policy: SlaPolicy, now: datetime) -> Urgency | None:

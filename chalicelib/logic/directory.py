@@ -65,9 +65,26 @@ class Directory:
         return {p.category_id: p for p in self.snapshot.sla_policies}
 
     def office_for(self, category_id: str, district_id: str) -> Office | None:
-        """The office a (category, district) goes to: its rule, else the category's fallback."""
-        office_id = self._rules.get((category_id, district_id)) or self._fallbacks.get(category_id)
-        return self.offices.get(office_id) if office_id else None
+        """The office a (category, district) goes to: its rule, else the category's fallback (retired offices never)."""
+        for office_id in (self._rules.get((category_id, district_id)), self._fallbacks.get(category_id)):
+            office = self.offices.get(office_id or "")
+            if office is not None and not office.retired:
+                return office
+        return None
+
+    def live_office(self, office_id: str) -> Office | None:
+        """The office, unless it is unknown or retired (what routing and transfers may name)."""
+        office = self.offices.get(office_id)
+        return office if office is not None and not office.retired else None
+
+    def live_category(self, category_id: str) -> Category | None:
+        """The category, unless it is unknown or retired (what a new case may name)."""
+        category = self.categories.get(category_id)
+        return category if category is not None and not category.retired else None
+
+    def live_organisation(self, organisation_id: str) -> Organisation | None:
+        organisation = self.organisations.get(organisation_id)
+        return organisation if organisation is not None and not organisation.retired else None
 
     def head_office(self, organisation_id: str) -> Office | None:
         """The organisation's head office (the root of its office tree)."""
@@ -77,14 +94,13 @@ class Directory:
     def _heads(self) -> dict[str, Office]:
         heads: dict[str, Office] = {}
         for office in self.snapshot.offices:
-            if not office.parent_id:
+            if not office.parent_id and not office.retired:
                 heads.setdefault(office.organisation_id, office)
         return heads
 
     def triage_office(self) -> Office | None:
         """Where a case goes when the directory has no route for it (never left stuck)."""
-        heads = [o for o in self.snapshot.offices if o.organisation_id == TRIAGE_ORGANISATION and not o.parent_id]
-        return heads[0] if heads else None
+        return self.head_office(TRIAGE_ORGANISATION)
 
     def sla_for(self, category_id: str) -> SlaPolicy:
         return self._sla.get(category_id) or self._sla.get(None) or DEFAULT_SLA
@@ -115,6 +131,7 @@ class Directory:
         return [
             CategoryOut.model_validate({**c.model_dump(), "attributes": sorted(c.attributes, key=lambda a: a.order)})
             for c in self.snapshot.categories
+            if not c.retired
         ]
 
     def district_listing(self) -> list[DistrictOut]:
@@ -127,16 +144,20 @@ class Directory:
                 name=office.name,
                 name_ur=office.name_ur,
                 district_id=office.district_id,
-                offices=[node(child) for child in self._children.get(office.id, [])],
+                offices=[node(child) for child in self._children.get(office.id, []) if not child.retired],
             )
 
         levels = []
         for level in self.snapshot.levels:
             organisations = []
             for org in self.snapshot.organisations:
-                if org.level_id != level.id:
+                if org.level_id != level.id or org.retired:
                     continue
-                heads = [o for o in self.snapshot.offices if o.organisation_id == org.id and not o.parent_id]
+                heads = [
+                    o
+                    for o in self.snapshot.offices
+                    if o.organisation_id == org.id and not o.parent_id and not o.retired
+                ]
                 organisations.append(
                     OrganisationNode(
                         id=org.id,

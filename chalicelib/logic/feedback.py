@@ -43,9 +43,9 @@ def _check(services: Services, data: FeedbackChannelIn) -> str:
     """The office the feedback is for (the one named, else the organisation's head office); 400s otherwise."""
     directory = services.directory()
     problems: list[FieldProblem] = []
-    if data.organisation_id not in directory.organisations:
+    if directory.live_organisation(data.organisation_id) is None:
         problems.append(FieldProblem("organisation_id", "unknown organisation; see GET /v1/organisations"))
-    office = directory.offices.get(data.office_id) if data.office_id else directory.head_office(data.organisation_id)
+    office = directory.live_office(data.office_id) if data.office_id else directory.head_office(data.organisation_id)
     if data.office_id and (office is None or office.organisation_id != data.organisation_id):
         problems.append(FieldProblem("office_id", "not an office of this organisation"))
     if data.kind == "rating" and data.rating is None:

@@ -49,18 +49,20 @@ DEFAULT_REVIEWER_ORGANISATION = "pakistan-information-commission"
 
 def official_office(directory: Directory, organisation_id: str) -> Office | None:
     """The office of the organisation's designated official, else its head office."""
-    organisation = directory.organisations.get(organisation_id)
+    organisation = directory.live_organisation(organisation_id)
     if organisation is None:
         return None
-    if organisation.information_office_id in directory.offices:
-        return directory.offices[organisation.information_office_id or ""]
+    official = directory.live_office(organisation.information_office_id or "")
+    if official is not None:
+        return official
     return directory.head_office(organisation_id)
 
 
 def reviewer_office(directory: Directory, organisation_id: str) -> Office | None:
     organisation = directory.organisations.get(organisation_id)
-    if organisation is not None and organisation.appeal_office_id in directory.offices:
-        return directory.offices[organisation.appeal_office_id or ""]
+    reviewer = directory.live_office(organisation.appeal_office_id or "") if organisation is not None else None
+    if reviewer is not None:
+        return reviewer
     return directory.head_office(DEFAULT_REVIEWER_ORGANISATION) or directory.triage_office()
 
 

@@ -392,6 +392,10 @@ ERRORS: dict[str, dict[Language, str]] = {
         "en": "An account with this phone number or email already exists.",
         "ur": "اس فون نمبر یا ای میل کے ساتھ اکاؤنٹ پہلے سے موجود ہے۔",
     },
+    "precondition_required": {
+        "en": "Read the directory first: a change must say which version it was made from (If-Match).",
+        "ur": "پہلے ڈائریکٹری پڑھیں: ہر تبدیلی کو بتانا ہوگا کہ وہ کس ورژن سے کی گئی (If-Match)۔",
+    },
     "idempotency_key_reused": {
         "en": "This Idempotency-Key was already used for a different request.",
         "ur": "یہ Idempotency-Key پہلے کسی مختلف درخواست کے لیے استعمال ہو چکی ہے۔",

@@ -73,7 +73,7 @@ class Open311Error(Exception):
 
 
 def _complaint_categories(directory: Directory) -> list[Category]:
-    return [c for c in directory.snapshot.categories if c.kind == "complaint"]
+    return [c for c in directory.snapshot.categories if c.kind == "complaint" and not c.retired]
 
 
 def services_list(directory: Directory) -> list[dict[str, Any]]:
@@ -92,7 +92,7 @@ def services_list(directory: Directory) -> list[dict[str, Any]]:
 
 
 def _category(directory: Directory, code: str) -> Category:
-    category = directory.categories.get(code)
+    category = directory.live_category(code)
     if category is None or category.kind != "complaint":
         raise Open311Error(404, f"service_code {code} not found")
     return category

@@ -41,6 +41,8 @@ class Organisation(_Entry):
     # The body that hears appeals against the organisation's answers (the Pakistan
     # Information Commission for federal bodies); unset, the portal's default reviewer.
     appeal_office_id: str | None = None
+    # Retired: kept because cases refer to it, but offered nowhere and routing nothing.
+    retired: bool = False
 
 
 class Office(_Entry):
@@ -50,6 +52,12 @@ class Office(_Entry):
     name_ur: str
     district_id: str
     parent_id: str | None = None
+    # The districts the office takes cases from (shown in the directory; routing goes by the rules).
+    districts_served: list[str] = Field(default_factory=list)
+    # The title of the head of the office ("Executive Engineer"), never a person's contact.
+    head: str | None = None
+    # Retired: kept because cases refer to it, but it routes nothing and takes no transfers.
+    retired: bool = False
 
 
 class AttributeValue(_Entry):
@@ -82,6 +90,8 @@ class Category(_Entry):
     organisation_ids: list[str] = Field(default_factory=list)
     keywords: list[str] = Field(default_factory=list)
     attributes: list[ServiceAttribute] = Field(default_factory=list)
+    # Retired: kept because cases refer to it, but not offered and no new case may name it.
+    retired: bool = False
 
 
 class RoutingRule(_Entry):
@@ -100,6 +110,8 @@ class SlaPolicy(_Entry):
     category_id: str | None = None
     days_per_level: int = 20
     head_of_organisation_by_day: int = 41
+    # The share of a level's time after which its office is reminded (and the case shows as due soon).
+    reminder_share: float = 0.75
     feedback_window_days: int = 7
     reopen_window_days: int = 30
 

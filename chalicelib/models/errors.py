@@ -103,6 +103,12 @@ class AlreadyExists(Conflict):
     code = "already_exists"
 
 
+class PreconditionRequired(AwaazError):
+    """A change that must name the version it was made from (`If-Match`) and did not."""
+
+    code = "precondition_required"
+
+
 class IdempotencyKeyReused(AwaazError):
     code = "idempotency_key_reused"
 

@@ -440,3 +440,8 @@ def inbox(
         start_key=start,
     )
     return page.items, page.last_key
+
+
+def office_has_open_cases(table: Table, office_id: str) -> bool:
+    """Whether any case is open at the office (one item read from its queue, GSI2)."""
+    return bool(table.query(keys.office_queue_pk(office_id), index="GSI2", limit=1).items)

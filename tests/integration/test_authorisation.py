@@ -36,6 +36,8 @@ class Route:
     path: str
     contract: Contract
     params: tuple[str, ...]
+    # The type of body the route takes (Chalice answers 415 to any other before the view runs).
+    content_type: str = "application/json"
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}"
@@ -45,7 +47,13 @@ def authorised_routes() -> list[Route]:
     from app import app
 
     return [
-        Route(method, path, getattr(entry.view_function, "contract", Contract()), tuple(entry.view_args))
+        Route(
+            method,
+            path,
+            getattr(entry.view_function, "contract", Contract()),
+            tuple(entry.view_args),
+            entry.content_types[0] if entry.content_types else "application/json",
+        )
         for path, methods in sorted(app.routes.items())
         for method, entry in sorted(methods.items())
         if entry.authorizer is not None
@@ -69,7 +77,8 @@ class World:
         return path
 
     def call(self, route: Route, body: bytes, token: str | None) -> Any:
-        return self.stack.request(route.method, self.path(route), body, token=token)
+        headers = {"content-type": route.content_type}
+        return self.stack.request(route.method, self.path(route), body, token=token, headers=headers)
 
     def token(self, role: str) -> str:
         if role == "org_admin" and role not in self.stack.tokens:
@@ -112,7 +121,12 @@ def world() -> Iterator[World]:
             "key_id": "0123456789ab",
             "sub": "00000000-0000-4000-8000-000000000000",
             "name": "intake",
+            # The directory's objects (any role that may not change them hears 403 first).
+            "organisation_id": "lesco",
             "office_id": stack.demo_route["office_id"],
+            "category_id": stack.demo_route["category_id"],
+            "district_id": stack.demo_route["district"],
+            "policy_id": "default",
         }
         yield World(stack, values)
 
@@ -218,3 +232,39 @@ def test_an_organisation_admin_is_held_to_its_organisation_and_kept_from_the_por
     assert stack.get("/v1/admin/open311-keys", token=org_admin).status == 403
     assert stack.request("DELETE", "/v1/admin/open311-keys/0123456789ab", token=org_admin).status == 403
     assert stack.request("DELETE", f"/v1/admin/accounts/{other_sub}", token=org_admin).status == 403
+
+
+# The directory objects a path may name: another organisation's, for the org_admin (of LESCO, the demo office's).
+DIRECTORY_PARAMS = ("organisation_id", "office_id", "category_id", "district_id", "policy_id")
+DIRECTORY_ROUTES = [
+    r
+    for r in ROUTES
+    if "org_admin" in (r.contract.roles or ())
+    and r.params
+    and all(p in DIRECTORY_PARAMS for p in r.params)
+    # an office's staff are people, not public directory data: another organisation's are 404 (test above)
+    and not r.path.endswith("/staff")
+]
+
+
+@pytest.mark.parametrize("route", DIRECTORY_ROUTES, ids=str)
+def test_an_organisation_admin_outside_its_subtree_is_403_whatever_the_body(world: World, route: Route) -> None:
+    # Given objects of other organisations: IESCO, an office of another organisation, a category LESCO shares
+    # with others, a district whose electricity K-Electric serves
+    foreign = {
+        "organisation_id": "iesco",
+        "office_id": world.stack.other_office_id,
+        "category_id": "electricity-overbilling",
+        "district_id": "karachi",
+    }
+    path = route.path
+    for name in route.params:
+        path = path.replace("{" + name + "}", foreign[name])
+    token = world.token("org_admin")
+    headers = {"content-type": route.content_type, "If-Match": '"1"'}
+    failures = []
+    for body in NONSENSE:
+        reply = world.stack.request(route.method, path, body, token=token, headers=headers)
+        if reply.status != 403 or reply.json["error"]["details"]:
+            failures.append(f"{route} with {body!r}: {reply.status} {reply.body[:200]!r}")
+    assert not failures, failures
