@@ -115,7 +115,7 @@ package: $(STAMP)
 # Load infra/seed/directory.json into a deployed stack's table (operator's AWS credentials).
 seed-aws: $(STAMP)
 	@test -n "$(TABLE)" || { echo "usage: make seed-aws TABLE=<the stack's TableName output>"; exit 2; }
-	$(PY) infra/seed_directory.py --table "$(TABLE)"
+	$(PY) infra/seed_directory.py --table "$(TABLE)" $(if $(FORCE),--force)
 
 # Create a staff account (the first admin, or an officer) in a deployed stack (operator's AWS credentials;
 # PII_KEY: the stack's PiiKey parameter). See docs/deploy.md.

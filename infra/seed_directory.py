@@ -3,7 +3,9 @@
 Uses the operator's AWS credentials and region (the usual AWS_PROFILE / AWS_REGION).
 The file is validated with the same model the functions read it with; the
 directory is replaced whole (one item), and every container picks it up within
-five minutes (its cache time). Public holidays (infra/seed/holidays.json) are
+a minute (each checks the directory's version every 20 s). Once administrators have
+changed the directory through the API, loading the seed again would undo their changes:
+it is refused unless `--force` is given. Public holidays (infra/seed/holidays.json) are
 written for the years the table does not hold yet, so an admin's corrections stay.
 """
 
@@ -22,18 +24,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--table", required=True, help="the stack's table (output TableName)")
     parser.add_argument("--seed", type=Path, default=REPO / "infra" / "seed" / "directory.json")
     parser.add_argument("--holidays", type=Path, default=REPO / "infra" / "seed" / "holidays.json")
+    parser.add_argument("--force", action="store_true", help="replace a directory administrators have changed")
     args = parser.parse_args(argv)
 
     from chalicelib import aws
     from chalicelib.models.directory import DirectorySnapshot
     from chalicelib.models.holidays import HolidaySeed
-    from chalicelib.store.directory import write_snapshot
+    from chalicelib.store.directory import EditedSinceSeed, write_snapshot
     from chalicelib.store.holidays import seed_missing_years
     from chalicelib.store.table import DynamoTable
 
     table = DynamoTable(args.table, aws.client("dynamodb"))
     snapshot = DirectorySnapshot.model_validate_json(args.seed.read_text(encoding="utf-8"))
-    count = write_snapshot(table, snapshot)
+    try:
+        count = write_snapshot(table, snapshot, force=args.force)
+    except EditedSinceSeed as kept:
+        print(f"not loaded: {kept}; export what you need first, then run again with --force", file=sys.stderr)
+        return 1
     print(f"directory written to {args.table}: {count} entries")
     years = seed_missing_years(table, HolidaySeed.model_validate_json(args.holidays.read_text(encoding="utf-8")))
     print(f"public holidays written for {', '.join(map(str, years)) or 'no new year'} (years already held are kept)")

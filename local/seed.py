@@ -294,7 +294,7 @@ def seed_directory(seed_path: Path, table_name: str, state_dir: Path) -> str:
     """Write the directory when absent or changed; returns what was done."""
     from chalicelib import aws
     from chalicelib.models.directory import DirectorySnapshot
-    from chalicelib.store.directory import write_snapshot
+    from chalicelib.store.directory import EditedSinceSeed, write_snapshot
     from chalicelib.store.table import DynamoTable
 
     raw = seed_path.read_bytes()
@@ -307,7 +307,10 @@ def seed_directory(seed_path: Path, table_name: str, state_dir: Path) -> str:
     if previous == digest and _directory_present(table_name):
         return "directory already seeded"
     snapshot = DirectorySnapshot.model_validate_json(raw)
-    count = write_snapshot(DynamoTable(table_name, aws.client("dynamodb")), snapshot)
+    try:
+        count = write_snapshot(DynamoTable(table_name, aws.client("dynamodb")), snapshot)
+    except EditedSinceSeed as kept:
+        return f"directory kept as the administrators left it ({kept}); the seed file changed but is not loaded"
     tmp = marker.with_suffix(".tmp")
     tmp.write_text(json.dumps({"directory_sha256": digest}) + "\n")
     os.replace(tmp, marker)

@@ -146,7 +146,7 @@ def move_officer(services: Services, actor: Actor, sub: str, office_id: str) -> 
             "unknown office", [FieldProblem("office_id", "no office has this id", "اس شناخت کا کوئی دفتر نہیں")]
         )
     held = _held(services, actor, sub)
-    target = staff.manageable_office(services, actor.principal, office_id)
+    target = staff.assignable_office(services, actor.principal, office_id)
     old = held.office_id
     if held.pool != "staff" or not old:
         raise Conflict("only an officer has an office")

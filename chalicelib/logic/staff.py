@@ -83,6 +83,17 @@ def manageable_office(services: Services, who: Principal, office_id: str) -> Off
     return office
 
 
+def assignable_office(services: Services, who: Principal, office_id: str) -> Office:
+    """An office the caller may put staff in: one they manage that is not retired (400 if it is)."""
+    office = manageable_office(services, who, office_id)
+    if office.retired:
+        raise InvalidInput(
+            "this office is retired",
+            [FieldProblem("office_id", "this office is retired", "یہ دفتر ختم کیا جا چکا ہے")],
+        )
+    return office
+
+
 def readable_office(services: Services, who: Principal, office_id: str) -> Office:
     """An office whose staff list the caller may read: a manager's, or a supervisor's subtree."""
     if who.role == "officer":
@@ -149,7 +160,7 @@ def invite(services: Services, actor: Actor, data: StaffInviteIn, origin: str | 
         raise InvalidInput(
             "unknown office", [FieldProblem("office_id", "no office has this id", "اس شناخت کا کوئی دفتر نہیں")]
         )
-    office = manageable_office(services, who, data.office_id)
+    office = assignable_office(services, who, data.office_id)
     phone, email = _contact(data)
     username = identity.username_of(email or phone or "")
     password = temporary_password()

@@ -47,8 +47,17 @@ def snapshot_item(snapshot: DirectorySnapshot, updated_at: str, version: int = 1
     }
 
 
-def head_item(version: int, updated_at: str) -> Item:
-    return {**keys.directory_version_key(), "version": version, "updated_at": updated_at}
+def head_item(version: int, updated_at: str, *, seeded: bool = False) -> Item:
+    """The head; `seeded` says the version is the seed's as loaded (no administrator has changed it since)."""
+    return {**keys.directory_version_key(), "version": version, "updated_at": updated_at, "seeded": seeded}
+
+
+class EditedSinceSeed(Exception):
+    """The stored directory holds administrators' changes: loading the seed again would undo them."""
+
+    def __init__(self, version: int) -> None:
+        super().__init__(f"the directory was changed by an administrator since the seed (version {version})")
+        self.version = version
 
 
 def entry_count(snapshot: DirectorySnapshot) -> int:
@@ -59,13 +68,22 @@ def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
-def write_snapshot(table: Table, snapshot: DirectorySnapshot, updated_at: str = "") -> int:
-    """Replace the stored directory whatever it holds (the seed); returns how many entries it holds."""
+def write_snapshot(table: Table, snapshot: DirectorySnapshot, updated_at: str = "", *, force: bool = False) -> int:
+    """Load the seed as the stored directory; returns how many entries it holds.
+
+    EditedSinceSeed, unless `force`, when administrators have changed the stored directory since
+    the last seed: their offices, rules and staff's offices would silently be undone.
+    """
     head = table.get(keys.directory_version_key())
+    if head is not None and not head.get("seeded") and not force:
+        raise EditedSinceSeed(int(head["version"]))
     version = int(head["version"]) + 1 if head else 1
     at = updated_at or _now()
     table.transact(
-        [Put(snapshot_item(snapshot, at, version), overwrite=True), Put(head_item(version, at), overwrite=True)]
+        [
+            Put(snapshot_item(snapshot, at, version), overwrite=True),
+            Put(head_item(version, at, seeded=True), overwrite=True),
+        ]
     )
     return entry_count(snapshot)
 

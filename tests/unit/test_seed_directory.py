@@ -539,3 +539,25 @@ def test_federal_bodies_answer_from_an_office_in_the_districts_province_where_th
         and province(offices[r["office_id"]]["district_id"]) != province(r["district_id"])
     ]
     assert crossing == []
+
+
+def test_the_seed_is_not_loaded_over_an_administrators_changes_unless_forced() -> None:
+    from chalicelib.models.directory import DirectorySnapshot
+    from chalicelib.store.directory import EditedSinceSeed, read_stored, replace_snapshot, write_snapshot
+    from tests.memory_table import MemoryTable
+
+    table = MemoryTable()
+    seed = DirectorySnapshot.model_validate_json(SEED.read_text(encoding="utf-8"))
+    write_snapshot(table, seed)
+    write_snapshot(table, seed)  # the seed again over the seed: fine (a changed seed file)
+    stored = read_stored(table)
+    assert stored is not None and stored.version == 2
+    # An administrator changes the directory ...
+    changed = seed.model_copy(update={"fallbacks": seed.fallbacks[1:]})
+    replace_snapshot(table, changed, 2, "2026-12-03T00:00:00Z")
+    # ... and the seed is refused over it, unless forced
+    with pytest.raises(EditedSinceSeed):
+        write_snapshot(table, seed)
+    assert len(read_stored(table).snapshot.fallbacks) == len(seed.fallbacks) - 1  # type: ignore[union-attr]
+    write_snapshot(table, seed, force=True)
+    assert len(read_stored(table).snapshot.fallbacks) == len(seed.fallbacks)  # type: ignore[union-attr]
