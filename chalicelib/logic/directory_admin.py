@@ -793,15 +793,30 @@ def new_office_id(snapshot: DirectorySnapshot, organisation_id: str, name: str) 
     if not base.startswith(organisation_id):
         base = slug(f"{organisation_id} office", 60)
     candidate, n = base, 2
-    while candidate in taken:
+    while candidate in taken or candidate in RESERVED_IDS:
         candidate, n = f"{base}-{n}", n + 1
     return candidate
 
 
+# Ids a path of its own already answers (`/v1/admin/offices/export`): an office by that id could not be addressed.
+RESERVED_IDS = frozenset({"export", "import"})
+
+
 def id_free(collection: str, object_id: str, what: str, what_ur: str) -> Callable[[DirectorySnapshot], None]:
-    """A precheck: a creation's id is not taken yet (409 naming `id`)."""
+    """A precheck: a creation's id is not taken yet (409 naming `id`), nor one a route answers (400)."""
 
     def check(snapshot: DirectorySnapshot) -> None:
+        if object_id in RESERVED_IDS:
+            raise InvalidInput(
+                f"{object_id} cannot be an id",
+                [
+                    FieldProblem(
+                        "id",
+                        "this word is kept for the portal; choose another id",
+                        "یہ لفظ پورٹل کے لیے مخصوص ہے؛ کوئی اور شناخت چنیں",
+                    )
+                ],
+            )
         if any(x.id == object_id for x in getattr(snapshot, collection)):
             raise Conflict(
                 f"{what} {object_id} exists already",

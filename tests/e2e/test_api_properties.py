@@ -39,16 +39,16 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 
 def _roles(running: Stack) -> dict[str, dict[str, str]]:
-    """The headers of each kind of caller: nobody, then a demo citizen, officer and admin."""
+    """The headers of each kind of caller: nobody, then a demo citizen, officer, admin and organisation admin."""
     accounts = running.accounts()["accounts"]
     roles: dict[str, dict[str, str]] = {"public": {}}
-    for role in ("citizen", "officer", "admin"):
+    for role in ("citizen", "officer", "admin", "org_admin"):
         account = next(a for a in accounts if a["role"] == role)
         roles[role] = {"Authorization": f"Bearer {login(running, account['username'], account['password'])}"}
     return roles
 
 
-@pytest.mark.parametrize("role", ["public", "citizen", "officer", "admin"])
+@pytest.mark.parametrize("role", ["public", "citizen", "officer", "admin", "org_admin"])
 def test_generated_requests_never_meet_a_server_error_and_answers_match_the_document(running: Stack, role: str) -> None:
     document = requests.get(f"{running.api}/v1/openapi.json", timeout=10).json()
     headers = _roles(running)[role]

@@ -437,3 +437,12 @@ def test_the_head_of_an_office_is_a_title_never_a_contact() -> None:
         assert fields(report) == ["changes[0].head"], head
     fine = apply_changes(world(), steps(change(**OFFICE, id="lesco-c", parent_id="lesco-circle", head="XEN (Op) 2")))
     assert fine.problems == []
+
+
+def test_an_office_cannot_take_an_id_a_route_of_its_own_answers() -> None:
+    from chalicelib.logic.directory_admin import id_free
+
+    with pytest.raises(InvalidInput) as refused:
+        id_free("offices", "export", "office", "دفتر")(world())
+    assert [p.field for p in refused.value.details] == ["id"]
+    assert new_office_id(world(), "import", "") != "import"
