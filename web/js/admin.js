@@ -6,7 +6,7 @@
 
 for (const lang of ["en", "ur"]) Object.assign(window.AWAAZ_TEXT[lang], (window.AWAAZ_ADMIN_TEXT || {})[lang] || {});
 
-const adminState = { dir: null, readAt: 0 };
+const adminState = { dir: null, readAt: 0, sub: null };
 const plural = (key, n) => { const forms = t(key); return (forms[new Intl.PluralRules(locale()).select(n)] || forms.other).replace("{n}", num(n)); };
 const fill = (text, values) => Object.entries(values).reduce((s, [k, v]) => s.split(`{${k}}`).join(v), esc(text));
 
@@ -40,12 +40,15 @@ function indexed(d) {
 }
 
 async function directory(fresh = false) {
-  if (fresh || !adminState.dir || Date.now() - adminState.readAt > 20_000) {
+  // An organisation admin sees their organisation's part: what another person read is never shown.
+  if (fresh || !adminState.dir || adminState.sub !== state.me.sub || Date.now() - adminState.readAt > 20_000) {
     adminState.dir = indexed(await api("GET", "/v1/admin/directory"));
-    adminState.readAt = Date.now();
+    Object.assign(adminState, { readAt: Date.now(), sub: state.me.sub });
   }
   return adminState.dir;
 }
+
+window.addEventListener("awaaz:signedout", () => { adminState.dir = null; });
 
 const ifMatch = () => ({ "If-Match": `"${adminState.dir.version}"` });
 const nameIn = (map, id) => { const x = id && map.get(id); return x ? named(x) : id || "—"; };
@@ -146,6 +149,7 @@ async function busy(button, work) {
 // What a change does to routing: pairs (category, district) moving from one office to another, pairs
 // left with no office (in red), and the service's problems with it.
 function routeReport(res, d) {
+  res = res || {};
   const changes = res.changed_routes || [];
   const lost = res.unroutable || [];
   const problems = res.problems || [];
@@ -158,8 +162,8 @@ function routeReport(res, d) {
   return html;
 }
 
-const routeWords = (res) => [res.changed_routes && res.changed_routes.length ? plural("routesChange", res.changed_routes.length) : "",
-  res.unroutable && res.unroutable.length ? plural("leftUnrouted", res.unroutable.length) : ""].filter(Boolean).map(esc).join(" ");
+const routeWords = (res) => (!res ? "" : [res.changed_routes && res.changed_routes.length ? plural("routesChange", res.changed_routes.length) : "",
+  res.unroutable && res.unroutable.length ? plural("leftUnrouted", res.unroutable.length) : ""].filter(Boolean).map(esc).join(" "));
 
 // The searchable office picker (officer.js) for a list of offices, grouped by organisation.
 function officeField(name, label, offices, d, required = true) {
@@ -415,7 +419,7 @@ function drawRules(main, c) {
       await busy(b, async () => {
         const res = await directoryWrite("DELETE", `/v1/admin/routing-rules/${encodeURIComponent(c.id)}/${encodeURIComponent(district.id)}`);
         await directory(true);
-        say(`${fill(t("ruleDeleted"), { district: userText(named(district)) })} ${res ? routeWords(res) : ""}`);
+        say(`${fill(t("ruleDeleted"), { district: userText(named(district)) })} ${routeWords(res)}`);
       });
       if (adminState.dir !== d) redraw(); // changed, or read again after someone else's change
     }

@@ -553,6 +553,9 @@ async function render() {
   }[route || ""] || home;
   const shown = document.getElementById("main");
   const main = shown.cloneNode(false);
+  // A fresh page: not busy (a render overtaken by this one may have marked the shown one so), no page's own class.
+  main.removeAttribute("aria-busy");
+  main.removeAttribute("class");
   shown.setAttribute("aria-busy", "true");
   try {
     await view(main, decodeURIComponent(id || ""));
