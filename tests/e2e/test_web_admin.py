@@ -841,6 +841,7 @@ def test_the_audit_trail_filters_shows_before_and_after_and_downloads(running: S
     page.click("#more")
     page.wait_for_function("document.querySelectorAll('#entries li').length === 15")
     first = page.locator("#entries li").first
+    assert first.locator("strong").first.inner_text() == "دفتر: تبدیل کیا گیا"  # office.update, in words
     first.locator("details summary").click()
     diff = first.locator(".diff").inner_text()
     assert "name" in diff and LONG_OFFICE in diff and "districts_served" in diff and "head" not in diff

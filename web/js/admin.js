@@ -683,12 +683,20 @@ function auditDiff(before, after) {
     <span aria-hidden="true">${state.lang === "ur" ? "←" : "→"}</span><span class="visually-hidden">${esc(t("becomes"))}</span> <ins>${side(after, k)}</ins></dd>`).join("")}</dl>`;
 }
 
+// An action in words when its last part is a known verb ("office.retire" → "Office: retired"); as named otherwise.
+function actionText(a) {
+  const verb = String(a.action || "").split(/[.:/]/).pop();
+  const said = t("auditVerbs")[verb];
+  return said ? esc(`${(t("objectTypes") || {})[a.object_type] || a.object_type}: ${said}`) : asTyped(a.action);
+}
+
 function auditLi(a) {
   const who = a.actor_name ? userText(a.actor_name) : asTyped(a.actor_sub || "—");
-  return `<li><strong>${asTyped(a.action)}</strong> <small>${esc(when(a.at))}</small>
+  return `<li><strong>${actionText(a)}</strong> <small>${esc(when(a.at))}</small>
     <dl class="facts"><dt>${esc(t("who"))}</dt><dd>${who} <span class="badge">${esc(t("staffRoles")[a.actor_role] || a.actor_role || "")}</span></dd>
       <dt>${esc(t("what"))}</dt><dd>${esc((t("objectTypes") || {})[a.object_type] || a.object_type)} ${asTyped(a.object_id || "")}</dd></dl>
     <details><summary>${esc(t("beforeAfter"))}</summary>${auditDiff(a.before, a.after)}
+      <p class="hint">${esc(t("actionCode"))}: ${asTyped(a.action)}</p>
       <p class="hint">${esc(t("fromWhere"))}: ${asTyped(a.source_ip || "—")}</p><p class="hint">${asTyped(a.user_agent || "—")}</p>
       ${a.actor_sub ? `<p class="hint">${esc(t("actorSub"))}: ${asTyped(a.actor_sub)}</p>` : ""}</details></li>`;
 }
