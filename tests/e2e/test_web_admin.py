@@ -717,6 +717,18 @@ def test_a_routing_change_is_checked_by_its_dry_run_before_it_applies(running: S
     # Change Lahore's office: Check shows what moves, nothing changes yet
     lahore.locator("[data-act=change]").click()
     pick(page, "form.change", "kasur", "LESCO Kasur Circle")
+    # Meanwhile someone else sends Kasur's complaints to the headquarters: the check is refused (409), the
+    # page says so, shows Kasur's new office, and keeps the office chosen here
+    for rule in fake.dir["routing_rules"]:
+        if rule["district_id"] == "kasur":
+            rule["office_id"] = "lesco-hq"
+    fake.conflict_next = True
+    page.click("form.change button:not([type=button])")
+    said(page, "Someone else changed the directory")
+    page.wait_for_function(
+        "document.querySelector('li.route[data-district=kasur] > span').textContent.includes('LESCO Headquarters')"
+    )
+    assert page.input_value("form.change input[type=hidden]") == "lesco-kasur"
     page.click("form.change button:not([type=button])")
     page.wait_for_selector("form.change .report h3")
     report = page.inner_text("form.change .report")

@@ -371,10 +371,13 @@ function routeOf(d, c, district) {
 function drawRules(main, c) {
   const d = adminState.dir;
   const box = main.querySelector("#rules");
-  const fallback = d.fallback.get(c.id);
   const districts = [...d.district.values()].sort(byName);
   const offices = liveOffices(d).filter((o) => !(c.organisation_ids || []).length || c.organisation_ids.includes(o.organisation_id));
-  const line = (x) => {
+  const fallbackNow = (d) => {
+    const office = d.fallback.get(c.id);
+    return `${esc(t("fallback"))}: ${office ? userText(nameIn(d.office, office)) : `<strong class="unrouted">${esc(t("noFallback"))}</strong>`}`;
+  };
+  const line = (x, d = adminState.dir) => {
     const r = routeOf(d, c, x);
     const said = r.kind === "rule" ? userText(nameIn(d.office, r.office))
       : r.kind === "fallback" ? `${esc(t("fallbackTo"))} ${userText(nameIn(d.office, r.office))}` : `<strong class="unrouted">${esc(t("notRouted"))}</strong>`;
@@ -384,14 +387,27 @@ function drawRules(main, c) {
       ${r.kind === "rule" ? `<button type="button" class="secondary" data-act="delete">${esc(t("deleteRule"))}</button>` : ""}</div></li>`;
   };
   box.innerHTML = `<h2>${userText(named(c))}</h2>
-    <p>${esc(t("fallback"))}: ${fallback ? userText(nameIn(d.office, fallback)) : `<strong class="unrouted">${esc(t("noFallback"))}</strong>`}</p>
+    <p id="fallback-now">${fallbackNow(d)}</p>
     <details class="panel"><summary>${esc(t("setFallback"))}</summary>
       <form id="fallback" class="stack">${officeField("fallback_office", t("fallbackOffice"), offices, d)}
         <button>${esc(t("setFallback"))}</button></form></details>
     <label>${esc(t("findDistrict"))}<input type="search" id="district-find" autocomplete="off"></label>
-    <ul class="cards routes">${districts.map(line).join("")}</ul>`;
+    <ul class="cards routes">${districts.map((x) => line(x)).join("")}</ul>`;
   armPickers(box);
   const redraw = () => drawRules(main, c);
+  // After someone else's change (a 409): where each district's complaints go now; open forms keep their choice.
+  const freshen = () => {
+    const now = adminState.dir;
+    box.querySelector("#fallback-now").innerHTML = fallbackNow(now);
+    for (const li of box.querySelectorAll("li.route")) {
+      const made = document.createElement("template");
+      made.innerHTML = line(now.district.get(li.dataset.district) || d.district.get(li.dataset.district), now);
+      const fresh = made.content.firstElementChild;
+      li.className = fresh.className;
+      li.querySelector(":scope > span").replaceWith(fresh.querySelector(":scope > span"));
+      li.querySelector(":scope > .actions").replaceWith(fresh.querySelector(":scope > .actions"));
+    }
+  };
   box.querySelector("#district-find").oninput = (ev) => {
     const words = fold(ev.target.value).split(/\s+/).filter(Boolean);
     for (const li of box.querySelectorAll("li.route")) li.hidden = !words.every((w) => li.dataset.hay.includes(w));
@@ -405,14 +421,14 @@ function drawRules(main, c) {
       await directory(true);
       redraw();
       say(`${fill(t("fallbackSet"), { name: userText(nameIn(adminState.dir.office, office)) })} ${routeWords(res)}`);
-    }, (e) => { say(adminProblem(e), "error"); });
+    }, (e) => { say(adminProblem(e), "error"); if (e.code === "directory_changed") freshen(); });
   };
   box.querySelector(".routes").onclick = async (ev) => {
     const b = ev.target.closest("button[data-act]");
     if (!b) return;
     const li = b.closest("li.route");
-    const district = d.district.get(li.dataset.district);
-    if (b.dataset.act === "change") changeForm(li, c, district, offices, redraw);
+    const district = adminState.dir.district.get(li.dataset.district) || d.district.get(li.dataset.district);
+    if (b.dataset.act === "change") changeForm(li, c, district, offices, redraw, freshen);
     if (b.dataset.act === "delete") {
       const asked = await confirmHere(b.parentNode, fill(t("deleteAsk"), { district: userText(named(district)) }), t("deleteRule"));
       if (!asked) { b.focus(); return; }
@@ -427,7 +443,7 @@ function drawRules(main, c) {
 }
 
 // Changing where one district's complaints go: Check (the dry run) shows what would change; Apply does it.
-function changeForm(li, c, district, offices, redraw) {
+function changeForm(li, c, district, offices, redraw, freshen) {
   const d = adminState.dir;
   for (const open of document.querySelectorAll("form.change")) open.remove();
   li.insertAdjacentHTML("beforeend", `<form class="stack change panel">
@@ -447,11 +463,11 @@ function changeForm(li, c, district, offices, redraw) {
     sending(form, async () => {
       const office = new FormData(form).get("to_office");
       const res = await directoryWrite("PUT", `${path}?dry_run=true`, { office_id: office });
-      form.querySelector(".report").innerHTML = `<h3>${esc(t("dryRunTitle"))}</h3>${routeReport(res, d)}`;
+      form.querySelector(".report").innerHTML = `<h3>${esc(t("dryRunTitle"))}</h3>${routeReport(res, adminState.dir)}`;
       apply.hidden = Boolean((res.problems || []).length);
       apply.dataset.office = office;
       if (!apply.hidden) apply.focus();
-    }, (e) => { say(adminProblem(e), "error"); });
+    }, (e) => { say(adminProblem(e), "error"); if (e.code === "directory_changed") freshen(); });
   };
   apply.onclick = () => sending(form, async () => {
     const res = await directoryWrite("PUT", path, { office_id: apply.dataset.office });
@@ -460,7 +476,7 @@ function changeForm(li, c, district, offices, redraw) {
     say(`${fill(t("ruleSaved"), { district: userText(named(district)), name: userText(nameIn(adminState.dir.office, apply.dataset.office)) })} ${routeWords(res)}`);
   }, (e) => {
     say(adminProblem(e), "error");
-    if (e.code === "directory_changed") { apply.hidden = true; form.querySelector(".report").innerHTML = ""; }
+    if (e.code === "directory_changed") { apply.hidden = true; form.querySelector(".report").innerHTML = ""; freshen(); }
   });
 }
 
