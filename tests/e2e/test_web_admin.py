@@ -818,6 +818,10 @@ def test_an_admin_invites_moves_promotes_and_disables_staff(running: Stack, brow
     # Invite someone by e-mail
     page.click("#invite-box summary")
     page.fill("#invite [name=name]", "Sana Mirza")
+    # What was typed survives a reload (a draft), until the invitation is sent
+    page.reload()
+    page.wait_for_selector("#invite-box .draft-note")  # the folded form opens to show it
+    assert page.input_value("#invite [name=name]") == "Sana Mirza"
     page.fill("#invite [name=contact]", "sana.mirza@lesco.gov.pk")
     page.select_option("#invite [name=role]", "supervisor")
     assert (
@@ -834,6 +838,10 @@ def test_an_admin_invites_moves_promotes_and_disables_staff(running: Stack, brow
         "email": "sana.mirza@lesco.gov.pk",
     }
     assert "Sana Mirza" in page.inner_text("#staff li:first-child")
+    assert page.input_value("#invite [name=name]") == ""
+    assert not page.evaluate(
+        "Object.keys(localStorage).some((k) => k.startsWith('awaaz.draft.') && k.endsWith('.invite'))"
+    )
     page.close()
     assert errors == []
 
