@@ -5,7 +5,9 @@
 // The page's own files are network-first (a new deploy arrives on the next load; the cache is only
 // the fallback) and refreshed in the cache on every load; fonts and icons, which never change under
 // the same name, are cache-first. A new VERSION (bump it when the list below changes) empties the old cache.
-// Every file index.html loads must be in SHELL (tests/unit/test_web_shell.py checks it).
+// Every file index.html loads must be in SHELL (tests/unit/test_web_shell.py checks it). Administration's
+// files (js/admin.js, js/i18n-admin.js, admin.css), which core.js loads when an admin page is opened, are
+// not: every citizen's phone would download them here. Once an admin has opened a page, fetch() keeps them.
 "use strict";
 
 const VERSION = "awaaz-shell-v3";

@@ -127,6 +127,12 @@ ROUTES: tuple[Route, ...] = (
     Route("#/officer/<id>", id="complaint", variants=each_action),
     Route("#/history"),
     Route("#/settings"),
+    # Administration (admins and organisation admins; others are told it is not for them)
+    Route("#/admin/directory", variants=open_details),
+    Route("#/admin/rules?category=<id>", id="category", variants=open_details),
+    Route("#/admin/staff?office=<id>", id="office", variants=open_details),
+    Route("#/admin/audit", variants=open_details),
+    Route("#/admin/queues"),
 )
 
 # What sticks out past the viewport's end edge (the left one in Urdu): boxes and runs of text, innermost first.
@@ -224,7 +230,15 @@ def hard_cases(stack: Stack, photo: bytes) -> Cases:
         timeout=10,
     )
     assert requested.status_code == 200, requested.text
-    return Cases(ids={"complaint": complaint, "request": asked.json()["id"], "asked": details})
+    return Cases(
+        ids={
+            "complaint": complaint,
+            "request": asked.json()["id"],
+            "asked": details,
+            "category": route["category_id"],
+            "office": route["office_id"],
+        }
+    )
 
 
 def routed(stack: Stack, case: str, headers: dict[str, str]) -> None:

@@ -19,6 +19,8 @@ from chalicelib.logic import messages
 
 LANGUAGES = {"en", "ur"}
 WEB_CATALOGUE = Path(__file__).resolve().parents[2] / "web" / "js" / "i18n.js"
+# The administration pages' texts, loaded with those pages only (js/admin.js merges them into the page's).
+WEB_CATALOGUES = (WEB_CATALOGUE, WEB_CATALOGUE.with_name("i18n-admin.js"))
 
 # Runs the page's catalogue script with a stand-in `window` and prints, as JSON, every global
 # it set that holds both languages (a function, should one appear, stays visible as a text).
@@ -28,7 +30,7 @@ const vm = require("vm");
 const sandbox = {};
 sandbox.window = sandbox;
 sandbox.self = sandbox;
-vm.runInNewContext(fs.readFileSync(process.argv[1], "utf8"), sandbox, { filename: process.argv[1] });
+for (const file of process.argv.slice(1)) vm.runInNewContext(fs.readFileSync(file, "utf8"), sandbox, { filename: file });
 const found = {};
 for (const [name, value] of Object.entries(sandbox)) {
   if (value !== sandbox && value && typeof value === "object" && "en" in value && "ur" in value) found[name] = value;
@@ -79,9 +81,13 @@ def _web_catalogue() -> dict[str, Any]:
             "`make test` installs it when missing) or nodejs, then run the tests again"
         )
     done = subprocess.run(
-        [node, "-e", _READ_WEB_CATALOGUE, str(WEB_CATALOGUE)], capture_output=True, text=True, timeout=60, check=False
+        [node, "-e", _READ_WEB_CATALOGUE, *map(str, WEB_CATALOGUES)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
-    assert done.returncode == 0, f"node could not evaluate {WEB_CATALOGUE}:\n{done.stderr}"
+    assert done.returncode == 0, f"node could not evaluate {WEB_CATALOGUES}:\n{done.stderr}"
     catalogues: dict[str, Any] = json.loads(done.stdout)
     return catalogues
 
@@ -121,3 +127,12 @@ def test_the_pages_english_and_urdu_catalogues_have_the_same_keys_and_no_empty_t
 
     # Then every key, however deep, is in both, and no text is empty
     assert problems == []
+
+
+def test_the_administration_texts_take_no_key_of_the_pages_own() -> None:
+    # Given the administration pages' texts, merged into the page's when those pages load
+    catalogues = _web_catalogue()
+    page, admin = catalogues["AWAAZ_TEXT"], catalogues["AWAAZ_ADMIN_TEXT"]
+
+    # Then none of them replaces a text another page shows
+    assert sorted(set(admin["en"]) & set(page["en"])) == []

@@ -52,3 +52,15 @@ def test_every_file_the_page_loads_is_in_the_offline_shell() -> None:
 def test_every_file_in_the_shell_exists() -> None:
     generated = {"./", "config.js"}  # the page itself, and the config the server writes
     assert [f for f in shell() - generated if not (WEB / f).is_file()] == []
+
+
+def test_the_files_core_loads_on_demand_exist_and_are_not_on_the_first_pages_path() -> None:
+    # Administration's script, texts and styles load when an admin page is first opened (core.js administration())
+    core = (WEB / "js" / "core.js").read_text()
+    listed = re.search(r"adminLoaded = adminLoaded \|\| Promise\.all\(\[(.*?)\]\s*\n", core, re.S)
+    assert listed, "core.js no longer lists administration's files where this test looks"
+    on_demand = re.findall(r'\["(?:script|link)", "([^"]+)"\]', listed.group(1))
+    assert sorted(on_demand) == ["admin.css", "js/admin.js", "js/i18n-admin.js"]
+    assert [f for f in on_demand if not (WEB / f).is_file()] == []
+    # Neither the page nor the offline shell downloads them for everyone
+    assert not set(on_demand) & (set(page_loads()) | shell())

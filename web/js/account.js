@@ -9,6 +9,8 @@ async function home(main) {
     <ul class="tiles">
       ${state.me && state.me.role === "citizen" ? `<li><a href="#/file">${esc(t("file"))}</a></li><li><a href="#/mine">${esc(t("mine"))}</a></li>` : ""}
       ${state.me && state.me.role === "officer" ? `<li><a href="#/queue">${esc(t("queue"))}</a></li>` : ""}
+      ${state.me && ADMIN_ROLES.includes(state.me.role) ? ADMIN_PAGES.filter(([, admins]) => state.me.role === "admin" || !admins)
+    .map(([page]) => `<li><a href="#/admin/${page}">${esc(t(`admin_${page}`))}</a></li>`).join("") : ""}
       ${!state.me ? `<li><a href="#/login">${esc(t("login"))}</a></li><li><a href="#/register">${esc(t("register"))}</a></li>` : ""}
       <li><a href="#/dashboard">${esc(t("dashboard"))}</a></li>
     </ul>`;

@@ -456,7 +456,11 @@ function nav() {
     links.push(["#/file", t("file")], ["#/mine", t("mine")], ["#/info", t("information")], ["#/feedback", t("feedbackNav")], ["#/notifications", t("notifications")]);
   }
   if (role === "officer") links.push(["#/queue", t("queue")], ["#/notifications", t("notifications")]);
-  const here = `#/${(location.hash || "#/").split("?")[0].split("/")[1] || ""}`;
+  if (ADMIN_ROLES.includes(role)) {
+    links.push(...ADMIN_PAGES.filter(([, admins]) => role === "admin" || !admins).map(([page]) => [`#/admin/${page}`, t(`admin_${page}`)]));
+  }
+  const path = (location.hash || "#/").split("?")[0];
+  const here = path.startsWith("#/admin/") ? path : `#/${path.split("/")[1] || ""}`;
   if (state.me) links.push(["#/settings", t("settings")]);
   document.getElementById("nav").innerHTML =
     links.map(([href, label]) => `<a href="${href}"${href === here ? ' aria-current="page"' : ""}>${esc(label)}</a>`).join("") +
@@ -490,6 +494,29 @@ document.addEventListener("click", (ev) => {
   if (ev.target.closest("#nav a") || !ev.target.closest("#top")) menuOpen(false);
 });
 
+// Administration's pages (js/admin.js, its texts and styles) load when one is first opened: nobody else
+// downloads them. [page, for admins only (not organisation admins)]
+const ADMIN_ROLES = ["admin", "org_admin"];
+const ADMIN_PAGES = [["directory", false], ["rules", false], ["staff", false], ["audit", false], ["queues", true]];
+let adminLoaded = null;
+
+async function administration(main, page) {
+  const role = state.me && state.me.role;
+  if (!role) throw { status: 401, message: t("signInFirst"), details: [] };
+  if (!ADMIN_ROLES.includes(role)) throw { status: 403, message: t("adminOnly"), details: [] };
+  adminLoaded = adminLoaded || Promise.all([["link", "admin.css"], ["script", "js/i18n-admin.js"], ["script", "js/admin.js"]]
+    .map(([tag, src]) => document.querySelector(`[data-admin="${src}"]`) || new Promise((done, failed) => {
+      const el = document.createElement(tag);
+      if (tag === "link") Object.assign(el, { rel: "stylesheet", href: src }); else Object.assign(el, { src, async: false });
+      el.dataset.admin = src;
+      el.onload = done;
+      el.onerror = () => { el.remove(); failed({ status: 0, message: t("offline"), details: [] }); };
+      document.head.append(el);
+    }))).catch((e) => { adminLoaded = null; throw e; });
+  await adminLoaded;
+  return adminPage(main, page);
+}
+
 // Each render is numbered; one that finishes after a newer one began (a slow answer, the citizen
 // already elsewhere) paints nothing. A page is drawn into a fresh <main> and shown only if still current.
 let renders = 0;
@@ -522,10 +549,13 @@ async function render() {
   const [, route, id] = (location.hash || "#/").split("?")[0].split("/");
   const view = {
     "": home, login, forgot, register, file, mine, case: caseView, queue, officer: officerCase, dashboard, notifications,
-    info: information, request: requestView, feedback, history: officeHistory, settings,
+    info: information, request: requestView, feedback, history: officeHistory, settings, admin: administration,
   }[route || ""] || home;
   const shown = document.getElementById("main");
   const main = shown.cloneNode(false);
+  // A fresh page: not busy (a render overtaken by this one may have marked the shown one so), no page's own class.
+  main.removeAttribute("aria-busy");
+  main.removeAttribute("class");
   shown.setAttribute("aria-busy", "true");
   try {
     await view(main, decodeURIComponent(id || ""));

@@ -135,6 +135,9 @@ window.AWAAZ_TEXT = {
     myRequests: "My information requests", myFeedback: "My feedback",
     levelFirst: "{n} — the first office", levelUp: "{n} — sent up after the first office",
     chooseFiles: "Choose photos or files", chooseFile: "Choose a file",
+    // Administration (issue 14): the menu; the pages' own texts load with them (js/i18n-admin.js).
+    admin_directory: "Offices", admin_rules: "Routing rules", admin_staff: "Staff", admin_audit: "Audit trail", admin_queues: "Queues",
+    adminOnly: "This page is for administrators.",
   },
   ur: {
     app: "آواز", tagline: "ہر سرکاری دفتر تک آپ کی آواز",
@@ -271,5 +274,8 @@ window.AWAAZ_TEXT = {
     myRequests: "معلومات کے لیے میری درخواستیں", myFeedback: "میری آراء",
     levelFirst: "{n} — پہلا دفتر", levelUp: "{n} — پہلے دفتر سے اوپر بھیجا گیا",
     chooseFiles: "تصاویر یا فائلیں چنیں", chooseFile: "فائل چنیں",
+    // Administration (issue 14): the menu; the pages' own texts load with them (js/i18n-admin.js).
+    admin_directory: "دفاتر", admin_rules: "ترسیل کے قواعد", admin_staff: "عملہ", admin_audit: "تبدیلیوں کا ریکارڈ", admin_queues: "قطاریں",
+    adminOnly: "یہ صفحہ منتظمین کے لیے ہے۔",
   },
 };

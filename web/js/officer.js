@@ -188,7 +188,7 @@ function pickOption(box, li) {
   input.value = labelOf(c);
   input.setCustomValidity("");
   box.querySelector("input[type=hidden]").value = c.value;
-  box.querySelector(".chosen").textContent = `${t("chosen")} ${labelOf(c)} — ${t(g && g.request ? "asksThem" : "movesNow")}`;
+  box.querySelector(".chosen").textContent = `${t("chosen")} ${labelOf(c)}${f.plain ? "" : ` — ${t(g && g.request ? "asksThem" : "movesNow")}`}`;
   closeOptions(box);
   input.focus();
 }
