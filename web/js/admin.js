@@ -644,7 +644,7 @@ async function personAction(b, people, d, office) {
 // --- #/admin/audit: who changed what, when ---------------------------------------------------
 
 const AUDIT_OBJECTS = ["organisation", "office", "category", "district", "routing_rule", "fallback", "sla_policy", "routing_rules_import",
-  "offices_import", "account", "open311_key", "holidays", "complaint", "queue"];
+  "offices_import", "account", "api_key", "holidays", "complaint", "queue"];
 const AUDIT_FILTERS = ["actor", "object_type", "object_id", "from", "to"];
 
 async function adminAudit(main) {
