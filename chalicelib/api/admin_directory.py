@@ -229,6 +229,16 @@ def fallback_guard(principal: Principal, category_id: str, **_: str) -> None:
 # --- reading ----------------------------------------------------------------------------------------
 
 
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def _path_id(value: str) -> str:
+    """An id named in the path, as the directory's ids are written; anything else names nothing there (404)."""
+    if len(value) > 64 or not _SLUG.match(value):
+        raise NotFound("nothing in the directory has this id")
+    return value
+
+
 @directory_admin_routes.route("/v1/admin/directory", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
 @endpoint(directory_admin_routes, response=AdminDirectory, roles=DIRECTORY_ADMINS)
 def admin_directory() -> Response:
@@ -304,7 +314,7 @@ def create_organisation(data: OrganisationIn) -> Response:
 def update_organisation(organisation_id: str, data: OrganisationFields) -> Response:
     organisation_guard(actor(directory_admin_routes).principal, organisation_id)
     found = logic.exists("organisations", organisation_id, "organisation")
-    change = PutOrganisation(op="put_organisation", id=organisation_id, **data.model_dump())
+    change = PutOrganisation(op="put_organisation", id=_path_id(organisation_id), **data.model_dump())
     outcome = _commit([("", change)], precheck=found)
     return _answer(outcome, _organisation_out(outcome, organisation_id))
 
@@ -315,7 +325,7 @@ def update_organisation(organisation_id: str, data: OrganisationFields) -> Respo
 @endpoint(directory_admin_routes, response=OrganisationWritten, roles=ADMINS, params=("dry_run",), raises=WRITE_RAISES)
 def retire_organisation(organisation_id: str) -> Response:
     """Retire an organisation and its offices (refused while rules, fallbacks or open cases need them)."""
-    outcome = _commit([("", RetireOrganisation(op="retire_organisation", id=organisation_id))])
+    outcome = _commit([("", RetireOrganisation(op="retire_organisation", id=_path_id(organisation_id)))])
     return _answer(outcome, _organisation_out(outcome, organisation_id))
 
 
@@ -355,7 +365,7 @@ def update_office(office_id: str, data: OfficeFields) -> Response:
     """Change an office: names, district, head, districts served, or its place in the tree (never a cycle)."""
     office_guard(actor(directory_admin_routes).principal, office_id)
     found = logic.exists("offices", office_id, "office")
-    outcome = _commit([("", PutOffice(op="put_office", id=office_id, **data.model_dump()))], precheck=found)
+    outcome = _commit([("", PutOffice(op="put_office", id=_path_id(office_id), **data.model_dump()))], precheck=found)
     return _answer(outcome, _office_out(outcome, office_id))
 
 
@@ -373,7 +383,7 @@ def update_office(office_id: str, data: OfficeFields) -> Response:
 def retire_office(office_id: str) -> Response:
     """Retire an office: refused (409) while rules, fallbacks, offices below it or open cases still need it."""
     office_guard(actor(directory_admin_routes).principal, office_id)
-    outcome = _commit([("", RetireOffice(op="retire_office", id=office_id))])
+    outcome = _commit([("", RetireOffice(op="retire_office", id=_path_id(office_id)))])
     return _answer(outcome, _office_out(outcome, office_id))
 
 
@@ -412,7 +422,9 @@ def create_category(data: CategoryIn) -> Response:
 def update_category(category_id: str, data: CategoryFields) -> Response:
     category_guard(actor(directory_admin_routes).principal, category_id)
     found = logic.exists("categories", category_id, "category")
-    outcome = _commit([("", PutCategory(op="put_category", id=category_id, **data.model_dump()))], precheck=found)
+    outcome = _commit(
+        [("", PutCategory(op="put_category", id=_path_id(category_id), **data.model_dump()))], precheck=found
+    )
     return _answer(outcome, _category_out(outcome, category_id))
 
 
@@ -430,7 +442,7 @@ def update_category(category_id: str, data: CategoryFields) -> Response:
 def retire_category(category_id: str) -> Response:
     """Retire a category: no longer offered, no new case may name it; cases filed under it keep it."""
     category_guard(actor(directory_admin_routes).principal, category_id)
-    outcome = _commit([("", RetireCategory(op="retire_category", id=category_id))])
+    outcome = _commit([("", RetireCategory(op="retire_category", id=_path_id(category_id)))])
     return _answer(outcome, _category_out(outcome, category_id))
 
 
@@ -485,7 +497,9 @@ def _rule_out(outcome: logic.Outcome, category_id: str, district_id: str) -> dic
 def put_routing_rule(category_id: str, district_id: str, data: OfficeRef) -> Response:
     """Send a category's complaints in a district to an office (a live one)."""
     rule_guard(actor(directory_admin_routes).principal, category_id, district_id)
-    change = PutRule(op="put_rule", category_id=category_id, district_id=district_id, office_id=data.office_id)
+    change = PutRule(
+        op="put_rule", category_id=_path_id(category_id), district_id=_path_id(district_id), office_id=data.office_id
+    )
     outcome = _commit([("", change)])
     return _answer(outcome, _rule_out(outcome, category_id, district_id))
 
@@ -504,7 +518,9 @@ def put_routing_rule(category_id: str, district_id: str, data: OfficeRef) -> Res
 def delete_routing_rule(category_id: str, district_id: str) -> Response:
     """Remove a rule: the category's fallback answers instead (refused when there is none)."""
     rule_guard(actor(directory_admin_routes).principal, category_id, district_id)
-    outcome = _commit([("", DeleteRule(op="delete_rule", category_id=category_id, district_id=district_id))])
+    outcome = _commit(
+        [("", DeleteRule(op="delete_rule", category_id=_path_id(category_id), district_id=_path_id(district_id)))]
+    )
     return _answer(outcome, _rule_out(outcome, category_id, district_id))
 
 
@@ -523,7 +539,9 @@ def delete_routing_rule(category_id: str, district_id: str) -> Response:
 def put_fallback(category_id: str, data: OfficeRef) -> Response:
     """The office a category goes to in a district without its own rule."""
     fallback_guard(actor(directory_admin_routes).principal, category_id)
-    outcome = _commit([("", PutFallback(op="put_fallback", category_id=category_id, office_id=data.office_id))])
+    outcome = _commit(
+        [("", PutFallback(op="put_fallback", category_id=_path_id(category_id), office_id=data.office_id))]
+    )
     return _answer(outcome, {"category_id": category_id, "office_id": data.office_id})
 
 

@@ -436,3 +436,20 @@ def test_an_organisation_admin_changes_only_its_organisations_subtree(stack: Sta
         csv=exported.encode(),
     )
     assert wider.status == 403
+
+
+def test_a_path_naming_no_directory_id_is_a_404_not_a_server_error(stack: Stack) -> None:
+    # Found by schemathesis: a path id no directory id could be (too long, not a slug) reached a model
+    admin = stack.login("admin")
+    at = version(stack, admin)
+    odd = "%F0%9D%95%8B%F0%9D%95%99%F0%9D%95%96" * 8
+    body = {"kind": "police", "level_id": "punjab", "name": "N", "name_ur": "ن"}
+    for method, path, sent in (
+        ("PUT", f"/v1/admin/organisations/{odd}", body),
+        ("POST", f"/v1/admin/organisations/{odd}/retire", None),
+        ("POST", f"/v1/admin/offices/{odd}/retire", None),
+        ("POST", f"/v1/admin/categories/{odd}/retire", None),
+        ("DELETE", f"/v1/admin/routing-rules/{odd}/lahore", None),
+    ):
+        reply = send(stack, method, path, sent, token=admin, at=at)
+        assert reply.status == 404, (path, reply.status, reply.body)
