@@ -122,7 +122,44 @@ def measure_calls() -> list[Row]:
         _notifications(stack, op, created["id"])
         _sweeper_against_volume(stack, op, created["id"])
         _public_worst_cases(stack, op, created["id"])
+        _administration(stack, op)
     return rows
+
+
+def _administration(stack: Any, op: Callable[..., None]) -> None:
+    """What the admin pages cost: the directory read whole, a change under If-Match, staff, audit, queues."""
+    import json
+
+    admin = stack.login("admin")
+    read = stack.get("/v1/admin/directory", token=admin)
+    at = read.json["version"]
+    op("admin: read the directory", lambda: stack.get("/v1/admin/directory", token=admin))
+    office = {
+        "organisation_id": "lesco",
+        "parent_id": "lesco-lahore-circle",
+        "name": "Bench Division",
+        "name_ur": "بینچ ڈویژن",
+        "district_id": "lahore",
+    }
+
+    def change(method: str, path: str, body: Any, version: int) -> Callable[[], None]:
+        def send() -> None:
+            raw = json.dumps(body, ensure_ascii=False).encode()
+            reply = stack.request(method, path, raw, token=admin, headers={"If-Match": f'"{version}"'})
+            assert reply.status in (200, 201), reply.body
+
+        return send
+
+    op("admin: open an office", change("POST", "/v1/admin/offices", office, at))
+    rule = "/v1/admin/routing-rules/electricity-overbilling/lahore"
+    op("admin: dry run of a rule", change("PUT", rule + "?dry_run=true", {"office_id": "lesco-bench-division"}, at + 1))
+    op("admin: change a rule", change("PUT", rule, {"office_id": "lesco-bench-division"}, at + 1))
+    office_id = "lesco-bench-division"
+    op("admin: an office's staff", lambda: stack.get(f"/v1/admin/offices/{office_id}/staff", token=admin))
+    invite = {"name": "Bench Officer", "email": "bench@example.pk", "office_id": office_id, "role": "officer"}
+    op("admin: invite an officer", lambda: stack.post("/v1/admin/staff", invite, token=admin))
+    op("admin: audit trail (a page)", lambda: stack.get("/v1/admin/audit", token=admin))
+    op("admin: queues", lambda: stack.get("/v1/admin/queues", token=admin))
 
 
 def _officer_actions(stack: Any, op: Callable[..., None], case_id: str) -> None:
