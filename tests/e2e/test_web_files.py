@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, FilePayload, Page, Route
 from tests.e2e import test_web
 from tests.e2e.test_local_stack import Stack
 from tests.e2e.test_web import (
+    WAIT_MS,
     fits_the_phone,
     new_citizen,
     officer_of_demo_office,
@@ -193,7 +194,7 @@ def test_a_file_that_keeps_failing_keeps_the_complaint_until_it_is_sent_or_remov
     page.set_input_files("input[name=files]", files=[photo, bill])
     # Then, after trying again with backoff, each line says it was not sent and offers to try again or remove it
     page.wait_for_function(
-        "[...document.querySelectorAll('.uploads li')].every(li => li.dataset.state === 'failed')", timeout=20_000
+        "[...document.querySelectorAll('.uploads li')].every(li => li.dataset.state === 'failed')", timeout=2 * WAIT_MS
     )
     assert len(posts) == 8  # each file: the first try and three more
     assert page.locator(".uploads li.failed [data-do=again]").count() == 2
@@ -202,7 +203,7 @@ def test_a_file_that_keeps_failing_keeps_the_complaint_until_it_is_sent_or_remov
     shot(page, f"files-form-failed-{language}")
     # When they send anyway, Then it tries once more, nothing is filed, they are told why, and what they typed stays
     page.click("form#f > button")
-    page.wait_for_selector(".message.error", timeout=20_000)
+    page.wait_for_selector(".message.error", timeout=2 * WAIT_MS)
     assert NOT_SENT[language] in page.inner_text(".message.error")
     assert page.input_value("[name=subject]") == "Meter not read (kept)" and filings == []
     # When storage works again: they try the photo again, and remove the PDF
