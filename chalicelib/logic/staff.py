@@ -19,6 +19,7 @@ import secrets
 from typing import Any
 
 from chalicelib.logic import audit, clock, cursors, identity, pii
+from chalicelib.logic.messages import URDU_DIGITS
 from chalicelib.logic.ports import Services
 from chalicelib.models.audit import Actor
 from chalicelib.models.common import Language, Principal
@@ -249,7 +250,7 @@ def _send_invitation(
         role=ROLE_NAMES[role][language],
         office=office.name_ur if language == "ur" and office.name_ur else office.name,
         where=where_to_sign_in(origin, language),
-        days=str(TEMPORARY_PASSWORD_DAYS),
+        days=str(TEMPORARY_PASSWORD_DAYS).translate(URDU_DIGITS) if language == "ur" else str(TEMPORARY_PASSWORD_DAYS),
         username=username,
         password=password,
     )
