@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib.models.common import StrictInput
 from chalicelib.models.directory import (
@@ -27,6 +27,9 @@ from chalicelib.models.directory import (
     SlaPolicy,
 )
 
+# Every model here is built on first use (`defer_build`): only administrators send these, and building
+# them all at import cost every cold start of the API ~100 ms (make bench, import time).
+
 # A directory id: lower-case words of letters and digits joined by hyphens (as the seed's).
 Slug = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
@@ -34,6 +37,8 @@ Text = Annotated[str, Field(max_length=500)]
 
 
 class OrganisationFields(StrictInput):
+    model_config = ConfigDict(defer_build=True)
+
     name: Name
     name_ur: Name
     level_id: Slug
@@ -43,10 +48,14 @@ class OrganisationFields(StrictInput):
 
 
 class OrganisationIn(OrganisationFields):
+    model_config = ConfigDict(defer_build=True)
+
     id: Slug
 
 
 class OfficeFields(StrictInput):
+    model_config = ConfigDict(defer_build=True)
+
     organisation_id: Slug
     # Required unless the organisation has no head office yet (then this office is it).
     parent_id: Slug | None = None
@@ -59,11 +68,15 @@ class OfficeFields(StrictInput):
 
 
 class OfficeIn(OfficeFields):
+    model_config = ConfigDict(defer_build=True)
+
     # Derived from the organisation and the name when absent ("lesco-gulberg-division").
     id: Slug | None = None
 
 
 class AttributeValueIn(StrictInput):
+    model_config = ConfigDict(defer_build=True)
+
     key: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
     name: Name
     name_ur: Annotated[str, Field(max_length=200)] = ""
@@ -71,6 +84,8 @@ class AttributeValueIn(StrictInput):
 
 class AttributeIn(StrictInput):
     """An extra question of a category (an Open311 attribute): list datatypes carry their choices in `values`."""
+
+    model_config = ConfigDict(defer_build=True)
 
     code: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$")]
     datatype: Literal["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
@@ -84,6 +99,8 @@ class AttributeIn(StrictInput):
 
 
 class CategoryFields(StrictInput):
+    model_config = ConfigDict(defer_build=True)
+
     name: Name
     name_ur: Name
     group: Name
@@ -100,10 +117,14 @@ class CategoryFields(StrictInput):
 
 
 class CategoryIn(CategoryFields):
+    model_config = ConfigDict(defer_build=True)
+
     id: Slug
 
 
 class DistrictIn(StrictInput):
+    model_config = ConfigDict(defer_build=True)
+
     id: Slug
     name: Name
     name_ur: Name
@@ -113,10 +134,14 @@ class DistrictIn(StrictInput):
 
 
 class OfficeRef(StrictInput):
+    model_config = ConfigDict(defer_build=True)
+
     office_id: Slug
 
 
 class SlaPolicyFields(StrictInput):
+    model_config = ConfigDict(defer_build=True)
+
     # None: the default policy, for every category without its own.
     category_id: Slug | None = None
     days_per_level: Annotated[int, Field(ge=1, le=365)] = 20
@@ -130,38 +155,54 @@ class SlaPolicyFields(StrictInput):
 
 
 class PutOrganisation(OrganisationIn):
+    model_config = ConfigDict(defer_build=True)
+
     op: Literal["put_organisation"]
 
 
 class RetireOrganisation(StrictInput):
+    model_config = ConfigDict(defer_build=True)
+
     op: Literal["retire_organisation"]
     id: Slug
 
 
 class PutOffice(OfficeFields):
+    model_config = ConfigDict(defer_build=True)
+
     op: Literal["put_office"]
     id: Slug
 
 
 class RetireOffice(StrictInput):
+    model_config = ConfigDict(defer_build=True)
+
     op: Literal["retire_office"]
     id: Slug
 
 
 class PutCategory(CategoryIn):
+    model_config = ConfigDict(defer_build=True)
+
     op: Literal["put_category"]
 
 
 class RetireCategory(StrictInput):
+    model_config = ConfigDict(defer_build=True)
+
     op: Literal["retire_category"]
     id: Slug
 
 
 class PutDistrict(DistrictIn):
+    model_config = ConfigDict(defer_build=True)
+
     op: Literal["put_district"]
 
 
 class PutRule(StrictInput):
+    model_config = ConfigDict(defer_build=True)
+
     op: Literal["put_rule"]
     category_id: Slug
     district_id: Slug
@@ -169,18 +210,24 @@ class PutRule(StrictInput):
 
 
 class DeleteRule(StrictInput):
+    model_config = ConfigDict(defer_build=True)
+
     op: Literal["delete_rule"]
     category_id: Slug
     district_id: Slug
 
 
 class PutFallback(StrictInput):
+    model_config = ConfigDict(defer_build=True)
+
     op: Literal["put_fallback"]
     category_id: Slug
     office_id: Slug
 
 
 class PutSlaPolicy(SlaPolicyFields):
+    model_config = ConfigDict(defer_build=True)
+
     op: Literal["put_sla_policy"]
     id: Slug
 
@@ -218,6 +265,8 @@ MAX_CHANGES = 500
 class DryRunIn(StrictInput):
     """Changes to try together: each an object with `op` (one of OPS) and that change's fields."""
 
+    model_config = ConfigDict(defer_build=True)
+
     changes: Annotated[
         list[dict[str, Any]],
         Field(min_length=1, max_length=MAX_CHANGES, json_schema_extra={"items": {"required": ["op"]}}),
@@ -228,12 +277,16 @@ class DryRunIn(StrictInput):
 
 
 class AdminOffice(Office):
+    model_config = ConfigDict(defer_build=True)
+
     # The depth in its organisation's tree: 0 for the head office.
     level: int = 0
 
 
 class AdminDirectory(BaseModel):
     """The whole directory as stored, retired entries included (cases refer to them), at `version`."""
+
+    model_config = ConfigDict(defer_build=True)
 
     version: int
     updated_at: str
@@ -248,12 +301,16 @@ class AdminDirectory(BaseModel):
 
 
 class Pair(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     category_id: str
     district_id: str
 
 
 class RouteChange(BaseModel):
     """A (category, district) whose office a change moves (None: no office)."""
+
+    model_config = ConfigDict(defer_build=True)
 
     category_id: str
     district_id: str
@@ -262,12 +319,16 @@ class RouteChange(BaseModel):
 
 
 class ProblemOut(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     field: str
     problem: str
 
 
 class ChangeReport(BaseModel):
     """What a change does (or, in a dry run, would do) to routing, and what refuses it."""
+
+    model_config = ConfigDict(defer_build=True)
 
     version: int
     dry_run: bool
@@ -277,22 +338,32 @@ class ChangeReport(BaseModel):
 
 
 class OrganisationWritten(ChangeReport, Organisation):
+    model_config = ConfigDict(defer_build=True)
+
     pass
 
 
 class OfficeWritten(ChangeReport, AdminOffice):
+    model_config = ConfigDict(defer_build=True)
+
     pass
 
 
 class CategoryWritten(ChangeReport, Category):
+    model_config = ConfigDict(defer_build=True)
+
     fallback_office_id: str | None = None
 
 
 class DistrictWritten(ChangeReport, District):
+    model_config = ConfigDict(defer_build=True)
+
     pass
 
 
 class RuleWritten(ChangeReport):
+    model_config = ConfigDict(defer_build=True)
+
     category_id: str
     district_id: str
     # None once the rule is deleted (the category's fallback then answers).
@@ -300,16 +371,22 @@ class RuleWritten(ChangeReport):
 
 
 class FallbackWritten(ChangeReport):
+    model_config = ConfigDict(defer_build=True)
+
     category_id: str
     office_id: str
 
 
 class SlaPolicyWritten(ChangeReport, SlaPolicy):
+    model_config = ConfigDict(defer_build=True)
+
     pass
 
 
 class ImportWritten(ChangeReport):
     """A CSV import: how many rows it read and what they add, change and remove."""
+
+    model_config = ConfigDict(defer_build=True)
 
     rows: int
     added: int
