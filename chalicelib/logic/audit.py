@@ -48,27 +48,7 @@ def entry(
     )
 
 
-def record(
-    services: Services,
-    actor: Actor,
-    action: str,
-    object_type: str,
-    object_id: str,
-    *,
-    before: Any = None,
-    after: Any = None,
-    organisation_id: str | None = None,
-) -> AuditEntry:
+def record(services: Services, written: AuditEntry) -> AuditEntry:
     """Append one entry on its own (for a change made outside the table)."""
-    written = entry(
-        services,
-        actor,
-        action,
-        object_type,
-        object_id,
-        before=before,
-        after=after,
-        organisation_id=organisation_id,
-    )
     services.table.transact([audit_store.entry_put(written)])
     return written

@@ -181,7 +181,7 @@ def redrive(
     counts: dict[str, object] = {"moved": moved, "skipped_duplicates": skipped, "remaining": remaining}
     if failure is not None:
         counts["interrupted"] = True
-    audit.record(services, actor, "redrive", "queue", name, after=counts)
+    audit.record(services, audit.entry(services, actor, "redrive", "queue", name, after=counts))
     logger.info("dead letters redriven", extra={"queue": name, **counts})
     if failure is not None:
         raise failure

@@ -111,7 +111,7 @@ def test_the_export_is_csv_of_the_same_entries_with_formulas_defused(stack: Stac
     assert stack.post("/v1/admin/open311-keys", {"name": '=HYPERLINK("x")'}, token=admin).status == 201
     # An entry whose cells a spreadsheet would run as formulas (a name chosen by a person)
     crafty = Actor(principal=Principal(sub="s-1", role="admin", name="=cmd|' /C calc'!A0"), source_ip="@1.2.3.4")
-    audit.record(services(), crafty, "replace", "holidays", "-2027", after={"x": 1})
+    audit.record(services(), audit.entry(services(), crafty, "replace", "holidays", "-2027", after={"x": 1}))
     reply = stack.get("/v1/admin/audit/export", token=admin)
     assert reply.status == 200 and reply.headers["Content-Type"].startswith("text/csv")
     assert reply.headers["X-Export-Truncated"] == "false"

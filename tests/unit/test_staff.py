@@ -187,7 +187,7 @@ def test_only_a_supervisor_answers_a_request_from_another_organisation() -> None
 
 def record_at(services: Services, clock: Clock, when: datetime, action: str, actor: Actor = ADMIN, **kw: str) -> None:
     clock.now = when
-    audit.record(
+    entry = audit.entry(
         services,
         actor,
         action,
@@ -195,6 +195,7 @@ def record_at(services: Services, clock: Clock, when: datetime, action: str, act
         kw.get("object_id", "lesco-hq"),
         organisation_id=kw.get("organisation_id"),
     )
+    audit.record(services, entry)
 
 
 def test_the_trail_reads_newest_first_across_months_a_page_at_a_time() -> None:
