@@ -53,6 +53,8 @@ CLAIM_KEPT = timedelta(days=15)
 # How long one redrive keeps moving letters: it answers well inside the API function's 10 s.
 TIME_BUDGET_SECONDS = 6.0
 # Overdue cases counted per organisation at most (1000 reads as "1000 or more").
+# Head offices asked at once (botocore keeps 10 connections a client).
+OVERDUE_READERS = 8
 OVERDUE_CAP = 1000
 _BATCH = 10
 
@@ -122,27 +124,34 @@ def overdue_by_organisation(services: Services, now: datetime) -> list[OverdueOu
 
     The sweeper escalates a missed deadline one level up within its quarter hour, so overdue
     cases stay only where there is no level above: the head office. One Query (a page of
-    100) per head office, on its queue with the deadline at or before now.
+    100) per head office, on its queue with the deadline at or before now; the organisations
+    are asked eight at a time (85 Queries one after another took most of the answer's time).
     """
+    from concurrent.futures import ThreadPoolExecutor  # only this admin view needs threads
+
     snapshot = services.directory().snapshot
     heads: dict[str, list[str]] = {}
     for office in snapshot.offices:
         if not office.parent_id:
             heads.setdefault(office.organisation_id, []).append(office.id)
     stamp = iso(now)
-    found = []
-    for organisation in snapshot.organisations:
+
+    def overdue_of(organisation_id: str) -> int:
         count = 0
-        for office_id in heads.get(organisation.id, []):
+        for office_id in heads.get(organisation_id, []):
             count += operations_store.overdue_at_office(services.table, office_id, stamp, OVERDUE_CAP - count)
             if count >= OVERDUE_CAP:
                 break
-        if count:
-            found.append(
-                OverdueOut(
-                    organisation_id=organisation.id, name=organisation.name, name_ur=organisation.name_ur, overdue=count
-                )
-            )
+        return count
+
+    organisations = snapshot.organisations
+    with ThreadPoolExecutor(max_workers=OVERDUE_READERS) as pool:
+        counts = list(pool.map(overdue_of, [o.id for o in organisations]))
+    found = [
+        OverdueOut(organisation_id=o.id, name=o.name, name_ur=o.name_ur, overdue=count)
+        for o, count in zip(organisations, counts, strict=True)
+        if count
+    ]
     return sorted(found, key=lambda o: (-o.overdue, o.name))
 
 
