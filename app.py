@@ -24,6 +24,7 @@ from chalicelib.api.operations import operation_routes
 from chalicelib.api.stats import stats_routes
 from chalicelib.api.uploads import upload_routes
 from chalicelib.observability import logger, publish_metrics
+from chalicelib.workers.insights import insights_workers
 from chalicelib.workers.notify import notify_workers
 from chalicelib.workers.route import route_workers
 from chalicelib.workers.sweeper import sweeper_workers
@@ -52,6 +53,7 @@ for blueprint in (
     route_workers,
     notify_workers,
     sweeper_workers,
+    insights_workers,
 ):
     app.register_blueprint(blueprint)
 

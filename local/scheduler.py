@@ -30,7 +30,7 @@ from typing import Any
 
 log = logging.getLogger("local.scheduler")
 
-ALIASES = {"deadlines": "sweep_deadlines"}
+ALIASES = {"deadlines": "sweep_deadlines", "insights": "run_insights"}
 RUNTIME_FILE = "runtime.json"
 
 _RATE = re.compile(r"^rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)$", re.IGNORECASE)
