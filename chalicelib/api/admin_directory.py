@@ -36,6 +36,8 @@ from chalicelib.logic import directory_csv
 from chalicelib.logic.messages import raised_problem_text
 from chalicelib.models.common import Principal
 from chalicelib.models.directory_admin import (
+    SLUG_MAX,
+    SLUG_PATTERN,
     AdminDirectory,
     CategoryFields,
     CategoryIn,
@@ -229,12 +231,12 @@ def fallback_guard(principal: Principal, category_id: str, **_: str) -> None:
 # --- reading ----------------------------------------------------------------------------------------
 
 
-_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_SLUG = re.compile(SLUG_PATTERN)
 
 
 def _path_id(value: str) -> str:
     """An id named in the path, as the directory's ids are written; anything else names nothing there (404)."""
-    if len(value) > 64 or not _SLUG.match(value):
+    if len(value) > SLUG_MAX or not _SLUG.match(value):
         raise NotFound("nothing in the directory has this id")
     return value
 

@@ -31,7 +31,9 @@ from chalicelib.models.directory import (
 # them all at import cost every cold start of the API ~100 ms (make bench, import time).
 
 # A directory id: lower-case words of letters and digits joined by hyphens (as the seed's).
-Slug = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+SLUG_MAX = 64
+Slug = Annotated[str, Field(min_length=1, max_length=SLUG_MAX, pattern=SLUG_PATTERN)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Text = Annotated[str, Field(max_length=500)]
 
