@@ -53,6 +53,8 @@ def import_seconds(module: str, runs: int = 5) -> float:
 
 
 Row = tuple[str, int, int | None, str]
+# The app may import at most this many times what a bare chalice + boto3 + pydantic app does (issue 15).
+IMPORT_RATIO_BUDGET = 1.5
 
 
 def measure_calls() -> list[Row]:
@@ -466,7 +468,15 @@ def main() -> int:
     print(f"sweeper calls with 100 vs 10,000 cases not due: {'equal' if flat else 'DIFFERENT !'}")
     print()
     print("Import time (median of 5 fresh interpreters)")
-    print(f"{'app (every function: api, authorizer, route_intake, sweep_deadlines)':<70} {app_import * 1000:7.0f} ms")
+    print(
+        f"{'app (every function: api, authorizer, route_intake, sweep_deadlines, run_insights)':<70} {app_import * 1000:7.0f} ms"
+    )
+    bare = import_seconds("bench.bare_app")
+    ratio = app_import / bare
+    failed = failed or ratio > IMPORT_RATIO_BUDGET
+    verdict = f"≤ {IMPORT_RATIO_BUDGET}" if ratio <= IMPORT_RATIO_BUDGET else f"> {IMPORT_RATIO_BUDGET} !"
+    print(f"{'  a bare chalice + boto3 + pydantic app':<70} {bare * 1000:7.0f} ms")
+    print(f"{'  ratio app / bare app':<70} {ratio:7.2f} ×  {verdict}")
     for module in ("boto3", "pydantic", "chalice.app", "aws_lambda_powertools"):
         print(f"{'  ' + module + ' alone':<70} {import_seconds(module) * 1000:7.0f} ms")
     print(f"{'  jwt (authorizer only, imported on first token)':<70} {import_seconds('jwt') * 1000:7.0f} ms")
