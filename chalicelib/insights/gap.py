@@ -280,7 +280,7 @@ def rows_of(directory: Directory, by: str, counts: dict[str, list[int]]) -> list
         r_interval, s_interval = wilson(resolved, decided), wilson(satisfied, verdicts)
         rows.append(
             GapRow(
-                group=by,  # type: ignore[arg-type]
+                group=by,
                 id=g.id,
                 name=g.name,
                 name_ur=g.name_ur,
@@ -364,7 +364,7 @@ def satisfaction(
     if organisation_id:
         rows = [r for r in rows if r.organisation_id == organisation_id]
     return SatisfactionOut(
-        by=grouping,  # type: ignore[arg-type]
+        by=grouping,
         period=name,
         months=months,
         computed_at=computed_at,

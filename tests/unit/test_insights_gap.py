@@ -16,6 +16,7 @@ from chalicelib.logic.directory import Directory
 from chalicelib.models.actions import FeedbackIn, ResolveIn
 from chalicelib.models.directory import Office
 from chalicelib.models.errors import InvalidInput
+from chalicelib.store import keys
 from tests.fakes import citizen, make_services, small_directory
 from tests.fakes import officer as officer_principal
 from tests.unit.test_sweeper import routed_case
@@ -201,7 +202,7 @@ def test_the_report_csv_opens_in_excel_with_urdu_and_runs_no_formula() -> None:
     routed_case(services)
     made = gap.report(services, "2026-11", None)  # not stored yet: read from the counters, then stored
     assert made.computed_at is not None
-    assert services.table.get(gap.keys.gap_month_key("2026-11")) is not None
+    assert services.table.get(keys.gap_month_key("2026-11")) is not None
     # A name that looks like a formula
     made.sections["office"] = [
         made.sections["category"][0].model_copy(update={"name": "=HYPERLINK(1)", "name_ur": "لیسکو"})
