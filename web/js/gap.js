@@ -158,11 +158,11 @@ async function gapReport(main) {
       <button type="button" class="plain" id="gap-print">${esc(t("gapPrint"))}</button></form>
     <p><strong>${esc(gapFill(t("gapReportFor"), { month: out.month }))}</strong> · <small>${esc(out.computed_at ? gapFill(t("gapComputed"), { when: when(out.computed_at) }) : t("gapNotYet"))}</small></p>
     ${f ? `<h2>${esc(t("gapFunnel"))}</h2>${gapFunnel(f)}` : ""}
-    ${Object.entries(out.sections).map(([by, rows]) => `<section class="gap-part"><h2>${esc(t(`gapBy_${by}`))}</h2>${rows.length ? `<table class="gap-table">
+    ${Object.entries(out.sections).map(([by, rows]) => `<section class="gap-part"><h2 id="gap-part-${by}">${esc(t(`gapBy_${by}`))}</h2>${rows.length ? `<div class="gap-scroll" role="region" tabindex="0" aria-labelledby="gap-part-${by}"><table class="gap-table">
       <thead><tr>${["gapRank", "gapName", "gapResolved", "gapSatisfied", "gapAnswers", "gapGap", "gapShrunk", "gapPeers", "gapFlag"].map((k) => `<th scope="col">${esc(t(k))}</th>`).join("")}</tr></thead>
       <tbody>${rows.map((r) => `<tr${r.flagged ? ' class="flagged"' : ""}><td>${esc(num(r.rank))}</td><th scope="row">${esc(named(r))}</th>
         <td>${esc(pct(r.resolved_rate))}</td><td>${GAP_COLUMNS[2][2](r)}</td><td>${esc(num(r.counts.verdicts))}</td>
-        <td>${esc(pct(r.gap))}</td><td>${esc(pct(r.gap_shrunk))}</td><td>${esc(pct(r.peer_gap_mean))}</td><td>${GAP_COLUMNS[5][2](r)}</td></tr>`).join("")}</tbody></table>`
+        <td>${esc(pct(r.gap))}</td><td>${esc(pct(r.gap_shrunk))}</td><td>${esc(pct(r.peer_gap_mean))}</td><td>${GAP_COLUMNS[5][2](r)}</td></tr>`).join("")}</tbody></table></div>`
       : `<p>${esc(t("gapNone"))}</p>`}</section>`).join("")}`;
   main.querySelector("#gap-month").onsubmit = (ev) => {
     ev.preventDefault();
