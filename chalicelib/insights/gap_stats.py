@@ -20,6 +20,8 @@ Z95 = 1.959963984540054
 # whose rates scatter more than any beta can say still shrinks a little), at most 10,000 answers (a peer group
 # with no spread beyond chance pools almost completely, as it should, yet a huge office still speaks for itself).
 KAPPA_MIN, KAPPA_MAX = 1.0, 10_000.0
+# Below MIN_GROUPS groups with trials, the spread between groups cannot be estimated: a WEAK prior is used.
+MIN_GROUPS, WEAK = 3, 2.0
 
 
 def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float] | None:
@@ -62,7 +64,7 @@ def fit_prior(pairs: Sequence[tuple[int, int]], *, fallback_mean: float = 0.5) -
     E[S] ≈ p̂(1 − p̂) [ρ (N − Σnᵢ²/N) + (1 − ρ)(G − 1)] with ρ = 1 / (α + β + 1), N = Σnᵢ and G groups;
     solving for ρ gives the strength α + β = 1/ρ − 1 (kept in [KAPPA_MIN, KAPPA_MAX]); α = p̂ (α + β).
     Groups without trials say nothing and are left out; with none at all the prior is Beta(1, 1)-like
-    around `fallback_mean`.
+    around `fallback_mean`, and with fewer than MIN_GROUPS it is as weak (α + β = 2) around the pooled rate.
     """
     seen = [(k, n) for k, n in pairs if n > 0]
     total = sum(n for _, n in seen)
@@ -72,6 +74,9 @@ def fit_prior(pairs: Sequence[tuple[int, int]], *, fallback_mean: float = 0.5) -
     # Keep the mean off 0 and 1 so that α and β are positive (a peer group where every answer was "satisfied").
     mean = min(max(mean, 0.5 / (total + 1)), 1 - 0.5 / (total + 1))
     groups = len(seen)
+    if groups < MIN_GROUPS:
+        # Too few groups to see how rates spread between them: a weak prior (two answers' worth) at the pooled rate.
+        return Prior(WEAK * mean, WEAK * (1 - mean), groups)
     spread = sum(n * (k / n - mean) ** 2 for k, n in seen) / (mean * (1 - mean))
     room = total - sum(n * n for _, n in seen) / total - (groups - 1)
     rho = (spread - (groups - 1)) / room if room > 0 else 0.0

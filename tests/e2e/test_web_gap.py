@@ -114,6 +114,7 @@ def test_the_dashboard_shows_the_gap_and_an_admin_prints_the_month(running: Stac
         assert page.get_attribute("#gap thead th:nth-child(5)", "aria-sort") == "descending"
         page.evaluate("document.getElementById('gap').scrollIntoView()")
         shot(page, f"dashboard-gap-{language}")
+        page.locator("#gap").screenshot(path=str(REPO / "build" / "screenshots" / f"gap-section-{language}.png"))
     assert errors == []
     page.close()
 
@@ -131,6 +132,7 @@ def test_the_dashboard_shows_the_gap_and_an_admin_prints_the_month(running: Stac
     assert overflows(page, "admin-report") == []
     assert page.locator("main.gap-report section.gap-part").count() == 4
     shot(page, "admin-report")
+    page.locator("main").screenshot(path=str(REPO / "build" / "screenshots" / "gap-report-top.png"))
     page.emulate_media(media="print")
     assert page.evaluate("getComputedStyle(document.getElementById('top')).display") == "none"
     assert page.evaluate("getComputedStyle(document.getElementById('gap-month')).display") == "none"

@@ -216,3 +216,9 @@ def test_the_report_csv_opens_in_excel_with_urdu_and_runs_no_formula() -> None:
     only_lesco = gap.report(services, "2026-11", "lesco")
     assert set(only_lesco.sections) == {"organisation", "office"} and only_lesco.funnel is None
     assert all(r.organisation_id == "lesco" for rows_ in only_lesco.sections.values() for r in rows_)
+
+
+def test_one_or_two_groups_say_nothing_of_the_spread_so_the_prior_is_weak() -> None:
+    assert fit_prior([(1, 2)]).strength == 2
+    assert fit_prior([(1, 2), (30, 40)]).strength == 2
+    assert fit_prior([]).mean == 0.5

@@ -59,10 +59,10 @@ function gapFunnel(f) {
     const w = Math.max(2, Math.round(((n || 0) / most) * width));
     const x = rtl ? width - w : 0, y = i * rowH;
     const label = `${t(key)}: ${num(n)}${note ? ` (${note})` : ""}`;
-    return `<text x="${rtl ? width : 0}" y="${y + 14}" text-anchor="${rtl ? "end" : "start"}" font-size="13" fill="${GAP_INK}">${esc(label)}</text>
+    return `<text x="${rtl ? width : 0}" y="${y + 14}" text-anchor="start" font-size="13" fill="${GAP_INK}">${esc(label)}</text>
       <rect x="${x}" y="${y + 20}" width="${w}" height="16" rx="2" fill="${i === 3 ? "#e9c46a" : GAP_BRAND}" opacity="${1 - i * 0.15}"></rect>`;
   }).join("");
-  return `<svg class="gap-svg" viewBox="0 0 ${width} ${steps.length * rowH}" role="img" aria-labelledby="gap-funnel-title">
+  return `<svg class="gap-svg" viewBox="0 0 ${width} ${steps.length * rowH}" direction="${rtl ? "rtl" : "ltr"}" role="img" aria-labelledby="gap-funnel-title">
     <title id="gap-funnel-title">${esc(t("gapFunnel"))}: ${steps.map(([k, n]) => `${t(k)} ${num(n)}`).join(", ")}</title>${rows}</svg>`;
 }
 
@@ -70,22 +70,24 @@ function gapFunnel(f) {
 // and the peers' gap; flagged rows in red and marked in words. Mirrored in Urdu.
 function gapChart(rows) {
   const shown = rows.slice(0, 12);
-  const width = 320, rowH = 46, pad = 6;
+  const width = 320, rowH = 54, pad = 6, room = 44; // room: the far end, kept for each row's number
   const rangeOf = (r) => [r.resolved_shrunk - r.satisfied_shrunk_interval.high, r.resolved_shrunk - r.satisfied_shrunk_interval.low];
   const low = Math.min(0, ...shown.map((r) => rangeOf(r)[0])), high = Math.max(0.1, ...shown.map((r) => rangeOf(r)[1]), ...shown.map((r) => r.peer_gap_mean));
   const rtl = state.lang === "ur";
-  const x = (v) => { const p = pad + ((v - low) / (high - low || 1)) * (width - 2 * pad); return rtl ? width - p : p; };
+  const x = (v) => { const p = pad + ((v - low) / (high - low || 1)) * (width - 2 * pad - room); return rtl ? width - p : p; };
+  const short = (s) => (s.length > 44 ? `${s.slice(0, 43)}…` : s);
   const body = shown.map((r, i) => {
     const y = i * rowH, [a, b] = rangeOf(r), colour = r.flagged ? GAP_RED : GAP_INK;
     const mark = r.flagged ? ` ⚑ ${t("gapFlagged")}` : r.too_few_answers ? ` (${t("gapTooFew")})` : "";
-    return `<g><text x="${rtl ? width : 0}" y="${y + 14}" text-anchor="${rtl ? "end" : "start"}" font-size="13" fill="${colour}"${r.flagged ? ' font-weight="700"' : ""}>${esc(`${r.rank}. ${named(r)}`.slice(0, 48))}${esc(mark)}</text>
+    return `<g><text x="${rtl ? width : 0}" y="${y + 14}" text-anchor="start" font-size="13" fill="${colour}"${r.flagged ? ' font-weight="700"' : ""}>${esc(short(`${r.rank}. ${named(r)}`))}</text>
+      ${mark ? `<text x="${rtl ? width : 0}" y="${y + 49}" text-anchor="start" font-size="12" fill="${colour}">${esc(mark.trim())}</text>` : ""}
       <line x1="${x(a)}" x2="${x(b)}" y1="${y + 30}" y2="${y + 30}" stroke="${colour}" stroke-width="2"></line>
       <line x1="${x(r.peer_gap_mean)}" x2="${x(r.peer_gap_mean)}" y1="${y + 23}" y2="${y + 37}" stroke="${GAP_LINE}" stroke-width="1.5"></line>
       <circle cx="${x(r.gap_shrunk)}" cy="${y + 30}" r="5" fill="${colour}"></circle>
-      <text x="${rtl ? 0 : width}" y="${y + 14}" text-anchor="${rtl ? "start" : "end"}" font-size="13" fill="${colour}">${esc(pct(r.gap_shrunk))}</text></g>`;
+      <text x="${rtl ? 0 : width}" y="${y + 35}" text-anchor="end" font-size="13" fill="${colour}">${esc(pct(r.gap_shrunk))}</text></g>`;
   }).join("");
   const zero = `<line x1="${x(0)}" x2="${x(0)}" y1="0" y2="${shown.length * rowH}" stroke="#c9d3cf" stroke-dasharray="3 3"></line>`;
-  return `<svg class="gap-svg" viewBox="0 0 ${width} ${Math.max(1, shown.length) * rowH}" role="img" aria-labelledby="gap-chart-title gap-chart-how">
+  return `<svg class="gap-svg" viewBox="0 0 ${width} ${Math.max(1, shown.length) * rowH}" direction="${rtl ? "rtl" : "ltr"}" role="img" aria-labelledby="gap-chart-title gap-chart-how">
     <title id="gap-chart-title">${esc(t("gapChart"))}</title>${zero}${body}</svg>
     <p class="gap-how" id="gap-chart-how">${esc(t("gapChartHow"))}</p>`;
 }
