@@ -3,26 +3,27 @@
 from __future__ import annotations
 
 from chalice.app import Blueprint, Response
+from pydantic import BaseModel
 
 from chalicelib.api.authorizer import jwt_authorizer
 from chalicelib.api.context import principal
 from chalicelib.api.contract import DIRECTORY_ADMINS, endpoint, query
 from chalicelib.api.cors import CORS
 from chalicelib.models.errors import FieldProblem, Forbidden, InvalidInput
-from chalicelib.models.gap import ReportOut, SatisfactionOut
 from chalicelib.wiring import services
 
+# The response models are named ("module:Model"), not imported: they load with the first request, not the cold start.
 gap_routes = Blueprint(__name__)
 
 
 @gap_routes.route("/v1/insights/satisfaction", methods=["GET"], cors=CORS)
-@endpoint(gap_routes, params=("by", "period", "organisation_id"), response=SatisfactionOut)
+@endpoint(gap_routes, params=("by", "period", "organisation_id"), response="chalicelib.models.gap:SatisfactionOut")
 def satisfaction_gap() -> Response:
     """Resolved beside satisfied, with 95 % intervals, shrunk rates, the gap and a flag; the portal-wide funnel."""
     from chalicelib.insights import gap
 
     request = gap_routes.current_request
-    out: SatisfactionOut = gap.satisfaction(
+    out = gap.satisfaction(
         services(),
         by=query(request, "by"),
         period=query(request, "period"),
@@ -37,8 +38,8 @@ def satisfaction_gap() -> Response:
 
 
 @gap_routes.route("/v1/admin/insights/satisfaction-report", methods=["GET"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(gap_routes, params=("month", "format"), response=ReportOut, roles=DIRECTORY_ADMINS)
-def satisfaction_report() -> Response | ReportOut:
+@endpoint(gap_routes, params=("month", "format"), response="chalicelib.models.gap:ReportOut", roles=DIRECTORY_ADMINS)
+def satisfaction_report() -> Response | BaseModel:
     """A month's satisfaction-gap report, JSON or CSV (`format=csv`; an organisation admin: their organisation's rows)."""
     from chalicelib.insights import gap
     from chalicelib.logic.staff import organisation_of
