@@ -353,6 +353,12 @@ def satisfaction(
         raise InvalidInput(
             "unknown organisation", [FieldProblem("organisation_id", "unknown organisation", "نامعلوم ادارہ")]
         )
+    if organisation_id and grouping not in ("office", "organisation"):
+        # Counters are kept per single dimension: a category's or district's figures cannot be cut by organisation.
+        problem = FieldProblem(
+            "organisation_id", "only with by=office or by=organisation", "صرف by=office یا by=organisation کے ساتھ"
+        )
+        raise InvalidInput("organisation_id narrows offices and organisations only", [problem])
     computed_at, counts = _summed(_stored(services, months).values())
     # The same stored months give the same rows: a warm container computes them once (~0.2 s for 1,165 offices).
     memo = (id(services.table), tuple(months), grouping, computed_at, id(directory))

@@ -187,6 +187,7 @@ def test_the_job_stores_the_counters_the_write_paths_add_and_the_answer_reads_th
         ("period", {"period": "2027-01"}),
         ("period", {"period": "6m"}),
         ("organisation_id", {"organisation_id": "nobody"}),
+        ("organisation_id", {"organisation_id": "lesco", "by": "district"}),
     ],
 )
 def test_a_bad_query_names_its_field(field: str, kwargs: dict[str, str]) -> None:
