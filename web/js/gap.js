@@ -158,7 +158,7 @@ async function gapReport(main) {
       <button type="submit">${esc(t("gapShow"))}</button>
       <button type="button" class="plain" id="gap-csv">${esc(t("gapCsv"))}</button>
       <button type="button" class="plain" id="gap-print">${esc(t("gapPrint"))}</button></form>
-    <p><strong>${esc(gapFill(t("gapReportFor"), { month: out.month }))}</strong> · <small>${esc(out.computed_at ? gapFill(t("gapComputed"), { when: when(out.computed_at) }) : t("gapNotYet"))}</small></p>
+    <p><strong>${esc(gapFill(t("gapReportFor"), { month: new Intl.DateTimeFormat(locale(), { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${out.month}-01T00:00:00Z`)) }))}</strong> · <small>${esc(out.computed_at ? gapFill(t("gapComputed"), { when: when(out.computed_at) }) : t("gapNotYet"))}</small></p>
     ${f ? `<h2>${esc(t("gapFunnel"))}</h2>${gapFunnel(f)}` : ""}
     ${Object.entries(out.sections).map(([by, rows]) => `<section class="gap-part"><h2 id="gap-part-${by}">${esc(t(`gapBy_${by}`))}</h2>${rows.length ? `<div class="gap-scroll" role="region" tabindex="0" aria-labelledby="gap-part-${by}"><table class="gap-table">
       <thead><tr>${["gapRank", "gapName", "gapResolved", "gapSatisfied", "gapAnswers", "gapGap", "gapShrunk", "gapPeers", "gapFlag"].map((k) => `<th scope="col">${esc(t(k))}</th>`).join("")}</tr></thead>
