@@ -42,8 +42,16 @@ def test_the_public_reads_the_gap_the_job_stored_and_admins_download_the_month(s
     print(f"satisfaction_gap job: {time.perf_counter() - started:.1f} s, {ran}")
     assert "satisfaction_gap" in ran and not ran["satisfaction_gap"].get("failed")  # type: ignore[attr-defined]
 
-    # Then the public answer (no sign-in) has the funnel and the office's row, with the figures of the cases
-    answer = stack.get("/v1/insights/satisfaction?by=office")
+    # Then the public answer (no sign-in) reads the three stored months with one BatchGetItem, then none
+    # for five minutes; it has the funnel and the office's row, with the figures of the cases
+    from bench.run import counting
+
+    with counting() as calls:
+        answer = stack.get("/v1/insights/satisfaction?by=office")
+    assert calls == {"dynamodb.BatchGetItem": 1}, calls
+    with counting() as calls:
+        assert stack.get("/v1/insights/satisfaction?by=district").status == 200
+    assert sum(calls.values()) == 0, calls
     assert answer.status == 200, answer.body
     headers = {k.lower(): v for k, v in answer.headers.items()}
     assert "max-age" in headers["cache-control"]

@@ -223,3 +223,16 @@ def test_one_or_two_groups_say_nothing_of_the_spread_so_the_prior_is_weak() -> N
     assert fit_prior([(1, 2)]).strength == 2
     assert fit_prior([(1, 2), (30, 40)]).strength == 2
     assert fit_prior([]).mean == 0.5
+
+
+def test_the_insights_job_runs_the_gap_once_a_day_in_its_0100_run() -> None:
+    from datetime import UTC, datetime
+
+    from chalicelib.insights import jobs
+
+    services, _, _ = make_services()
+    routed_case(services)
+    assert "satisfaction_gap" not in jobs.run_due(services, datetime(2026, 11, 27, 2, 5, tzinfo=UTC))
+    ran = jobs.run_due(services, datetime(2026, 11, 27, 1, 5, tzinfo=UTC))
+    assert set(ran["satisfaction_gap"]) == {"2026-09", "2026-10", "2026-11"}
+    assert ran["satisfaction_gap"]["2026-11"]["groups_stored"] > 0
