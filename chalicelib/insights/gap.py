@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 
 GROUPINGS = ("office", "organisation", "category", "district")
 # The counters read, in the order a stored group's list keeps them.
-COUNTERS = ("submitted", "resolved", "rejected", "satisfied", "not_satisfied")
+# `routed` was added last, so a stored list without it reads as 0 (lists shorter than COUNTERS are padded).
+COUNTERS = ("submitted", "resolved", "rejected", "satisfied", "not_satisfied", "routed")
 # A group with fewer verdicts is shown, marked "too few answers", and never flagged.
 MIN_ANSWERS = 10
 # A peer group is used for shrinkage when this many of its groups have verdicts; else the wider one.
@@ -288,6 +289,7 @@ def rows_of(directory: Directory, by: str, counts: dict[str, list[int]]) -> list
                 peer_group=peer,
                 counts=GapCounts(
                     filed=g.row[0],
+                    received=g.row[5] if len(g.row) > 5 else 0,
                     resolved=resolved,
                     rejected=g.row[2],
                     decided=decided,
@@ -434,6 +436,7 @@ CSV_COLUMNS = (
     "organisation_id",
     "peer_group",
     "filed",
+    "received",
     "decided",
     "resolved",
     "rejected",

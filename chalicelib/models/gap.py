@@ -22,7 +22,8 @@ class Interval(BaseModel):
 class GapCounts(BaseModel):
     model_config = ConfigDict(defer_build=True)
 
-    filed: int = Field(0, description="complaints filed in the period (where first placed)")
+    filed: int = Field(0, description="complaints filed in the period (counted for the portal, category and district)")
+    received: int = Field(0, description="complaints routed to the group in the period (offices and organisations)")
     resolved: int = Field(0, description="resolutions made in the period (each, a re-resolution too)")
     rejected: int = Field(0, description="complaints rejected in the period")
     decided: int = Field(0, description="resolved + rejected: the decisions the resolved rate is a share of")
