@@ -16,6 +16,7 @@ from chalicelib.api.directory import directory_routes
 from chalicelib.api.feedback import feedback_routes
 from chalicelib.api.health import health_routes
 from chalicelib.api.information import information_routes
+from chalicelib.api.insights_gap import gap_routes
 from chalicelib.api.notifications import notification_routes
 from chalicelib.api.officer import officer_routes
 from chalicelib.api.open311 import open311_routes
@@ -50,6 +51,7 @@ for blueprint in (
     openapi_routes,
     open311_routes,
     operation_routes,
+    gap_routes,
     route_workers,
     notify_workers,
     sweeper_workers,

@@ -32,6 +32,7 @@ class Prefix(StrEnum):
     UPLOAD = "UPLOAD"
     ONCE = "ONCE"
     AUDIT = "AUDIT"
+    GAP = "GAP"
 
 
 CASE_SK = "CASE"
@@ -176,6 +177,11 @@ def stat_month_keys(dimension: str, value: str, month: str) -> list[dict[str, st
     return [
         {"PK": f"{Prefix.STAT}#{dimension}#{value}#{shard}", "SK": f"MONTH#{month}"} for shard in range(STAT_SHARDS)
     ]
+
+
+def gap_month_key(month: str) -> dict[str, str]:
+    """The satisfaction gap's counts of every group for one month, as the daily insights job read them (one item)."""
+    return {"PK": f"{Prefix.GAP}#{month}", "SK": "COUNTS"}
 
 
 def counted_once_key(what: str, sub: str, office_id: str, month: str) -> dict[str, str]:

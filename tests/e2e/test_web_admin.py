@@ -618,7 +618,7 @@ def test_every_admin_page_reads_on_a_phone_in_both_languages(running: Stack, bro
     page.click("#menu")
     links = page.eval_on_selector_all("#nav a", "as => as.map(a => a.getAttribute('href'))")
     assert [h for h in links if h.startswith("#/admin/")] == [
-        f"#/admin/{p}" for p in ("directory", "rules", "staff", "audit", "queues")
+        f"#/admin/{p}" for p in ("directory", "rules", "staff", "audit", "queues", "report")
     ]
     assert not page.evaluate("typeof adminPage === 'function'")
     page.click("#nav a[href='#/admin/directory']")

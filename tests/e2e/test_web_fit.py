@@ -133,6 +133,7 @@ ROUTES: tuple[Route, ...] = (
     Route("#/admin/staff?office=<id>", id="office", variants=open_details),
     Route("#/admin/audit", variants=open_details),
     Route("#/admin/queues"),
+    Route("#/admin/report"),
 )
 
 # What sticks out past the viewport's end edge (the left one in Urdu): boxes and runs of text, innermost first.

@@ -497,7 +497,7 @@ document.addEventListener("click", (ev) => {
 // Administration's pages (js/admin.js, its texts and styles) load when one is first opened: nobody else
 // downloads them. [page, for admins only (not organisation admins)]
 const ADMIN_ROLES = ["admin", "org_admin"];
-const ADMIN_PAGES = [["directory", false], ["rules", false], ["staff", false], ["audit", false], ["queues", true]];
+const ADMIN_PAGES = [["directory", false], ["rules", false], ["staff", false], ["audit", false], ["queues", true], ["report", false]];
 let adminLoaded = null;
 
 async function administration(main, page) {
