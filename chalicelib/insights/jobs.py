@@ -30,7 +30,9 @@ class Task:
 
 
 # Appended to by each part of issue 15 (one line each).
-TASKS: list[Task] = []
+TASKS: list[Task] = [
+    Task("topics", "chalicelib.insights.topics_job:due", "chalicelib.insights.topics_job:run"),
+]
 
 
 def _load(path: str) -> Callable[..., Any]:
