@@ -57,7 +57,7 @@ _URDU = """
 کا کی کے ہے ہیں میں نے کو سے پر اور یہ وہ تھا تھی تھے ہو ہوں ہوا ہوئی ہوئے گا گی گے بھی نہیں نہ کہ جو جس جن
 کر کیا کیے کی کرنا کرتے کرتی کرتا کریں کرے رہا رہی رہے ایک اس ان تو ہی کوئی کچھ اپنے اپنی اپنا ہم آپ مجھے میرا
 میری میرے ہمارا ہماری ہمارے جب تک لیے لئے ساتھ بہت براہ کرم مہربانی جناب شکایت گئی گیا گئے دیا دی دیں والے
-والی والا یا اب پھر جا جاتا جاتی جاتے چکا چکی چکے سکتا سکتی سکتے ہیں۔ مگر لیکن بلکہ کیونکہ جبکہ وغیرہ
+والی والا یا اب پھر آیا آئی آئے جا جاتا جاتی جاتے چکا چکی چکے سکتا سکتی سکتے ہیں۔ مگر لیکن بلکہ کیونکہ جبکہ وغیرہ
 """
 _ROMAN_URDU = """
 ka ki ke hai hain hy he hay mein main me mai mujh ne ko se par pe aur or ye yeh wo woh tha thi thay the
@@ -65,7 +65,7 @@ ho hon hoa hua hui hue howa ga gi ge bhi nahi nahin nai nhi na keh kay jo jis ka
 karti karta karen kare raha rahi rahe aik ek is us in un to tu hi koi kuch kuchh apne apni apna hum hamara
 hamari hamare humara humari humare aap ap mujhe mjhe mera meri mere jab tak liye liay lie sath saath bohat
 bahut bht boht plz pls please janab sahab sahib shikayat gaya gayi gai gaye gye diya di dein wale wali wala
-ya ab phir jata jati jate sakta sakti sakte magar lekin kyun kyunke kyunki jabke bhai
+ya ab phir aya aaya ayi aai aye jata jati jate sakta sakti sakte magar lekin kyun kyunke kyunki jabke bhai
 """
 
 
