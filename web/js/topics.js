@@ -8,7 +8,7 @@ window.AWAAZ_TOPICS_TEXT = {
   en: {
     topicsNav: "Rising topics", topicsTitle: "Rising topics",
     topicsHint: "Themes found in the words of this week's new complaints, compared with the {n} weeks before. A theme is “rising” when its share of complaints clearly grew. Keywords are in the complaints' own languages; names and numbers are never among them.",
-    topicsWeek: "Week of {from} to {to}", topicsEarlier: "Earlier week", topicsLater: "Later week",
+    topicsWeek: "Week of {from} to {to}", topicsEarlier: "Earlier week", topicsLater: "Later week", topicsWeeks: "Weeks",
     topicsOrganisation: "Organisation", topicsShow: "Show",
     topicsNotEnough: "Not enough new complaints this week to find themes.",
     topicsNotComputed: "No topics for this week: there were no new complaints, or they are not computed yet (every Monday morning).",
@@ -23,7 +23,7 @@ window.AWAAZ_TOPICS_TEXT = {
   ur: {
     topicsNav: "ابھرتے موضوعات", topicsTitle: "ابھرتے موضوعات",
     topicsHint: "اس ہفتے کی نئی شکایات کے الفاظ میں پائے گئے موضوعات، پچھلے {n} ہفتوں کے مقابلے میں۔ کوئی موضوع ”ابھرتا“ ہے جب شکایات میں اس کا حصہ واضح طور پر بڑھا ہو۔ کلیدی الفاظ شکایات ہی کی زبانوں میں ہیں؛ نام اور نمبر ان میں کبھی شامل نہیں ہوتے۔",
-    topicsWeek: "{from} سے {to} تک کا ہفتہ", topicsEarlier: "پچھلا ہفتہ", topicsLater: "اگلا ہفتہ",
+    topicsWeek: "{from} سے {to} تک کا ہفتہ", topicsEarlier: "پچھلا ہفتہ", topicsLater: "اگلا ہفتہ", topicsWeeks: "ہفتے",
     topicsOrganisation: "ادارہ", topicsShow: "دکھائیں",
     topicsNotEnough: "اس ہفتے موضوعات تلاش کرنے کے لیے کافی نئی شکایات نہیں آئیں۔",
     topicsNotComputed: "اس ہفتے کے موضوعات موجود نہیں: یا تو کوئی نئی شکایت نہیں آئی، یا ابھی حساب نہیں ہوا (ہر پیر کی صبح)۔",
@@ -51,7 +51,10 @@ function topicsStyles() {
     .topics li.rising { border-inline-start-color: var(--warn, #e76f51); }
     .topics .badge.rising { background: #fde2d8; font-weight: 600; }
     .topics .examples { display: flex; flex-wrap: wrap; gap: .25rem .75rem; list-style: none; padding: 0; margin: .2rem 0; }
-    .topics-weeks { align-items: baseline; } .topics-weeks span { font-weight: 600; }`;
+    .topics .examples li { border: 0; padding: 0; background: none; }
+    .topics .examples-label { margin: .3rem 0 0; }
+    .topics-weeks { gap: 1rem; }
+    h2.topics-week { font-size: 1.1rem; margin-bottom: .2rem; }`;
   document.head.append(style);
 }
 
@@ -120,9 +123,9 @@ async function risingTopics(main) {
     `<h1>${esc(t("topicsTitle"))}</h1>${picker}
     <p class="topics-org"><strong>${esc(named({ name: found.organisation_name, name_ur: found.organisation_name_ur }))}</strong></p>
     <p>${esc(t("topicsHint").replace("{n}", num(found.baseline_weeks || 6)))}</p>
-    <nav class="row topics-weeks" aria-label="${esc(t("topicsTitle"))}">
+    <h2 class="topics-week">${esc(heading)}</h2>
+    <nav class="row topics-weeks" aria-label="${esc(t("topicsWeeks"))}">
       ${weekLink(found.previous_week, t("topicsEarlier"))}
-      <span>${esc(heading)}</span>
       ${found.next_week ? weekLink(found.next_week, t("topicsLater")) : ""}
     </nav>${counted}${body}`;
   const form = main.querySelector("#topic-org");
