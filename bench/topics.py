@@ -34,7 +34,9 @@ def _rows(paths: list[str]) -> list[dict[str, str]]:
     return rows
 
 
-def _scenario(by_category: dict[str, list[str]], group: list[str], planted: str, *, burst: bool) -> tuple[Topics, dict[str, bool]]:
+def _scenario(
+    by_category: dict[str, list[str]], group: list[str], planted: str, *, burst: bool
+) -> tuple[Topics, dict[str, bool]]:
     rng = random.Random(7)
     week: list[Doc] = []
     baseline: list[Doc] = []
@@ -129,7 +131,13 @@ def main(argv: list[str]) -> None:
         "false_rising_with_burst": sum(b["rising_not_planted"] for b in bursts),
         "false_rising_without_change": sum(b["control_rising"] for b in bursts),
     }
-    print(json.dumps({"texts": len(rows), "summary": summary, "bursts": bursts, "timing": timing(rows)}, ensure_ascii=False, indent=1))
+    print(
+        json.dumps(
+            {"texts": len(rows), "summary": summary, "bursts": bursts, "timing": timing(rows)},
+            ensure_ascii=False,
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

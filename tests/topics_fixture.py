@@ -52,7 +52,9 @@ def docs(prefix: str, count: int, themes: list[list[str]], seed: int) -> list[Do
     out = []
     for n in range(count):
         languages = themes[n % len(themes)]
-        out.append(Doc(case_id=f"{prefix}{n:04d}", text=_text(rng, languages[n % len(languages)]), author=f"{prefix}c{n}"))
+        out.append(
+            Doc(case_id=f"{prefix}{n:04d}", text=_text(rng, languages[n % len(languages)]), author=f"{prefix}c{n}")
+        )
     return out
 
 

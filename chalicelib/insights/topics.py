@@ -25,6 +25,7 @@ by the tools, never on the API's path.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -86,16 +87,14 @@ def tokens(text: str, names: Sequence[str] = ()) -> list[str]:
     """The words a theme may be made of: redacted as for publication, normalised, no stop words, no bare numbers."""
     safe = _PLACEHOLDERS.sub(" ", pii.redact(text, names))
     return [
-        w
-        for w in words(normalise(safe))
-        if len(w) > 1 and not w.isdigit() and "_" not in w and w not in STOP_WORDS
+        w for w in words(normalise(safe)) if len(w) > 1 and not w.isdigit() and "_" not in w and w not in STOP_WORDS
     ]
 
 
 def terms(text: str, names: Sequence[str] = ()) -> list[str]:
     """Words and word pairs (adjacent once stop words are out, as "bijli bill" of "bijli ka bill")."""
     found = tokens(text, names)
-    return found + [f"{a} {b}" for a, b in zip(found, found[1:], strict=False)]
+    return found + [f"{a} {b}" for a, b in itertools.pairwise(found)]
 
 
 # --- the method's settings ---------------------------------------------------------------------
@@ -286,7 +285,6 @@ def _nndsvd(x: _Sparse, svd: tuple[Matrix, Matrix, Matrix], k: int) -> tuple[Mat
 
 def _nmf(x: _Sparse, w: Matrix, h: Matrix, iterations: int) -> tuple[Matrix, Matrix]:
     """Lee & Seung's multiplicative updates for ‖X − WH‖², stopping early once the error settles."""
-    import numpy as np
 
     tiny = 1e-12
     total = x.squared_norm()

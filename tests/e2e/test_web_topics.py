@@ -55,8 +55,11 @@ def test_an_officer_reads_the_weeks_rising_topics_in_english_and_urdu(running: S
         "examples": [case_id, "C-0000-0000"],
     }
     steady = {**theme, "keywords": ["bill", "units", "meter reading"], "rise": 0.8, "rising": False, "examples": []}
-    _store(running, week, {"texts_week": 140, "texts_baseline": 700, "baseline_weeks": 6, "enough": True,
-                           "themes": [theme, steady]})
+    _store(
+        running,
+        week,
+        {"texts_week": 140, "texts_baseline": 700, "baseline_weeks": 6, "enough": True, "themes": [theme, steady]},
+    )
     errors: list[str] = []
     for language in ("en", "ur"):
         page = officer_page(browser, running, errors, language)
@@ -74,7 +77,11 @@ def test_an_officer_reads_the_weeks_rising_topics_in_english_and_urdu(running: S
         assert page.locator(f".topics a[href='#/officer/{case_id}']").count() == 1
         # (the example the officer may not open is counted, not linked)
         assert page.locator(".topics a[href='#/officer/C-0000-0000']").count() == 0
-        assert ("Not rising" in cards.nth(1).inner_text()) if language == "en" else ("ابھار نہیں" in cards.nth(1).inner_text())
+        assert (
+            ("Not rising" in cards.nth(1).inner_text())
+            if language == "en"
+            else ("ابھار نہیں" in cards.nth(1).inner_text())
+        )
         assert fits_the_phone(page)
         shot(page, f"topics-{language}")
         # And the week before, with nothing computed, says so

@@ -86,7 +86,7 @@ def seeded() -> Iterator[Seeded]:
 def test_the_weekly_task_stores_the_organisations_themes_with_the_burst_first(seeded: Seeded) -> None:
     topics = seeded.report["topics"]
     assert isinstance(topics, dict) and topics["week"] == seeded.week
-    assert topics["organisations"]["lesco"]["texts"] == 80, topics  # type: ignore[index]  # the template is of this week
+    assert topics["organisations"]["lesco"]["texts"] == 80, topics  # the template is of this week
     reply = seeded.stack.get(f"/v1/officer/topics?week={seeded.week}", token=seeded.stack.login("officer"))
     assert reply.status == 200, reply.body
     found = reply.json

@@ -92,5 +92,9 @@ def test_weeks_are_iso_weeks_in_pakistan_time() -> None:
     start, end = weeks.bounds("2026-W50")
     assert start == datetime(2026, 12, 6, 19, 0, tzinfo=UTC) and (end - start).days == 7
     assert weeks.last_complete(datetime(2026, 12, 7, 2, 0, tzinfo=UTC)) == "2026-W49"
-    assert weeks.parse("2025-W53") is None and weeks.parse("2026-W53") == "2026-W53" and weeks.parse("2026-W01") == "2026-W01"
+    assert (
+        weeks.parse("2025-W53") is None
+        and weeks.parse("2026-W53") == "2026-W53"
+        and weeks.parse("2026-W01") == "2026-W01"
+    )
     assert weeks.parse("2026-12") is None and weeks.shifted("2026-W01", -1) == "2025-W52"
