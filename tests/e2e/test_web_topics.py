@@ -98,3 +98,40 @@ def test_an_officer_reads_the_weeks_rising_topics_in_english_and_urdu(running: S
         page.wait_for_selector(".facts")
         page.close()
     assert not errors, errors
+
+
+def test_an_admin_chooses_the_organisation_whose_topics_to_read(running: Stack, browser: Browser) -> None:
+    from chalicelib.insights import weeks
+    from tests.e2e.test_web import open_page, sign_in
+    from tests.e2e.test_web_admin import admin_account
+
+    week = weeks.last_complete(datetime.now(UTC))
+    theme = {
+        "keywords": ["feeder", "tripping", "raat"],
+        "week_count": 9,
+        "baseline_count": 30,
+        "share_week": 0.2,
+        "share_baseline": 0.1,
+        "rise": None,
+        "rising": False,
+        "examples": [],
+    }
+    _store(
+        running, week, {"texts_week": 45, "texts_baseline": 12, "baseline_weeks": 6, "enough": True, "themes": [theme]}
+    )
+    errors: list[str] = []
+    page = open_page(browser, errors)
+    page.goto(f"{running.api}/#/")
+    sign_in(page, running.api, admin_account(running))
+    # The admin's menu has the page; it asks which organisation
+    page.click("#menu")
+    page.click("#nav a[href='#/topics']")
+    page.wait_for_selector("#topic-org select")
+    page.select_option("#topic-org select", "lesco")
+    page.click("#topic-org button")
+    page.wait_for_selector(".topics li")
+    card = page.inner_text(".topics li")
+    assert "feeder" in card and "No earlier weeks to compare" in card
+    assert fits_the_phone(page)
+    page.close()
+    assert not errors, errors
