@@ -22,7 +22,7 @@ def parse(raw: str) -> str | None:
     if not found:
         return None
     year, week = int(found.group(1)), int(found.group(2))
-    if year < 2000 or week < 1:
+    if not 2000 <= year <= 2999 or week < 1:  # a week its neighbours and bounds can be computed for
         return None
     try:
         date.fromisocalendar(year, week, 1)

@@ -98,3 +98,4 @@ def test_weeks_are_iso_weeks_in_pakistan_time() -> None:
         and weeks.parse("2026-W01") == "2026-W01"
     )
     assert weeks.parse("2026-12") is None and weeks.shifted("2026-W01", -1) == "2025-W52"
+    assert weeks.parse("9999-W52") is None and weeks.parse("1999-W10") is None
