@@ -32,6 +32,7 @@ class Task:
 # Appended to by each part of issue 15 (one line each).
 TASKS: list[Task] = [
     Task("satisfaction_gap", "chalicelib.insights.gap:due", "chalicelib.insights.gap:run"),
+    Task("topics", "chalicelib.insights.topics_job:due", "chalicelib.insights.topics_job:run"),
 ]
 
 

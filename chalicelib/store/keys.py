@@ -287,3 +287,11 @@ def audit_object_pk(object_type: str, object_id: str) -> str:
 def audit_organisation_pk(organisation_id: str) -> str:
     """GSI4: the audit entries of one organisation's directory and staff (what its admins may read)."""
     return f"{Prefix.AUDIT}#ORG#{organisation_id}"
+
+
+# --- insights (issue 15) ------------------------------------------------------------------
+
+
+def topics_key(organisation_id: str, week: str) -> dict[str, str]:
+    """The emerging topics of one organisation's new complaints in one week (`YYYY-Www`, Pakistan time)."""
+    return {"PK": f"TOPICS#{organisation_id}", "SK": f"WEEK#{week}"}

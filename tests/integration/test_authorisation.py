@@ -268,3 +268,16 @@ def test_an_organisation_admin_outside_its_subtree_is_403_whatever_the_body(worl
         if reply.status != 403 or reply.json["error"]["details"]:
             failures.append(f"{route} with {body!r}: {reply.status} {reply.body[:200]!r}")
     assert not failures, failures
+
+
+def test_an_organisations_topics_are_its_own_staffs_and_the_admins(world: World) -> None:
+    # LESCO's organisation admin and the demo office's officer read LESCO's topics; IESCO's are not there for them
+    stack = world.stack
+    for role in ("org_admin", "officer"):
+        token = world.token(role)
+        assert stack.get("/v1/officer/topics", token=token).json["organisation_id"] == "lesco"
+        assert stack.get("/v1/officer/topics?organisation=iesco", token=token).status == 404
+    # An officer of another organisation does not read LESCO's; the portal's admin reads any
+    stranger = stack.login_officer_of(stack.other_office_id)
+    assert stack.get("/v1/officer/topics?organisation=lesco", token=stranger).status == 404
+    assert stack.get("/v1/officer/topics?organisation=iesco", token=world.token("admin")).status == 200

@@ -67,7 +67,7 @@ function readOnlyNote(c) {
 
 // The office's two lists: what it has now, and what it let go.
 function officeTabs(current) {
-  const tabs = [["queue", t("openCases")], ["history", t("history")]];
+  const tabs = [["queue", t("openCases")], ["history", t("history")], ["topics", t("topicsNav")]];
   return `<nav class="tabs" aria-label="${esc(t("queue"))}">${tabs.map(([route, label]) =>
     `<a href="#/${route}" ${route === current ? 'aria-current="page"' : ""}>${esc(label)}</a>`).join("")}</nav>`;
 }
