@@ -54,9 +54,9 @@ def load(path: Path = DATA) -> dict[tuple[str, str], list[int]]:
             year, month = row["month"].split("-")
             index = int(year) * 12 + int(month) - 1
             last = max(last, index)
-            by_series[(row["area"], row["category"])][index] = (
-                by_series[(row["area"], row["category"])].get(index, 0) + int(row["reports"])
-            )
+            by_series[(row["area"], row["category"])][index] = by_series[(row["area"], row["category"])].get(
+                index, 0
+            ) + int(row["reports"])
     series = {}
     for key, months in by_series.items():
         first = min(months)
