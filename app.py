@@ -22,6 +22,7 @@ from chalicelib.api.open311 import open311_routes
 from chalicelib.api.openapi import openapi_routes
 from chalicelib.api.operations import operation_routes
 from chalicelib.api.stats import stats_routes
+from chalicelib.api.trends import trends_routes
 from chalicelib.api.uploads import upload_routes
 from chalicelib.observability import logger, publish_metrics
 from chalicelib.workers.insights import insights_workers
@@ -47,6 +48,7 @@ for blueprint in (
     officer_routes,
     upload_routes,
     stats_routes,
+    trends_routes,
     openapi_routes,
     open311_routes,
     operation_routes,
