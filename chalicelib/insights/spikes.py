@@ -28,25 +28,30 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 # Chosen on the FixMyStreet monthly counts to hold false alarms at or below 2 % per series-period (docs/insights.md).
-THRESHOLD = 2.7
+THRESHOLD = 2.5
 MIN_COUNT = 5
 
 
 @dataclass(frozen=True)
 class Season:
-    """How a series repeats: `period` steps a cycle, `cycles` past cycles for the seasonal factor,
-    `level` recent steps for the local level, `window` past residuals for the spread,
-    `warmup` steps of history before anything is flagged."""
+    """How a series repeats and how fast its baseline follows it.
+
+    `period` steps make a cycle and `cycles` past cycles give the seasonal factor (0: none);
+    `smoothing` is the weight of the newest period in the level (exponentially weighted);
+    `window` past residuals give the spread; nothing is flagged before `warmup` steps of history;
+    `clean`: an isolated flagged period enters the level as its expectation instead of its count.
+    """
 
     period: int
     cycles: int
-    level: int
+    smoothing: float
     window: int
     warmup: int
+    clean: bool = False
 
 
-MONTHLY = Season(period=12, cycles=3, level=2, window=24, warmup=12)
-DAILY = Season(period=7, cycles=8, level=7, window=56, warmup=14)
+MONTHLY = Season(period=12, cycles=0, smoothing=0.8, window=36, warmup=12)
+DAILY = Season(period=7, cycles=8, smoothing=0.3, window=56, warmup=14)
 
 
 @dataclass(frozen=True)
@@ -60,13 +65,6 @@ def anscombe(count: float) -> float:
     return 2.0 * math.sqrt(count + 0.375)
 
 
-def _median(values: list[float]) -> float:
-    ordered = sorted(values)
-    n = len(ordered)
-    middle = n // 2
-    return ordered[middle] if n % 2 else 0.5 * (ordered[middle - 1] + ordered[middle])
-
-
 class Scanner:
     """Feed counts one period at a time; each answer depends only on what was fed so far."""
 
@@ -74,10 +72,10 @@ class Scanner:
         self.season = season
         self.threshold = threshold
         self.min_count = min_count
-        self.clean: list[float] = []  # counts with past spikes replaced by their expectation
+        self.clean: list[float] = []  # counts with isolated past spikes replaced by their expectation
         self.prefix: list[float] = [0.0]  # running sums of `clean`, for centred means
-        self.factors: list[float] = []  # the seasonal factor each period was given
-        self.residuals: list[float] = []  # Anscombe residuals of past periods (not of isolated spikes)
+        self.level: float | None = None  # the deseasonalised level, exponentially weighted
+        self.residuals: list[float] = []  # Anscombe residuals of past periods
         self.last_flagged = False
 
     def _factor(self, t: int) -> float:
@@ -97,13 +95,9 @@ class Scanner:
 
     def expected(self) -> float:
         """What the next period should bring, from the periods fed so far."""
-        t = len(self.clean)
-        if t == 0:
+        if self.level is None:
             return 0.0
-        factor = self._factor(t)
-        recent = range(max(0, t - self.season.level), t)
-        level = sum(self.clean[i] / self.factors[i] for i in recent) / len(recent)
-        return level * factor
+        return self.level * self._factor(len(self.clean))
 
     def spread(self) -> float:
         past = self.residuals[-self.season.window :]
@@ -121,16 +115,18 @@ class Scanner:
     def push(self, count: float) -> Point:
         t = len(self.clean)
         point = self.judge(count)
-        expected = point.expected
-        residual = anscombe(count) - anscombe(expected)
-        # A spike is kept out of later baselines and spreads; a second flagged period in a row is a new level.
-        isolated = point.flagged and not self.last_flagged
-        kept = expected if isolated else float(count)
-        self.factors.append(self._factor(t) if t else 1.0)
+        # Every period enters the level and the spread as it is, spikes too (`Season.clean` keeps isolated ones out
+        # of the level): on real series a surge usually lasts, and a baseline that refuses it cries wolf again next
+        # period (docs/insights.md measures it).
+        isolated = self.season.clean and point.flagged and not self.last_flagged
+        kept = point.expected if isolated else float(count)
+        factor = self._factor(t) if t else 1.0
+        deseasonalised = kept / factor
+        alpha = self.season.smoothing
+        self.level = deseasonalised if self.level is None else alpha * deseasonalised + (1 - alpha) * self.level
         self.clean.append(kept)
         self.prefix.append(self.prefix[-1] + kept)
-        if not isolated:
-            self.residuals.append(residual)
+        self.residuals.append(anscombe(count) - anscombe(point.expected))
         self.last_flagged = point.flagged
         return point
 
