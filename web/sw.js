@@ -14,7 +14,7 @@ const VERSION = "awaaz-shell-v3";
 const SHELL = [
   "./", "index.html", "config.js", "style.css", "manifest.webmanifest",
   "js/i18n.js", "js/core.js", "js/account.js", "js/uploads.js", "js/file.js", "js/case.js", "js/requests.js",
-  "js/officer.js", "js/dashboard.js", "js/drafts.js", "js/offline.js", "js/settings.js", "js/map.js",
+  "js/officer.js", "js/dashboard.js", "js/trends.js", "js/drafts.js", "js/offline.js", "js/settings.js", "js/map.js",
   "icons/icon.svg", "icons/icon-192.png",
 ];
 const LASTING = /\/(fonts|icons)\//;
