@@ -171,7 +171,7 @@ def trends(services: Services, days: int) -> TrendsOut:
     all_days: list[str] = list(stored.get("days", []))[-days:]
     since = all_days[0] if all_days else ""
     spikes = []
-    for item in recent_spikes(services, since, MAX_SPIKES):
+    for item in recent_spikes(services, since, MAX_SPIKES) if since else []:  # nothing before the job's first run
         category = directory.categories.get(item["category_id"])
         district = directory.districts.get(item["district_id"])
         spikes.append(

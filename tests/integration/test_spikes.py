@@ -74,3 +74,9 @@ def test_a_burst_in_one_district_is_flagged_once_notifies_the_office_and_shows_i
 
     bad = stack.get("/v1/insights/trends?days=90")
     assert bad.status == 400 and bad.json["error"]["details"][0]["field"] == "days"
+
+
+def test_before_the_job_ever_ran_the_trends_are_empty_not_an_error(stack: Stack) -> None:
+    answer = stack.get("/v1/insights/trends")
+    assert answer.status == 200, answer.body
+    assert answer.json["spikes"] == [] and answer.json["categories"] == [] and answer.json["days"] == []

@@ -105,3 +105,16 @@ def test_a_bad_file_is_one_clear_line_and_exit_2(
     assert status == 2
     assert says in err
     assert len(err.splitlines()) == 1
+
+
+def test_the_job_scores_yesterday_without_today_and_skips_pairs_too_small_to_flag() -> None:
+    from chalicelib.insights.spike_watch import find
+
+    days = [f"2026-11-{d:02d}" for d in range(1, 31)]
+    quiet = _quiet(len(days), seed=11)
+    by_day = {day: {("water", "lahore"): quiet[i], ("gas", "multan"): 1} for i, day in enumerate(days)}
+    by_day[days[-2]] = {("water", "lahore"): 40, ("gas", "multan"): 4}
+    yesterday = find(by_day, days, days[-2])
+    assert [(s.category_id, s.district_id, s.count) for s in yesterday] == [("water", "lahore", 40)]
+    by_day[days[-1]] = {("water", "lahore"): 500}
+    assert find(by_day, days, days[-2]) == yesterday  # today's count changes nothing about yesterday
