@@ -50,23 +50,23 @@ function trendDay(day) {
 // A line per category over the days; the viewBox scales to the page's width (360 px phones included).
 // In Urdu the days run right to left, as the page does.
 function trendChart(days, categories) {
-  const width = 320, height = 160, left = 28, right = 8, top = 8, bottom = 22;
+  const width = 320, height = 160, axis = 28, edge = 8, top = 8, bottom = 22;
   const max = Math.max(1, ...categories.flatMap((c) => c.counts));
   const rtl = state.lang === "ur";
-  const x = (i) => {
-    const share = days.length > 1 ? i / (days.length - 1) : 0.5;
-    return left + (rtl ? 1 - share : share) * (width - left - right);
-  };
+  // The plot runs between `first` (the first day) and `last`; the count axis sits on the reading side.
+  const first = rtl ? width - axis : axis, last = rtl ? edge : width - edge;
+  const x = (i) => first + (days.length > 1 ? i / (days.length - 1) : 0.5) * (last - first);
   const y = (v) => top + (1 - v / max) * (height - top - bottom);
+  const labelX = rtl ? width - axis + 4 : axis - 4, labelAnchor = rtl ? "start" : "end";
   const lines = categories.map((c, j) => `<polyline fill="none" stroke="${TREND_COLOURS[j]}" stroke-width="2"
     points="${c.counts.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(" ")}"/>`).join("");
-  const axis = `<line x1="${left}" y1="${y(0)}" x2="${width - right}" y2="${y(0)}" stroke="#999"/>
-    <text x="${left - 4}" y="${y(max) + 4}" font-size="10" text-anchor="end">${esc(num(max))}</text>
-    <text x="${left - 4}" y="${y(0) + 4}" font-size="10" text-anchor="end">${esc(num(0))}</text>
-    <text x="${x(0)}" y="${height - 6}" font-size="10" text-anchor="${rtl ? "end" : "start"}">${esc(trendDay(days[0]))}</text>
-    <text x="${x(days.length - 1)}" y="${height - 6}" font-size="10" text-anchor="${rtl ? "start" : "end"}">${esc(trendDay(days[days.length - 1]))}</text>`;
+  const frame = `<line x1="${first}" y1="${y(0)}" x2="${last}" y2="${y(0)}" stroke="#999"/>
+    <text x="${labelX}" y="${y(max) + 4}" font-size="12" text-anchor="${labelAnchor}">${esc(num(max))}</text>
+    <text x="${labelX}" y="${y(0) + 4}" font-size="12" text-anchor="${labelAnchor}">${esc(num(0))}</text>
+    <text x="${x(0)}" y="${height - 6}" font-size="12" text-anchor="${rtl ? "end" : "start"}">${esc(trendDay(days[0]))}</text>
+    <text x="${x(days.length - 1)}" y="${height - 6}" font-size="12" text-anchor="${rtl ? "start" : "end"}">${esc(trendDay(days[days.length - 1]))}</text>`;
   const legend = categories.map((c, j) => `<li><span style="display:inline-block;inline-size:1rem;block-size:.25rem;vertical-align:middle;background:${TREND_COLOURS[j]}"></span> ${esc(named(c))}</li>`).join("");
-  return `<div aria-hidden="true"><svg viewBox="0 0 ${width} ${height}" width="100%" style="max-inline-size:40rem;display:block" role="presentation">${axis}${lines}</svg>
+  return `<div aria-hidden="true"><svg viewBox="0 0 ${width} ${height}" width="100%" style="max-inline-size:40rem;display:block;direction:ltr" role="presentation">${frame}${lines}</svg>
     <ul style="list-style:none;padding:0;margin:.3rem 0;font-size:.85rem">${legend}</ul></div>`;
 }
 
@@ -76,8 +76,8 @@ function trendTable(days, categories) {
     return `<tr><th scope="row">${esc(named(c))}</th><td>${esc(num(c.total))}</td>
       <td>${esc(trendDay(days[busiest]))}: ${esc(num(c.counts[busiest]))}</td><td>${esc(num(c.counts[c.counts.length - 1]))}</td></tr>`;
   }).join("");
-  return `<table style="inline-size:100%;border-collapse:collapse;font-size:.9rem"><caption class="visually-hidden">${esc(t("trendsTitle"))}</caption>
-    <thead><tr><th scope="col">${esc(t("trendsCategory"))}</th><th scope="col">${esc(t("trendsTotal"))}</th>
+  return `<table style="inline-size:100%;border-collapse:collapse;font-size:.85rem;text-align:start"><caption class="visually-hidden">${esc(t("trendsTitle"))}</caption>
+    <thead><tr><th scope="col">${esc(t("trendsCategory"))}</th><th scope="col" style="white-space:nowrap">${esc(t("trendsTotal"))}</th>
     <th scope="col">${esc(t("trendsBusiest"))}</th><th scope="col">${esc(t("trendsLast"))}</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
