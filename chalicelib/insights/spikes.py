@@ -74,7 +74,7 @@ class Scanner:
         self.min_count = min_count
         self.clean: list[float] = []  # counts with isolated past spikes replaced by their expectation
         self.prefix: list[float] = [0.0]  # running sums of `clean`, for centred means
-        self.level: float | None = None  # the deseasonalised level, exponentially weighted
+        self.smoothed: float | None = None  # the deseasonalised level, exponentially weighted
         self.residuals: list[float] = []  # Anscombe residuals of past periods
         self.last_flagged = False
 
@@ -95,9 +95,9 @@ class Scanner:
 
     def expected(self) -> float:
         """What the next period should bring, from the periods fed so far."""
-        if self.level is None:
+        if self.smoothed is None:
             return 0.0
-        return self.level * self._factor(len(self.clean))
+        return self.smoothed * self._factor(len(self.clean))
 
     def spread(self) -> float:
         past = self.residuals[-self.season.window :]
@@ -123,7 +123,9 @@ class Scanner:
         factor = self._factor(t) if t else 1.0
         deseasonalised = kept / factor
         alpha = self.season.smoothing
-        self.level = deseasonalised if self.level is None else alpha * deseasonalised + (1 - alpha) * self.level
+        self.smoothed = (
+            deseasonalised if self.smoothed is None else alpha * deseasonalised + (1 - alpha) * self.smoothed
+        )
         self.clean.append(kept)
         self.prefix.append(self.prefix[-1] + kept)
         self.residuals.append(anscombe(count) - anscombe(point.expected))
