@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
+
+# Built on first use (`defer_build`): the API's cold import does not pay for them.
+_DEFERRED = ConfigDict(defer_build=True)
 
 
 class SpikeOut(BaseModel):
+    model_config = _DEFERRED
+
     day: str
     category_id: str
     category_name: str
@@ -19,6 +24,8 @@ class SpikeOut(BaseModel):
 
 
 class CategoryTrend(BaseModel):
+    model_config = _DEFERRED
+
     category_id: str
     name: str
     name_ur: str
@@ -27,6 +34,8 @@ class CategoryTrend(BaseModel):
 
 
 class TrendsOut(BaseModel):
+    model_config = _DEFERRED
+
     days: list[str]
     spikes: list[SpikeOut]
     categories: list[CategoryTrend]
