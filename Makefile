@@ -9,7 +9,7 @@ PORT ?= 8000
 MOTO_PORT ?= 5000
 WEB_PORT ?= 8080
 
-.PHONY: run test lint typecheck bench package seed-aws staff-aws job clean browser totp fonts
+.PHONY: run test lint typecheck bench package seed-aws staff-aws job clean browser totp fonts insights-spikes
 # The browser tests drive Debian's chromium (Playwright's own browser download is not reachable).
 CHROMIUM ?= /usr/bin/chromium
 
@@ -67,6 +67,12 @@ run: $(STAMP) $(FONTS) $(MAP)
 job: $(STAMP)
 	@test -n "$(NAME)" || { echo "usage: make job NAME=<scheduled job, e.g. deadlines> [AT=<ISO time>]"; exit 2; }
 	$(PY) -m local.scheduler "$(NAME)" $(AT)
+
+# Score and flag every row of a CSV of counts (series,period,count) against its own past (issue 15):
+#   make insights-spikes IN=counts.csv OUT=spikes.csv
+insights-spikes: $(STAMP)
+	@test -n "$(IN)" -a -n "$(OUT)" || { echo "usage: make insights-spikes IN=<csv> OUT=<csv>"; exit 2; }
+	@$(PY) -m chalicelib.insights.spikes_tool "$(IN)" "$(OUT)"
 
 # The authenticator code the demo officers and admins type at sign-in (local stack only).
 totp: $(STAMP)

@@ -24,6 +24,7 @@ from chalicelib.api.openapi import openapi_routes
 from chalicelib.api.operations import operation_routes
 from chalicelib.api.stats import stats_routes
 from chalicelib.api.topics import topic_routes
+from chalicelib.api.trends import trends_routes
 from chalicelib.api.uploads import upload_routes
 from chalicelib.observability import logger, publish_metrics
 from chalicelib.workers.insights import insights_workers
@@ -50,6 +51,7 @@ for blueprint in (
     upload_routes,
     stats_routes,
     topic_routes,
+    trends_routes,
     openapi_routes,
     open311_routes,
     operation_routes,

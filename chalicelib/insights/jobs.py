@@ -33,6 +33,7 @@ class Task:
 TASKS: list[Task] = [
     Task("satisfaction_gap", "chalicelib.insights.gap:due", "chalicelib.insights.gap:run"),
     Task("topics", "chalicelib.insights.topics_job:due", "chalicelib.insights.topics_job:run"),
+    Task("spikes", "chalicelib.insights.spike_watch:due", "chalicelib.insights.spike_watch:run"),
 ]
 
 

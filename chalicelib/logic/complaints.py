@@ -131,6 +131,7 @@ def submit(
         if data.publish:
             opened.make_public(principal, data.public_name)
         opened.count({"submitted": 1})
+        opened.count_pair({"submitted": 1})
         return opened
 
     submitted, case = create(

@@ -96,7 +96,8 @@ def _send(services: Services, note: Notification, recipient: Recipient, channel:
         if channel == "sms":
             services.messenger.send_sms(destination, text)
         else:
-            subject = EMAIL_SUBJECTS[recipient.language].format(case_id=note.case_id or "")
+            # A notice about no one case (a spike) has the portal's name alone as its subject.
+            subject = EMAIL_SUBJECTS[recipient.language].format(case_id=note.case_id or "").rstrip(": ")
             services.messenger.send_email(destination, subject, text)
     except Exception:
         people.release_delivery(services.table, note.id, recipient.sub, channel)

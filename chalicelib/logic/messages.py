@@ -228,6 +228,22 @@ NOTIFICATIONS.update(
     }
 )
 
+# Spikes (issue 15): the hourly job tells the office a (category, district) routes to, and its head office.
+NOTIFICATIONS.update(
+    {
+        "office_spike_today": {
+            "en": "Spike: {count} complaints about {category_name} in {district_name} today (usually about {expected}).",
+            "ur": "اچانک اضافہ: آج {district_name_ur} میں {category_name_ur} کی {count} شکایات (عام طور پر تقریباً {expected})۔",
+        },
+        "office_spike_day": {
+            "en": "Spike: {count} complaints about {category_name} in {district_name} on {spike_date} "
+            "(usually about {expected}).",
+            "ur": "اچانک اضافہ: {spike_date} کو {district_name_ur} میں {category_name_ur} کی {count} شکایات "
+            "(عام طور پر تقریباً {expected})۔",
+        },
+    }
+)
+
 # A notice's subject line when it goes by e-mail.
 EMAIL_SUBJECTS: dict[Language, str] = {"en": "Awaaz: {case_id}", "ur": "آواز: {case_id}"}
 

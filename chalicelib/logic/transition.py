@@ -264,6 +264,14 @@ class Transition:
         added = stat_store.daily(groups, at[:10], counts) + stat_store.monthly(groups, at[:7], counts)
         self.counts = stat_store.merged(self.counts + added)
 
+    def count_pair(self, counts: dict[str, int]) -> None:
+        """Today's counter of the case's (category, district), which the hourly spike job reads (insights/spike_watch.py)."""
+        district = self.case.location.district if self.case.location else None
+        if self.case.category_id and district:
+            self.counts = stat_store.merged(
+                [*self.counts, stat_store.pair_daily(self.case.category_id, district, self.at[:10], counts)]
+            )
+
     def count_as_received(self, counts: dict[str, int]) -> None:
         """Counters of the case where it counts as received: the day and month it was routed, the office routing gave it.
 

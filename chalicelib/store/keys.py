@@ -33,6 +33,7 @@ class Prefix(StrEnum):
     ONCE = "ONCE"
     AUDIT = "AUDIT"
     GAP = "GAP"
+    SPIKE = "SPIKE"
 
 
 CASE_SK = "CASE"
@@ -182,6 +183,35 @@ def stat_month_keys(dimension: str, value: str, month: str) -> list[dict[str, st
 def gap_month_key(month: str) -> dict[str, str]:
     """The satisfaction gap's counts of every group for one month, as the daily insights job read them (one item)."""
     return {"PK": f"{Prefix.GAP}#{month}", "SK": "COUNTS"}
+
+
+def pair_day_pk(day: str, shard: int) -> str:
+    """One shard of a day's counters per (category, district): a Query of the day's shards lists every pair filed that day."""
+    return f"{Prefix.STAT}#PAIRS#{day}#{shard}"
+
+
+def pair_day_key(day: str, category_id: str, district_id: str) -> dict[str, str]:
+    """The day's counter of one (category, district), in a random shard of the day's partition (spike detection)."""
+    return {"PK": pair_day_pk(day, random.randrange(STAT_SHARDS)), "SK": f"{category_id}#{district_id}"}
+
+
+def pair_of(sk: str) -> tuple[str, str]:
+    """(category, district) of a pair counter's sort key."""
+    category_id, _, district_id = sk.partition("#")
+    return category_id, district_id
+
+
+SPIKES_PK = f"{Prefix.SPIKE}#ALL"
+
+
+def spike_key(day: str, category_id: str, district_id: str) -> dict[str, str]:
+    """A flagged spike, one per (category, district, day); the partition lists them newest first (few a day)."""
+    return {"PK": SPIKES_PK, "SK": f"{day}#{category_id}#{district_id}"}
+
+
+def trends_key() -> dict[str, str]:
+    """The per-category daily counts of the last weeks, written by the hourly spike job for GET /v1/insights/trends."""
+    return {"PK": f"{Prefix.SPIKE}#TRENDS", "SK": "LATEST"}
 
 
 def counted_once_key(what: str, sub: str, office_id: str, month: str) -> dict[str, str]:

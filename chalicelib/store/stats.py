@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from chalicelib.store import keys
 from chalicelib.store.table import Increment, Item, Put, Table
@@ -29,11 +30,13 @@ def monthly(groups: Groups, month: str, counts: dict[str, int]) -> list[Incremen
 def merged(increments: Sequence[Increment]) -> list[Increment]:
     """One increment per counter item: a transaction may not name an item twice (two counts can draw one shard)."""
     by_key: dict[tuple[str, str], dict[str, int]] = {}
+    extras: dict[tuple[str, str], dict[str, Any]] = {}
     for inc in increments:
         counts = by_key.setdefault((inc.key["PK"], inc.key["SK"]), {})
         for name, amount in inc.counts.items():
             counts[name] = counts.get(name, 0) + amount
-    return [Increment({"PK": pk, "SK": sk}, counts) for (pk, sk), counts in by_key.items()]
+        extras.setdefault((inc.key["PK"], inc.key["SK"]), {}).update(inc.extra)
+    return [Increment({"PK": pk, "SK": sk}, counts, extra=extras[(pk, sk)]) for (pk, sk), counts in by_key.items()]
 
 
 def counted_once(what: str, sub: str, office_id: str, month: str) -> Put:
@@ -84,3 +87,29 @@ def read_month(table: Table, dimension: str, value: str, month: str) -> dict[str
     for key in keys.stat_month_keys(dimension, value, month):
         _add(totals, table.get(key) or {})
     return totals
+
+
+# A (category, district) day counter is read for the spike job's whole baseline window, then expires.
+PAIR_DAYS_KEPT = 120
+
+
+def pair_daily(category_id: str, district_id: str, day: str, counts: dict[str, int]) -> Increment:
+    """Add `counts` to the day's counter of one (category, district), in a random shard of that day's partition."""
+    expires_at = int(datetime.fromisoformat(day).replace(tzinfo=UTC).timestamp()) + PAIR_DAYS_KEPT * 86400
+    return Increment(keys.pair_day_key(day, category_id, district_id), counts, extra={"expires_at": expires_at})
+
+
+def pairs_of_day(table: Table, day: str, name: str = "submitted") -> dict[tuple[str, str], int]:
+    """Every (category, district) counted on `day` and its count: a paged Query of each of the day's shards."""
+    found: dict[tuple[str, str], int] = {}
+    for shard in range(keys.STAT_SHARDS):
+        start = None
+        while True:
+            page = table.query(keys.pair_day_pk(day, shard), limit=1000, start_key=start)
+            for item in page.items:
+                pair = keys.pair_of(item["SK"])
+                found[pair] = found.get(pair, 0) + int(item.get(name, 0))
+            start = page.last_key
+            if start is None:
+                break
+    return found

@@ -438,6 +438,8 @@ def test_the_public_dashboard_draws_its_charts(running: Stack, browser: Browser)
     page.goto(f"http://127.0.0.1:{running.web_port}/#/dashboard")
     page.wait_for_selector("ul.chart")
     assert page.locator("ul.chart").count() >= 1 and page.locator(".figures li").count() == 6
+    page.wait_for_selector("#trends-title")  # the trends (js/trends.js): spikes, then complaints a day
+    assert page.locator("#spikes-title").count() == 1
     shot(page, "dashboard")
     assert errors == []
 

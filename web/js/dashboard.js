@@ -50,5 +50,6 @@ async function dashboard(main) {
     <h2>${esc(t("overTime"))}</h2>${bars(series, ["received", "resolved", "satisfiedRate"], ["#0b6e4f", "#2a9d8f", "#e9c46a"], t("overTime"))}`;
   gapSection(main); // the satisfaction gap (js/gap.js), drawn when its answer comes
   main.querySelector("#level").onchange = (ev) => { location.hash = `#/dashboard?level=${encodeURIComponent(ev.target.value)}`; };
+  trends(main); // spikes and complaints a day (js/trends.js)
 }
 

@@ -1,0 +1,148 @@
+"""Spikes: is this period's count far above what the series' own past says it should be?
+
+Pure Python (it runs in the hourly job on a few hundred short series, and in
+`make insights-spikes` on an operator's history); docs/insights.md "Spikes and trends" says why
+this method and what it measured.
+
+For period t, only counts up to and including t are used (no look-ahead):
+
+- the *expected* count is a local level × a seasonal factor. The level is the mean of the last
+  few periods' counts with the season taken out (it follows a trend within a few periods,
+  where a trailing 12-month mean lags by six); the seasonal factor is the geometric mean, over
+  the same period in past cycles (same month in past years, same weekday in past weeks), of
+  that period's count over a centred mean around it, shrunk towards 1 when there are few cycles;
+- past flagged spikes are replaced by what was expected of them before they enter any later
+  baseline, so one spike neither raises the level nor masks the next;
+- the *score* is the residual on the Anscombe (variance-stabilising) square-root scale,
+  2(√(y+3/8) − √(μ+3/8)) — about N(0, 1) for a Poisson count — divided by the series' own
+  robust spread of its past residuals (1.4826 × their median absolute deviation, at least 1),
+  which measures its over-dispersion and how well the baseline predicts it, wherever that
+  error comes from. A period is flagged when the score reaches `THRESHOLD` and the count is at
+  least `MIN_COUNT` (three complaints over an expected one is not worth an e-mail).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# Chosen on the FixMyStreet monthly counts to hold false alarms at or below 2 % per series-period (docs/insights.md).
+THRESHOLD = 2.5
+MIN_COUNT = 5
+
+
+@dataclass(frozen=True)
+class Season:
+    """How a series repeats and how fast its baseline follows it.
+
+    `period` steps make a cycle and `cycles` past cycles give the seasonal factor (0: none);
+    `smoothing` is the weight of the newest period in the level (exponentially weighted);
+    `window` past residuals give the spread; nothing is flagged before `warmup` steps of history;
+    `clean`: an isolated flagged period enters the level as its expectation instead of its count.
+    """
+
+    period: int
+    cycles: int
+    smoothing: float
+    window: int
+    warmup: int
+    clean: bool = False
+
+
+MONTHLY = Season(period=12, cycles=0, smoothing=0.8, window=36, warmup=12)
+DAILY = Season(period=7, cycles=8, smoothing=0.3, window=56, warmup=14)
+
+
+@dataclass(frozen=True)
+class Point:
+    expected: float
+    score: float
+    flagged: bool
+
+
+def anscombe(count: float) -> float:
+    return 2.0 * math.sqrt(count + 0.375)
+
+
+class Scanner:
+    """Feed counts one period at a time; each answer depends only on what was fed so far."""
+
+    def __init__(self, season: Season = MONTHLY, threshold: float = THRESHOLD, min_count: int = MIN_COUNT) -> None:
+        self.season = season
+        self.threshold = threshold
+        self.min_count = min_count
+        self.clean: list[float] = []  # counts with isolated past spikes replaced by their expectation
+        self.prefix: list[float] = [0.0]  # running sums of `clean`, for centred means
+        self.smoothed: float | None = None  # the deseasonalised level, exponentially weighted
+        self.residuals: list[float] = []  # Anscombe residuals of past periods
+        self.last_flagged = False
+
+    def _factor(self, t: int) -> float:
+        """The seasonal factor of period t from the same period of past cycles (centred means all in the past)."""
+        p, half = self.season.period, self.season.period // 2
+        logs = []
+        for j in range(1, self.season.cycles + 1):
+            u = t - j * p
+            if u - half < 0:
+                break
+            top = min(u + half, t - 1)
+            centred = (self.prefix[top + 1] - self.prefix[u - half]) / (top + 1 - (u - half))
+            logs.append(math.log((self.clean[u] + 0.5) / (centred + 0.5)))
+        if not logs:
+            return 1.0
+        return math.exp(sum(logs) / (len(logs) + 1))  # shrunk towards 1: one past cycle counts half
+
+    def expected(self) -> float:
+        """What the next period should bring, from the periods fed so far."""
+        if self.smoothed is None:
+            return 0.0
+        return self.smoothed * self._factor(len(self.clean))
+
+    def spread(self) -> float:
+        past = self.residuals[-self.season.window :]
+        if len(past) < 4:
+            return 2.0  # too little history to know the spread: be cautious
+        return max(1.0, math.sqrt(sum(r * r for r in past) / len(past)))
+
+    def judge(self, count: float) -> Point:
+        """The next period's point if its count were `count`, without feeding it."""
+        expected = self.expected()
+        score = (anscombe(count) - anscombe(expected)) / self.spread()
+        flagged = len(self.clean) >= self.season.warmup and score >= self.threshold and count >= self.min_count
+        return Point(expected=expected, score=score, flagged=flagged)
+
+    def push(self, count: float) -> Point:
+        t = len(self.clean)
+        point = self.judge(count)
+        # Every period enters the level and the spread as it is, spikes too (`Season.clean` keeps isolated ones out
+        # of the level): on real series a surge usually lasts, and a baseline that refuses it cries wolf again next
+        # period (docs/insights.md measures it).
+        isolated = self.season.clean and point.flagged and not self.last_flagged
+        kept = point.expected if isolated else float(count)
+        factor = self._factor(t) if t else 1.0
+        deseasonalised = kept / factor
+        alpha = self.season.smoothing
+        self.smoothed = (
+            deseasonalised if self.smoothed is None else alpha * deseasonalised + (1 - alpha) * self.smoothed
+        )
+        self.clean.append(kept)
+        self.prefix.append(self.prefix[-1] + kept)
+        self.residuals.append(anscombe(count) - anscombe(point.expected))
+        self.last_flagged = point.flagged
+        return point
+
+
+def scan(
+    counts: Sequence[float], season: Season = MONTHLY, threshold: float = THRESHOLD, min_count: int = MIN_COUNT
+) -> list[Point]:
+    """Each period's expectation, score and flag, each from that period and the ones before it only."""
+    scanner = Scanner(season, threshold, min_count)
+    return [scanner.push(count) for count in counts]
+
+
+def evaluate_fixmystreet() -> dict[str, object]:
+    """The measured figures on the FixMyStreet monthly counts (`make insights-eval`; protocol in spikes_eval)."""
+    from chalicelib.insights.spikes_eval import evaluate
+
+    return evaluate()

@@ -1,0 +1,120 @@
+"""Spikes: the method (no look-ahead, flags a burst, not a trend) and `make insights-spikes`'s tool."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from chalicelib.insights import spikes_tool
+from chalicelib.insights.spikes import DAILY, MONTHLY, scan
+
+
+def _quiet(days: int, seed: int = 7) -> list[int]:
+    rng = random.Random(seed)
+    return [max(0, round(rng.gauss(6 if d % 7 < 5 else 2, 2))) for d in range(days)]
+
+
+def test_a_burst_after_quiet_weeks_is_flagged_and_the_quiet_days_are_not() -> None:
+    counts = [*_quiet(56), 34]
+    points = scan(counts, DAILY)
+    assert points[-1].flagged
+    assert points[-1].expected < 12
+    assert sum(p.flagged for p in points[:-1]) <= 2
+
+
+def test_a_steady_trend_is_not_a_spike() -> None:
+    counts = [20 + 2 * month for month in range(48)]
+    assert not any(p.flagged for p in scan(counts, MONTHLY))
+
+
+def test_no_look_ahead_appending_future_periods_never_changes_earlier_points() -> None:
+    counts = _quiet(70, seed=3)
+    counts[40] = 30
+    before = scan(counts[:50], DAILY)
+    after = scan([*counts[:50], 90, 0, 0, 200], DAILY)
+    assert after[:50] == before
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "in.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _run(tmp_path: Path, text: str | None, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    source = tmp_path / "in.csv" if text is None else _write(tmp_path, text)
+    status = spikes_tool.main([str(source), str(tmp_path / "out.csv")])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return status, err.strip()
+
+
+def _out(tmp_path: Path) -> list[list[str]]:
+    return [line.split(",") for line in (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()]
+
+
+def test_every_row_is_answered_in_input_order_with_other_columns_ignored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [f"a,2024-01-{d:02d},{c},x" for d, c in enumerate(_quiet(28), start=1)]
+    rows.insert(0, "a,2024-02-05,40,x")  # out of order, after a gap of missing days
+    rows.append("m,2024-03,7,y")
+    status, _ = _run(tmp_path, "series,period,count,note\n" + "\n".join(rows) + "\n", capsys)
+    assert status == 0
+    out = _out(tmp_path)
+    assert out[0] == ["series", "period", "score", "flagged"]
+    assert [r[:2] for r in out[1:]] == [r.split(",")[:2] for r in rows]
+    assert out[1][3] == "1"  # 40 after four quiet weeks
+    assert {r[3] for r in out[1:]} <= {"0", "1"}
+
+
+def test_appending_future_rows_never_changes_earlier_outputs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    early = [f"s,2023-{m:02d},{c}" for m, c in enumerate([5, 7, 6, 30, 8, 6, 7, 9, 6, 5, 7, 8], start=1)]
+    _run(tmp_path, "series,period,count\n" + "\n".join(early) + "\n", capsys)
+    first = _out(tmp_path)
+    later = [*early, "s,2024-01,90", "s,2024-02,0", "s,2024-05,300"]
+    _run(tmp_path, "series,period,count\n" + "\n".join(later) + "\n", capsys)
+    assert _out(tmp_path)[: len(first)] == first
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        (None, "no such file"),
+        ("", "empty"),
+        ("series,period,count\n", "no rows"),
+        ("series,count\na,3\n", "'period'"),
+        ("period,count\n2024-01,3\n", "'series'"),
+        ("series,period\na,2024-01\n", "'count'"),
+        ("series,period,count\na,2024-01,3\na,2024-13,3\n", "row 3"),
+        ("series,period,count\na,yesterday,3\n", "row 2"),
+        ("series,period,count\na,2024-02-30,3\n", "row 2"),
+        ("series,period,count\na,2024-01,three\n", "row 2"),
+        ("series,period,count\na,2024-01,-1\n", "row 2"),
+        ("series,period,count\na,2024-01,3\na,2024-01-05,3\n", "mixes daily and monthly"),
+    ],
+)
+def test_a_bad_file_is_one_clear_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str | None, says: str
+) -> None:
+    status, err = _run(tmp_path, text, capsys)
+    assert status == 2
+    assert says in err
+    assert len(err.splitlines()) == 1
+
+
+def test_the_job_scores_yesterday_without_today_and_skips_pairs_too_small_to_flag() -> None:
+    from chalicelib.insights.spike_watch import find
+
+    days = [f"2026-11-{d:02d}" for d in range(1, 31)]
+    quiet = _quiet(len(days), seed=11)
+    by_day = {day: {("water", "lahore"): quiet[i], ("gas", "multan"): 1} for i, day in enumerate(days)}
+    by_day[days[-2]] = {("water", "lahore"): 40, ("gas", "multan"): 4}
+    yesterday = find(by_day, days, days[-2])
+    assert [(s.category_id, s.district_id, s.count) for s in yesterday] == [("water", "lahore", 40)]
+    by_day[days[-1]] = {("water", "lahore"): 500}
+    assert find(by_day, days, days[-2]) == yesterday  # today's count changes nothing about yesterday
