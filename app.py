@@ -16,6 +16,7 @@ from chalicelib.api.directory import directory_routes
 from chalicelib.api.feedback import feedback_routes
 from chalicelib.api.health import health_routes
 from chalicelib.api.information import information_routes
+from chalicelib.api.metoo import metoo_routes
 from chalicelib.api.notifications import notification_routes
 from chalicelib.api.officer import officer_routes
 from chalicelib.api.open311 import open311_routes
@@ -45,6 +46,7 @@ for blueprint in (
     information_routes,
     notification_routes,
     officer_routes,
+    metoo_routes,
     upload_routes,
     stats_routes,
     openapi_routes,

@@ -114,7 +114,7 @@ def tfidf(documents: Sequence[Counter[str]]) -> list[dict[str, float]]:
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
-    return sum(v * b.get(g, 0.0) for g, v in a.items())
+    return float(sum(v * b.get(g, 0.0) for g, v in a.items()))
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -132,7 +132,7 @@ def place(a: Complaint, b: Complaint) -> float:
 
 
 def recency(age_days: float) -> float:
-    return 0.5 ** (max(age_days, 0.0) / HALF_LIFE_DAYS)
+    return float(0.5 ** (max(age_days, 0.0) / HALF_LIFE_DAYS))
 
 
 def combine(text: float, place_part: float, recency_part: float) -> float:

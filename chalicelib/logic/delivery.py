@@ -19,7 +19,7 @@ from chalicelib.logic.ports import Services
 from chalicelib.models.common import Language
 from chalicelib.models.notifications import Notification
 from chalicelib.observability import logger, metrics
-from chalicelib.store import people
+from chalicelib.store import followers, people
 from chalicelib.store.table import Item
 
 CHANNELS = ("sms", "email")
@@ -62,6 +62,9 @@ def default_channels(phone: str | None, email: str | None) -> list[str]:
 def deliver(services: Services, note: Notification) -> Delivered:
     """Send one notice to its person, or to each of its office's staff, on each chosen channel."""
     subs = [note.sub] if note.sub else people.staff_of(services.table, note.office_id or "")
+    if note.followers:
+        followers.copy_to_inboxes(services.table, note)
+        subs += [f for f in note.followers if f not in subs]
     done = Delivered()
     for sub in subs:
         recipient = recipient_of(services, sub, people.get_profile(services.table, sub))

@@ -6,6 +6,10 @@ from chalicelib.models.common import Language
 
 # Notifications: template → language → text with {placeholders}.
 NOTIFICATIONS: dict[str, dict[Language, str]] = {
+    "merged": {
+        "en": "Complaint {case_id} was merged into {into}, the same problem reported by others: you now follow {into}.",
+        "ur": "شکایت {case_id} کو {into} میں ضم کر دیا گیا ہے، جو یہی مسئلہ ہے جس کی دوسروں نے بھی شکایت کی: اب آپ {into} کی پیروی کر رہے ہیں۔",
+    },
     "case_submitted": {
         "en": "Your complaint {case_id} has been received.",
         "ur": "آپ کی شکایت {case_id} موصول ہو گئی ہے۔",

@@ -190,6 +190,27 @@ def save_change(table: Table, change: CaseChange, *, expected_version: int, acto
         raise
 
 
+def save_changes(
+    table: Table, changes: Sequence[tuple[CaseChange, int]], *, actor_sub: str | None, also: Sequence[Write] = ()
+) -> None:
+    """Apply changes of several cases (each at the version read) and `also` in one transaction (a merge).
+
+    VersionConflict when one of the cases changed since; ConditionFailure when something of `also` failed.
+    """
+    writes: list[Write] = [Put(case_item(c.case), expect_version=v) for c, v in changes]
+    for change, _ in changes:
+        first_seq = change.case.event_seq - len(change.events) + 1
+        writes.extend(_writes_for(change, first_seq=first_seq, actor_sub=actor_sub))
+        writes.extend(change.also)
+    writes.extend(also)
+    try:
+        table.transact(writes)
+    except ConditionFailure as exc:
+        if set(exc.failed_indexes) & set(range(len(changes))):
+            raise VersionConflict("a case changed since you read it; reload and try again") from exc
+        raise
+
+
 def get_case(table: Table, case_id: str) -> Case | None:
     item = table.get({"PK": keys.case_pk(case_id), "SK": keys.CASE_SK})
     return Case.model_validate(item) if item else None
