@@ -17,7 +17,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from typing import Annotated
+
+from pydantic import BaseModel, Field
 
 from chalicelib.logic import audit, cursors, pii, tracking, views
 from chalicelib.logic.notifications import dispatch
@@ -25,7 +27,7 @@ from chalicelib.logic.ports import Services
 from chalicelib.logic.transition import Transition, check_version
 from chalicelib.models.audit import Actor
 from chalicelib.models.common import Listing, Principal, StrictInput
-from chalicelib.models.complaints import OPEN_STATUSES, Case, CaseOut, Id, OfficeRef, PublicNote
+from chalicelib.models.complaints import OPEN_STATUSES, Case, CaseOut, OfficeRef, PublicNote
 from chalicelib.models.errors import (
     CaseNotFound,
     ConditionFailure,
@@ -57,7 +59,7 @@ class MeTooIn(StrictInput):
 class MergeIn(StrictInput):
     """The case (tracking number) the duplicate is merged into."""
 
-    into: Id
+    into: Annotated[str, Field(min_length=1, max_length=64)]
 
 
 class FollowedCase(BaseModel):

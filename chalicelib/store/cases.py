@@ -12,6 +12,7 @@ from chalicelib.models.complaints import DUE_INDEXED_STATUSES, FINISHED_STATUSES
 from chalicelib.models.errors import ConditionFailure, InvalidCursor, NewCaseRefused, VersionConflict
 from chalicelib.models.notifications import Notification
 from chalicelib.store import keys
+from chalicelib.store import stats as stat_store
 from chalicelib.store.table import (
     Delete,
     Increment,
@@ -200,8 +201,10 @@ def save_changes(
     writes: list[Write] = [Put(case_item(c.case), expect_version=v) for c, v in changes]
     for change, _ in changes:
         first_seq = change.case.event_seq - len(change.events) + 1
-        writes.extend(_writes_for(change, first_seq=first_seq, actor_sub=actor_sub))
+        writes.extend(_writes_for(replace(change, counters=()), first_seq=first_seq, actor_sub=actor_sub))
         writes.extend(change.also)
+    # One write per counter item, whichever change counted on it.
+    writes.extend(stat_store.merged([i for c, _ in changes for i in c.counters]))
     writes.extend(also)
     try:
         table.transact(writes)
