@@ -11,15 +11,20 @@ from chalicelib.api.cors import CORS
 from chalicelib.api.officer import case_in_scope
 from chalicelib.logic import metoo
 from chalicelib.logic.metoo import FollowedCase, MergeIn, MeTooIn
-from chalicelib.models.common import Listing
+from chalicelib.models.common import Listing, Principal
 from chalicelib.models.complaints import CaseOut
 from chalicelib.wiring import services
 
 metoo_routes = Blueprint(__name__)
 
 
+def may_join(who: Principal, case_id: str) -> None:
+    """The guard of a "me too": a complaint the caller may see, or a 404."""
+    metoo.check_may_join(services(), who, case_id)
+
+
 @metoo_routes.route("/v1/complaints/{case_id}/me-too", methods=["POST"], authorizer=jwt_authorizer, cors=CORS)
-@endpoint(metoo_routes, body=MeTooIn, roles=CITIZENS)
+@endpoint(metoo_routes, body=MeTooIn, roles=CITIZENS, guard=may_join)
 def join_complaint(case_id: str, data: MeTooIn) -> FollowedCase:
     """Follow an open complaint instead of filing the same one: one more affected citizen (idempotent)."""
     return metoo.join(services(), principal(metoo_routes), case_id, data)

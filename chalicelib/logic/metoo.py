@@ -140,6 +140,18 @@ def followed_view(services: Services, case: Case, following: bool) -> FollowedCa
     )
 
 
+def check_may_join(services: Services, who: Principal, raw_id: str) -> None:
+    """A route's guard (asked before a refused body is described): a case the caller may see, or a 404.
+
+    Public, followed already, or their own (which they hear a 409 about); an offered private one
+    needs the offer in a body that passes, so a refused body about it is a 404.
+    """
+    _citizen(who)
+    case = _case(services, raw_id)
+    if case.citizen_sub != who.sub and not _public(case) and followers.get(services.table, case.id, who.sub) is None:
+        raise CaseNotFound(_NOT_FOUND)
+
+
 def join(services: Services, who: Principal, raw_id: str, data: MeTooIn) -> FollowedCase:
     """Follow an open complaint ("me too"); joining twice changes nothing."""
     _citizen(who)
