@@ -62,7 +62,7 @@ def load(paths: Sequence[str]) -> tuple[dict[str, list[str]], list[tuple[str, li
             at += 3
         else:
             at += 1
-    return {c: texts for c, texts in by_category.items() if len(texts) >= 4}, incidents
+    return {c: texts for c, texts in by_category.items() if len(texts) >= 3}, incidents
 
 
 def _offset(rng: random.Random, km: float) -> tuple[float, float]:
@@ -91,7 +91,8 @@ def scenarios(
         kinds += [rng.choice(("other_problem", "far", "old", "other_incident")) for _ in range(CANDIDATES - len(kinds))]
         dups = [t for t in story if t != draft_text]
         for kind in kinds:
-            text = dups.pop() if kind == "dup" else rng.choice(others)
+            kind = kind if others or kind == "dup" else "other_problem"
+            text = dups.pop() if kind == "dup" else rng.choice(others or corpus[category])
             age, km = rng.uniform(0, 10), rng.uniform(0, 0.8)
             if kind == "other_problem":
                 text = rng.choice(corpus[rng.choice([c for c in categories if c != category])])
