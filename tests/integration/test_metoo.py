@@ -153,3 +153,6 @@ def test_an_office_merges_a_duplicate_and_the_refusals_say_why(stack: Stack) -> 
     audit = stack.get(f"/v1/admin/audit?object_type=complaint&object_id={duplicate}", token=stack.login("admin"))
     assert audit.status == 200, audit.body
     assert [e["action"] for e in audit.json["items"]] == ["merge"]
+    # And statistics count the citizens affected beyond those who filed (the follower, then the merged two), and the merge
+    totals = stack.get("/v1/stats?group_by=category").json["totals"]
+    assert totals["merged"] == 1 and totals["also_affected"] == 1 + 2 and totals["received"] == 3
