@@ -73,7 +73,7 @@ class Figures(BaseModel):
     )
     also_affected: int = Field(
         0,
-        description="citizens who joined an open complaint instead of filing it (\"me too\"), or whose complaint was "
+        description='citizens who joined an open complaint instead of filing it ("me too"), or whose complaint was '
         "merged into another, net of those who stopped following: with `received`, the citizens affected",
     )
     merged: int = Field(0, description="complaints merged into another as its duplicate")

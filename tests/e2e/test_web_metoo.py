@@ -3,6 +3,7 @@ and joining takes the citizen to the complaint they now follow. Screenshots at 3
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -29,7 +30,7 @@ TEXTS = (
 
 
 def file_by_api(running: Stack, token: str, route: dict[str, str], text: str) -> str:
-    body = {
+    body: dict[str, Any] = {
         "category_id": route["category_id"],
         "subject": SUBJECT,
         "description": text,
