@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+import pytest
+
 from tests.harness import Reply, Stack
 from tests.integration.test_actions import actions_path, routed_case
 from tests.integration.test_journey import complaint_body
@@ -156,3 +158,53 @@ def test_an_office_merges_a_duplicate_and_the_refusals_say_why(stack: Stack) -> 
     # And statistics count the citizens affected beyond those who filed (the follower, then the merged two), and the merge
     totals = stack.get("/v1/stats?group_by=category").json["totals"]
     assert totals["merged"] == 1 and totals["also_affected"] == 1 + 2 and totals["received"] == 3
+
+
+def test_two_joins_at_once_count_one_citizen(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a citizen who joined a complaint
+    first = routed_case(stack)
+    other = stack.login("citizen2")
+    offer = similar_to(stack, "bill 900 units")["duplicates"][0]["offer"]
+    assert me_too(stack, first, other, offer).json["affected"] == 2
+    # When a second click was read before the first one wrote (it saw no follower yet)
+    from chalicelib.store import followers
+
+    real_get = followers.get
+    calls = iter([None])
+    monkeypatch.setattr(followers, "get", lambda *a: next(calls, real_get(*a)))
+    again = me_too(stack, first, other, offer)
+    # Then its follower item's condition keeps it from counting twice
+    assert again.status == 200 and again.json["affected"] == 2
+    monkeypatch.undo()
+    assert stack.get(f"/v1/complaints/{first}", token=stack.login("citizen")).json["affected"] == 2
+
+
+def test_a_merge_racing_a_change_of_the_survivor_is_a_409(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given two complaints of one problem
+    survivor = routed_case(stack)
+    second = stack.post("/v1/complaints", complaint_body(stack), token=stack.login("citizen2"))
+    assert stack.run_route_worker() == 1
+    duplicate = second.json["id"]
+    officer = stack.login("officer")
+    # When the survivor is acted on between the merge's reading it and its writing
+    from chalicelib.store import followers
+
+    real = followers.of_case
+
+    def meanwhile(*args: object) -> list[dict[str, object]]:
+        version = stack.get(f"/v1/officer/cases/{survivor}", token=officer).json["version"]
+        noted = stack.post(
+            actions_path(survivor), {"action": "note", "note": "Meanwhile."}, officer, {"If-Match": str(version)}
+        )
+        assert noted.status == 200, noted.body
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(followers, "of_case", meanwhile)
+    raced = stack.post(f"/v1/officer/cases/{duplicate}/merge", {"into": survivor}, token=officer)
+    monkeypatch.undo()
+    # Then the merge is refused whole: nothing closed, nothing counted
+    assert raced.status == 409, raced.body
+    assert stack.get(f"/v1/officer/cases/{duplicate}", token=officer).json["status"] == "routed"
+    assert stack.get(f"/v1/officer/cases/{survivor}", token=officer).json["affected"] == 1
+    # And done again, it goes through
+    assert stack.post(f"/v1/officer/cases/{duplicate}/merge", {"into": survivor}, token=officer).status == 200
