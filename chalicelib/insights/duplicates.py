@@ -31,10 +31,12 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from chalicelib.insights.text import char_ngrams, normalise, words
 
 NGRAMS = (3, 5)
+MAX_CHARS = 600
 # A consonant skeleton counts as this many grams: the one feature Urdu script and Roman Urdu share.
 SKELETON_WEIGHT = 30
 TEXT = 0.9
@@ -87,18 +89,32 @@ _SKELETON_LATIN = str.maketrans({**dict.fromkeys("aeiouyhwv", ""), "q": "k", "x"
 _DOUBLES = re.compile(r"(.)\1+")
 
 
+@lru_cache(maxsize=50_000)
 def skeleton(word: str) -> str:
     """A word's consonants in Latin letters, doubles once: "bijli", "bijlee" and "بجلی" are all "bjl"; "bill" and "بل" "bl"."""
     return _DOUBLES.sub(r"\1", word.translate(_SKELETON_URDU).translate(_SKELETON_LATIN))
 
 
+@lru_cache(maxsize=50_000)
+def _word_features(word: str) -> tuple[tuple[str, int], ...]:
+    """One word's features and their weights: its n-grams, and its skeleton (words repeat: asked once a process)."""
+    found = Counter(char_ngrams(word, *NGRAMS))
+    shape = skeleton(word)
+    if len(shape) >= 2:
+        found["~" + shape] += SKELETON_WEIGHT
+    return tuple(found.items())
+
+
 def grams(text: str) -> Counter[str]:
-    """Character n-grams of the normalised text, and each word's consonant skeleton (across scripts) as one feature."""
-    normalised = normalise(text)
-    found = Counter(char_ngrams(normalised, *NGRAMS))
-    for s in map(skeleton, words(normalised)):
-        if len(s) >= 2:
-            found["~" + s] += SKELETON_WEIGHT
+    """Character n-grams of the normalised text, and each word's consonant skeleton (across scripts) as one feature.
+
+    Only the first `MAX_CHARS` characters are read: a problem is told in its first lines, and the
+    request path must stay fast with a few hundred candidates of up to 4,000 characters.
+    """
+    found: Counter[str] = Counter()
+    for word, times in Counter(words(normalise(text[:MAX_CHARS]))).items():
+        for feature, weight in _word_features(word):
+            found[feature] += weight * times
     return found
 
 
