@@ -60,8 +60,13 @@ def followed(table: Table, sub: str, *, limit: int, start: Key | None) -> tuple[
     return page.items, page.last_key
 
 
+def as_followers(note: Notification, sub: str) -> Notification:
+    """A follower's copy of a citizen's notice: theirs, and saying it is of a complaint they follow."""
+    return replace(note, sub=sub, followers=(), params={**note.params, "followed": "1"})
+
+
 def copy_to_inboxes(table: Table, note: Notification) -> None:
     """The in-app copies of a citizen's notice for the case's followers (same id: written twice, stored once)."""
-    copies = [Put(notification_item(replace(note, sub=sub, followers=())), overwrite=True) for sub in note.followers]
+    copies = [Put(notification_item(as_followers(note, sub)), overwrite=True) for sub in note.followers]
     for at in range(0, len(copies), _PER_WRITE):
         table.transact(copies[at : at + _PER_WRITE])

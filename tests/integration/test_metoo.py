@@ -115,6 +115,8 @@ def test_followers_get_the_cases_notices(stack: Stack) -> None:
     assert "citizen2@example.pk" in recipients and "citizen@example.pk" in recipients
     inbox = stack.get("/v1/notifications", token=follower).json["items"]
     assert any(n["case_id"] == first and n["type"] == "resolved" for n in inbox)
+    told = [m.body for m in sent_emails()[before:] if "citizen2@example.pk" in m.destinations["ToAddresses"]]
+    assert told and all(b.startswith("زیرِ پیروی شکایت") for b in told)  # citizen2 reads Urdu
 
 
 def test_an_office_merges_a_duplicate_and_the_refusals_say_why(stack: Stack) -> None:
