@@ -97,3 +97,32 @@ def test_ten_similar_complaints_offer_me_too_from_the_second_on(running: Stack, 
     ).json()["items"]
     assert [c["id"] for c in mine] == [followed] and mine[0]["affected"] == 2 and first
     assert errors == []
+
+
+def test_an_officer_merges_a_duplicate_from_its_page(running: Stack, browser: Browser) -> None:
+    from tests.e2e.test_web_officers import officer_page, routed_complaint
+
+    errors: list[str] = []
+    # Given two routed complaints of one problem at the demo office
+    survivor = routed_complaint(running, "Meter read wrongly")
+    duplicate = routed_complaint(running, "Meter read wrongly again")
+    page = officer_page(browser, running, errors, "ur")
+    page.goto(f"{running.api}/#/officer/{duplicate}")
+    # When the officer enters the other's number, sees it, and confirms
+    page.wait_for_selector("form#merge")
+    page.fill("form#merge [name=into]", survivor.lower())
+    page.click("form#merge button[name=look]")
+    page.wait_for_selector("form#merge button[name=merge]")
+    assert survivor in page.inner_text("#merge-seen")
+    assert fits_the_phone(page)
+    shot(page, "metoo-merge-ur")
+    page.click("form#merge button[name=merge]")
+    # Then the page shows it closed, merged into the other, and offers merging no more
+    page.wait_for_function("!document.querySelector('form#merge')")
+    page.wait_for_selector(f"text={survivor}")
+    token = str(page.evaluate("JSON.parse(localStorage.getItem('awaaz.session')).id_token"))
+    seen = requests.get(
+        f"{running.api}/v1/officer/cases/{duplicate}", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    ).json()
+    assert seen["status"] == "closed" and seen["merged_into"] == survivor
+    assert errors == []

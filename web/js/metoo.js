@@ -95,7 +95,10 @@ function affectedFacts(c) {
 function mergeForm(main, c) {
   const open = ["submitted", "routed", "in_progress", "awaiting_citizen", "reopened"];
   if (c.kind !== "complaint" || !open.includes(c.status) || !c.allowed_actions.length) return;
-  main.querySelector("#act, .timeline")?.insertAdjacentHTML("beforebegin", `<form id="merge" class="stack">
+  // After the office's actions (the everyday work comes first), before the timeline.
+  const act = main.querySelector("#act");
+  const before = act ? act.nextElementSibling : main.querySelector(".timeline")?.previousElementSibling;
+  before?.insertAdjacentHTML("beforebegin", `<form id="merge" class="stack">
       <h2>${esc(t("mergeTitle"))}</h2><p><small>${esc(t("mergeHint"))}</small></p>
       <label>${esc(t("mergeTarget"))}<input name="into" required maxlength="64" dir="ltr" autocomplete="off"></label>
       <div id="merge-seen"></div>
