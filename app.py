@@ -17,6 +17,7 @@ from chalicelib.api.feedback import feedback_routes
 from chalicelib.api.health import health_routes
 from chalicelib.api.information import information_routes
 from chalicelib.api.insights_gap import gap_routes
+from chalicelib.api.metoo import metoo_routes
 from chalicelib.api.notifications import notification_routes
 from chalicelib.api.officer import officer_routes
 from chalicelib.api.open311 import open311_routes
@@ -48,6 +49,7 @@ for blueprint in (
     information_routes,
     notification_routes,
     officer_routes,
+    metoo_routes,
     upload_routes,
     stats_routes,
     topic_routes,

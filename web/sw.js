@@ -16,6 +16,7 @@ const SHELL = [
   "js/i18n.js", "js/core.js", "js/account.js", "js/uploads.js", "js/file.js", "js/case.js", "js/requests.js",
   "js/officer.js", "js/topics.js", "js/dashboard.js", "js/drafts.js", "js/offline.js", "js/settings.js", "js/map.js",
   "js/gap.js", "gap.css", "js/trends.js",
+  "js/i18n-metoo.js", "js/metoo.js",
   "icons/icon.svg", "icons/icon-192.png",
 ];
 const LASTING = /\/(fonts|icons)\//;

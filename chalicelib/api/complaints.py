@@ -11,7 +11,7 @@ from chalicelib.api.cors import CORS
 from chalicelib.api.responses import created_case
 from chalicelib.logic import actions, complaints, publication
 from chalicelib.logic.publication import PublicationTerms
-from chalicelib.logic.similar import SimilarList, similar
+from chalicelib.logic.similar import SimilarList, position, similar
 from chalicelib.models.actions import FeedbackIn, PublishIn, ReplyIn, UnpublishIn, WithdrawIn
 from chalicelib.models.common import Listing, Principal
 from chalicelib.models.complaints import CaseOut, CaseSummary, ComplaintIn
@@ -94,8 +94,10 @@ def publication_terms() -> PublicationTerms:
 
 
 @complaint_routes.route("/v1/similar-complaints", methods=["GET"], cors=CORS)
-@endpoint(complaint_routes, params=("category_id", "district", "text"))
+@endpoint(complaint_routes, params=("category_id", "district", "text", "lat", "lon"))
 def similar_complaints() -> SimilarList:
-    """Open complaints that look like the same problem, shown before submitting (no identity)."""
+    """Open complaints that look like the same problem, shown before submitting (no identity); near-duplicates offered."""
     request = complaint_routes.current_request
-    return similar(services(), query(request, "category_id"), query(request, "district"), query(request, "text"))
+    lat, lon = position(query(request, "lat"), query(request, "lon"))
+    category_id, district, text = (query(request, name) for name in ("category_id", "district", "text"))
+    return similar(services(), category_id, district, text, lat, lon)

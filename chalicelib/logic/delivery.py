@@ -19,7 +19,7 @@ from chalicelib.logic.ports import Services
 from chalicelib.models.common import Language
 from chalicelib.models.notifications import Notification
 from chalicelib.observability import logger, metrics
-from chalicelib.store import people
+from chalicelib.store import followers, people
 from chalicelib.store.table import Item
 
 CHANNELS = ("sms", "email")
@@ -60,16 +60,24 @@ def default_channels(phone: str | None, email: str | None) -> list[str]:
 
 
 def deliver(services: Services, note: Notification) -> Delivered:
-    """Send one notice to its person, or to each of its office's staff, on each chosen channel."""
+    """Send one notice to its person, or to each of its office's staff, on each chosen channel.
+
+    A citizen's notice also goes to the case's followers ("me too"): their in-app copies are written
+    here (same id: written again, stored once), each marked as of a complaint they follow.
+    """
     subs = [note.sub] if note.sub else people.staff_of(services.table, note.office_id or "")
+    copies = {sub: note for sub in subs}
+    if note.followers:
+        followers.copy_to_inboxes(services.table, note)
+        copies.update({f: followers.as_followers(note, f) for f in note.followers if f not in copies})
     done = Delivered()
-    for sub in subs:
+    for sub, copy in copies.items():  # each person's own copy (a follower's says whose complaint it is)
         recipient = recipient_of(services, sub, people.get_profile(services.table, sub))
         if recipient is None:
             done.skipped += 1
             continue
         for channel in recipient.channels:
-            if _send(services, note, recipient, channel):
+            if _send(services, copy, recipient, channel):
                 done.sent.append(channel)
             else:
                 done.skipped += 1

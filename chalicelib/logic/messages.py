@@ -6,6 +6,10 @@ from chalicelib.models.common import Language
 
 # Notifications: template → language → text with {placeholders}.
 NOTIFICATIONS: dict[str, dict[Language, str]] = {
+    "merged": {
+        "en": "Complaint {case_id} was merged into {into}, the same problem reported by others: you now follow {into}.",
+        "ur": "شکایت {case_id} کو {into} میں ضم کر دیا گیا ہے، جو یہی مسئلہ ہے جس کی دوسروں نے بھی شکایت کی: اب آپ {into} کی پیروی کر رہے ہیں۔",
+    },
     "case_submitted": {
         "en": "Your complaint {case_id} has been received.",
         "ur": "آپ کی شکایت {case_id} موصول ہو گئی ہے۔",
@@ -449,15 +453,23 @@ ERRORS: dict[str, dict[Language, str]] = {
 }
 
 
+# A follower's copy of a case's citizen's notice ("me too", docs/insights.md) says whose it is first.
+FOLLOWED_PREFIX: dict[Language, str] = {
+    "en": "A complaint you follow: ",
+    "ur": "زیرِ پیروی شکایت: ",
+}
+
+
 def notification_text(template: str, params: dict[str, str], language: Language) -> str:
     texts = NOTIFICATIONS.get(template)
     if texts is None:
         return template
+    prefix = FOLLOWED_PREFIX[language] if params.get("followed") else ""
     params = {k: (spoken_date(v, language) if k.endswith("_date") else v) for k, v in params.items()}
     try:
-        return texts[language].format(**params)
+        return prefix + texts[language].format(**params)
     except KeyError:
-        return texts["en"].format_map(_Missing(params))
+        return prefix + texts["en"].format_map(_Missing(params))
 
 
 MONTHS: dict[Language, tuple[str, ...]] = {

@@ -266,6 +266,8 @@ def public_request(case: Case, directory: Directory, extensions: bool = False) -
             {"datetime": n.at, "type": n.type, "summary": _STATUS_NOTES.get(n.type, n.type.replace("_", " "))}
             for n in case.public_trail
         ]
+        # How many citizens the problem affects: its citizen and those who said "me too" (docs/insights.md).
+        out["affected"] = case.affected
     return out
 
 

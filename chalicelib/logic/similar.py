@@ -1,16 +1,18 @@
 """Open complaints that look like the one a citizen is about to file (shown before submitting).
 
 Published ones are shown with their published words (personal data hidden), ranked by the
-words they share with the draft; private ones only ever as a count (by status, and how old
-the oldest is) — never their words. Two Queries of the service index per month (the
+near-duplicate score (`insights.duplicates`: text, place, recency; docs/insights.md); private
+ones only ever as a count (by status, and how old the oldest is) — never their words — and,
+when one is a near-duplicate, as an offer to join it ("me too": `duplicates`, with a signed
+`offer`, its status, age and how many it affects, never its words). Two Queries of the service index per month (the
 published and the private partition of open complaints; this month and the last): four,
 each of the newest `_PER_MONTH` — so `others.count` counts among those, a floor when there are more.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -25,7 +27,6 @@ SHOWN = 5
 MAX_TEXT = 4000
 SHOWN_CHARACTERS = 300
 _PER_MONTH = 50
-_WORD = re.compile(r"\w{3,}", re.UNICODE)
 
 
 class SimilarComplaint(BaseModel):
@@ -35,9 +36,25 @@ class SimilarComplaint(BaseModel):
     status: str
     district: str | None
     created_at: str
+    # The near-duplicate score (0–1); `duplicate` when at or above the threshold: the form offers "me too".
     similarity: float
     # The name its citizen chose to show with it, if any.
     display_name: str | None = None
+    duplicate: bool = False
+    # How many citizens it affects (its citizen and those who joined), and whether it may be joined now.
+    affected: int = 1
+    can_join: bool = True
+
+
+class PrivateDuplicate(BaseModel):
+    """A near-duplicate nobody published: never its words; `offer` lets the citizen join it (POST …/me-too)."""
+
+    id: str
+    status: str
+    district: str | None
+    created_at: str
+    affected: int
+    offer: str
 
 
 class OthersLikeIt(BaseModel):
@@ -51,17 +68,40 @@ class OthersLikeIt(BaseModel):
 class SimilarList(BaseModel):
     items: list[SimilarComplaint]
     others: OthersLikeIt
-
-
-def _words(text: str) -> set[str]:
-    return {w.lower() for w in _WORD.findall(text)}
+    # Private near-duplicates, best first (at most SHOWN).
+    duplicates: list[PrivateDuplicate] = []
 
 
 def _open_here(cases: list[Case], district: str | None) -> list[Case]:
     return [c for c in cases if c.status in OPEN_STATUSES and c.location and c.location.district == district]
 
 
-def similar(services: Services, category_id: str | None, district: str | None, text: str | None) -> SimilarList:
+def position(lat: str | None, lon: str | None) -> tuple[float | None, float | None]:
+    """The draft's position from the query (`lat`, `lon`, both or neither); 400 naming the field otherwise."""
+    if lat is None and lon is None:
+        return None, None
+    found: list[float] = []
+    for name, value, most in (("lat", lat, 90.0), ("lon", lon, 180.0)):
+        try:
+            number = float(value or "")
+        except ValueError:
+            number = float("nan")
+        if not -most <= number <= most:
+            raise InvalidInput(
+                "the search needs correcting", [FieldProblem(name, f"a number from {-most:g} to {most:g}")]
+            )
+        found.append(number)
+    return found[0], found[1]
+
+
+def similar(
+    services: Services,
+    category_id: str | None,
+    district: str | None,
+    text: str | None,
+    lat: float | None = None,
+    lon: float | None = None,
+) -> SimilarList:
     directory = services.directory()
     problems = []
     if not category_id or category_id not in directory.categories:
@@ -82,19 +122,59 @@ def similar(services: Services, category_id: str | None, district: str | None, t
             )
     shown = [c for c in _open_here(published, district) if c.hidden is None and c.public_description]
     unseen = _open_here(private, district) + [c for c in _open_here(published, district) if c not in shown]
-    draft = _words(text or "")
+    from chalicelib.insights import duplicates
+
+    draft = duplicates.Complaint(text or "", category_id or "", district, lat, lon)
+    public_scores = duplicates.score_all(draft, [_as_candidate(c, now, public=True) for c in shown])
     ranked = sorted(
-        ((_overlap(draft, c), c) for c in shown), key=lambda pair: (pair[0], pair[1].created_at), reverse=True
+        zip(public_scores, shown, strict=True), key=lambda pair: (pair[0].score, pair[1].created_at), reverse=True
     )
-    return SimilarList(items=[_public(c, score) for score, c in ranked[:SHOWN]], others=_count(unseen, now))
+    private_scores = duplicates.score_all(draft, [_as_candidate(c, now, public=False) for c in unseen])
+    offered = sorted(
+        ((s, c) for s, c in zip(private_scores, unseen, strict=True) if s.duplicate),
+        key=lambda pair: (pair[0].score, pair[1].created_at),
+        reverse=True,
+    )
+    return SimilarList(
+        items=[_public(c, found.score, found.duplicate) for found, c in ranked[:SHOWN]],
+        others=_count(unseen, now),
+        duplicates=[_private(services, c) for _, c in offered[:SHOWN]],
+    )
 
 
-def _overlap(draft: set[str], case: Case) -> float:
-    words = _words(f"{case.public_subject or ''} {case.public_description or ''}")
-    return len(draft & words) / len(draft | words) if draft and words else 0.0
+def _as_candidate(case: Case, now: datetime, *, public: bool) -> Any:
+    from chalicelib.insights import duplicates
+
+    location = case.location
+    words = (
+        f"{case.public_subject or ''} {case.public_description or ''}"
+        if public
+        else f"{case.subject} {case.description}"
+    )
+    return duplicates.Complaint(
+        text=words,
+        category_id=case.category_id,
+        district=location.district if location else None,
+        lat=location.lat if location else None,
+        lon=location.lon if location else None,
+        age_days=max((now - clock.parse_time(case.created_at)).total_seconds() / 86400, 0.0),
+    )
 
 
-def _public(case: Case, score: float) -> SimilarComplaint:
+def _private(services: Services, case: Case) -> PrivateDuplicate:
+    from chalicelib.logic.metoo import offer_for
+
+    return PrivateDuplicate(
+        id=case.id,
+        status=case.status,
+        district=case.location.district if case.location else None,
+        created_at=case.created_at,
+        affected=case.affected,
+        offer=offer_for(services, case.id),
+    )
+
+
+def _public(case: Case, score: float, duplicate: bool = False) -> SimilarComplaint:
     return SimilarComplaint(
         id=case.id,
         subject=pii.redact(case.public_subject or ""),
@@ -102,8 +182,11 @@ def _public(case: Case, score: float) -> SimilarComplaint:
         status=case.status,
         district=case.location.district if case.location else None,
         created_at=case.created_at,
-        similarity=round(score, 3),
+        similarity=round(min(score, 1.0), 3),
         display_name=case.display_name,
+        duplicate=duplicate,
+        affected=case.affected,
+        can_join=case.merged_into is None,
     )
 
 

@@ -71,6 +71,12 @@ class Figures(BaseModel):
         description="resolutions made in the period by the group's offices, each one "
         "(a case resolved, reopened and resolved again counts twice)",
     )
+    also_affected: int = Field(
+        0,
+        description='citizens who joined an open complaint instead of filing it ("me too"), or whose complaint was '
+        "merged into another, net of those who stopped following: with `received`, the citizens affected",
+    )
+    merged: int = Field(0, description="complaints merged into another as its duplicate")
 
 
 class Group(BaseModel):
@@ -140,6 +146,8 @@ def _figures(totals: dict[str, int]) -> Figures:
         # Counted as `transferred_out` before transfers were numbered; both are read so older months keep theirs.
         transfers=totals.get("transferred", 0) + totals.get("transferred_out", 0),
         resolutions=totals.get("resolved", 0),
+        also_affected=totals.get("affected", 0),
+        merged=totals.get("merged", 0),
     )
 
 

@@ -234,6 +234,7 @@ class Transition:
                 case_id=self.case.id,
                 sub=None if to_office else self.case.citizen_sub,
                 office_id=to_office,
+                followers=() if to_office else tuple(self.case.followers),
             )
         )
 
@@ -330,6 +331,11 @@ class Transition:
         actor_sub = self.by.sub if self.by else None
         case_store.save_change(self.services.table, change, expected_version=self._expected, actor_sub=actor_sub)
         dispatch(self.services, self.notices)
+
+    def staged(self) -> tuple[case_store.CaseChange, int]:
+        """The change and the version it expects, for a caller that writes several cases' changes at once (a merge)."""
+        self.case.version = self._expected + 1
+        return self._settle(), self._expected
 
     def case_out(self) -> CaseOut:
         """The case as the one who acted sees it now, its timeline with this change's events."""

@@ -45,6 +45,7 @@ def _headline(case: Case, directory: Directory, now: datetime) -> dict[str, Any]
         "urgency": deadlines.urgency(case, policy, now),
         "delay": case.delay,
         "transfers": case.transfers,
+        "affected": case.affected,
         "created_at": case.created_at,
         "updated_at": case.updated_at,
     }
@@ -88,6 +89,7 @@ def case_out(
         display_name=case.display_name,
         hidden=case.hidden,
         transfer_request=_transfer_request(case, directory),
+        merged_into=case.merged_into,
         allowed_actions=allowed_actions(case, viewer, policy, now, standing, directory),
         timeline=events,
     )

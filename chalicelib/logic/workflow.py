@@ -32,13 +32,16 @@ SystemActionName = Literal["route", "escalate", "remind", "close_no_feedback"]
 # A transfer to another organisation's office is a request (what an officer's `transfer` takes
 # then), answered by that organisation or an admin.
 TransferRequestActionName = Literal["request_transfer", "accept_transfer", "decline_transfer"]
-ActionName = OfficerActionName | CitizenActionName | SystemActionName | TransferRequestActionName
+# An office merges a duplicate into another case (logic/metoo.py): it closes, the other lives on.
+MergeActionName = Literal["merge"]
+ActionName = OfficerActionName | CitizenActionName | SystemActionName | TransferRequestActionName | MergeActionName
 
 OFFICER_ACTIONS: tuple[str, ...] = get_args(OfficerActionName)
 CITIZEN_ACTIONS: tuple[str, ...] = get_args(CitizenActionName)
 SYSTEM_ACTIONS: tuple[str, ...] = get_args(SystemActionName)
 TRANSFER_REQUEST_ACTIONS: tuple[str, ...] = get_args(TransferRequestActionName)
-ACTIONS: tuple[str, ...] = OFFICER_ACTIONS + CITIZEN_ACTIONS + SYSTEM_ACTIONS + TRANSFER_REQUEST_ACTIONS
+MERGE_ACTIONS: tuple[str, ...] = get_args(MergeActionName)
+ACTIONS: tuple[str, ...] = OFFICER_ACTIONS + CITIZEN_ACTIONS + SYSTEM_ACTIONS + TRANSFER_REQUEST_ACTIONS + MERGE_ACTIONS
 STATUSES: tuple[str, ...] = get_args(CaseStatus)
 # Nothing leaves these. `closed` is final too, except that a citizen whose case closed
 # because the feedback window passed in silence may still give their verdict within the
@@ -64,6 +67,7 @@ EVENT_OF: dict[str, EventType] = {
     "remind": "reminded",
     "close_no_feedback": "closed",
     "route": "routed",
+    "merge": "merged",
     # opening a case (OPENING below)
     "submit": "submitted",
     "suggest": "submitted",
@@ -139,6 +143,12 @@ TRANSITIONS: dict[tuple[str, str], CaseStatus] = {
     ("reopened", "remind"): "reopened",
     # system: the feedback window passed in silence
     ("resolved", "close_no_feedback"): "closed",
+    # an office (or an admin): a duplicate merged into another open case closes (closed_by "merged")
+    ("submitted", "merge"): "closed",
+    ("routed", "merge"): "closed",
+    ("in_progress", "merge"): "closed",
+    ("awaiting_citizen", "merge"): "closed",
+    ("reopened", "merge"): "closed",
 }
 
 

@@ -65,6 +65,9 @@ EventType = Literal[
     # (accepted, it is a `transferred` event)
     "transfer_requested",
     "transfer_declined",
+    # duplicates (docs/insights.md): this case was merged into another; another was merged into this one
+    "merged",
+    "merged_in",
 ]
 OPEN_STATUSES: frozenset[str] = frozenset(
     {"submitted", "routed", "in_progress", "awaiting_citizen", "reopened", "appealed", "under_review"}
@@ -253,7 +256,7 @@ class Case(BaseModel):
     # The deadline for which the office was reminded at 75 % (one reminder per deadline).
     reminded_due_at: str | None = None
     # How the case was closed: "satisfied" (the citizen said so) or "no_feedback" (window passed).
-    closed_by: Literal["satisfied", "no_feedback", "no_appeal", "appeal_dismissed"] | None = None
+    closed_by: Literal["satisfied", "no_feedback", "no_appeal", "appeal_dismissed", "merged"] | None = None
     closed_at: str | None = None
     # Information requests: the one extension, how late it is, the answer's kind, and
     # until when the citizen may appeal.
@@ -269,6 +272,11 @@ class Case(BaseModel):
     transfer_request: TransferRequest | None = None
     # How many times the case has been moved to another office by a transfer (an accepted request is one).
     transfers: int = 0
+    # Duplicates ("me too", docs/insights.md): the citizens this problem affects (its citizen and those who
+    # joined it, merged cases' included), the first followers who get its notices, and the case it was merged into.
+    affected: int = 1
+    followers: list[str] = []
+    merged_into: str | None = None
 
 
 # How close a case is to its deadline (null when no deadline is running: paused, resolved, closed).
@@ -293,6 +301,8 @@ class CaseHeadline(BaseModel):
     delay: Delay | None = None
     # How many times the case has been transferred to another office.
     transfers: int = 0
+    # How many citizens the problem affects (its citizen and those who said "me too").
+    affected: int = 1
     created_at: str
     updated_at: str
 
@@ -404,6 +414,8 @@ class CaseOut(CaseHeadline):
     hidden: Moderation | None = None
     # A transfer to another organisation's office that waits for its answer (null when none does).
     transfer_request: TransferRequestOut | None = None
+    # The case this one was merged into as a duplicate (null when it was not).
+    merged_into: str | None = None
     # Officers' view only (GET /v1/officer/cases/{id}); never in the citizen's or the public's.
     citizen_contact: CitizenContact | None = None
     # What the caller may do now (the server is the only source of workflow rules).

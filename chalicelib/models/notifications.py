@@ -19,6 +19,9 @@ class Notification:
     case_id: str | None = None
     sub: str | None = None
     office_id: str | None = None
+    # Citizens who follow the case ("me too"): they get its citizen's notices too (in-app copies are
+    # written by the delivery worker, not with the change: a transaction holds 100 writes).
+    followers: tuple[str, ...] = ()
 
     def message(self) -> dict[str, Any]:
         """The notifications queue's message body."""
@@ -33,6 +36,8 @@ class Notification:
             body["sub"] = self.sub
         if self.office_id:
             body["office_id"] = self.office_id
+        if self.followers:
+            body["followers"] = list(self.followers)
         return body
 
     @classmethod
@@ -45,4 +50,5 @@ class Notification:
             case_id=body.get("case_id"),
             sub=body.get("sub"),
             office_id=body.get("office_id"),
+            followers=tuple(str(f) for f in body.get("followers") or ()),
         )

@@ -12,6 +12,7 @@ from chalicelib.models.complaints import DUE_INDEXED_STATUSES, FINISHED_STATUSES
 from chalicelib.models.errors import ConditionFailure, InvalidCursor, NewCaseRefused, VersionConflict
 from chalicelib.models.notifications import Notification
 from chalicelib.store import keys
+from chalicelib.store import stats as stat_store
 from chalicelib.store.table import (
     Delete,
     Increment,
@@ -187,6 +188,29 @@ def save_change(table: Table, change: CaseChange, *, expected_version: int, acto
     except ConditionFailure as exc:
         if 0 in exc.failed_indexes:
             raise VersionConflict("the case changed since you read it; reload and try again") from exc
+        raise
+
+
+def save_changes(
+    table: Table, changes: Sequence[tuple[CaseChange, int]], *, actor_sub: str | None, also: Sequence[Write] = ()
+) -> None:
+    """Apply changes of several cases (each at the version read) and `also` in one transaction (a merge).
+
+    VersionConflict when one of the cases changed since; ConditionFailure when something of `also` failed.
+    """
+    writes: list[Write] = [Put(case_item(c.case), expect_version=v) for c, v in changes]
+    for change, _ in changes:
+        first_seq = change.case.event_seq - len(change.events) + 1
+        writes.extend(_writes_for(replace(change, counters=()), first_seq=first_seq, actor_sub=actor_sub))
+        writes.extend(change.also)
+    # One write per counter item, whichever change counted on it.
+    writes.extend(stat_store.merged([i for c, _ in changes for i in c.counters]))
+    writes.extend(also)
+    try:
+        table.transact(writes)
+    except ConditionFailure as exc:
+        if set(exc.failed_indexes) & set(range(len(changes))):
+            raise VersionConflict("a case changed since you read it; reload and try again") from exc
         raise
 
 

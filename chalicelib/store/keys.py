@@ -78,6 +78,21 @@ def office_queue_gsi(office_id: str, due_iso: str, case_id: str) -> dict[str, st
 
 
 HANDLED_SK_PREFIX = "HANDLED#"
+FOLLOWER_SK_PREFIX = "FOLLOWER#"
+
+
+def follower_key(case_id: str, sub: str) -> dict[str, str]:
+    """In the case's partition, one item per citizen who said "me too" (or whose merged case it absorbed)."""
+    return {"PK": case_pk(case_id), "SK": f"{FOLLOWER_SK_PREFIX}{sub}"}
+
+
+def followed_pk(sub: str) -> str:
+    return f"{Prefix.CITIZEN}#{sub}#FOLLOWED"
+
+
+def followed_gsi(sub: str, joined_iso: str, case_id: str) -> dict[str, str]:
+    """GSI1: the cases a citizen follows, newest joined first (a partition beside their own cases')."""
+    return {"GSI1PK": followed_pk(sub), "GSI1SK": f"{joined_iso}#{case_id}"}
 
 
 def handled_key(case_id: str, office_id: str) -> dict[str, str]:

@@ -23,7 +23,8 @@ WEB_CATALOGUE = Path(__file__).resolve().parents[2] / "web" / "js" / "i18n.js"
 # The satisfaction gap's texts live in its own script (js/gap.js), merged into the page's when it loads.
 # So do the emerging topics' (js/topics.js) and the trends' (js/trends.js).
 WEB_CATALOGUES = tuple(
-    WEB_CATALOGUE.with_name(name) for name in ("i18n.js", "i18n-admin.js", "gap.js", "topics.js", "trends.js")
+    WEB_CATALOGUE.with_name(name)
+    for name in ("i18n.js", "i18n-admin.js", "gap.js", "topics.js", "trends.js", "i18n-metoo.js")
 )
 
 # Runs the page's catalogue script with a stand-in `window` and prints, as JSON, every global

@@ -453,7 +453,7 @@ function nav() {
   const role = state.me && state.me.role;
   const links = [["#/", t("home")], ["#/dashboard", t("dashboard")]];
   if (role === "citizen") {
-    links.push(["#/file", t("file")], ["#/mine", t("mine")], ["#/info", t("information")], ["#/feedback", t("feedbackNav")], ["#/notifications", t("notifications")]);
+    links.push(["#/file", t("file")], ["#/mine", t("mine")], ["#/followed", t("followedNav")], ["#/info", t("information")], ["#/feedback", t("feedbackNav")], ["#/notifications", t("notifications")]);
   }
   if (role === "officer") links.push(["#/queue", t("queue")], ["#/notifications", t("notifications")]);
   if (ADMIN_ROLES.includes(role)) links.push(["#/topics", t("topicsNav")]);
@@ -551,6 +551,7 @@ async function render() {
   const view = {
     "": home, login, forgot, register, file, mine, case: caseView, queue, officer: officerCase, dashboard, notifications,
     info: information, request: requestView, feedback, history: officeHistory, topics: risingTopics, settings, admin: administration,
+    followed: followedView,
   }[route || ""] || home;
   const shown = document.getElementById("main");
   const main = shown.cloneNode(false);

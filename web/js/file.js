@@ -75,12 +75,17 @@ async function file(main) {
   const similar = async () => {
     if (!cat.value || !dist.value) return;
     const text = main.querySelector("[name=description]").value;
-    const found = await api("GET", `/v1/similar-complaints?category_id=${encodeURIComponent(cat.value)}&district=${encodeURIComponent(main.querySelector("#dist").value)}&text=${encodeURIComponent(text)}`);
-    main.querySelector("#similar").innerHTML = `<h2>${esc(t("similar"))}</h2>` + (found.items.length
-      ? `<ul>${found.items.map((s) => `<li><strong>${asTyped(s.id)}</strong> — ${userText(s.subject)} (${esc(statusText(s.status))})</li>`).join("")}</ul>`
-      : `<p>${esc(t("noSimilar"))}</p>`) +
-      (found.others.count ? `<p>${esc(t("othersLikeIt"))} ${esc(num(found.others.count))}</p>` : "");
+    const subject = main.querySelector("[name=subject]").value;
+    const point = where.point();
+    const near = point.lat !== undefined && point.lat !== null ? `&lat=${point.lat}&lon=${point.lon}` : "";
+    const found = await api("GET", `/v1/similar-complaints?category_id=${encodeURIComponent(cat.value)}&district=${encodeURIComponent(main.querySelector("#dist").value)}&text=${encodeURIComponent(`${subject} ${text}`.trim())}${near}`);
+    showSimilar(main.querySelector("#similar"), found); // js/metoo.js: near-duplicates offer "Me too"
   };
+  // What the citizen writes is compared too (a pause in typing asks again).
+  let typing = null;
+  for (const name of ["subject", "description"]) {
+    main.querySelector(`[name=${name}]`).addEventListener("input", () => { clearTimeout(typing); typing = setTimeout(similar, 600); });
+  }
   const where = whereFinder(main, dist, () => { districtChosen(); similar(); });
   cat.onchange = () => { categoryChosen(); ask(); similar(); };
   dist.onchange = () => { districtChosen(); where.chosen(); similar(); };

@@ -21,7 +21,7 @@ async function queue(main) {
     (found.items.length ? `<ul class="cards">${found.items.map((c) => `
       <li class="${urgencyClass(c)}"><a href="#/officer/${esc(c.id)}"><strong>${asTyped(c.id)}</strong> ${userText(c.subject)}</a>
         <span class="badge">${esc(statusText(c.status))}</span>
-        <small>${esc(t("due"))}: ${esc(day(c.due_at))}${urgencyText(c)}</small></li>`).join("")}</ul>` : `<p>${esc(t("none"))}</p>`);
+        <small>${esc(t("due"))}: ${esc(day(c.due_at))}${urgencyText(c)}</small>${c.affected > 1 ? ` <small class="badge">${esc(affectedText(c.affected))}</small>` : ""}</li>`).join("")}</ul>` : `<p>${esc(t("none"))}</p>`);
   main.insertAdjacentHTML("afterbegin", officeTabs("queue"));
   main.querySelector("#filters").onsubmit = (ev) => {
     ev.preventDefault();
@@ -43,6 +43,7 @@ async function officerCase(main, id) {
       <button>${esc(t("act"))}</button></form>` : "";
   await answersKnown(c);
   main.innerHTML = caseHead(c) + contact + form + timeline(c.timeline);
+  mergeForm(main, c);
   if (!actions.length) {
     main.querySelector("h1").insertAdjacentHTML("afterend", readOnlyNote(c));
     return;
