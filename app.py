@@ -22,6 +22,7 @@ from chalicelib.api.open311 import open311_routes
 from chalicelib.api.openapi import openapi_routes
 from chalicelib.api.operations import operation_routes
 from chalicelib.api.stats import stats_routes
+from chalicelib.api.suggestions import suggestion_routes
 from chalicelib.api.uploads import upload_routes
 from chalicelib.observability import logger, publish_metrics
 from chalicelib.workers.insights import insights_workers
@@ -50,6 +51,7 @@ for blueprint in (
     openapi_routes,
     open311_routes,
     operation_routes,
+    suggestion_routes,
     route_workers,
     notify_workers,
     sweeper_workers,
