@@ -20,7 +20,12 @@ from chalicelib.logic import messages
 LANGUAGES = {"en", "ur"}
 WEB_CATALOGUE = Path(__file__).resolve().parents[2] / "web" / "js" / "i18n.js"
 # The administration pages' texts, loaded with those pages only (js/admin.js merges them into the page's).
-WEB_CATALOGUES = (WEB_CATALOGUE, WEB_CATALOGUE.with_name("i18n-admin.js"))
+WEB_CATALOGUES = (
+    WEB_CATALOGUE,
+    WEB_CATALOGUE.with_name("i18n-admin.js"),
+    # Category suggestion, triage and moderation (js/suggest.js merges them into the page's).
+    WEB_CATALOGUE.with_name("i18n-suggest.js"),
+)
 
 # Runs the page's catalogue script with a stand-in `window` and prints, as JSON, every global
 # it set that holds both languages (a function, should one appear, stays visible as a text).

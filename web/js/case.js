@@ -22,7 +22,7 @@ function caseHead(c) {
       <dt>${esc(t("office"))}</dt><dd>${c.office ? userText(named(c.office)) : "—"}</dd>
       <dt>${esc(t("level"))}</dt><dd>${esc(levelText(c.level))}</dd>
       <dt>${esc(t("due"))}</dt><dd>${esc(day(c.due_at))}</dd>
-      ${c.kind === "complaint" ? `<dt>${esc(t("publication"))}</dt><dd>${esc(c.published_at ? `${t("publishedOn")} ${day(c.published_at)}` : t("private"))}${c.hidden ? ` — ${esc(t("hiddenByOffice"))}: ${userText(c.hidden.note)}` : ""}</dd>` : ""}
+      ${c.kind === "complaint" ? `<dt>${esc(t("publication"))}</dt><dd>${esc(c.published_at ? `${t("publishedOn")} ${day(c.published_at)}` : t("private"))}${c.hidden ? ` — ${esc(t("hiddenByOffice"))}: ${userText(c.hidden.note)}` : ""}${withheldNote(c)}</dd>` : ""}
       ${answersHtml(c)}</dl>
     <p dir="auto">${esc(c.description)}</p>${attachedFiles(c.attachments || [])}`;
 }

@@ -456,6 +456,7 @@ function nav() {
     links.push(["#/file", t("file")], ["#/mine", t("mine")], ["#/info", t("information")], ["#/feedback", t("feedbackNav")], ["#/notifications", t("notifications")]);
   }
   if (role === "officer") links.push(["#/queue", t("queue")], ["#/notifications", t("notifications")]);
+  if (state.me && state.me.triage) links.push(["#/triage", t("triage")]); // admins and triage officers (suggest.js)
   if (ADMIN_ROLES.includes(role)) {
     links.push(...ADMIN_PAGES.filter(([, admins]) => role === "admin" || !admins).map(([page]) => [`#/admin/${page}`, t(`admin_${page}`)]));
   }
@@ -550,6 +551,7 @@ async function render() {
   const view = {
     "": home, login, forgot, register, file, mine, case: caseView, queue, officer: officerCase, dashboard, notifications,
     info: information, request: requestView, feedback, history: officeHistory, settings, admin: administration,
+    triage: triagePage,
   }[route || ""] || home;
   const shown = document.getElementById("main");
   const main = shown.cloneNode(false);

@@ -24,6 +24,7 @@ async function file(main) {
   await lists();
   main.innerHTML = `<h1>${esc(t("file"))}</h1>
     <form id="f" class="stack" data-draft>
+      <section id="suggested" class="suggested" aria-live="polite" hidden></section>
       <label>${esc(t("category"))}<input id="q" type="search" placeholder="${esc(t("searchCategory"))}" autocomplete="off"></label>
       <select name="category_id" id="cat" size="6" required aria-label="${esc(t("category"))}"></select>
       <div id="questions" class="stack"></div>
@@ -49,7 +50,7 @@ async function file(main) {
     const needle = q.trim().toLowerCase();
     cat.innerHTML = state.categories
       .filter((c) => !needle || [c.name, c.name_ur, c.group].join(" ").toLowerCase().includes(needle))
-      .map((c) => `<option value="${esc(c.id)}">${esc(named(c))}</option>`).join("");
+      .map((c) => `<option value="${esc(c.id)}">${esc(named(c))}</option>`).join("") + notSureOption();
   };
   // The browser's own bubble for an unchosen problem, in the page's language.
   const categoryChosen = () => cat.setCustomValidity(cat.value ? "" : t("categoryNeeded"));
@@ -73,7 +74,7 @@ async function file(main) {
   dist.setCustomValidity(t("districtNeeded"));
   dist.addEventListener("invalid", districtChosen);
   const similar = async () => {
-    if (!cat.value || !dist.value) return;
+    if (!cat.value || cat.value === NOT_SURE || !dist.value) return;
     const text = main.querySelector("[name=description]").value;
     const found = await api("GET", `/v1/similar-complaints?category_id=${encodeURIComponent(cat.value)}&district=${encodeURIComponent(main.querySelector("#dist").value)}&text=${encodeURIComponent(text)}`);
     main.querySelector("#similar").innerHTML = `<h2>${esc(t("similar"))}</h2>` + (found.items.length
@@ -84,6 +85,7 @@ async function file(main) {
   const where = whereFinder(main, dist, () => { districtChosen(); similar(); });
   cat.onchange = () => { categoryChosen(); ask(); similar(); };
   dist.onchange = () => { districtChosen(); where.chosen(); similar(); };
+  suggestCategories(main); // above the picker, from what the citizen types (suggest.js)
   const form = main.querySelector("#f");
   const key = filingKey();
   const uploads = uploadsOnce();

@@ -20,7 +20,7 @@ async function queue(main) {
       <button>${esc(t("show"))}</button></form>` +
     (found.items.length ? `<ul class="cards">${found.items.map((c) => `
       <li class="${urgencyClass(c)}"><a href="#/officer/${esc(c.id)}"><strong>${asTyped(c.id)}</strong> ${userText(c.subject)}</a>
-        <span class="badge">${esc(statusText(c.status))}</span>
+        <span class="badge">${esc(statusText(c.status))}</span>${c.moderation_flagged ? ` ${flagBadge()}` : ""}
         <small>${esc(t("due"))}: ${esc(day(c.due_at))}${urgencyText(c)}</small></li>`).join("")}</ul>` : `<p>${esc(t("none"))}</p>`);
   main.insertAdjacentHTML("afterbegin", officeTabs("queue"));
   main.querySelector("#filters").onsubmit = (ev) => {
@@ -43,6 +43,7 @@ async function officerCase(main, id) {
       <button>${esc(t("act"))}</button></form>` : "";
   await answersKnown(c);
   main.innerHTML = caseHead(c) + contact + form + timeline(c.timeline);
+  moderationPanel(main, c); // the flag moderation put on its text at filing (suggest.js)
   if (!actions.length) {
     main.querySelector("h1").insertAdjacentHTML("afterend", readOnlyNote(c));
     return;
