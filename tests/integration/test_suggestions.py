@@ -234,7 +234,9 @@ def test_a_triage_choice_survives_a_lost_enqueue_through_the_sweeper(stack: Stac
     assert feedback.status == 400 and feedback.json["error"]["details"][0]["field"] == "category_id"
     # When the intake queue refuses the message as the category is chosen
     with stack.intake_broken():
-        assert stack.post(f"/v1/triage/{case_id}/category", {"category_id": "water-no-water"}, token=admin).status == 200
+        assert (
+            stack.post(f"/v1/triage/{case_id}/category", {"category_id": "water-no-water"}, token=admin).status == 200
+        )
     assert stack.run_route_worker() == 0
     # Then the sweeper re-drives it as any new filing, and it is routed
     assert stack.run_sweeper(minutes_from_now=5)["redriven"] == 1
