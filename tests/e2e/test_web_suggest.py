@@ -7,6 +7,7 @@ another part's), the rest is the local stack. Screenshots at 360 px in English a
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -147,4 +148,58 @@ def test_not_sure_files_the_complaint_without_a_category_and_a_failed_answer_say
         f"{running.api}/v1/complaints/{case_id}", headers={"Authorization": f"Bearer {token}"}, timeout=10
     ).json()
     assert case["category_id"] == "not-sure"
+    assert not errors, errors
+
+
+def unsure_complaint_in_triage(running: Stack) -> str:
+    """A complaint the demo citizen files "not sure" over HTTP, once it waits in triage (no model places it)."""
+    citizen = next(a for a in running.accounts()["accounts"] if a["role"] == "citizen")
+    login = requests.post(
+        f"{running.api}/v1/auth/login",
+        json={"username": citizen["username"], "password": citizen["password"]},
+        timeout=10,
+    )
+    headers = {"Authorization": f"Bearer {login.json()['id_token']}"}
+    body = {
+        "category_id": "not-sure",
+        "subject": "Trouble near the market",
+        "description": "Something has been wrong near the market for weeks and nobody listens.",
+        "location": {"district": running.accounts()["demo_route"]["district"]},
+    }
+    filed = requests.post(f"{running.api}/v1/complaints", json=body, headers=headers, timeout=10)
+    assert filed.status_code == 201, filed.text
+    case_id = str(filed.json()["id"])
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        seen = requests.get(f"{running.api}/v1/complaints/{case_id}", headers=headers, timeout=10).json()
+        if any(e["type"] == "triage" for e in seen["timeline"]):
+            return case_id
+        time.sleep(0.5)
+    raise AssertionError(f"{case_id} did not reach triage:\n{running.log_tail()}")
+
+
+def test_a_triage_officer_chooses_the_category_on_the_triage_page_in_english_and_urdu(
+    running: Stack, phone: BrowserContext
+) -> None:
+    errors: list[str] = []
+    page = phone.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    desk = next(a for a in running.accounts()["accounts"] if a.get("triage"))
+    sign_in(page, running.api, desk)
+    for lang in ("en", "ur"):
+        case_id = unsure_complaint_in_triage(running)
+        page.evaluate("(lang) => localStorage.setItem('awaaz.lang', lang)", lang)
+        page.goto(f"{running.api}/#/triage")
+        page.reload()
+        page.wait_for_function("(lang) => document.documentElement.lang === lang", arg=lang)
+        item = page.locator(f"li.triage-case[data-id='{case_id}']")
+        item.wait_for()
+        assert "nobody listens" in item.inner_text()
+        assert page.locator("#nav a[href='#/triage']").count() == 1
+        assert fits_the_phone(page), f"the triage page scrolls sideways at 360 px in {lang}"
+        shot(page, f"triage-{lang}")
+        item.locator("select[name=category_id]").select_option("electricity-overbilling")
+        item.locator("form button:not([data-category])").click()
+        page.wait_for_selector(".message.ok")
+        assert page.locator(f"li.triage-case[data-id='{case_id}']").count() == 0
     assert not errors, errors
