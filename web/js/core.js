@@ -518,6 +518,22 @@ async function administration(main, page) {
   return adminPage(main, page);
 }
 
+// Category suggestions, "I'm not sure", triage and the moderation flag (js/suggest.js and its texts) load once a
+// page that uses them is drawn, off the filing form's first paint (its budget: tests/e2e/test_web_speed.py).
+let suggestLoaded = null;
+
+function suggestScripts() {
+  suggestLoaded = suggestLoaded || Promise.all(["js/i18n-suggest.js", "js/suggest.js"]
+    .map((src) => document.querySelector(`[data-suggest="${src}"]`) || new Promise((done, failed) => {
+      const el = Object.assign(document.createElement("script"), { src, async: false });
+      el.dataset.suggest = src;
+      el.onload = done;
+      el.onerror = () => { el.remove(); failed({ status: 0, message: t("offline"), details: [] }); };
+      document.head.append(el);
+    }))).catch((e) => { suggestLoaded = null; throw e; });
+  return suggestLoaded;
+}
+
 // Each render is numbered; one that finishes after a newer one began (a slow answer, the citizen
 // already elsewhere) paints nothing. A page is drawn into a fresh <main> and shown only if still current.
 let renders = 0;
@@ -551,7 +567,7 @@ async function render() {
   const view = {
     "": home, login, forgot, register, file, mine, case: caseView, queue, officer: officerCase, dashboard, notifications,
     info: information, request: requestView, feedback, history: officeHistory, settings, admin: administration,
-    triage: triagePage,
+    triage: (page) => suggestScripts().then(() => triagePage(page)),
   }[route || ""] || home;
   const shown = document.getElementById("main");
   const main = shown.cloneNode(false);

@@ -17,6 +17,9 @@ function lists() {
 // Opened straight on the form (a link, a reload): its lists are asked while the other scripts still load.
 if ((location.hash || "").startsWith("#/file")) lists().catch(() => {});
 
+// The picker's "I'm not sure" choice, once suggest.js has loaded (it adds it then).
+const notSure = () => (typeof notSureOption === "function" ? notSureOption() : "");
+
 // What publishing means, as the server words it, in the page's language.
 const publicationTerms = () => (state.lang === "ur" ? state.publication.statement_ur : state.publication.statement);
 
@@ -50,7 +53,7 @@ async function file(main) {
     const needle = q.trim().toLowerCase();
     cat.innerHTML = state.categories
       .filter((c) => !needle || [c.name, c.name_ur, c.group].join(" ").toLowerCase().includes(needle))
-      .map((c) => `<option value="${esc(c.id)}">${esc(named(c))}</option>`).join("") + notSureOption();
+      .map((c) => `<option value="${esc(c.id)}">${esc(named(c))}</option>`).join("") + notSure();
   };
   // The browser's own bubble for an unchosen problem, in the page's language.
   const categoryChosen = () => cat.setCustomValidity(cat.value ? "" : t("categoryNeeded"));
@@ -74,7 +77,7 @@ async function file(main) {
   dist.setCustomValidity(t("districtNeeded"));
   dist.addEventListener("invalid", districtChosen);
   const similar = async () => {
-    if (!cat.value || cat.value === NOT_SURE || !dist.value) return;
+    if (!cat.value || cat.value === "not-sure" || !dist.value) return;
     const text = main.querySelector("[name=description]").value;
     const found = await api("GET", `/v1/similar-complaints?category_id=${encodeURIComponent(cat.value)}&district=${encodeURIComponent(main.querySelector("#dist").value)}&text=${encodeURIComponent(text)}`);
     main.querySelector("#similar").innerHTML = `<h2>${esc(t("similar"))}</h2>` + (found.items.length
@@ -85,7 +88,8 @@ async function file(main) {
   const where = whereFinder(main, dist, () => { districtChosen(); similar(); });
   cat.onchange = () => { categoryChosen(); ask(); similar(); };
   dist.onchange = () => { districtChosen(); where.chosen(); similar(); };
-  suggestCategories(main); // above the picker, from what the citizen types (suggest.js)
+  // Suggestions above the picker, from what the citizen types, and "I'm not sure" (suggest.js, loaded after the paint).
+  suggestScripts().then(() => suggestCategories(main, () => fill(main.querySelector("#q").value)), () => {});
   const form = main.querySelector("#f");
   const key = filingKey();
   const uploads = uploadsOnce();

@@ -28,13 +28,19 @@ const confidenceWords = (item, threshold) => t(item.confidence >= threshold ? "s
 
 // Above the category picker: up to three suggestions for what the citizen is typing, each one tap to choose,
 // and "I'm not sure". The latest answer wins; offline or refused, nothing is said and nothing changes.
-function suggestCategories(main) {
+// `refill` draws the picker's list again (file.js), now with its "I'm not sure" choice.
+function suggestCategories(main, refill) {
   const box = main.querySelector("#suggested");
   const cat = main.querySelector("#cat");
   const search = main.querySelector("#q");
   const subject = main.querySelector("[name=subject]");
   const description = main.querySelector("[name=description]");
   if (!box || !cat || !description) return;
+  if (refill && !cat.querySelector(`option[value="${NOT_SURE}"]`)) {
+    const chosen = cat.value;
+    refill();
+    cat.value = chosen;
+  }
   let timer = null;
   let asked = 0;
   let lastText = "";
@@ -56,8 +62,8 @@ function suggestCategories(main) {
     const buttons = found.items.map((s) => `<button type="button" class="plain suggestion" data-category="${esc(s.category_id)}">
         <bdi>${esc(named(s))}</bdi> — <span class="likelihood">${esc(confidenceWords(s, found.threshold))}</span></button>`);
     buttons.push(`<button type="button" class="plain suggestion" data-category="${NOT_SURE}">${esc(t("notSure"))}</button>`);
-    box.innerHTML = `<h2 id="suggested-title">${esc(t("suggestedTitle"))}</h2>
-      <div class="suggestions" role="group" aria-labelledby="suggested-title">${buttons.join("")}</div>
+    box.innerHTML = `${found.items.length ? `<h2 id="suggested-title">${esc(t("suggestedTitle"))}</h2>` : ""}
+      <div class="suggestions" role="group" aria-label="${esc(t(found.items.length ? "suggestedTitle" : "notSure"))}">${buttons.join("")}</div>
       <p class="hint not-sure-said" hidden>${esc(t("notSureChosen"))}</p>`;
     box.hidden = false;
     mark();
