@@ -15,7 +15,7 @@ const SHELL = [
   "./", "index.html", "config.js", "style.css", "manifest.webmanifest",
   "js/i18n.js", "js/core.js", "js/account.js", "js/uploads.js", "js/file.js", "js/case.js", "js/requests.js",
   "js/officer.js", "js/dashboard.js", "js/drafts.js", "js/offline.js", "js/settings.js", "js/map.js",
-  "js/i18n-suggest.js", "js/suggest.js", // loaded by core.js once a page uses them (on the phone offline too)
+  "js/i18n-suggest.js", "js/suggest.js",
   "icons/icon.svg", "icons/icon-192.png",
 ];
 const LASTING = /\/(fonts|icons)\//;
