@@ -17,7 +17,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route
 
 from tests.e2e import test_web
 from tests.e2e.test_local_stack import Stack
-from tests.e2e.test_web import PHONE, WAIT_MS, fits_the_phone, new_citizen, shot, sign_in
+from tests.e2e.test_web import PHONE, WAIT_MS, fits_the_phone, new_citizen, officer_of_demo_office, shot, sign_in
+from tests.e2e.test_web_officers import routed_complaint
 
 pytestmark = pytest.mark.e2e
 
@@ -202,4 +203,54 @@ def test_a_triage_officer_chooses_the_category_on_the_triage_page_in_english_and
         item.locator("form button:not([data-category])").click()
         page.wait_for_selector(".message.ok")
         assert page.locator(f"li.triage-case[data-id='{case_id}']").count() == 0
+    assert not errors, errors
+
+
+def test_an_officer_sees_the_moderation_flag_in_the_queue_and_on_the_case_and_clears_it(
+    running: Stack, phone: BrowserContext
+) -> None:
+    # Given a routed complaint whose text the (faked) model flagged at filing
+    case_id = routed_complaint(running, "Meter read wrongly again")
+    flag = {"score": 0.94, "flagged_at": "2026-12-03T05:00:00Z", "cleared_by": None, "cleared_at": None}
+    cleared: list[str] = []
+
+    def flagged_queue(route: Route) -> None:
+        answer = route.fetch().json()
+        for item in answer["items"]:
+            item["moderation_flagged"] = item["id"] == case_id
+        route.fulfill(json=answer)
+
+    def flagged_case(route: Route) -> None:
+        if route.request.method == "POST":
+            cleared.append(route.request.url)
+            route.fulfill(json={})
+            return
+        answer = route.fetch().json()
+        if not cleared:
+            answer["moderation_flag"] = flag
+        route.fulfill(json=answer)
+
+    errors: list[str] = []
+    page = phone.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.route(f"{running.api}/v1/officer/cases?*", flagged_queue)
+    page.route(f"{running.api}/v1/officer/cases/{case_id}**", flagged_case)
+    sign_in(page, running.api, officer_of_demo_office(running))
+    for lang, badge in (("en", "Flagged"), ("ur", "نشان زد")):
+        page.evaluate("(lang) => localStorage.setItem('awaaz.lang', lang)", lang)
+        page.goto(f"{running.api}/#/queue")
+        page.reload()
+        page.wait_for_function("(lang) => document.documentElement.lang === lang", arg=lang)
+        # Then the queue marks it, and its page says what the flag means with the button that clears it
+        line = page.locator(f"ul.cards li:has(a[href='#/officer/{case_id}'])")
+        assert badge in line.locator(".badge.flagged").inner_text()
+        page.goto(f"{running.api}/#/officer/{case_id}")
+        page.wait_for_selector(".flag-panel #clear-flag button")
+        assert fits_the_phone(page), f"the flagged case scrolls sideways at 360 px in {lang}"
+        shot(page, f"moderation-flag-{lang}")
+    # When the officer clears it, the page says so and draws the case again without the flag
+    page.click("#clear-flag button")
+    page.wait_for_selector(".message.ok")
+    assert cleared and cleared[0].endswith(f"/v1/officer/cases/{case_id}/moderation/clear")
+    page.wait_for_function("!document.querySelector('.flag-panel')")
     assert not errors, errors
