@@ -9,6 +9,7 @@ from __future__ import annotations
 from chalicelib.logic import ratelimit
 from chalicelib.logic.ports import Services
 from chalicelib.models.suggestions import SuggestionIn, SuggestionList, SuggestionOut
+from chalicelib.observability import logger, metrics
 
 SHOWN = 3
 # Asked of the model, so that three remain once other kinds and retired categories are left out.
@@ -20,9 +21,16 @@ def suggest(services: Services, data: SuggestionIn, source: str) -> SuggestionLi
     ratelimit.check(services, "suggest_source", source)
     from chalicelib.insights import serving  # the model loads on first use, never on the API's cold path
 
+    threshold = serving.SUGGESTION_CONFIDENCE
+    try:
+        found = serving.suggest(services, data.text, k=ASKED)
+    except Exception:  # the model or its artefact failed: the form offers nothing, the citizen picks as before
+        logger.warning("suggestion model unavailable")
+        metrics.add_metric(name="SuggestionUnavailable", unit="Count", value=1)
+        found = []
     directory = services.directory()
     items: list[SuggestionOut] = []
-    for category_id, confidence in serving.suggest(services, data.text, k=ASKED):
+    for category_id, confidence in found:
         category = directory.live_category(category_id)
         if category is None or (data.kind is not None and category.kind != data.kind):
             continue
@@ -38,5 +46,4 @@ def suggest(services: Services, data: SuggestionIn, source: str) -> SuggestionLi
         )
         if len(items) == SHOWN:
             break
-    threshold = serving.SUGGESTION_CONFIDENCE
     return SuggestionList(items=items, sure=bool(items) and items[0].confidence >= threshold, threshold=threshold)

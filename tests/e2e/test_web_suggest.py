@@ -161,7 +161,7 @@ def unsure_complaint_in_triage(running: Stack) -> str:
         timeout=10,
     )
     headers = {"Authorization": f"Bearer {login.json()['id_token']}"}
-    body = {
+    body: dict[str, Any] = {
         "category_id": "not-sure",
         "subject": "Trouble near the market",
         "description": "Something has been wrong near the market for weeks and nobody listens.",

@@ -129,6 +129,17 @@ def test_a_vague_text_is_not_sure_and_an_unknown_one_suggests_nothing(stack: Sta
     assert nothing == {"items": [], "sure": False, "threshold": 0.5}
 
 
+def test_a_model_that_fails_suggests_nothing_rather_than_failing(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.insights import serving
+
+    def broken(*_: Any, **__: Any) -> Any:
+        raise RuntimeError("the artefact could not be read")
+
+    monkeypatch.setattr(serving, "suggest", broken)
+    reply = suggestions(stack, {"text": BILL})
+    assert reply.status == 200 and reply.json == {"items": [], "sure": False, "threshold": 0.5}
+
+
 def test_the_text_is_neither_stored_nor_logged(stack: Stack, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     secret = "My bill names Ayesha Khan of House 12"
