@@ -24,6 +24,7 @@ from chalicelib.api.open311 import open311_routes
 from chalicelib.api.openapi import openapi_routes
 from chalicelib.api.operations import operation_routes
 from chalicelib.api.stats import stats_routes
+from chalicelib.api.suggestions import suggestion_routes
 from chalicelib.api.topics import topic_routes
 from chalicelib.api.trends import trends_routes
 from chalicelib.api.uploads import upload_routes
@@ -58,6 +59,7 @@ for blueprint in (
     open311_routes,
     operation_routes,
     gap_routes,
+    suggestion_routes,
     route_workers,
     notify_workers,
     sweeper_workers,

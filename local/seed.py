@@ -40,10 +40,12 @@ class DemoAccount:
     password: str = DEMO_PASSWORD
     # An officer who is also a supervisor (the staff group `supervisor`).
     supervisor: bool = False
+    # An officer who also works the triage queue (the staff group `triage`).
+    triage: bool = False
 
     @property
     def groups(self) -> list[str]:
-        return [self.role, "supervisor"] if self.supervisor else [self.role]
+        return [self.role] + ["supervisor"] * self.supervisor + ["triage"] * self.triage
 
     @property
     def attributes(self) -> dict[str, str]:
@@ -77,6 +79,8 @@ class DemoAccount:
             out["office_id"] = self.office_id
         if self.supervisor:
             out["supervisor"] = True
+        if self.triage:
+            out["triage"] = True
         if self.pool == "staff":
             # The key of the authenticator app (moto's one key for every account; `make totp` shows the code).
             out["totp_secret"] = MOTO_TOTP_SECRET
@@ -132,6 +136,7 @@ def demo_accounts(route: DemoRoute) -> list[DemoAccount]:
             "en",
             route.parent_office_id,
             supervisor=True,
+            triage=True,
         ),
         DemoAccount(
             "information official",

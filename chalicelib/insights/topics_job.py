@@ -77,6 +77,9 @@ def run(services: Services, now: datetime, week: str | None = None) -> dict[str,
         organisation = _organisation_of(item, office_organisation)
         if organisation is None:
             continue  # not routed yet: no organisation's staff would see it
+        flag = item.get("moderation_flag")
+        if isinstance(flag, dict) and not flag.get("cleared_at"):
+            continue  # its text looked abusive and no officer has cleared it: no theme's words come from it
         if str(item["created_at"]) >= week_from:
             if len(this_week[organisation]) < WEEK_CAP:
                 this_week[organisation].append(_doc(item))

@@ -86,6 +86,7 @@ def verify_id_token(token: str, issuers: Sequence[Issuer]) -> Verified:
         language="ur" if language == "ur" else "en",
         office_id=office_id if role in ("officer", "org_admin") else None,
         supervisor=role == "officer" and "supervisor" in groups,
+        triage=role == "officer" and "triage" in groups,
     )
     return Verified(principal=principal, issued_at=int(claims["iat"]))
 
@@ -107,6 +108,7 @@ def principal_from_context(context: dict[str, Any]) -> Principal:
         language=context.get("language", "en"),
         office_id=context.get("office_id") or None,
         supervisor=context.get("supervisor") == "1",
+        triage=context.get("triage") == "1",
     )
 
 
@@ -120,4 +122,5 @@ def context_of(principal: Principal) -> dict[str, str]:
         "language": principal.language,
         "office_id": principal.office_id or "",
         "supervisor": "1" if principal.supervisor else "",
+        "triage": "1" if principal.triage else "",
     }

@@ -18,7 +18,7 @@ from chalicelib.logic.notifications import dispatch
 from chalicelib.logic.ports import Services
 from chalicelib.logic.transition import Transition, check_version
 from chalicelib.models.common import Listing, Principal
-from chalicelib.models.complaints import Case, CaseOut, CaseSummary, ComplaintIn, Location, TimelineEvent
+from chalicelib.models.complaints import NOT_SURE, Case, CaseOut, CaseSummary, ComplaintIn, Location, TimelineEvent
 from chalicelib.models.directory import Category
 from chalicelib.models.errors import (
     CaseNotFound,
@@ -51,7 +51,10 @@ def _check_input(
     """The complaint's attached files, once everything in it checks out (else InvalidInput naming each problem)."""
     problems = []
     category = directory.live_category(data.category_id)
-    if category is None:
+    if data.category_id == NOT_SURE:
+        # The citizen cannot tell: the route worker suggests one, or a person chooses it (logic/triage.py).
+        problems += [FieldProblem(f"attributes.{code}", "not a question of this category") for code in data.attributes]
+    elif category is None:
         problems.append(FieldProblem("category_id", "unknown category; see GET /v1/categories"))
     elif category.kind != "complaint":
         problems.append(FieldProblem("category_id", f"this category takes {category.kind}, not complaints"))
@@ -126,6 +129,8 @@ def submit(
             files=files,
             public_name=data.public_name,
             attributes={k: v.strip() for k, v in data.attributes.items() if v.strip()},
+            # Not public until the route worker has read it for abuse (logic/moderation.py).
+            moderation_pending=True,
         )
         opened.check_again_at(now + REDRIVE_AFTER)  # routed by then, or re-driven by the sweeper
         if data.publish:

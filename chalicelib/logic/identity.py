@@ -470,4 +470,5 @@ def me(principal: Principal) -> MeOut:
         role=principal.role,
         office_id=principal.office_id,
         language=principal.language,
+        triage=principal.role == "admin" or principal.triage,
     )

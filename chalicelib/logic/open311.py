@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from chalicelib.logic import clock, complaints, geo, pii, ratelimit, tracking
 from chalicelib.logic.directory import Directory
 from chalicelib.logic.ports import Services
+from chalicelib.logic.withholding import WITHHELD, withheld
 from chalicelib.models.choices import MODERATION_REASONS
 from chalicelib.models.common import Principal, without_control_characters
 from chalicelib.models.complaints import FINISHED_STATUSES, Case, ComplaintIn
@@ -231,6 +232,8 @@ def _published_text(case: Case) -> str:
     if case.hidden is not None:
         reason = MODERATION_REASONS.get(case.hidden.reason)
         return f"[text hidden by the office: {reason.label if reason else case.hidden.reason}]"
+    if withheld(case):
+        return WITHHELD["en"]
     return pii.redact(case.public_description or "")
 
 

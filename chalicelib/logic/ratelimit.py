@@ -36,6 +36,8 @@ LIMITS: dict[str, tuple[int, int]] = {
     "code": (10, 3600),  # tries of a confirmation or reset code (and each code dies after 5 wrong tries)
     "code_source": (60, 3600),
     "open311": (300, 3600),
+    # Category suggestions while a citizen types (debounced: a few dozen a complaint), per source address.
+    "suggest_source": (1200, 3600),
 }
 
 # Failed sign-ins (a wrong password or authenticator code; a success counts nothing), per username and

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from chalicelib.logic import clock, pii
 from chalicelib.logic.ports import Services
+from chalicelib.logic.withholding import withheld
 from chalicelib.models.complaints import OPEN_STATUSES, Case
 from chalicelib.models.errors import FieldProblem, InvalidInput
 from chalicelib.store import cases as case_store
@@ -120,7 +121,10 @@ def similar(
             found += case_store.latest_service_cases(
                 services.table, category_id or "", month, public=public, limit=_PER_MONTH
             )
-    shown = [c for c in _open_here(published, district) if c.hidden is None and c.public_description]
+    # A text an office hid, or one withheld by moderation at filing, is counted, never shown.
+    shown = [
+        c for c in _open_here(published, district) if c.hidden is None and not withheld(c) and c.public_description
+    ]
     unseen = _open_here(private, district) + [c for c in _open_here(published, district) if c not in shown]
     from chalicelib.insights import duplicates
 

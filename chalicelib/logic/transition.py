@@ -35,6 +35,9 @@ from chalicelib.store.table import Increment, Write
 
 # The latest steps a case keeps for the public (Open311 `notes`), so public lists read no timelines.
 PUBLIC_TRAIL = 30
+# Steps the public never reads of a case (its citizen and office do): moderation at filing says
+# nothing to the public but "text withheld pending review".
+PRIVATE_EVENTS = frozenset({"moderation_flagged", "moderation_cleared"})
 
 
 def check_version(case: Case, if_match: int | None) -> None:
@@ -138,8 +141,9 @@ class Transition:
             fields.setdefault("office_id", self.case.office_id)
         event = TimelineEvent.model_validate({"at": self.at, "type": event_type, "actor_role": role, **fields})
         self.events.append(event)
-        trail = [*self.case.public_trail, PublicNote(at=event.at, type=event.type)]
-        self.case.public_trail = trail[-PUBLIC_TRAIL:]
+        if event.type not in PRIVATE_EVENTS:
+            trail = [*self.case.public_trail, PublicNote(at=event.at, type=event.type)]
+            self.case.public_trail = trail[-PUBLIC_TRAIL:]
         return event
 
     def move(self, office: Office, level: int, due: datetime | None = None, *, keep_organisation: bool = False) -> None:

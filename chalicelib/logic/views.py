@@ -9,6 +9,7 @@ from chalicelib.logic import deadlines, uploads, workflow
 from chalicelib.logic.allowed import allowed_actions
 from chalicelib.logic.directory import Directory
 from chalicelib.logic.ports import UploadPresigner
+from chalicelib.logic.withholding import withheld
 from chalicelib.models.common import Principal
 from chalicelib.models.complaints import Case, CaseOut, CaseSummary, OfficeRef, TimelineEvent, TransferRequestOut
 
@@ -46,6 +47,7 @@ def _headline(case: Case, directory: Directory, now: datetime) -> dict[str, Any]
         "delay": case.delay,
         "transfers": case.transfers,
         "affected": case.affected,
+        "moderation_flagged": case.moderation_flag is not None and case.moderation_flag.cleared_at is None,
         "created_at": case.created_at,
         "updated_at": case.updated_at,
     }
@@ -88,6 +90,9 @@ def case_out(
         published_at=case.published_at,
         display_name=case.display_name,
         hidden=case.hidden,
+        moderation_flag=case.moderation_flag,
+        public_text_withheld=case.published_at is not None and case.hidden is None and withheld(case),
+        triage=case.triage,
         transfer_request=_transfer_request(case, directory),
         merged_into=case.merged_into,
         allowed_actions=allowed_actions(case, viewer, policy, now, standing, directory),

@@ -27,6 +27,8 @@ class Principal(BaseModel):
     office_id: str | None = None
     # An officer who may also answer transfer requests into their office's subtree (staff group "supervisor").
     supervisor: bool = False
+    # An officer who also works the triage queue: complaints filed "not sure" of their category (staff group "triage").
+    triage: bool = False
 
 
 class Listing(BaseModel, Generic[T]):

@@ -68,6 +68,14 @@ EventType = Literal[
     # duplicates (docs/insights.md): this case was merged into another; another was merged into this one
     "merged",
     "merged_in",
+    # category suggestion and triage (docs/insights.md): a complaint filed "not sure" of its category
+    # waits for a person to choose it (`triage`), or takes the model's confident suggestion; the
+    # category is set (`categorised`: `reason` says by the model, "suggested", or by triage, "triage")
+    "triage",
+    "categorised",
+    # moderation at filing: the text looked abusive (never published until cleared), and an officer cleared it
+    "moderation_flagged",
+    "moderation_cleared",
 ]
 OPEN_STATUSES: frozenset[str] = frozenset(
     {"submitted", "routed", "in_progress", "awaiting_citizen", "reopened", "appealed", "under_review"}
@@ -78,6 +86,9 @@ FINISHED_STATUSES: frozenset[str] = frozenset({"closed", "rejected", "withdrawn"
 # window ends; answered information requests until the appeal window ends.
 DUE_INDEXED_STATUSES: frozenset[str] = OPEN_STATUSES | {"resolved", "answered", "not_held", "refused"}
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")]
+# The `category_id` a citizen sends when they cannot tell which category their problem is: the route
+# worker takes the model's suggestion when it is confident, else the case waits in the triage queue.
+NOT_SURE = "not-sure"
 
 
 class LocationIn(StrictInput):
@@ -127,6 +138,9 @@ class TimelineEvent(BaseModel):
     transfer_number: int | None = None
     # The files that came with this step (a reply's photos, a resolution's evidence): ids of the case's `attachments`.
     attachments: list[str] | None = None
+    # A `categorised` event: the category set, and the model's confidence when it was the model's suggestion.
+    category_id: str | None = None
+    confidence: float | None = None
 
 
 class Resolution(BaseModel):
@@ -159,6 +173,38 @@ class Moderation(BaseModel):
     note: str
     at: str
     office_id: str
+
+
+class CategorySuggestion(BaseModel):
+    """One category the model suggests for a text, with its calibrated confidence (0–1)."""
+
+    category_id: str
+    confidence: float
+
+
+class Triage(BaseModel):
+    """A complaint filed "not sure" of its category that the model could not place confidently.
+
+    It waits in the triage queue (status `submitted`, no office) until an admin or a triage
+    officer chooses its category; then it routes as any new complaint.
+    """
+
+    since: str
+    suggestions: list[CategorySuggestion] = []
+    categorised_at: str | None = None
+    categorised_by: str | None = None  # the sub of who chose the category
+
+
+class ModerationFlag(BaseModel):
+    """The text looked abusive when the case was first processed: it is never published until an officer clears it.
+
+    `score` is the model's probability of abuse (None: the model could not be asked, so a person looks).
+    """
+
+    score: float | None = None
+    flagged_at: str
+    cleared_by: str | None = None  # the sub of the officer who cleared it
+    cleared_at: str | None = None
 
 
 class PublicNote(BaseModel):
@@ -225,6 +271,12 @@ class Case(BaseModel):
     public_subject: str | None = None
     public_description: str | None = None
     hidden: Moderation | None = None
+    # Moderation at filing: True from filing until the route worker has checked the text (it is not
+    # published meanwhile); the flag when it looked abusive (not published until an officer clears it).
+    moderation_pending: bool = False
+    moderation_flag: ModerationFlag | None = None
+    # Filed "not sure" of its category (`category_id` NOT_SURE until chosen): the triage it went through.
+    triage: Triage | None = None
     # The public steps of the case, newest last (capped), so a public list needs no timeline reads.
     public_trail: list[PublicNote] = []
     citizen_sub: str
@@ -303,6 +355,8 @@ class CaseHeadline(BaseModel):
     transfers: int = 0
     # How many citizens the problem affects (its citizen and those who said "me too").
     affected: int = 1
+    # Its text looked abusive at filing and no officer has cleared it yet: it is not published.
+    moderation_flagged: bool = False
     created_at: str
     updated_at: str
 
@@ -412,6 +466,12 @@ class CaseOut(CaseHeadline):
     published_at: str | None = None
     display_name: str | None = None
     hidden: Moderation | None = None
+    # Moderation at filing (null: nothing flagged), and whether a published text is withheld from the public
+    # meanwhile ("text withheld pending review").
+    moderation_flag: ModerationFlag | None = None
+    public_text_withheld: bool = False
+    # Filed "not sure" of its category: the triage it waits in or went through (null: the citizen chose it).
+    triage: Triage | None = None
     # A transfer to another organisation's office that waits for its answer (null when none does).
     transfer_request: TransferRequestOut | None = None
     # The case this one was merged into as a duplicate (null when it was not).

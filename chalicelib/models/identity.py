@@ -118,6 +118,8 @@ class MeOut(BaseModel):
     role: Role
     office_id: str | None = None
     language: Language
+    # Who works the triage queue (complaints filed "not sure" of their category): admins, and officers in group "triage".
+    triage: bool = False
 
 
 Channel = Literal["sms", "email"]

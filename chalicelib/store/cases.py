@@ -8,7 +8,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from chalicelib.models.complaints import DUE_INDEXED_STATUSES, FINISHED_STATUSES, OPEN_STATUSES, Case, TimelineEvent
+from chalicelib.models.complaints import (
+    DUE_INDEXED_STATUSES,
+    FINISHED_STATUSES,
+    NOT_SURE,
+    OPEN_STATUSES,
+    Case,
+    TimelineEvent,
+)
 from chalicelib.models.errors import ConditionFailure, InvalidCursor, NewCaseRefused, VersionConflict
 from chalicelib.models.notifications import Notification
 from chalicelib.store import keys
@@ -70,6 +77,8 @@ def case_item(case: Case) -> Item:
     open_case = case.status in OPEN_STATUSES
     if open_case and case.office_id and case.due_at:
         item.update(keys.office_queue_gsi(case.office_id, case.due_at, case.id))
+    elif awaits_triage(case) and case.triage is not None:
+        item.update(keys.triage_gsi(case.triage.since, case.id))
     if case.status in DUE_INDEXED_STATUSES and case.next_check_at:
         item.update(keys.due_gsi(case.next_check_at, case.id))
     public = case.kind == "complaint" and case.published_at is not None
@@ -78,6 +87,16 @@ def case_item(case: Case) -> Item:
     if public:
         item.update(keys.published_gsi(case.created_at, case.id, closed=closed))
     return item
+
+
+def awaits_triage(case: Case) -> bool:
+    """Whether the case waits in the triage queue: filed "not sure" of its category, and nobody has chosen it yet."""
+    return (
+        case.status == "submitted"
+        and case.category_id == NOT_SURE
+        and case.triage is not None
+        and case.triage.categorised_at is None
+    )
 
 
 def event_item(case_id: str, seq: int, event: TimelineEvent, actor_sub: str | None) -> Item:
@@ -327,6 +346,15 @@ def _queue_position(start: Key | None) -> str | None:
     if len(position.encode()) > _MAX_SORT_KEY_BYTES:
         raise InvalidCursor()  # DynamoDB would refuse it in a key condition: a 503, not a 400
     return position
+
+
+def triage_queue(table: Table, *, limit: int, start: Key | None) -> tuple[list[Case], Key | None]:
+    """One page of the triage queue (GSI2), oldest first, and where the next page starts (or None)."""
+    _check_start(start, {"GSI2PK": keys.TRIAGE_PK, "SK": keys.CASE_SK}, {"PK": keys.case_pk(""), "GSI2SK": ""})
+    if start and not start["GSI2SK"].endswith("#" + keys.case_id_of(start["PK"])):
+        raise InvalidCursor()
+    page = table.query(keys.TRIAGE_PK, index="GSI2", limit=limit, start_key=start)
+    return [Case.model_validate(i) for i in page.items], page.last_key
 
 
 def office_history(

@@ -34,6 +34,7 @@ class Prefix(StrEnum):
     AUDIT = "AUDIT"
     GAP = "GAP"
     SPIKE = "SPIKE"
+    TRIAGE = "TRIAGE"
 
 
 CASE_SK = "CASE"
@@ -75,6 +76,18 @@ def office_queue_pk(office_id: str) -> str:
 def office_queue_gsi(office_id: str, due_iso: str, case_id: str) -> dict[str, str]:
     """GSI2 (sparse): an office's open cases, soonest deadline first."""
     return {"GSI2PK": office_queue_pk(office_id), "GSI2SK": f"{due_iso}#{case_id}"}
+
+
+TRIAGE_PK = f"{Prefix.TRIAGE}#OPEN"
+
+
+def triage_gsi(since_iso: str, case_id: str) -> dict[str, str]:
+    """GSI2, a partition of its own: complaints filed "not sure" of their category waiting for a person, oldest first.
+
+    One partition for the country: only complaints the model could not place confidently land
+    here (a small share of filings), and each is written twice (in, then out).
+    """
+    return {"GSI2PK": TRIAGE_PK, "GSI2SK": f"{since_iso}#{case_id}"}
 
 
 HANDLED_SK_PREFIX = "HANDLED#"

@@ -126,6 +126,7 @@ ROUTES: tuple[Route, ...] = (
     Route("#/queue", variants=longest_choices),
     Route("#/officer/<id>", id="complaint", variants=each_action),
     Route("#/history"),
+    Route("#/triage"),  # admins and triage officers; others are told it is not for them
     Route("#/settings"),
     # Administration (admins and organisation admins; others are told it is not for them)
     Route("#/admin/directory", variants=open_details),

@@ -67,6 +67,7 @@ def test_control_characters_and_a_lone_surrogate_are_not_stored_and_open311_xml_
     assert filed.json["description"] == "Meter reads 900 units for a locked house."
     mine = stack.get(f"/v1/complaints/{case_id}", token=stack.login("citizen"))
     assert mine.body.decode("utf-8") and mine.json["description"] == "Meter reads 900 units for a locked house."
+    assert stack.run_route_worker() == 1  # a published text is public once moderation at filing has read it
     published = stack.get(f"/open311/v2/requests/{case_id}.xml")
     assert published.status == 200, published.body
     assert ET.fromstring(published.body).find("request/description").text == (  # type: ignore[union-attr]

@@ -83,7 +83,7 @@ def test_staff_must_use_an_authenticator_and_a_strong_password_with_threat_prote
     groups = {p["GroupName"]: p["UserPoolId"] for p in resources(template, "AWS::Cognito::UserPoolGroup").values()}
     assert groups == {
         "citizen": {"Ref": "UserPool"},
-        **{g: {"Ref": "StaffPool"} for g in ("officer", "admin", "org_admin", "supervisor")},
+        **{g: {"Ref": "StaffPool"} for g in ("officer", "admin", "org_admin", "supervisor", "triage")},
     }
 
 

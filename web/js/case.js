@@ -22,7 +22,7 @@ function caseHead(c) {
       <dt>${esc(t("office"))}</dt><dd>${c.office ? userText(named(c.office)) : "—"}</dd>
       <dt>${esc(t("level"))}</dt><dd>${esc(levelText(c.level))}</dd>
       <dt>${esc(t("due"))}</dt><dd>${esc(day(c.due_at))}</dd>${affectedFacts(c)}
-      ${c.kind === "complaint" ? `<dt>${esc(t("publication"))}</dt><dd>${esc(c.published_at ? `${t("publishedOn")} ${day(c.published_at)}` : t("private"))}${c.hidden ? ` — ${esc(t("hiddenByOffice"))}: ${userText(c.hidden.note)}` : ""}</dd>` : ""}
+      ${c.kind === "complaint" ? `<dt>${esc(t("publication"))}</dt><dd>${esc(c.published_at ? `${t("publishedOn")} ${day(c.published_at)}` : t("private"))}${c.hidden ? ` — ${esc(t("hiddenByOffice"))}: ${userText(c.hidden.note)}` : ""}${typeof withheldNote === "function" ? withheldNote(c) : ""}</dd>` : ""}
       ${answersHtml(c)}</dl>
     <p dir="auto">${esc(c.description)}</p>${attachedFiles(c.attachments || [])}`;
 }
@@ -229,7 +229,8 @@ function bindCitizenForms(main, c) {
 }
 
 async function caseView(main, id) {
-  const c = await api("GET", `/v1/complaints/${encodeURIComponent(id)}`);
+  // The steps of category suggestion, triage and moderation are named by suggest.js's texts.
+  const [c] = await Promise.all([api("GET", `/v1/complaints/${encodeURIComponent(id)}`), suggestScripts().catch(() => {})]);
   await answersKnown(c);
   main.innerHTML = caseHead(c) + citizenForms(c) + timeline(c.timeline);
   bindCitizenForms(main, c);

@@ -457,6 +457,7 @@ function nav() {
   }
   if (role === "officer") links.push(["#/queue", t("queue")], ["#/notifications", t("notifications")]);
   if (ADMIN_ROLES.includes(role)) links.push(["#/topics", t("topicsNav")]);
+  if (state.me && state.me.triage) links.push(["#/triage", t("triage")]); // admins and triage officers (suggest.js)
   if (ADMIN_ROLES.includes(role)) {
     links.push(...ADMIN_PAGES.filter(([, admins]) => role === "admin" || !admins).map(([page]) => [`#/admin/${page}`, t(`admin_${page}`)]));
   }
@@ -518,6 +519,22 @@ async function administration(main, page) {
   return adminPage(main, page);
 }
 
+// Category suggestions, "I'm not sure", triage and the moderation flag (js/suggest.js and its texts) load once a
+// page that uses them is drawn, off the filing form's first paint (its budget: tests/e2e/test_web_speed.py).
+let suggestLoaded = null;
+
+function suggestScripts() {
+  suggestLoaded = suggestLoaded || Promise.all(["js/i18n-suggest.js", "js/suggest.js"]
+    .map((src) => document.querySelector(`[data-suggest="${src}"]`) || new Promise((done, failed) => {
+      const el = Object.assign(document.createElement("script"), { src, async: false });
+      el.dataset.suggest = src;
+      el.onload = done;
+      el.onerror = () => { el.remove(); failed({ status: 0, message: t("offline"), details: [] }); };
+      document.head.append(el);
+    }))).catch((e) => { suggestLoaded = null; throw e; });
+  return suggestLoaded;
+}
+
 // Each render is numbered; one that finishes after a newer one began (a slow answer, the citizen
 // already elsewhere) paints nothing. A page is drawn into a fresh <main> and shown only if still current.
 let renders = 0;
@@ -552,6 +569,7 @@ async function render() {
     "": home, login, forgot, register, file, mine, case: caseView, queue, officer: officerCase, dashboard, notifications,
     info: information, request: requestView, feedback, history: officeHistory, topics: risingTopics, settings, admin: administration,
     followed: followedView,
+    triage: (page) => suggestScripts().then(() => triagePage(page)),
   }[route || ""] || home;
   const shown = document.getElementById("main");
   const main = shown.cloneNode(false);

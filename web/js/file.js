@@ -17,6 +17,9 @@ function lists() {
 // Opened straight on the form (a link, a reload): its lists are asked while the other scripts still load.
 if ((location.hash || "").startsWith("#/file")) lists().catch(() => {});
 
+// The picker's "I'm not sure" choice, once suggest.js has loaded (it adds it then).
+const notSure = () => (typeof notSureOption === "function" ? notSureOption() : "");
+
 // What publishing means, as the server words it, in the page's language.
 const publicationTerms = () => (state.lang === "ur" ? state.publication.statement_ur : state.publication.statement);
 
@@ -24,6 +27,7 @@ async function file(main) {
   await lists();
   main.innerHTML = `<h1>${esc(t("file"))}</h1>
     <form id="f" class="stack" data-draft>
+      <section id="suggested" class="suggested" aria-live="polite" hidden></section>
       <label>${esc(t("category"))}<input id="q" type="search" placeholder="${esc(t("searchCategory"))}" autocomplete="off"></label>
       <select name="category_id" id="cat" size="6" required aria-label="${esc(t("category"))}"></select>
       <div id="questions" class="stack"></div>
@@ -49,7 +53,7 @@ async function file(main) {
     const needle = q.trim().toLowerCase();
     cat.innerHTML = state.categories
       .filter((c) => !needle || [c.name, c.name_ur, c.group].join(" ").toLowerCase().includes(needle))
-      .map((c) => `<option value="${esc(c.id)}">${esc(named(c))}</option>`).join("");
+      .map((c) => `<option value="${esc(c.id)}">${esc(named(c))}</option>`).join("") + notSure();
   };
   // The browser's own bubble for an unchosen problem, in the page's language.
   const categoryChosen = () => cat.setCustomValidity(cat.value ? "" : t("categoryNeeded"));
@@ -73,7 +77,7 @@ async function file(main) {
   dist.setCustomValidity(t("districtNeeded"));
   dist.addEventListener("invalid", districtChosen);
   const similar = async () => {
-    if (!cat.value || !dist.value) return;
+    if (!cat.value || cat.value === "not-sure" || !dist.value) return;
     const text = main.querySelector("[name=description]").value;
     const subject = main.querySelector("[name=subject]").value;
     const point = where.point();
@@ -89,6 +93,8 @@ async function file(main) {
   const where = whereFinder(main, dist, () => { districtChosen(); similar(); });
   cat.onchange = () => { categoryChosen(); ask(); similar(); };
   dist.onchange = () => { districtChosen(); where.chosen(); similar(); };
+  // Suggestions above the picker, from what the citizen types, and "I'm not sure" (suggest.js, loaded after the paint).
+  suggestScripts().then(() => suggestCategories(main, () => fill(main.querySelector("#q").value)), () => {});
   const form = main.querySelector("#f");
   const key = filingKey();
   const uploads = uploadsOnce();

@@ -12,7 +12,7 @@ async function queue(main) {
   const params = new URLSearchParams(location.hash.split("?")[1] || "");
   const query = new URLSearchParams({ limit: "50" });
   for (const k of ["kind", "overdue"]) if (params.get(k)) query.set(k, params.get(k));
-  const found = await api("GET", `/v1/officer/cases?${query}`);
+  const [found] = await Promise.all([api("GET", `/v1/officer/cases?${query}`), suggestScripts().catch(() => {})]);
   main.innerHTML = `<h1>${esc(t("queue"))}</h1>
     <form id="filters" class="row"><label>${esc(t("kind"))}<select name="kind">
       ${["", "complaint", "information", "feedback"].map((k) => `<option value="${k}" ${params.get("kind") === k ? "selected" : ""}>${esc(k ? term(k) : t("all"))}</option>`).join("")}</select></label>
@@ -20,7 +20,7 @@ async function queue(main) {
       <button>${esc(t("show"))}</button></form>` +
     (found.items.length ? `<ul class="cards">${found.items.map((c) => `
       <li class="${urgencyClass(c)}"><a href="#/officer/${esc(c.id)}"><strong>${asTyped(c.id)}</strong> ${userText(c.subject)}</a>
-        <span class="badge">${esc(statusText(c.status))}</span>
+        <span class="badge">${esc(statusText(c.status))}</span>${c.moderation_flagged && typeof flagBadge === "function" ? ` ${flagBadge()}` : ""}
         <small>${esc(t("due"))}: ${esc(day(c.due_at))}${urgencyText(c)}</small>${c.affected > 1 ? ` <small class="badge">${esc(affectedText(c.affected))}</small>` : ""}</li>`).join("")}</ul>` : `<p>${esc(t("none"))}</p>`);
   main.insertAdjacentHTML("afterbegin", officeTabs("queue"));
   main.querySelector("#filters").onsubmit = (ev) => {
@@ -34,7 +34,7 @@ async function queue(main) {
 }
 
 async function officerCase(main, id) {
-  const c = await api("GET", `/v1/officer/cases/${encodeURIComponent(id)}`);
+  const [c] = await Promise.all([api("GET", `/v1/officer/cases/${encodeURIComponent(id)}`), suggestScripts().catch(() => {})]);
   const contact = c.citizen_contact ? `<p><small>${c.citizen_contact.phone ? asTyped(c.citizen_contact.phone) : ""} ${c.citizen_contact.email ? asTyped(c.citizen_contact.email) : ""}</small></p>` : "";
   const actions = c.allowed_actions;
   const form = actions.length ? `<form id="act" class="stack"><h2>${esc(t("action"))}</h2>
@@ -44,6 +44,7 @@ async function officerCase(main, id) {
   await answersKnown(c);
   main.innerHTML = caseHead(c) + contact + form + timeline(c.timeline);
   mergeForm(main, c);
+  if (typeof moderationPanel === "function") moderationPanel(main, c); // the flag moderation put on its text (suggest.js)
   if (!actions.length) {
     main.querySelector("h1").insertAdjacentHTML("afterend", readOnlyNote(c));
     return;
