@@ -122,7 +122,13 @@ def evaluate(
     `threshold` and `smoothing` override the method's own (for tuning them).
     """
     series = load(path)
-    return _evaluate(series, threshold, baseline, grouped, smoothing)
+    result = _evaluate(series, threshold, baseline, grouped, smoothing)
+    if grouped and baseline:  # the comparison: the same method with every series alone (no group factor)
+        alone = _evaluate(series, None, False, False, None)
+        result["each_series_alone"] = {
+            key: alone[key] for key in ("recall_x2", "recall_x3", "false_alarm_rate", "threshold", "smoothing")
+        }
+    return result
 
 
 def _evaluate(

@@ -177,3 +177,19 @@ def test_a_series_alone_in_its_group_is_scored_as_without_a_group(
 def test_a_series_in_two_groups_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, err = _run(tmp_path, "series,period,count,group\na,2024-01,3,g\na,2024-02,3,h\n", capsys)
     assert status == 2 and "row 3" in err and "two groups" in err
+
+
+def test_the_job_sees_a_nationwide_surge_once_as_the_national_total_and_one_districts_burst_as_that_district() -> None:
+    from chalicelib.insights.spike_watch import NATIONAL, find
+
+    days = [f"2026-10-{d:02d}" for d in range(1, 32)] + [f"2026-11-{d:02d}" for d in range(1, 29)]
+    districts = ("lahore", "multan", "quetta", "sukkur")
+    quiet = {d: _quiet(len(days), seed=20 + i) for i, d in enumerate(districts)}
+    by_day = {day: {("water", d): quiet[d][i] for d in districts} for i, day in enumerate(days)}
+    by_day[days[-1]] = {("water", d): 18 for d in districts}  # every district at once, three times its usual 6
+    assert [(s.district_id, s.count) for s in find(by_day, days, days[-1])] == [
+        (NATIONAL, sum(by_day[days[-1]].values()))
+    ]
+    by_day[days[-1]] = {("water", d): quiet[d][-1] for d in districts}
+    by_day[days[-1]][("water", "multan")] = 40  # one district alone: told once, as that district
+    assert [(s.district_id, s.count) for s in find(by_day, days, days[-1])] == [("multan", 40)]
