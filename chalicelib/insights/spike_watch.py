@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from chalicelib.insights.spikes import DAILY, THRESHOLD, GroupScan
+from chalicelib.insights.spikes import DAILY, MIN_COUNT, THRESHOLD, GroupScan
 from chalicelib.logic.clock import iso
 from chalicelib.logic.notifications import dispatch
 from chalicelib.logic.ports import Services
@@ -67,8 +67,13 @@ def find(by_day: dict[str, dict[tuple[str, str], int]], days: list[str], target:
     their category's other districts (no later day used); then each category's national total when it is a spike
     beyond its flagged districts."""
     until = days.index(target) + 1
-    pairs = sorted({pair for day in days[:until] for pair in by_day[day]})
-    categories = sorted({category for category, _ in pairs})
+    totals: dict[str, int] = {}
+    for (category, _), count in by_day[target].items():
+        totals[category] = totals.get(category, 0) + count
+    # A category whose national total is under MIN_COUNT flags nothing (nor any of its districts): not scored
+    busy = {category for category, total in totals.items() if total >= MIN_COUNT}
+    pairs = sorted({pair for day in days[:until] for pair in by_day[day] if pair[0] in busy})
+    categories = sorted(busy)
     groups: dict[tuple[str, str], str | None] = {pair: pair[0] for pair in pairs}
     groups.update({(category, NATIONAL): None for category in categories})
     # Daily series: the weekly season and the threshold as without a group (the group factor is measured monthly)
@@ -79,7 +84,8 @@ def find(by_day: dict[str, dict[tuple[str, str], int]], days: list[str], target:
     def counts_of(day: str) -> dict[tuple[str, str], float]:
         counts: dict[tuple[str, str], float] = {pair: float(by_day[day].get(pair, 0)) for pair in pairs}
         for (category, _), count in by_day[day].items():
-            counts[(category, NATIONAL)] = counts.get((category, NATIONAL), 0.0) + count
+            if category in busy:
+                counts[(category, NATIONAL)] = counts.get((category, NATIONAL), 0.0) + count
         return {**{(category, NATIONAL): 0.0 for category in categories}, **counts}
 
     for day in days[: until - 1]:
