@@ -19,7 +19,15 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from chalicelib.insights.spikes import DAILY, DAILY_GROUPED, MONTHLY, MONTHLY_GROUPED, GroupScan
+from chalicelib.insights.spikes import (
+    DAILY,
+    DAILY_GROUPED,
+    GROUPED_THRESHOLD,
+    MONTHLY,
+    MONTHLY_GROUPED,
+    THRESHOLD,
+    GroupScan,
+)
 
 REQUIRED = ("series", "period", "count")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -82,6 +90,7 @@ def score_rows(rows: Sequence[dict[str, str]]) -> list[tuple[str, str, float, in
             {series: groups[series] for series in names},
             season=DAILY if daily else MONTHLY,
             grouped=DAILY_GROUPED if daily else MONTHLY_GROUPED,
+            grouped_threshold=THRESHOLD if daily else GROUPED_THRESHOLD,  # the grouped threshold is measured monthly
         )
         first = {series: min(totals[series]) for series in names}
         # A series runs from its first row to the last period of its kind in the file, missing periods 0: later rows
