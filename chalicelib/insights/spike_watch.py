@@ -3,7 +3,12 @@
 Every hour: read the (category, district) day counters written at filing (store/stats.py
 `pair_daily`) for today and the `LOOKBACK_DAYS` before it — one Query per shard per day, never a
 Scan — and score yesterday's complete counts and today's so far with `spikes.scan` (a weekly
-season). A flagged pair-day is stored once (the record is put only if absent, so a second run
+season). The pairs of one category are scored together (`spikes.GroupScan`, group = the category):
+each district against the same day in the category's other districts, so a surge in every
+district at once (a holiday, a nationwide outage) does not flag each district; the category's
+national total is scored as its own series (district `NATIONAL`), and flagged when it is still a
+spike after the flagged districts' excess is taken out — a nationwide surge is seen once, and
+one district's burst is not told twice. A flagged pair-day is stored once (the record is put only if absent, so a second run
 of the hour, or every later hour, adds nothing), the staff of the office its complaints route to
 and of its organisation's head office get an in-app notice and an e-mail through the
 notifications queue, and `SpikesFlagged` counts it (an alarm watches it). The per-category daily
@@ -20,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from chalicelib.insights.spikes import DAILY, MIN_COUNT, scan
+from chalicelib.insights.spikes import DAILY, MIN_COUNT, THRESHOLD, GroupScan
 from chalicelib.logic.clock import iso
 from chalicelib.logic.notifications import dispatch
 from chalicelib.logic.ports import Services
@@ -35,6 +40,7 @@ from chalicelib.store.table import Put, SortCondition
 
 LOOKBACK_DAYS = 56  # eight weeks: eight of each weekday for the season, seven weeks of residuals for the spread
 TREND_DAYS = 28
+NATIONAL = "all"  # the district of a category's national total
 
 
 @dataclass(frozen=True)
@@ -57,16 +63,49 @@ def _days_before(day: date, count: int) -> list[str]:
 
 
 def find(by_day: dict[str, dict[tuple[str, str], int]], days: list[str], target: str) -> list[Spike]:
-    """The pairs counted on `target` whose count is a spike against their own past days in `days` (no later day used)."""
+    """The pairs counted on `target` whose count is a spike against their own past days in `days` and the same day of
+    their category's other districts (no later day used); then each category's national total when it is a spike
+    beyond its flagged districts."""
     until = days.index(target) + 1
+    totals: dict[str, int] = {}
+    for (category, _), count in by_day[target].items():
+        totals[category] = totals.get(category, 0) + count
+    # A category whose national total is under MIN_COUNT flags nothing (nor any of its districts): not scored
+    busy = {category for category, total in totals.items() if total >= MIN_COUNT}
+    pairs = sorted({pair for day in days[:until] for pair in by_day[day] if pair[0] in busy})
+    categories = sorted(busy)
+    groups: dict[tuple[str, str], str | None] = {pair: pair[0] for pair in pairs}
+    groups.update({(category, NATIONAL): None for category in categories})
+    # Daily series: the weekly season and the threshold as without a group (the group factor is measured monthly)
+    scan: GroupScan[tuple[str, str]] = GroupScan(
+        groups, season=DAILY, grouped=DAILY, threshold=THRESHOLD, grouped_threshold=THRESHOLD
+    )
+
+    def counts_of(day: str) -> dict[tuple[str, str], float]:
+        counts: dict[tuple[str, str], float] = {pair: float(by_day[day].get(pair, 0)) for pair in pairs}
+        for (category, _), count in by_day[day].items():
+            if category in busy:
+                counts[(category, NATIONAL)] = counts.get((category, NATIONAL), 0.0) + count
+        return {**{(category, NATIONAL): 0.0 for category in categories}, **counts}
+
+    for day in days[: until - 1]:
+        scan.step(counts_of(day))
+    counts = counts_of(target)
+    factors = scan.factors(counts)
     found = []
-    for pair, count in sorted(by_day[target].items()):
-        if count < MIN_COUNT:
-            continue  # never flagged: not worth scoring
-        series = [by_day[day].get(pair, 0) for day in days[:until]]
-        point = scan(series, DAILY)[-1]
+    excess: dict[str, float] = {}
+    for pair in pairs:
+        point = scan.scanner(pair).judge(counts[pair], factors[pair])
         if point.flagged:
-            found.append(Spike(target, pair[0], pair[1], count, round(point.expected, 1), round(point.score, 2)))
+            found.append(
+                Spike(target, pair[0], pair[1], int(counts[pair]), round(point.expected, 1), round(point.score, 2))
+            )
+            excess[pair[0]] = excess.get(pair[0], 0.0) + counts[pair] - point.expected
+    for category in categories:
+        total = counts[(category, NATIONAL)]
+        point = scan.scanner((category, NATIONAL)).judge(max(0.0, total - excess.get(category, 0.0)))
+        if point.flagged:
+            found.append(Spike(target, category, NATIONAL, int(total), round(point.expected, 1), round(point.score, 2)))
     return found
 
 
@@ -87,11 +126,20 @@ def _notices(services: Services, spike: Spike, now: datetime, today: str) -> lis
     directory = services.directory()
     category = directory.categories.get(spike.category_id)
     district = directory.districts.get(spike.district_id)
-    office = directory.office_for(spike.category_id, spike.district_id)
-    offices = [office.id] if office else []
-    head = directory.head_office(office.organisation_id) if office else None
-    if head and head.id not in offices:
-        offices.append(head.id)
+    offices: list[str] = []
+    if spike.district_id == NATIONAL:
+        # The head office of every organisation the category routes to, in any district
+        for district_id in sorted(directory.districts):
+            routed = directory.office_for(spike.category_id, district_id)
+            head = directory.head_office(routed.organisation_id) if routed else None
+            if head and head.id not in offices:
+                offices.append(head.id)
+    else:
+        office = directory.office_for(spike.category_id, spike.district_id)
+        offices = [office.id] if office else []
+        head = directory.head_office(office.organisation_id) if office else None
+        if head and head.id not in offices:
+            offices.append(head.id)
     params = {
         "count": str(spike.count),
         "expected": str(max(1, round(spike.expected))),
@@ -102,6 +150,8 @@ def _notices(services: Services, spike: Spike, now: datetime, today: str) -> lis
         "spike_date": spike.day,
     }
     template = "office_spike_today" if spike.day == today else "office_spike_day"
+    if spike.district_id == NATIONAL:
+        template = template.replace("office_spike", "office_spike_national")
     return [
         Notification(
             id=f"{time.time_ns():016x}{secrets.token_hex(2)}",
@@ -174,6 +224,7 @@ def trends(services: Services, days: int) -> TrendsOut:
     for item in recent_spikes(services, since, MAX_SPIKES) if since else []:  # nothing before the job's first run
         category = directory.categories.get(item["category_id"])
         district = directory.districts.get(item["district_id"])
+        national = item["district_id"] == NATIONAL
         spikes.append(
             SpikeOut(
                 day=item["day"],
@@ -181,8 +232,12 @@ def trends(services: Services, days: int) -> TrendsOut:
                 category_name=category.name if category else item["category_id"],
                 category_name_ur=(category.name_ur or category.name) if category else item["category_id"],
                 district_id=item["district_id"],
-                district_name=district.name if district else item["district_id"],
-                district_name_ur=(district.name_ur or district.name) if district else item["district_id"],
+                district_name="Pakistan" if national else district.name if district else item["district_id"],
+                district_name_ur="پاکستان"
+                if national
+                else (district.name_ur or district.name)
+                if district
+                else item["district_id"],
                 count=int(item["count"]),
                 expected=float(item["expected"]),
                 score=float(item["score"]),

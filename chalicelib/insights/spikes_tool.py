@@ -4,6 +4,9 @@ IN is a UTF-8 CSV with a header naming at least `series,period,count` (other col
 `period` is `YYYY-MM-DD` (a daily series: weekly seasonality) or `YYYY-MM` (monthly: yearly);
 rows come in any order and a period without a row is 0. OUT has `series,period,score,flagged`
 for every input row, in input order; `flagged` uses only that period and the ones before it.
+An optional `group` column puts series in groups: the series of one group (of one kind of period)
+are scored together, each against the same period of the others (`spikes.GroupScan`); without
+the column, or with it empty, a series is alone and scored exactly as before.
 A problem is one line on stderr and exit status 2.
 """
 
@@ -16,7 +19,15 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from chalicelib.insights.spikes import DAILY, MONTHLY, Scanner
+from chalicelib.insights.spikes import (
+    DAILY,
+    DAILY_GROUPED,
+    GROUPED_THRESHOLD,
+    MONTHLY,
+    MONTHLY_GROUPED,
+    THRESHOLD,
+    GroupScan,
+)
 
 REQUIRED = ("series", "period", "count")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -55,24 +66,40 @@ def score_rows(rows: Sequence[dict[str, str]]) -> list[tuple[str, str, float, in
     """(series, period, score, flagged) for every row, in the rows' order."""
     parsed: list[tuple[str, str, int, float]] = []
     kinds: dict[str, str] = {}
+    groups: dict[str, str | None] = {}
     for number, row in enumerate(rows, start=2):  # row 1 is the header
         series, period = (row.get("series") or "").strip(), (row.get("period") or "").strip()
         kind, ordinal = _period(period, number)
         if kinds.setdefault(series, kind) != kind:
             raise Problem(f"row {number}: series {series!r} mixes daily and monthly periods")
+        group = (row.get("group") or "").strip() or None
+        if groups.setdefault(series, group) != group:
+            raise Problem(f"row {number}: series {series!r} is in two groups")
         parsed.append((series, period, ordinal, _count((row.get("count") or "").strip(), number)))
     totals: dict[str, dict[int, float]] = {}
     for series, _, ordinal, count in parsed:
         by_period = totals.setdefault(series, {})
         by_period[ordinal] = by_period.get(ordinal, 0.0) + count  # a period given twice counts its sum
     points: dict[tuple[str, int], tuple[float, bool]] = {}
-    for series, by_period in totals.items():
-        scanner = Scanner(DAILY if kinds[series] == "day" else MONTHLY)
-        first, last = min(by_period), max(by_period)
-        for ordinal in range(first, last + 1):
-            point = scanner.push(by_period.get(ordinal, 0.0))
-            if ordinal in by_period:
-                points[(series, ordinal)] = (point.score, point.flagged)
+    for kind in ("day", "month"):
+        names = [series for series in totals if kinds[series] == kind]
+        if not names:
+            continue
+        daily = kind == "day"
+        scan: GroupScan[str] = GroupScan(
+            {series: groups[series] for series in names},
+            season=DAILY if daily else MONTHLY,
+            grouped=DAILY_GROUPED if daily else MONTHLY_GROUPED,
+            grouped_threshold=THRESHOLD if daily else GROUPED_THRESHOLD,  # the grouped threshold is measured monthly
+        )
+        first = {series: min(totals[series]) for series in names}
+        # A series runs from its first row to the last period of its kind in the file, missing periods 0: later rows
+        # only ever add periods after every earlier one (no look-ahead)
+        for ordinal in range(min(first.values()), max(max(totals[series]) for series in names) + 1):
+            running = {series: totals[series].get(ordinal, 0.0) for series in names if first[series] <= ordinal}
+            for series, point in scan.step(running).items():
+                if ordinal in totals[series]:
+                    points[(series, ordinal)] = (point.score, point.flagged)
     return [
         (series, period, round(points[(series, ordinal)][0], 4), int(points[(series, ordinal)][1]))
         for series, period, ordinal, _ in parsed

@@ -245,6 +245,16 @@ NOTIFICATIONS.update(
             "ur": "اچانک اضافہ: {spike_date} کو {district_name_ur} میں {category_name_ur} کی {count} شکایات "
             "(عام طور پر تقریباً {expected})۔",
         },
+        "office_spike_national_today": {
+            "en": "Spike: {count} complaints about {category_name} across Pakistan today (usually about {expected}).",
+            "ur": "اچانک اضافہ: آج پورے پاکستان میں {category_name_ur} کی {count} شکایات (عام طور پر تقریباً {expected})۔",
+        },
+        "office_spike_national_day": {
+            "en": "Spike: {count} complaints about {category_name} across Pakistan on {spike_date} "
+            "(usually about {expected}).",
+            "ur": "اچانک اضافہ: {spike_date} کو پورے پاکستان میں {category_name_ur} کی {count} شکایات "
+            "(عام طور پر تقریباً {expected})۔",
+        },
     }
 )
 

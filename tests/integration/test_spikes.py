@@ -80,3 +80,38 @@ def test_before_the_job_ever_ran_the_trends_are_empty_not_an_error(stack: Stack)
     answer = stack.get("/v1/insights/trends")
     assert answer.status == 200, answer.body
     assert answer.json["spikes"] == [] and answer.json["categories"] == [] and answer.json["days"] == []
+
+
+def test_a_surge_in_every_district_at_once_is_flagged_once_as_national_not_per_district(stack: Stack) -> None:
+    from chalicelib.store import stats as stat_store
+    from chalicelib.wiring import services
+
+    category = stack.demo_route["category_id"]
+    directory = services().directory()
+    districts = sorted(directory.districts)[:4]
+    assert len(districts) >= 3, districts
+    now = datetime.now(UTC)
+    for district in districts:
+        _seed_quiet_weeks(category, district, now.date())
+    office = directory.office_for(category, stack.demo_route["district"])
+    assert office is not None
+    head = directory.head_office(office.organisation_id)
+    assert head is not None
+    staff = stack.login_officer_of(head.id)
+
+    # When every district files about ten times its usual today (a nationwide outage)
+    table = services().table
+    for district in districts:
+        table.transact([stat_store.pair_daily(category, district, now.date().isoformat(), {"submitted": 15})])
+    report = _run_insights(stack, now)
+
+    # Then one spike is flagged: the category across Pakistan, not each district
+    assert report["spikes"]["new_spikes"] == 1, report
+    trends = stack.get("/v1/insights/trends?days=7").json
+    assert [(s["district_id"], s["count"]) for s in trends["spikes"]] == [("all", 15 * len(districts))]
+    assert (trends["spikes"][0]["district_name"], trends["spikes"][0]["district_name_ur"]) == ("Pakistan", "پاکستان")
+    # And the head office hears of it in those words
+    notices = stack.get("/v1/notifications?limit=50", token=staff).json["items"]
+    national = [n for n in notices if n["type"] == "office_spike_national_today"]
+    assert len(national) == 1, notices
+    assert "across Pakistan today (usually about" in national[0]["message"]

@@ -118,3 +118,78 @@ def test_the_job_scores_yesterday_without_today_and_skips_pairs_too_small_to_fla
     assert [(s.category_id, s.district_id, s.count) for s in yesterday] == [("water", "lahore", 40)]
     by_day[days[-1]] = {("water", "lahore"): 500}
     assert find(by_day, days, days[-2]) == yesterday  # today's count changes nothing about yesterday
+
+
+def _grouped_rows(with_group: bool) -> list[str]:
+    """Five monthly series of one group around 30 a month; in 2023-01 every one doubles, in 2023-09 only `a` triples."""
+    rng = random.Random(5)
+    rows = []
+    for name in "abcde":
+        for index in range(48):
+            year, month = 2020 + index // 12, index % 12 + 1
+            count = max(0, round(rng.gauss(30, 3)))
+            if (year, month) == (2023, 1) or ((year, month) == (2023, 9) and name == "a"):
+                count *= 2 if month == 1 else 3
+            rows.append(f"{name},{year}-{month:02d},{count}" + (",g" if with_group else ""))
+    return rows
+
+
+def _flags(out: list[list[str]]) -> dict[tuple[str, str], str]:
+    return {(r[0], r[1]): r[3] for r in out[1:]}
+
+
+def test_with_a_group_the_whole_group_doubling_is_not_flagged_and_one_series_tripling_alone_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(tmp_path, "series,period,count,group\n" + "\n".join(_grouped_rows(True)) + "\n", capsys)[0] == 0
+    flags = _flags(_out(tmp_path))
+    assert [flags[(name, "2023-01")] for name in "abcde"] == ["0"] * 5
+    assert flags[("a", "2023-09")] == "1"
+    assert [flags[(name, "2023-09")] for name in "bcde"] == ["0"] * 4
+    # Without the group every series is alone: the common doubling is a spike in most
+    assert _run(tmp_path, "series,period,count\n" + "\n".join(_grouped_rows(False)) + "\n", capsys)[0] == 0
+    alone = _flags(_out(tmp_path))
+    assert sum(alone[(name, "2023-01")] == "1" for name in "abcde") >= 3
+
+
+def test_with_a_group_appending_future_rows_never_changes_earlier_outputs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = _grouped_rows(True)
+    early = [row for row in rows if row.split(",")[1] < "2023-06"]
+    _run(tmp_path, "series,period,count,group\n" + "\n".join(early) + "\n", capsys)
+    first = _out(tmp_path)
+    later = [*early, *(row for row in rows if row.split(",")[1] >= "2023-06"), "f,2024-02,500,g", "b,2025-01,0,g"]
+    _run(tmp_path, "series,period,count,group\n" + "\n".join(later) + "\n", capsys)
+    assert _out(tmp_path)[: len(first)] == first
+
+
+def test_a_series_alone_in_its_group_is_scored_as_without_a_group(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [row for row in _grouped_rows(False) if row.startswith("a,")]
+    _run(tmp_path, "series,period,count\n" + "\n".join(rows) + "\n", capsys)
+    plain = _out(tmp_path)
+    _run(tmp_path, "series,period,count,group\n" + "\n".join(f"{row},solo" for row in rows) + "\n", capsys)
+    assert _out(tmp_path) == plain
+
+
+def test_a_series_in_two_groups_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, err = _run(tmp_path, "series,period,count,group\na,2024-01,3,g\na,2024-02,3,h\n", capsys)
+    assert status == 2 and "row 3" in err and "two groups" in err
+
+
+def test_the_job_sees_a_nationwide_surge_once_as_the_national_total_and_one_districts_burst_as_that_district() -> None:
+    from chalicelib.insights.spike_watch import NATIONAL, find
+
+    days = [f"2026-10-{d:02d}" for d in range(1, 32)] + [f"2026-11-{d:02d}" for d in range(1, 29)]
+    districts = ("lahore", "multan", "quetta", "sukkur")
+    quiet = {d: _quiet(len(days), seed=20 + i) for i, d in enumerate(districts)}
+    by_day = {day: {("water", d): quiet[d][i] for d in districts} for i, day in enumerate(days)}
+    by_day[days[-1]] = {("water", d): 18 for d in districts}  # every district at once, three times its usual 6
+    assert [(s.district_id, s.count) for s in find(by_day, days, days[-1])] == [
+        (NATIONAL, sum(by_day[days[-1]].values()))
+    ]
+    by_day[days[-1]] = {("water", d): quiet[d][-1] for d in districts}
+    by_day[days[-1]][("water", "multan")] = 40  # one district alone: told once, as that district
+    assert [(s.district_id, s.count) for s in find(by_day, days, days[-1])] == [("multan", 40)]

@@ -10,6 +10,7 @@ window.AWAAZ_TRENDS_TEXT = {
     spikesTitle: "Spikes",
     spikesNone: "No spike flagged in the last {n} days.",
     spikeLine: "{day}: {count} complaints about {category} in {district} (usually about {expected}).",
+    spikeLineNational: "{day}: {count} complaints about {category} across Pakistan (usually about {expected}).",
     trendsCategory: "Kind of complaint",
     trendsTotal: "Total",
     trendsBusiest: "Busiest day",
@@ -23,6 +24,7 @@ window.AWAAZ_TRENDS_TEXT = {
     spikesTitle: "اچانک اضافے",
     spikesNone: "پچھلے {n} دنوں میں کوئی اچانک اضافہ نہیں دیکھا گیا۔",
     spikeLine: "{day}: {district} میں {category} کی {count} شکایات (عام طور پر تقریباً {expected})۔",
+    spikeLineNational: "{day}: پورے پاکستان میں {category} کی {count} شکایات (عام طور پر تقریباً {expected})۔",
     trendsCategory: "شکایت کی قسم",
     trendsTotal: "کل",
     trendsBusiest: "سب سے مصروف دن",
@@ -94,7 +96,7 @@ async function trends(main) {
     return;
   }
   const n = TREND_DAYS;
-  const spikes = data.spikes.map((s) => `<li>${esc(trendText("spikeLine", {
+  const spikes = data.spikes.map((s) => `<li>${esc(trendText(s.district_id === "all" ? "spikeLineNational" : "spikeLine", {
     day: trendDay(s.day), count: num(s.count), expected: num(Math.max(1, Math.round(s.expected))),
     category: state.lang === "ur" ? s.category_name_ur : s.category_name,
     district: state.lang === "ur" ? s.district_name_ur : s.district_name,
