@@ -30,7 +30,9 @@ class Task:
 
 
 # Appended to by each part of issue 15 (one line each).
-TASKS: list[Task] = []
+TASKS: list[Task] = [
+    Task("category-model", "chalicelib.insights.retrain:due", "chalicelib.insights.retrain:run"),
+]
 
 
 def _load(path: str) -> Callable[..., Any]:

@@ -299,7 +299,7 @@ def build_models() -> dict[str, Any]:
 def evaluate_all() -> dict[str, Any]:
     spikes: Any
     try:
-        from chalicelib.insights.spikes import evaluate_fixmystreet  # type: ignore[attr-defined]
+        from chalicelib.insights.spikes import evaluate_fixmystreet
     except ImportError:
         spikes = None
     else:

@@ -81,7 +81,7 @@ def idf(counts: Sequence[Counter[str]], vocabulary: list[str]) -> np.ndarray:
             if i is not None:
                 df[i] += 1
     n = len(counts)
-    return np.log((1.0 + n) / (1.0 + df)) + 1.0  # type: ignore[no-any-return]
+    return np.log((1.0 + n) / (1.0 + df)) + 1.0
 
 
 def matrix(counts: Sequence[Counter[str]], vocabulary: list[str], weights: np.ndarray) -> Corpus:
@@ -137,7 +137,7 @@ def spmm(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, m: np.ndarra
     out = np.zeros((len(indptr) - 1, m.shape[1]), dtype=m.dtype)
     segments = np.flatnonzero(np.diff(indptr))
     if not len(segments):
-        return out  # type: ignore[no-any-return]
+        return out
     values = data.astype(m.dtype, copy=False)
     per_chunk = max(1, int(65536 * len(segments) / max(int(indptr[-1]), 1)))
     for first in range(0, len(segments), per_chunk):
@@ -146,7 +146,7 @@ def spmm(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, m: np.ndarra
         gathered = np.take(m, indices[lo:hi], axis=0)
         gathered *= values[lo:hi, None]
         out[chosen] = np.add.reduceat(gathered, indptr[chosen] - lo, axis=0)
-    return out  # type: ignore[no-any-return]
+    return out
 
 
 def logits(x: Corpus, w: np.ndarray, b: np.ndarray) -> np.ndarray:
