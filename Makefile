@@ -112,10 +112,11 @@ package: $(STAMP)
 	AWS_DEFAULT_REGION=ap-south-1 $(VENV)/bin/chalice package --stage prod --merge-template build/merge.json build/package
 	$(VENV)/bin/cfn-lint build/package/sam.json
 
-# Load infra/seed/directory.json into a deployed stack's table (operator's AWS credentials).
+# Load infra/seed/directory.json into a deployed stack's table (operator's AWS credentials); with
+# MODELS=<the stack's ModelsBucketName output>, also upload the shipped classifiers (docs/insights.md).
 seed-aws: $(STAMP)
 	@test -n "$(TABLE)" || { echo "usage: make seed-aws TABLE=<the stack's TableName output>"; exit 2; }
-	$(PY) infra/seed_directory.py --table "$(TABLE)" $(if $(FORCE),--force)
+	$(PY) infra/seed_directory.py --table "$(TABLE)" $(if $(FORCE),--force) $(if $(MODELS),--models-bucket "$(MODELS)")
 
 # Create a staff account (the first admin, or an officer) in a deployed stack (operator's AWS credentials;
 # PII_KEY: the stack's PiiKey parameter). See docs/deploy.md.

@@ -15,8 +15,8 @@ stream holding
 - the weight matrix as int8, feature-major (one row of len(labels) per feature), class c's real
   weight being `q * scale[c]`.
 
-Scoring packs each feature's row of weights into one Python integer — a 40-bit field per class,
-each weight offset by +128 so every field stays non-negative — and the row's value into a 16-bit
+Scoring packs each feature's row of weights into one Python integer — a 32-bit field per class,
+each weight offset by +128 so every field stays non-negative — and the row's value into a 12-bit
 integer, so a text's scores for every class are one integer multiply-add per feature (done in C,
 whatever the number of classes) and are read back field by field at the end.
 """
@@ -39,8 +39,13 @@ from chalicelib.insights.text import char_ngrams, normalise, words
 
 MAGIC = b"AWAAZ-TEXT-MODEL 1\n"
 # Field width of one class in a packed row, and the fixed-point scale of a feature's value.
-_FIELD_BYTES = 5
-_VALUE_ONE = 1 << 16
+# A field holds Σ q·(w + 128) ≤ 255 · Σ q ≤ 255 · 2¹² · √(features) < 2³² while a text has fewer than
+# `_MOST_FEATURES` known features (a text of 2,000 characters has a few thousand).
+_FIELD_BYTES = 4
+_VALUE_ONE = 1 << 12
+_MOST_FEATURES = 1_000_000
+# 1 + ln(count) for small counts.
+_TF = [0.0] + [1.0 + math.log(n) for n in range(1, 64)]
 
 
 class ModelError(ValueError):
@@ -87,7 +92,9 @@ class TextModel:
         self._scale = [float(s) for s in header["scale"]]
         self._bias = [float(b) for b in header["bias"]]
         self._vocabulary = vocabulary
-        self._index = {feature: i for i, feature in enumerate(vocabulary)}
+        self._kind_index: dict[str, dict[str, int]] = {"c": {}, "w": {}, "b": {}}
+        for i, feature in enumerate(vocabulary):
+            self._kind_index.setdefault(feature[:1], {})[feature[1:]] = i
         self._feature_weights = array("f", feature_weights)
         self._weights = weights  # int8, feature-major
         self._rows: dict[int, int] = {}  # packed rows, built on first use
@@ -154,7 +161,7 @@ class TextModel:
         row = self._rows.get(i)
         if row is None:
             k = len(self.labels)
-            # int8 → unsigned (+128, i.e. flip the top bit) in the low byte of each 40-bit field.
+            # int8 → unsigned (+128, i.e. flip the top bit) in the low byte of each 32-bit field.
             raw = bytes(b ^ 0x80 for b in self._weights[i * k : (i + 1) * k])
             wide = bytearray(_FIELD_BYTES * k)
             wide[0::_FIELD_BYTES] = raw
@@ -162,31 +169,49 @@ class TextModel:
             self._rows[i] = row
         return row
 
+    def _found(self, text: str) -> list[tuple[int, float]]:
+        """(feature index, 1 + ln tf · weight) of the text's known features — `feature_counts` without
+        building the prefixed keys (each kind of feature looked up in its own index)."""
+        norm = normalise(text)
+        spec = self.spec
+        fw = self._feature_weights
+        tf = _TF
+        found: list[tuple[int, float]] = []
+        groups: list[tuple[Counter[str], dict[str, int]]] = []
+        low, high = spec.get("char", (1, 5))
+        if high:
+            groups.append((Counter(char_ngrams(norm, low, high)), self._kind_index["c"]))
+        tokens = words(norm)
+        if spec.get("words", True):
+            groups.append((Counter(tokens), self._kind_index["w"]))
+        if spec.get("bigrams", False) and len(tokens) > 1:
+            groups.append((Counter(a + " " + b for a, b in pairwise(tokens)), self._kind_index["b"]))
+        for counts, index in groups:
+            get = index.get
+            for feature, count in counts.items():
+                i = get(feature)
+                if i is not None:
+                    found.append((i, (tf[count] if count < len(tf) else 1.0 + math.log(count)) * fw[i]))
+        return found
+
     def scores(self, text: str) -> list[float]:
         """The raw (uncalibrated) linear score of each label."""
-        counts = feature_counts(text, self.spec)
-        index = self._index
-        fw = self._feature_weights
-        found: list[tuple[int, float]] = []
-        norm2 = 0.0
-        for feature, count in counts.items():
-            i = index.get(feature)
-            if i is None:
-                continue
-            value = (1.0 + math.log(count)) * fw[i]
-            if value:
-                found.append((i, value))
-                norm2 += value * value
+        found = self._found(text)[:_MOST_FEATURES]
+        norm2 = math.fsum(v * v for _, v in found)
         k = len(self.labels)
         if not found or norm2 <= 0.0:
             return list(self._bias)
         inv = _VALUE_ONE / math.sqrt(norm2)
+        rows = self._rows
         total = 0
         offset = 0
         for i, value in found:
             q = int(value * inv + 0.5)
             if q:
-                total += q * self._row(i)
+                row = rows.get(i)
+                if row is None:
+                    row = self._row(i)
+                total += q * row
                 offset += q
         packed = total.to_bytes(_FIELD_BYTES * k, "little")
         out = []

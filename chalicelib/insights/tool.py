@@ -208,7 +208,12 @@ def evaluate_category(source: Path = SEED) -> dict[str, Any]:
     rows = [r for r in read_csv(source, ("text", "category")) if r["text"].strip() and r["category"].strip()]
     train_rows, test_rows, how = category_split(rows)
     trained = train([r["text"] for r in train_rows], [r["category"] for r in train_rows])
-    result = evaluate(trained.model, [r["text"] for r in test_rows], [r["category"].strip() for r in test_rows], k=3)
+    truth = [r["category"].strip() for r in test_rows]
+    result = evaluate(trained.model, [r["text"] for r in test_rows], truth, k=3)
+    from chalicelib.insights.serving import SUGGESTION_CONFIDENCE
+
+    tops = [trained.model.top(r["text"], 1)[0] for r in test_rows]
+    sure = [(label == t) for (label, p), t in zip(tops, truth, strict=True) if p >= SUGGESTION_CONFIDENCE]
     return {
         "top1": result["top1"],
         "top3": result["top3"],
@@ -219,6 +224,12 @@ def evaluate_category(source: Path = SEED) -> dict[str, Any]:
         "split": how,
         "source": str(source.relative_to(ROOT)) if source.is_relative_to(ROOT) else str(source),
         "train_seconds": round(trained.seconds, 2),
+        "suggestion_confidence": {
+            "threshold": SUGGESTION_CONFIDENCE,
+            "share_at_or_above": round(len(sure) / len(tops), 4) if tops else None,
+            "top1_at_or_above": round(sum(sure) / len(sure), 4) if sure else None,
+            "mean_top1_confidence": round(sum(p for _, p in tops) / len(tops), 4) if tops else None,
+        },
     }
 
 
