@@ -25,7 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=Path, default=REPO / "infra" / "seed" / "directory.json")
     parser.add_argument("--holidays", type=Path, default=REPO / "infra" / "seed" / "holidays.json")
     parser.add_argument("--force", action="store_true", help="replace a directory administrators have changed")
-    parser.add_argument("--models-bucket", help="the stack's models bucket (output ModelsBucketName): upload the shipped classifiers")
+    parser.add_argument(
+        "--models-bucket", help="the stack's models bucket (output ModelsBucketName): upload the shipped classifiers"
+    )
     args = parser.parse_args(argv)
 
     from chalicelib import aws
