@@ -255,7 +255,9 @@ def fit(x: Corpus, y: np.ndarray, k: int, options: Options) -> tuple[np.ndarray,
         sample_weight = np.ones(len(y))
     problem = _Problem(x, y, k, sample_weight, options.c)
     theta = np.zeros(x.n_features * k + k)
-    theta = lbfgs(problem.loss_and_grad, theta, options.max_iter)
+    # L-BFGS keeps `memory` pairs of parameter-sized vectors: at most ~800 MB of them (1769 MB in Lambda).
+    memory = int(max(3, min(10, 800_000_000 // (16 * theta.size))))
+    theta = lbfgs(problem.loss_and_grad, theta, options.max_iter, memory=memory)
     return theta[: x.n_features * k].reshape(x.n_features, k), theta[x.n_features * k :]
 
 
