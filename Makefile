@@ -9,7 +9,7 @@ PORT ?= 8000
 MOTO_PORT ?= 5000
 WEB_PORT ?= 8080
 
-.PHONY: run test lint typecheck bench package seed-aws staff-aws job clean browser totp fonts insights-spikes
+.PHONY: run test lint typecheck bench package seed-aws staff-aws job clean browser totp fonts insights-train insights-predict insights-eval insights-models insights-spikes
 # The browser tests drive Debian's chromium (Playwright's own browser download is not reachable).
 CHROMIUM ?= /usr/bin/chromium
 
@@ -118,16 +118,33 @@ package: $(STAMP)
 	AWS_DEFAULT_REGION=ap-south-1 $(VENV)/bin/chalice package --stage prod --merge-template build/merge.json build/package
 	$(VENV)/bin/cfn-lint build/package/sam.json
 
-# Load infra/seed/directory.json into a deployed stack's table (operator's AWS credentials).
+# Load infra/seed/directory.json into a deployed stack's table (operator's AWS credentials); with
+# MODELS=<the stack's ModelsBucketName output>, also upload the shipped classifiers (docs/insights.md).
 seed-aws: $(STAMP)
 	@test -n "$(TABLE)" || { echo "usage: make seed-aws TABLE=<the stack's TableName output>"; exit 2; }
-	$(PY) infra/seed_directory.py --table "$(TABLE)" $(if $(FORCE),--force)
+	$(PY) infra/seed_directory.py --table "$(TABLE)" $(if $(FORCE),--force) $(if $(MODELS),--models-bucket "$(MODELS)")
 
 # Create a staff account (the first admin, or an officer) in a deployed stack (operator's AWS credentials;
 # PII_KEY: the stack's PiiKey parameter). See docs/deploy.md.
 staff-aws: $(STAMP)
 	@test -n "$(STACK)" -a -n "$(EMAIL)" -a -n "$(NAME)" || { echo 'usage: make staff-aws STACK=<stack> EMAIL=<e-mail> NAME="<name>" [ROLE=admin|officer OFFICE=<office id>]'; exit 2; }
 	$(PY) infra/staff_account.py --stack "$(STACK)" --email "$(EMAIL)" --name "$(NAME)" --role "$(or $(ROLE),admin)" $(if $(OFFICE),--office "$(OFFICE)")
+
+# The text classifier (docs/insights.md): train a category model from a CSV (text,category), suggest
+# categories for a CSV (id,text), evaluate the shipped method, rebuild the shipped artefacts.
+insights-train: $(STAMP)
+	@test -n "$(IN)" -a -n "$(MODEL)" || { echo "usage: make insights-train IN=<csv with text,category> MODEL=<dir>"; exit 2; }
+	@$(PY) -m chalicelib.insights.tool train --in "$(IN)" --model "$(MODEL)"
+
+insights-predict: $(STAMP)
+	@test -n "$(IN)" -a -n "$(MODEL)" -a -n "$(OUT)" || { echo "usage: make insights-predict MODEL=<dir> IN=<csv with id,text> OUT=<csv>"; exit 2; }
+	@$(PY) -m chalicelib.insights.tool predict --model "$(MODEL)" --in "$(IN)" --out "$(OUT)"
+
+insights-eval: $(STAMP)
+	@$(PY) -m chalicelib.insights.tool eval
+
+insights-models: $(STAMP)
+	@$(PY) -m chalicelib.insights.tool models
 
 clean:
 	rm -rf build .mypy_cache .ruff_cache .pytest_cache

@@ -10,6 +10,7 @@ from chalicelib.config import get_settings
 from chalicelib.integrations.cognito import CognitoIdentity
 from chalicelib.integrations.jwks import JwksCache
 from chalicelib.integrations.messaging import SnsSesMessenger
+from chalicelib.integrations.models import S3ModelStore
 from chalicelib.integrations.queues import QueuePair, SqsIntakeQueue, SqsNotificationQueue, SqsQueueOperations
 from chalicelib.integrations.s3 import S3UploadPresigner
 from chalicelib.logic.directory import Directory, directory_of
@@ -71,6 +72,7 @@ def services() -> Services:
         pii_key=settings.pii_key,
         daily_limits=settings.daily_limits,
         queue_operations=operations,
+        models=S3ModelStore(lambda: aws.client("s3"), settings.models_bucket) if settings.models_bucket else None,
     )
 
 

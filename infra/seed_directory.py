@@ -25,6 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=Path, default=REPO / "infra" / "seed" / "directory.json")
     parser.add_argument("--holidays", type=Path, default=REPO / "infra" / "seed" / "holidays.json")
     parser.add_argument("--force", action="store_true", help="replace a directory administrators have changed")
+    parser.add_argument(
+        "--models-bucket", help="the stack's models bucket (output ModelsBucketName): upload the shipped classifiers"
+    )
     args = parser.parse_args(argv)
 
     from chalicelib import aws
@@ -44,6 +47,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"directory written to {args.table}: {count} entries")
     years = seed_missing_years(table, HolidaySeed.model_validate_json(args.holidays.read_text(encoding="utf-8")))
     print(f"public holidays written for {', '.join(map(str, years)) or 'no new year'} (years already held are kept)")
+    if args.models_bucket:
+        from chalicelib.insights.shipped import publish_shipped
+        from chalicelib.integrations.models import S3ModelStore
+
+        done = publish_shipped(S3ModelStore(lambda: aws.client("s3"), args.models_bucket))
+        print("classifier models: " + ", ".join(f"{name} {what}" for name, what in done.items()))
     return 0
 
 

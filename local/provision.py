@@ -28,6 +28,7 @@ DEFAULT_ENVIRONMENT = {
     "INTAKE_QUEUE_URL": "IntakeQueue",
     "NOTIFICATIONS_QUEUE_URL": "NotificationsQueue",
     "ATTACHMENTS_BUCKET": "AttachmentsBucket",
+    "MODELS_BUCKET": "ModelsBucket",
     "USER_POOL_ID": "UserPool",
     "USER_POOL_CLIENT_ID": "UserPoolClient",
     "STAFF_POOL_ID": "StaffPool",
@@ -333,6 +334,9 @@ class Provisioner:
                 for r in encryption["ServerSideEncryptionConfiguration"]
             ]
             s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": rules})
+        versioning = props.get("VersioningConfiguration")
+        if versioning:
+            s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": versioning["Status"]})
         return Physical(
             ref=name,
             attrs={

@@ -172,6 +172,11 @@ class Stack:
             s.state_dir,
             s.accounts_path,
         )
+        from chalicelib.insights.shipped import publish_shipped
+        from chalicelib.integrations.models import S3ModelStore
+
+        models = publish_shipped(S3ModelStore(lambda: self._clients("s3"), os.environ["MODELS_BUCKET"]))
+        log.info("classifier models: %s", ", ".join(f"{name} {what}" for name, what in models.items()))
         state.save(s.state_dir)
 
         from chalice.cli import create_local_server

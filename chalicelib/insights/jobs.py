@@ -34,6 +34,7 @@ TASKS: list[Task] = [
     Task("satisfaction_gap", "chalicelib.insights.gap:due", "chalicelib.insights.gap:run"),
     Task("topics", "chalicelib.insights.topics_job:due", "chalicelib.insights.topics_job:run"),
     Task("spikes", "chalicelib.insights.spike_watch:due", "chalicelib.insights.spike_watch:run"),
+    Task("category-model", "chalicelib.insights.retrain:due", "chalicelib.insights.retrain:run"),
 ]
 
 

@@ -111,6 +111,24 @@ class QueueOperations(Protocol):
         """Delete these letters from the dead-letter queue (by the receipt of their last receive)."""
 
 
+@dataclass(frozen=True)
+class StoredModel:
+    """A model artefact as stored: its bytes (None when unchanged since the ETag asked about) and ETag."""
+
+    data: bytes | None
+    etag: str
+
+
+class ModelStore(Protocol):
+    """The classifier artefacts (chalicelib/insights/serving.py): `models/<name>/current.bin` in the models bucket."""
+
+    def fetch(self, name: str, etag: str | None = None) -> StoredModel | None:
+        """The current artefact `name`; data None when its ETag is still `etag`; None when there is none."""
+
+    def publish(self, name: str, data: bytes) -> str:
+        """Store a new current artefact `name` (the bucket keeps the earlier versions); its ETag."""
+
+
 @dataclass
 class Services:
     """The dependencies of a use case, built once per container by chalicelib.wiring."""
@@ -127,3 +145,5 @@ class Services:
     daily_limits: DailyLimits = field(default_factory=DailyLimits)
     # The operations view and redrive (chalicelib/logic/operations.py); None without the dead-letter queues' URLs.
     queue_operations: QueueOperations | None = None
+    # The classifier artefacts (category suggestion, moderation); None without MODELS_BUCKET.
+    models: ModelStore | None = None

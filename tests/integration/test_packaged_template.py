@@ -147,13 +147,36 @@ def test_only_the_api_function_reads_and_writes_attachments_and_only_the_buckets
     # Attaching checks the file arrived (HeadObject): a missing key is a 404 only with s3:ListBucket on the bucket.
     grants: dict[str, list[dict[str, Any]]] = {}
     for rid, statement, actions in iam_statements(template):
-        if any(a.startswith("s3:") for a in actions):
+        if any(a.startswith("s3:") for a in actions) and "AttachmentsBucket" in json.dumps(statement["Resource"]):
             grants.setdefault(rid, []).append(statement)
     assert list(grants) == ["ApiHandlerAccessPolicy"]
     objects, bucket = grants["ApiHandlerAccessPolicy"]
     assert sorted(objects["Action"]) == ["s3:GetObject", "s3:PutObject"]
     assert objects["Resource"] == {"Fn::Sub": "${AttachmentsBucket.Arn}/*"}
     assert (bucket["Action"], bucket["Resource"]) == ("s3:ListBucket", {"Fn::GetAtt": ["AttachmentsBucket", "Arn"]})
+
+
+def test_the_classifier_models_are_read_by_the_api_and_intake_and_written_only_by_run_insights(
+    template: dict[str, Any],
+) -> None:
+    """docs/insights.md: each grant names the two model keys (ListBucket only under models/, for 404s)."""
+    keys = [
+        {"Fn::Sub": "${ModelsBucket.Arn}/models/category/current.bin"},
+        {"Fn::Sub": "${ModelsBucket.Arn}/models/moderation/current.bin"},
+    ]
+    grants: dict[str, list[tuple[list[str], Any]]] = {}
+    for rid, statement, actions in iam_statements(template):
+        if "ModelsBucket" in json.dumps(statement["Resource"]):
+            grants.setdefault(rid, []).append((sorted(actions), statement["Resource"]))
+    listing = (["s3:ListBucket"], {"Fn::GetAtt": ["ModelsBucket", "Arn"]})
+    assert grants == {
+        "ApiHandlerAccessPolicy": [(["s3:GetObject"], keys), listing],
+        "RouteIntakeAccessPolicy": [(["s3:GetObject"], keys), listing],
+        "RunInsightsAccessPolicy": [(["s3:GetObject", "s3:PutObject"], keys), listing],
+    }
+    bucket = template["Resources"]["ModelsBucket"]["Properties"]
+    assert bucket["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert all(bucket["PublicAccessBlockConfiguration"].values()) and "BucketEncryption" in bucket
 
 
 def test_api_gateway_compresses_answers_from_the_size_the_local_gateway_uses(template: dict[str, Any]) -> None:
