@@ -55,6 +55,8 @@ def import_seconds(module: str, runs: int = 5) -> float:
 Row = tuple[str, int, int | None, str]
 # The app may import at most this many times what a bare chalice + boto3 + pydantic app does (issue 15).
 IMPORT_RATIO_BUDGET = 1.5
+# A warm suggestion's 95th percentile (issue 15).
+SUGGESTION_P95_MS = 50
 
 
 def measure_calls() -> list[Row]:
@@ -125,7 +127,25 @@ def measure_calls() -> list[Row]:
         _sweeper_against_volume(stack, op, created["id"])
         _public_worst_cases(stack, op, created["id"])
         _administration(stack, op)
+        _insights(stack, op, citizen)
     return rows
+
+
+def _insights(stack: Any, op: Callable[..., None], citizen: str) -> None:
+    """Issue 15's requests: a suggestion (the model is read from S3 once per container, then re-checked every
+    5 minutes), the public trends and satisfaction gap (each one stored item), similar complaints (the form)."""
+    from chalicelib import aws
+    from chalicelib.insights.shipped import publish_shipped
+    from chalicelib.integrations.models import S3ModelStore
+
+    publish_shipped(S3ModelStore(lambda: aws.client("s3"), stack.resources["MODELS_BUCKET"]))
+    ask = {"text": "bijli ka bill bohat zyada aya hai is mahine"}
+    op("insights: suggestion (first: model from S3)", lambda: stack.post("/v1/category-suggestions", ask))
+    op("insights: suggestion (warm)", lambda: stack.post("/v1/category-suggestions", ask), budget=1)
+    op("insights: trends", lambda: stack.get("/v1/insights/trends"), budget=2)
+    op("insights: satisfaction gap", lambda: stack.get("/v1/insights/satisfaction?by=office"), budget=2)
+    similar = "/v1/similar-complaints?category_id=electricity-overbilling&district=lahore&text=bill%20zyada"
+    op("insights: similar complaints (filing form)", lambda: stack.get(similar, token=citizen), budget=5)
 
 
 def _administration(stack: Any, op: Callable[..., None]) -> None:
@@ -482,6 +502,20 @@ def main() -> int:
     print(f"{'  jwt (authorizer only, imported on first token)':<70} {import_seconds('jwt') * 1000:7.0f} ms")
     batch = import_seconds("aws_lambda_powertools.utilities.batch")
     print(f"{'  powertools batch (route_intake only, on first batch)':<70} {batch * 1000:7.0f} ms")
+    print()
+    print("Classifiers (python -m bench.classifier: 1,000 texts of 20-2,000 characters, warm, one process)")
+    from bench import classifier
+
+    sample = classifier.texts()
+    for name in ("category", "moderation"):
+        got = classifier.measure(name, sample)
+        slow = got["p95_ms"] > SUGGESTION_P95_MS
+        failed = failed or slow
+        print(
+            f"{'  ' + name:<16} {got['bytes'] / 1e6:5.2f} MB, {got['labels']} labels, {got['features']:,} features; "
+            f"load + first {got['load_and_first_ms']} ms; p50 {got['p50_ms']} ms, p95 {got['p95_ms']} ms"
+            f"{'  > ' + str(SUGGESTION_P95_MS) + ' ms !' if slow else ''}"
+        )
     print()
     print("Local stack throughput (one process: moto server + chalice local + pumps, loopback HTTP)")
     for line in local_throughput():

@@ -131,7 +131,7 @@ def test_provisioning_follows_the_template_and_is_idempotent(aws: None) -> None:
     staff = idp.get_user_pool_mfa_config(UserPoolId=env["STAFF_POOL_ID"])
     assert staff["MfaConfiguration"] == "ON" and staff["SoftwareTokenMfaConfiguration"] == {"Enabled": True}
     staff_groups = {g["GroupName"] for g in idp.list_groups(UserPoolId=env["STAFF_POOL_ID"])["Groups"]}
-    assert staff_groups == {"officer", "admin", "org_admin", "supervisor"}
+    assert staff_groups == {"officer", "admin", "org_admin", "supervisor", "triage"}
 
 
 def test_intrinsics_resolve_like_cloudformation() -> None:
@@ -354,7 +354,16 @@ def test_demo_route_and_accounts_come_from_the_seed(tmp_path: Path) -> None:
         "office_id": route.office_id,
     }
     for entry in document["accounts"]:
-        assert set(entry) <= {"role", "name", "username", "password", "office_id", "totp_secret", "supervisor"}
+        assert set(entry) <= {
+            "role",
+            "name",
+            "username",
+            "password",
+            "office_id",
+            "totp_secret",
+            "supervisor",
+            "triage",
+        }
         assert ("totp_secret" in entry) == (entry["role"] != "citizen")  # staff type an authenticator code
     officers = {a["office_id"] for a in document["accounts"] if a["role"] == "officer"}
     assert officers == {route.office_id, route.parent_office_id, route.information_office_id}

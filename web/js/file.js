@@ -82,7 +82,12 @@ async function file(main) {
     const subject = main.querySelector("[name=subject]").value;
     const point = where.point();
     const near = point.lat !== undefined && point.lat !== null ? `&lat=${point.lat}&lon=${point.lon}` : "";
-    const found = await api("GET", `/v1/similar-complaints?category_id=${encodeURIComponent(cat.value)}&district=${encodeURIComponent(main.querySelector("#dist").value)}&text=${encodeURIComponent(`${subject} ${text}`.trim())}${near}`);
+    let found;
+    try {
+      found = await api("GET", `/v1/similar-complaints?category_id=${encodeURIComponent(cat.value)}&district=${encodeURIComponent(main.querySelector("#dist").value)}&text=${encodeURIComponent(`${subject} ${text}`.trim())}${near}`);
+    } catch (e) {
+      return; // offline or refused: the list is a help, never in the way of filing (asked again as the citizen types on)
+    }
     showSimilar(main.querySelector("#similar"), found); // js/metoo.js: near-duplicates offer "Me too"
   };
   // What the citizen writes is compared too (a pause in typing asks again).
