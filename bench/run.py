@@ -140,8 +140,8 @@ def _insights(stack: Any, op: Callable[..., None], citizen: str) -> None:
 
     publish_shipped(S3ModelStore(lambda: aws.client("s3"), stack.resources["MODELS_BUCKET"]))
     ask = {"text": "bijli ka bill bohat zyada aya hai is mahine"}
-    op("insights: suggestion (first: model from S3)", lambda: stack.post("/v1/category-suggestions", ask))
-    op("insights: suggestion (warm)", lambda: stack.post("/v1/category-suggestions", ask), budget=1)
+    op("insights: suggestion (first)", lambda: stack.post("/v1/category-suggestions", ask))
+    op("insights: suggestion (again)", lambda: stack.post("/v1/category-suggestions", ask), budget=1)
     op("insights: trends", lambda: stack.get("/v1/insights/trends"), budget=2)
     op("insights: satisfaction gap", lambda: stack.get("/v1/insights/satisfaction?by=office"), budget=2)
     similar = "/v1/similar-complaints?category_id=electricity-overbilling&district=lahore&text=bill%20zyada"
