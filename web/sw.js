@@ -10,13 +10,13 @@
 // not: every citizen's phone would download them here. Once an admin has opened a page, fetch() keeps them.
 "use strict";
 
-const VERSION = "awaaz-shell-v6";
+const VERSION = "awaaz-shell-v7";
 const SHELL = [
   "./", "index.html", "config.js", "style.css", "manifest.webmanifest",
   "js/i18n.js", "js/core.js", "js/account.js", "js/uploads.js", "js/file.js", "js/case.js", "js/requests.js",
   "js/officer.js", "js/topics.js", "js/dashboard.js", "js/drafts.js", "js/offline.js", "js/settings.js", "js/map.js",
   "js/gap.js", "gap.css", "js/trends.js",
-  "js/i18n-metoo.js", "js/metoo.js",
+  "js/metoo.js",
   "js/i18n-suggest.js", "js/suggest.js",
   "icons/icon.svg", "icons/icon-192.png",
 ];

@@ -126,9 +126,9 @@ def test_the_manifest_is_valid_and_the_service_worker_keeps_the_shell(running: S
         cdp.detach()  # a session left open keeps the page from being taken offline
         assert parsed["url"].endswith("/manifest.webmanifest") and parsed["errors"] == [], parsed["errors"]
         service_worker_active(page)
-        assert "awaaz-shell-v6" in page.evaluate("caches.keys()")
+        assert "awaaz-shell-v7" in page.evaluate("caches.keys()")
         kept = page.evaluate(
-            "caches.open('awaaz-shell-v6').then(c => c.keys()).then(k => k.map(r => new URL(r.url).pathname))"
+            "caches.open('awaaz-shell-v7').then(c => c.keys()).then(k => k.map(r => new URL(r.url).pathname))"
         )
         assert {"/", "/js/core.js", "/js/offline.js", "/style.css", "/config.js"} <= set(kept)
         # With no network, the page still opens (from the service worker's cache)

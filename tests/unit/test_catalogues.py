@@ -24,7 +24,7 @@ WEB_CATALOGUE = Path(__file__).resolve().parents[2] / "web" / "js" / "i18n.js"
 # So do the emerging topics' (js/topics.js) and the trends' (js/trends.js).
 WEB_CATALOGUES = tuple(
     WEB_CATALOGUE.with_name(name)
-    for name in ("i18n.js", "i18n-admin.js", "gap.js", "topics.js", "trends.js", "i18n-metoo.js", "i18n-suggest.js")
+    for name in ("i18n.js", "i18n-admin.js", "gap.js", "topics.js", "trends.js", "metoo.js", "i18n-suggest.js")
 )
 
 # Runs the page's catalogue script with a stand-in `window` and prints, as JSON, every global

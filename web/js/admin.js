@@ -11,7 +11,7 @@ const plural = (key, n) => { const forms = t(key); return (forms[new Intl.Plural
 const fill = (text, values) => Object.entries(values).reduce((s, [k, v]) => s.split(`{${k}}`).join(v), esc(text));
 
 async function adminPage(main, page) {
-  const views = { directory: adminDirectory, rules: adminRules, staff: adminStaff, audit: adminAudit, queues: adminQueues, report: gapReport };
+  const views = { directory: adminDirectory, rules: adminRules, staff: adminStaff, audit: adminAudit, queues: adminQueues, report: (page) => insightScripts().then(() => gapReport(page)) };
   const shown = views[page] ? page : "directory";
   if (ADMIN_PAGES.find(([p]) => p === shown)[1] && state.me.role !== "admin") throw { status: 403, message: t("adminsOnly"), details: [] };
   main.classList.add("admin");

@@ -519,21 +519,32 @@ async function administration(main, page) {
   return adminPage(main, page);
 }
 
-// Category suggestions, "I'm not sure", triage and the moderation flag (js/suggest.js and its texts) load once a
-// page that uses them is drawn, off the filing form's first paint (its budget: tests/e2e/test_web_speed.py).
-let suggestLoaded = null;
+// Files only some pages use load once such a page is drawn, off the first paint of every other page (its
+// budget: tests/e2e/test_web_speed.py); the service worker still keeps them for offline use.
+const lazyLoaded = {};
 
-function suggestScripts() {
-  suggestLoaded = suggestLoaded || Promise.all(["js/i18n-suggest.js", "js/suggest.js"]
-    .map((src) => document.querySelector(`[data-suggest="${src}"]`) || new Promise((done, failed) => {
-      const el = Object.assign(document.createElement("script"), { src, async: false });
-      el.dataset.suggest = src;
+function lazyFiles(files) {
+  const key = files.join(" ");
+  lazyLoaded[key] = lazyLoaded[key] || Promise.all(files
+    .map((src) => document.querySelector(`[data-lazy="${src}"]`) || new Promise((done, failed) => {
+      const el = src.endsWith(".css")
+        ? Object.assign(document.createElement("link"), { rel: "stylesheet", href: src })
+        : Object.assign(document.createElement("script"), { src, async: false });
+      el.dataset.lazy = src;
       el.onload = done;
       el.onerror = () => { el.remove(); failed({ status: 0, message: t("offline"), details: [] }); };
       document.head.append(el);
-    }))).catch((e) => { suggestLoaded = null; throw e; });
-  return suggestLoaded;
+    }))).catch((e) => { delete lazyLoaded[key]; throw e; });
+  return lazyLoaded[key];
 }
+
+// Category suggestions, "I'm not sure", triage and the moderation flag (js/suggest.js and its texts).
+const suggestScripts = () => lazyFiles(["js/i18n-suggest.js", "js/suggest.js"]);
+// "Me too", followed complaints, affected counts and an office's merge (js/metoo.js): the pages that show them wait for it.
+const metooScripts = () => lazyFiles(["js/metoo.js"]);
+const withMetoo = (view) => (...args) => metooScripts().then(() => view(...args));
+// The dashboard's satisfaction gap and trends, and the admins' monthly report (js/gap.js, js/trends.js).
+const insightScripts = () => lazyFiles(["gap.css", "js/gap.js", "js/trends.js"]);
 
 // Each render is numbered; one that finishes after a newer one began (a slow answer, the citizen
 // already elsewhere) paints nothing. A page is drawn into a fresh <main> and shown only if still current.
@@ -566,9 +577,10 @@ async function render() {
   nav();
   const [, route, id] = (location.hash || "#/").split("?")[0].split("/");
   const view = {
-    "": home, login, forgot, register, file, mine, case: caseView, queue, officer: officerCase, dashboard, notifications,
-    info: information, request: requestView, feedback, history: officeHistory, topics: risingTopics, settings, admin: administration,
-    followed: followedView,
+    "": home, login, forgot, register, file, mine, case: withMetoo(caseView), queue: withMetoo(queue), officer: withMetoo(officerCase),
+    dashboard, notifications, info: information, request: withMetoo(requestView), feedback, history: officeHistory,
+    topics: (page) => lazyFiles(["js/topics.js"]).then(() => risingTopics(page)), settings, admin: administration,
+    followed: withMetoo((...args) => followedView(...args)),
     triage: (page) => suggestScripts().then(() => triagePage(page)),
   }[route || ""] || home;
   const shown = document.getElementById("main");

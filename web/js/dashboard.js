@@ -48,8 +48,8 @@ async function dashboard(main) {
       <li><strong>${num(total.median_days_to_resolve)}</strong> ${esc(t("medianDays"))}</li></ul>
     <h2>${esc(t("byOrganisation"))}</h2>${top.length ? bars(top, ["received", "resolved", "satisfiedRate"], ["#0b6e4f", "#2a9d8f", "#e9c46a"], t("byOrganisation")) : `<p>${esc(t("none"))}</p>`}
     <h2>${esc(t("overTime"))}</h2>${bars(series, ["received", "resolved", "satisfiedRate"], ["#0b6e4f", "#2a9d8f", "#e9c46a"], t("overTime"))}`;
-  gapSection(main); // the satisfaction gap (js/gap.js), drawn when its answer comes
   main.querySelector("#level").onchange = (ev) => { location.hash = `#/dashboard?level=${encodeURIComponent(ev.target.value)}`; };
-  trends(main); // spikes and complaints a day (js/trends.js)
+  // The satisfaction gap and the trends (js/gap.js, js/trends.js, loaded with this page), each drawn when its answer comes.
+  insightScripts().then(() => { gapSection(main); trends(main); }, () => {});
 }
 

@@ -88,7 +88,7 @@ async function file(main) {
     } catch (e) {
       return; // offline or refused: the list is a help, never in the way of filing (asked again as the citizen types on)
     }
-    showSimilar(main.querySelector("#similar"), found); // js/metoo.js: near-duplicates offer "Me too"
+    metooScripts().then(() => showSimilar(main.querySelector("#similar"), found), () => {}); // js/metoo.js: near-duplicates offer "Me too"
   };
   // What the citizen writes is compared too (a pause in typing asks again).
   let typing = null;

@@ -136,7 +136,7 @@ window.AWAAZ_TEXT = {
     levelFirst: "{n} — the first office", levelUp: "{n} — sent up after the first office",
     chooseFiles: "Choose photos or files", chooseFile: "Choose a file",
     // Administration (issue 14): the menu; the pages' own texts load with them (js/i18n-admin.js).
-    admin_directory: "Offices", admin_rules: "Routing rules", admin_staff: "Staff", admin_audit: "Audit trail", admin_queues: "Queues",
+    admin_directory: "Offices", admin_rules: "Routing rules", admin_staff: "Staff", admin_audit: "Audit trail", admin_queues: "Queues", admin_report: "Monthly report", topicsNav: "Rising topics", followedNav: "Followed",
     adminOnly: "This page is for administrators.",
   },
   ur: {
@@ -275,7 +275,7 @@ window.AWAAZ_TEXT = {
     levelFirst: "{n} — پہلا دفتر", levelUp: "{n} — پہلے دفتر سے اوپر بھیجا گیا",
     chooseFiles: "تصاویر یا فائلیں چنیں", chooseFile: "فائل چنیں",
     // Administration (issue 14): the menu; the pages' own texts load with them (js/i18n-admin.js).
-    admin_directory: "دفاتر", admin_rules: "ترسیل کے قواعد", admin_staff: "عملہ", admin_audit: "تبدیلیوں کا ریکارڈ", admin_queues: "قطاریں",
+    admin_directory: "دفاتر", admin_rules: "ترسیل کے قواعد", admin_staff: "عملہ", admin_audit: "تبدیلیوں کا ریکارڈ", admin_queues: "قطاریں", admin_report: "ماہانہ رپورٹ", topicsNav: "ابھرتے موضوعات", followedNav: "زیرِ پیروی",
     adminOnly: "یہ صفحہ منتظمین کے لیے ہے۔",
   },
 };

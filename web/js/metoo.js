@@ -1,5 +1,58 @@
+// Duplicates' texts ("me too", followed complaints, an office's merge), in English and Urdu: js/metoo.js merges
+// them into the page's. A key missing in one language is a bug (tests/unit/test_catalogues.py).
+window.AWAAZ_METOO_TEXT = {
+  en: {
+    meToo: "Me too — follow this one instead",
+    meTooHint: "The same problem may be filed already. Follow it instead of filing: you get its news and count as one more citizen affected.",
+    privateDuplicate: "A complaint like yours, filed here on {date} (private: its words are not shown)",
+    affectedCount: { one: "{n} citizen affected", other: "{n} citizens affected" },
+    affected: "Citizens affected",
+    following: "Following",
+    followedTitle: "Complaints you follow",
+    noneFollowed: "You follow no complaint. While filing, a complaint like yours is offered to follow instead.",
+    nowFollowing: "You now follow {id}.",
+    stopFollowing: "Stop following",
+    stoppedFollowing: "You no longer follow {id}.",
+    signInToFollow: "Sign in to follow a complaint.",
+    privateWords: "Its citizen has not published its words.",
+    mergedInto: "Merged into",
+    mergeTitle: "Merge into another complaint",
+    mergeHint: "A duplicate closes, its citizen and followers follow the other complaint, and its citizens count there.",
+    mergeTarget: "Tracking number of the complaint to keep",
+    mergeLook: "Show it",
+    mergeConfirm: "Merge {from} into {into}",
+    mergeUnseen: "Your office cannot open {id}; you can still merge into it if it is your organisation's.",
+    merged: "{from} is merged into {into}.",
+    statuses: { merged: "Merged into another complaint", merged_in: "A duplicate was merged into it" },
+  },
+  ur: {
+    meToo: "میرا بھی یہی مسئلہ ہے — نئی شکایت کے بجائے اسی کی پیروی کریں",
+    meTooHint: "یہ مسئلہ شاید پہلے ہی درج ہے۔ نئی شکایت کے بجائے اس کی پیروی کریں: آپ کو اس کی خبریں ملیں گی اور آپ ایک اور متاثرہ شہری شمار ہوں گے۔",
+    privateDuplicate: "آپ جیسی ایک شکایت، جو یہاں {date} کو درج ہوئی (نجی: اس کے الفاظ نہیں دکھائے جاتے)",
+    affectedCount: { one: "{n} شہری متاثر", other: "{n} شہری متاثر" },
+    affected: "متاثرہ شہری",
+    following: "پیروی جاری",
+    followedTitle: "شکایات جن کی آپ پیروی کر رہے ہیں",
+    noneFollowed: "آپ کسی شکایت کی پیروی نہیں کر رہے۔ شکایت درج کرتے وقت آپ جیسی شکایت پیروی کے لیے پیش کی جاتی ہے۔",
+    nowFollowing: "اب آپ {id} کی پیروی کر رہے ہیں۔",
+    stopFollowing: "پیروی ختم کریں",
+    stoppedFollowing: "آپ اب {id} کی پیروی نہیں کر رہے۔",
+    signInToFollow: "شکایت کی پیروی کے لیے سائن اِن کریں۔",
+    privateWords: "اس کے شہری نے اس کے الفاظ شائع نہیں کیے۔",
+    mergedInto: "ضم کی گئی",
+    mergeTitle: "کسی دوسری شکایت میں ضم کریں",
+    mergeHint: "دہرائی گئی شکایت بند ہو جاتی ہے، اس کا شہری اور پیروی کرنے والے دوسری شکایت کی پیروی کرتے ہیں، اور اس کے شہری وہاں شمار ہوتے ہیں۔",
+    mergeTarget: "باقی رکھی جانے والی شکایت کا ٹریکنگ نمبر",
+    mergeLook: "دکھائیں",
+    mergeConfirm: "{from} کو {into} میں ضم کریں",
+    mergeUnseen: "آپ کا دفتر {id} نہیں کھول سکتا؛ اگر یہ آپ کے ادارے کی ہے تو آپ پھر بھی اس میں ضم کر سکتے ہیں۔",
+    merged: "{from} کو {into} میں ضم کر دیا گیا۔",
+    statuses: { merged: "دوسری شکایت میں ضم", merged_in: "دہرائی گئی شکایت اس میں ضم کی گئی" },
+  },
+};
+
 // Awaaz web client: duplicates — "me too" while filing, the complaints a citizen follows, an office's merge
-// (docs/insights.md, "Duplicates and me too"). Its texts are js/i18n-metoo.js's, merged into the page's here.
+// (docs/insights.md, "Duplicates and me too"). Its texts are above, merged into the page's here.
 "use strict";
 
 for (const lang of ["en", "ur"]) {

@@ -6,7 +6,7 @@
 // tests/unit/test_catalogues.py).
 window.AWAAZ_TOPICS_TEXT = {
   en: {
-    topicsNav: "Rising topics", topicsTitle: "Rising topics",
+    topicsTitle: "Rising topics",
     topicsHint: "Themes found in the words of this week's new complaints, compared with the {n} weeks before. A theme is “rising” when its share of complaints clearly grew. Keywords are in the complaints' own languages; names and numbers are never among them.",
     topicsWeek: "Week of {from} to {to}", topicsEarlier: "Earlier week", topicsLater: "Later week", topicsWeeks: "Weeks",
     topicsOrganisation: "Organisation", topicsShow: "Show",
@@ -21,7 +21,7 @@ window.AWAAZ_TOPICS_TEXT = {
     topicsNone: "No theme stands out this week.",
   },
   ur: {
-    topicsNav: "ابھرتے موضوعات", topicsTitle: "ابھرتے موضوعات",
+    topicsTitle: "ابھرتے موضوعات",
     topicsHint: "اس ہفتے کی نئی شکایات کے الفاظ میں پائے گئے موضوعات، پچھلے {n} ہفتوں کے مقابلے میں۔ کوئی موضوع ”ابھرتا“ ہے جب شکایات میں اس کا حصہ واضح طور پر بڑھا ہو۔ کلیدی الفاظ شکایات ہی کی زبانوں میں ہیں؛ نام اور نمبر ان میں کبھی شامل نہیں ہوتے۔",
     topicsWeek: "{from} سے {to} تک کا ہفتہ", topicsEarlier: "پچھلا ہفتہ", topicsLater: "اگلا ہفتہ", topicsWeeks: "ہفتے",
     topicsOrganisation: "ادارہ", topicsShow: "دکھائیں",
