@@ -25,12 +25,13 @@ from __future__ import annotations
 import csv
 import gzip
 import math
+import zlib
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from chalicelib.insights.spikes import GROUPED_THRESHOLD, MONTHLY, MONTHLY_GROUPED, THRESHOLD, GroupScan
+from chalicelib.insights.spikes import GROUPED_THRESHOLD, MONTHLY, MONTHLY_GROUPED, THRESHOLD, GroupScan, Scanner
 
 DATA = Path(__file__).resolve().parents[2] / "infra" / "data" / "fixmystreet" / "lad-shef-b-monthly.csv.gz"
 HISTORY = 24
@@ -139,12 +140,13 @@ def _evaluate(
     smoothing: float | None,
 ) -> dict[str, Any]:
     groups = {key: (key[1] if grouped else None) for key in series}  # the group: the same category, other areas
+    areas = {key: (key[0] if grouped else None) for key in series}  # the area: the same district, other categories
     season = MONTHLY_GROUPED if grouped else MONTHLY
     if smoothing is not None:
         season = replace(season, smoothing=smoothing)
     cut = threshold if threshold is not None else (GROUPED_THRESHOLD if grouped else THRESHOLD)
     scan: GroupScan[tuple[str, str]] = GroupScan(
-        groups, season=season, grouped=season, threshold=cut, grouped_threshold=cut
+        groups, season=season, grouped=season, threshold=cut, grouped_threshold=cut, areas=areas
     )
     length = max(len(counts) for counts in series.values())
     offsets = {key: length - len(counts) for key, counts in series.items()}  # every series ends with the data
@@ -155,6 +157,8 @@ def _evaluate(
     used: set[tuple[str, str]] = set()
     nb_p: list[float] = []  # the trailing-mean NB p-value of every eligible period, as it is
     nb_injected: dict[int, list[float]] = {2: [], 3: []}
+    # Scores (-inf where no threshold could flag) by the area's half of a fixed split, for the split figures
+    scores: dict[str, list[float]] = {f"{half}{k}": [] for half in (0, 1) for k in (1, 2, 3)}
     for step in range(length):
         running = {key: float(counts[step - offsets[key]]) for key, counts in series.items() if step >= offsets[key]}
         factors = scan.factors(running)
@@ -172,10 +176,13 @@ def _evaluate(
             band = banded.setdefault(_band(mean), {"periods": [0], "alarms": [0], "x2": [0, 0], "x3": [0, 0]})
             band["periods"][0] += 1
             count = counts[t]
+            scanner = scan.scanner(key)
+            half = _half(key[0])
+            scores[f"{half}1"].append(_score(scanner, count, factors[key]))
             if count >= 1:
-                scanner = scan.scanner(key)
                 for k in (2, 3):
                     # exact: the series is left out of its own factor, so its injected count leaves the factor as is
+                    scores[f"{half}{k}"].append(_score(scanner, k * count, factors[key]))
                     flagged = scanner.judge(k * count, factors[key]).flagged
                     hits[k][0] += flagged
                     hits[k][1] += 1
@@ -199,7 +206,8 @@ def _evaluate(
         "n_injected": hits[3][1],
         "threshold": cut,
         "smoothing": season.smoothing,
-        "group": "category (leave-one-out)" if grouped else None,
+        "group": "category and area (leave-one-out)" if grouped else None,
+        "split": _split(scores),
         "protocol": PROTOCOL,
         "by_baseline_band": {
             name: {
@@ -214,6 +222,43 @@ def _evaluate(
     if baseline:
         result["trailing_mean_nb"] = _baseline_figures(nb_p, nb_injected)
     return result
+
+
+def _half(area: str) -> int:
+    return zlib.crc32(area.encode()) % 2
+
+
+def _score(scanner: Scanner, count: float, factor: float) -> float:
+    """The period's score, or -inf when no threshold would flag it (too little history, too few counts)."""
+    point = scanner.judge(count, factor)
+    if len(scanner.clean) < scanner.season.warmup or count < scanner.min_count:
+        return -math.inf
+    return point.score
+
+
+def _at(scores: dict[str, list[float]], half: int, cut: float) -> dict[str, float]:
+    return {
+        "false_alarm_rate": round(sum(s >= cut for s in scores[f"{half}1"]) / max(1, len(scores[f"{half}1"])), 4),
+        "recall_x2": round(sum(s >= cut for s in scores[f"{half}2"]) / max(1, len(scores[f"{half}2"])), 4),
+        "recall_x3": round(sum(s >= cut for s in scores[f"{half}3"]) / max(1, len(scores[f"{half}3"])), 4),
+    }
+
+
+def _split(scores: dict[str, list[float]]) -> dict[str, Any]:
+    """Over-fitting check: the threshold holding <= 2 % false alarms on the areas of one half (CRC-32 of the area code
+    even), applied to the other half's areas (odd), and the reverse."""
+    figures: dict[str, Any] = {}
+    for tune, test in ((0, 1), (1, 0)):
+        null = sorted(scores[f"{tune}1"], reverse=True)
+        allowed = int(0.02 * len(null))
+        cut = math.nextafter(null[allowed], math.inf)  # the lowest threshold flagging at most `allowed`
+        name = ("even", "odd")
+        figures[f"tuned_on_{name[tune]}_tested_on_{name[test]}"] = {
+            "threshold": round(cut, 3),
+            "tuned_half": _at(scores, tune, cut),
+            "tested_half": _at(scores, test, cut),
+        }
+    return figures
 
 
 def _baseline_figures(p_values: list[float], injected: dict[int, list[float]]) -> dict[str, Any]:
