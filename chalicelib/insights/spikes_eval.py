@@ -8,13 +8,17 @@ The protocol (docs/insights.md "Spikes and trends"):
 - a series is one (area, category), from its first month with a report to the last month of the
   data; a month without a row is 0;
 - a series-period t is *eligible* when it has at least 24 months of history before it and the
-  mean of its 12 previous months is at least 5 reports (×2 of fewer is noise, not a spike);
+  mean of its 12 previous months is at least 10 reports (×2 of fewer is noise, not a spike);
 - *false alarms* = flags on the data as it is, over eligible series-periods (real surges in the
   data count against the method too);
 - *recall* for ×k: every eligible period with at least one report, one at a time, has its count
   multiplied by k (history untouched) and is flagged or not. With no look-ahead a period's flag
   depends only on it and its past, so injecting at every eligible period one at a time is exact
   and needs no random draw (a sample of it would only add noise);
+- the series are scored month by month together, each with its category's (the other districts)
+  and its district's (the other categories) leave-one-out factors;
+- one threshold for every series; `split` checks it: chosen on the areas of one half (CRC-32 of the
+  area code even or odd) and applied to the other;
 - the comparison: a negative-binomial test on the trailing 12-month mean with its size by the
   method of moments from the same 12 months, its p-value threshold set to the same ≤ 2 % false
   alarms.
@@ -43,7 +47,8 @@ PROTOCOL = (
     "a series runs from its first report to 2020-12, missing months are 0; a series-period is eligible with >= 24 months "
     "of history and a mean of >= 10 reports over its previous 12 months; false alarms = flags on the unaltered data per "
     "eligible series-period; recall = share of eligible periods (count >= 1) flagged when that one period's count is "
-    "multiplied by 2 or 3, every such period injected one at a time (no look-ahead makes this exact); threshold fixed."
+    "multiplied by 2 or 3, every such period injected one at a time (no look-ahead makes this exact); one threshold for "
+    "every series; group = the category (other districts), area = the district (other categories), both leave-one-out."
 )
 
 
@@ -118,7 +123,7 @@ def evaluate(
     grouped: bool = True,
     smoothing: float | None = None,
 ) -> dict[str, Any]:
-    """The figures of the method; `grouped`: with the category's leave-one-out factor (else each series alone).
+    """The figures of the method; `grouped`: with the category's and the district's leave-one-out factors (else each series alone).
 
     `threshold` and `smoothing` override the method's own (for tuning them).
     """
