@@ -20,8 +20,9 @@ For period t, only counts up to and including t are used (no look-ahead):
   `Season.prior` > 0 that mean square is shrunk towards a negative-binomial one, 1 + `DISPERSION` × μ
   (the variance of the Anscombe residual of a count of mean μ and size 1/`DISPERSION`), weighted as
   `prior` residuals: a few calm months do not make a series look steadier than counts of its size
-  are, and a big series' spread grows with its level. A period is flagged when the score reaches `THRESHOLD` and the count is at
-  least `MIN_COUNT` (three complaints over an expected one is not worth an e-mail);
+  are, and a big series' spread grows with its level. A period is flagged when the score reaches
+  `THRESHOLD` and the count is at least `MIN_COUNT` (three complaints over an expected one is not
+  worth an e-mail);
 - series that share periods can be scored *together* (`GroupScan`): each series names a group
   (the same category in other districts), and its expectation is multiplied by the group's
   factor for that period: (Σ the other members' counts + `PRIOR`) / (Σ their expectations +
