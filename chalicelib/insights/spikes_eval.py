@@ -8,13 +8,17 @@ The protocol (docs/insights.md "Spikes and trends"):
 - a series is one (area, category), from its first month with a report to the last month of the
   data; a month without a row is 0;
 - a series-period t is *eligible* when it has at least 24 months of history before it and the
-  mean of its 12 previous months is at least 5 reports (×2 of fewer is noise, not a spike);
+  mean of its 12 previous months is at least 10 reports (×2 of fewer is noise, not a spike);
 - *false alarms* = flags on the data as it is, over eligible series-periods (real surges in the
   data count against the method too);
 - *recall* for ×k: every eligible period with at least one report, one at a time, has its count
   multiplied by k (history untouched) and is flagged or not. With no look-ahead a period's flag
   depends only on it and its past, so injecting at every eligible period one at a time is exact
   and needs no random draw (a sample of it would only add noise);
+- the series are scored month by month together, each with its category's (the other districts)
+  and its district's (the other categories) leave-one-out factors;
+- one threshold for every series; `split` checks it: chosen on the areas of one half (CRC-32 of the
+  area code even or odd) and applied to the other;
 - the comparison: a negative-binomial test on the trailing 12-month mean with its size by the
   method of moments from the same 12 months, its p-value threshold set to the same ≤ 2 % false
   alarms.
@@ -25,12 +29,13 @@ from __future__ import annotations
 import csv
 import gzip
 import math
+import zlib
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from chalicelib.insights.spikes import GROUPED_THRESHOLD, MONTHLY, MONTHLY_GROUPED, THRESHOLD, GroupScan
+from chalicelib.insights.spikes import GROUPED_THRESHOLD, MONTHLY, MONTHLY_GROUPED, THRESHOLD, GroupScan, Scanner
 
 DATA = Path(__file__).resolve().parents[2] / "infra" / "data" / "fixmystreet" / "lad-shef-b-monthly.csv.gz"
 HISTORY = 24
@@ -42,7 +47,8 @@ PROTOCOL = (
     "a series runs from its first report to 2020-12, missing months are 0; a series-period is eligible with >= 24 months "
     "of history and a mean of >= 10 reports over its previous 12 months; false alarms = flags on the unaltered data per "
     "eligible series-period; recall = share of eligible periods (count >= 1) flagged when that one period's count is "
-    "multiplied by 2 or 3, every such period injected one at a time (no look-ahead makes this exact); threshold fixed."
+    "multiplied by 2 or 3, every such period injected one at a time (no look-ahead makes this exact); one threshold for "
+    "every series; group = the category (other districts), area = the district (other categories), both leave-one-out."
 )
 
 
@@ -117,7 +123,7 @@ def evaluate(
     grouped: bool = True,
     smoothing: float | None = None,
 ) -> dict[str, Any]:
-    """The figures of the method; `grouped`: with the category's leave-one-out factor (else each series alone).
+    """The figures of the method; `grouped`: with the category's and the district's leave-one-out factors (else each series alone).
 
     `threshold` and `smoothing` override the method's own (for tuning them).
     """
@@ -139,12 +145,13 @@ def _evaluate(
     smoothing: float | None,
 ) -> dict[str, Any]:
     groups = {key: (key[1] if grouped else None) for key in series}  # the group: the same category, other areas
+    areas = {key: (key[0] if grouped else None) for key in series}  # the area: the same district, other categories
     season = MONTHLY_GROUPED if grouped else MONTHLY
     if smoothing is not None:
         season = replace(season, smoothing=smoothing)
     cut = threshold if threshold is not None else (GROUPED_THRESHOLD if grouped else THRESHOLD)
     scan: GroupScan[tuple[str, str]] = GroupScan(
-        groups, season=season, grouped=season, threshold=cut, grouped_threshold=cut
+        groups, season=season, grouped=season, threshold=cut, grouped_threshold=cut, areas=areas
     )
     length = max(len(counts) for counts in series.values())
     offsets = {key: length - len(counts) for key, counts in series.items()}  # every series ends with the data
@@ -155,6 +162,8 @@ def _evaluate(
     used: set[tuple[str, str]] = set()
     nb_p: list[float] = []  # the trailing-mean NB p-value of every eligible period, as it is
     nb_injected: dict[int, list[float]] = {2: [], 3: []}
+    # Scores (-inf where no threshold could flag) by the area's half of a fixed split, for the split figures
+    scores: dict[str, list[float]] = {f"{half}{k}": [] for half in (0, 1) for k in (1, 2, 3)}
     for step in range(length):
         running = {key: float(counts[step - offsets[key]]) for key, counts in series.items() if step >= offsets[key]}
         factors = scan.factors(running)
@@ -172,10 +181,13 @@ def _evaluate(
             band = banded.setdefault(_band(mean), {"periods": [0], "alarms": [0], "x2": [0, 0], "x3": [0, 0]})
             band["periods"][0] += 1
             count = counts[t]
+            scanner = scan.scanner(key)
+            half = _half(key[0])
+            scores[f"{half}1"].append(_score(scanner, count, factors[key]))
             if count >= 1:
-                scanner = scan.scanner(key)
                 for k in (2, 3):
                     # exact: the series is left out of its own factor, so its injected count leaves the factor as is
+                    scores[f"{half}{k}"].append(_score(scanner, k * count, factors[key]))
                     flagged = scanner.judge(k * count, factors[key]).flagged
                     hits[k][0] += flagged
                     hits[k][1] += 1
@@ -199,7 +211,8 @@ def _evaluate(
         "n_injected": hits[3][1],
         "threshold": cut,
         "smoothing": season.smoothing,
-        "group": "category (leave-one-out)" if grouped else None,
+        "group": "category and area (leave-one-out)" if grouped else None,
+        "split": _split(scores),
         "protocol": PROTOCOL,
         "by_baseline_band": {
             name: {
@@ -214,6 +227,43 @@ def _evaluate(
     if baseline:
         result["trailing_mean_nb"] = _baseline_figures(nb_p, nb_injected)
     return result
+
+
+def _half(area: str) -> int:
+    return zlib.crc32(area.encode()) % 2
+
+
+def _score(scanner: Scanner, count: float, factor: float) -> float:
+    """The period's score, or -inf when no threshold would flag it (too little history, too few counts)."""
+    point = scanner.judge(count, factor)
+    if len(scanner.clean) < scanner.season.warmup or count < scanner.min_count:
+        return -math.inf
+    return point.score
+
+
+def _at(scores: dict[str, list[float]], half: int, cut: float) -> dict[str, float]:
+    return {
+        "false_alarm_rate": round(sum(s >= cut for s in scores[f"{half}1"]) / max(1, len(scores[f"{half}1"])), 4),
+        "recall_x2": round(sum(s >= cut for s in scores[f"{half}2"]) / max(1, len(scores[f"{half}2"])), 4),
+        "recall_x3": round(sum(s >= cut for s in scores[f"{half}3"]) / max(1, len(scores[f"{half}3"])), 4),
+    }
+
+
+def _split(scores: dict[str, list[float]]) -> dict[str, Any]:
+    """Over-fitting check: the threshold holding <= 2 % false alarms on the areas of one half (CRC-32 of the area code
+    even), applied to the other half's areas (odd), and the reverse."""
+    figures: dict[str, Any] = {}
+    for tune, test in ((0, 1), (1, 0)):
+        null = sorted(scores[f"{tune}1"], reverse=True)
+        allowed = int(0.02 * len(null))
+        cut = math.nextafter(null[allowed], math.inf)  # the lowest threshold flagging at most `allowed`
+        name = ("even", "odd")
+        figures[f"tuned_on_{name[tune]}_tested_on_{name[test]}"] = {
+            "threshold": round(cut, 3),
+            "tuned_half": _at(scores, tune, cut),
+            "tested_half": _at(scores, test, cut),
+        }
+    return figures
 
 
 def _baseline_figures(p_values: list[float], injected: dict[int, list[float]]) -> dict[str, Any]:

@@ -6,7 +6,10 @@ rows come in any order and a period without a row is 0. OUT has `series,period,s
 for every input row, in input order; `flagged` uses only that period and the ones before it.
 An optional `group` column puts series in groups: the series of one group (of one kind of period)
 are scored together, each against the same period of the others (`spikes.GroupScan`); without
-the column, or with it empty, a series is alone and scored exactly as before.
+the column, or with it empty, a series is alone and scored exactly as before. An optional `area`
+column does the same across the other dimension (a series is a category in a district: `group`
+the category, `area` the district): each series' expectation also follows the same period of its
+area's other series (`spikes.GroupScan` `areas`, the square root of their leave-one-out factor).
 A problem is one line on stderr and exit status 2.
 """
 
@@ -67,6 +70,7 @@ def score_rows(rows: Sequence[dict[str, str]]) -> list[tuple[str, str, float, in
     parsed: list[tuple[str, str, int, float]] = []
     kinds: dict[str, str] = {}
     groups: dict[str, str | None] = {}
+    areas: dict[str, str | None] = {}
     for number, row in enumerate(rows, start=2):  # row 1 is the header
         series, period = (row.get("series") or "").strip(), (row.get("period") or "").strip()
         kind, ordinal = _period(period, number)
@@ -75,6 +79,9 @@ def score_rows(rows: Sequence[dict[str, str]]) -> list[tuple[str, str, float, in
         group = (row.get("group") or "").strip() or None
         if groups.setdefault(series, group) != group:
             raise Problem(f"row {number}: series {series!r} is in two groups")
+        area = (row.get("area") or "").strip() or None
+        if areas.setdefault(series, area) != area:
+            raise Problem(f"row {number}: series {series!r} is in two areas")
         parsed.append((series, period, ordinal, _count((row.get("count") or "").strip(), number)))
     totals: dict[str, dict[int, float]] = {}
     for series, _, ordinal, count in parsed:
@@ -91,6 +98,7 @@ def score_rows(rows: Sequence[dict[str, str]]) -> list[tuple[str, str, float, in
             season=DAILY if daily else MONTHLY,
             grouped=DAILY_GROUPED if daily else MONTHLY_GROUPED,
             grouped_threshold=THRESHOLD if daily else GROUPED_THRESHOLD,  # the grouped threshold is measured monthly
+            areas={series: areas[series] for series in names},
         )
         first = {series: min(totals[series]) for series in names}
         # A series runs from its first row to the last period of its kind in the file, missing periods 0: later rows

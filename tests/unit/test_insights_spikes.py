@@ -193,3 +193,72 @@ def test_the_job_sees_a_nationwide_surge_once_as_the_national_total_and_one_dist
     by_day[days[-1]] = {("water", d): quiet[d][-1] for d in districts}
     by_day[days[-1]][("water", "multan")] = 40  # one district alone: told once, as that district
     assert [(s.district_id, s.count) for s in find(by_day, days, days[-1])] == [("multan", 40)]
+
+
+def _district_rows(with_area: bool) -> list[str]:
+    """Four districts × five categories, monthly around 40; in 2023-03 every category of district d0 doubles (the
+    council starts sending its reports through the site), in 2023-08 only (d1, c0) triples."""
+    rng = random.Random(9)
+    rows = []
+    for district in ("d0", "d1", "d2", "d3"):
+        for category in ("c0", "c1", "c2", "c3", "c4"):
+            for index in range(48):
+                year, month = 2020 + index // 12, index % 12 + 1
+                count = max(0, round(rng.gauss(40, 4)))
+                if (year, month) == (2023, 3) and district == "d0":
+                    count *= 2
+                if (year, month) == (2023, 8) and (district, category) == ("d1", "c0"):
+                    count *= 3
+                rows.append(
+                    f"{district}-{category},{year}-{month:02d},{count},{category}" + (f",{district}" * with_area)
+                )
+    return rows
+
+
+def test_with_an_area_a_whole_district_rising_is_mostly_expected_and_one_category_tripling_still_flagged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    header = "series,period,count,group"
+    assert _run(tmp_path, header + "\n" + "\n".join(_district_rows(False)) + "\n", capsys)[0] == 0
+    plain = _flags(_out(tmp_path))
+    assert _run(tmp_path, header + ",area\n" + "\n".join(_district_rows(True)) + "\n", capsys)[0] == 0
+    with_area = _flags(_out(tmp_path))
+    district = [f"d0-c{c}" for c in range(5)]
+    # Against the category's other districts alone, d0's categories doubling are spikes
+    assert sum(plain[(series, "2023-03")] == "1" for series in district) >= 4
+    # With the district's other categories, most of it is expected
+    assert sum(with_area[(series, "2023-03")] == "1" for series in district) <= 1
+    # One category tripling alone in its district is still a spike, and nothing else that month is
+    assert with_area[("d1-c0", "2023-08")] == "1"
+    assert sum(flag == "1" for (series, month), flag in with_area.items() if month == "2023-08") == 1
+
+
+def test_with_an_area_appending_future_rows_never_changes_earlier_outputs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = _district_rows(True)
+    early = [row for row in rows if row.split(",")[1] < "2023-05"]
+    header = "series,period,count,group,area\n"
+    _run(tmp_path, header + "\n".join(early) + "\n", capsys)
+    first = _out(tmp_path)
+    later = [*early, *(row for row in rows if row.split(",")[1] >= "2023-05"), "d0-c9,2024-02,900,c9,d0"]
+    _run(tmp_path, header + "\n".join(later) + "\n", capsys)
+    assert _out(tmp_path)[: len(first)] == first
+
+
+def test_a_series_in_two_areas_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, err = _run(tmp_path, "series,period,count,area\na,2024-01,3,x\na,2024-02,3,y\n", capsys)
+    assert status == 2 and "row 3" in err and "two areas" in err
+
+
+def test_a_grouped_series_spread_is_shrunk_towards_a_negative_binomial_one_that_grows_with_its_level() -> None:
+    from chalicelib.insights.spikes import DISPERSION, MONTHLY_GROUPED, Scanner
+
+    steady = Scanner(MONTHLY_GROUPED)
+    for _ in range(36):
+        steady.push(400.0)  # no residual at all after the first month
+    # A calm history does not make a series of 400 a month look steadier than counts of its size are
+    assert steady.spread(400.0) > 0.9 * (1 + DISPERSION * 400) ** 0.5 / 2**0.5
+    assert steady.spread(400.0) > steady.spread(20.0)
+    assert not steady.judge(480.0).flagged  # +20 % on 400 is no spike
+    assert steady.judge(800.0).flagged
