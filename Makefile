@@ -116,6 +116,7 @@ package: $(STAMP)
 	AWS_DEFAULT_REGION=ap-south-1 $(VENV)/bin/chalice package --stage prod build/chalice
 	$(PY) infra/build_template.py --generated build/chalice/sam.json build/merge.json
 	AWS_DEFAULT_REGION=ap-south-1 $(VENV)/bin/chalice package --stage prod --merge-template build/merge.json build/package
+	$(PY) infra/precompile.py build/package/deployment.zip
 	$(VENV)/bin/cfn-lint build/package/sam.json
 
 # Load infra/seed/directory.json into a deployed stack's table (operator's AWS credentials); with

@@ -5,15 +5,14 @@ Nothing here runs at import time: Chalice's test client only applies
 not pay for work a function does not need.
 """
 
-from __future__ import annotations
-
 import base64
 import os
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from chalicelib.models.base import Model
 from chalicelib.models.limits import DailyLimits
 
 # A citizen's daily limits: the environment variable of each kind of case (unset: DailyLimits' default).
@@ -24,7 +23,7 @@ DAILY_LIMIT_VARIABLES = {
 }
 
 
-class Settings(BaseModel):
+class Settings(Model):
     """Everything the functions read from their environment."""
 
     model_config = ConfigDict(frozen=True)

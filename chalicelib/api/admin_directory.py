@@ -10,6 +10,7 @@ See docs/directory.md.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -79,8 +80,13 @@ directory_admin_routes = Blueprint(__name__)
 
 # Every write: a stale If-Match (409), none (428).
 WRITE_RAISES = (409, 428)
-_CHANGE: TypeAdapter[Change] = TypeAdapter(Change)
 _VERSION_TAG = re.compile(r'(?:W/)?"([0-9]+)"|([0-9]+)')
+
+
+@functools.cache
+def _change_adapter() -> TypeAdapter[Change]:
+    """Built on first use, as every model (models.base): a cold start that changes nothing does not pay for it."""
+    return TypeAdapter(Change)
 
 
 # --- the request ------------------------------------------------------------------------------------
@@ -275,7 +281,7 @@ def directory_dry_run(data: DryRunIn) -> Response:
 def parse_change(prefix: str, data: dict[str, Any]) -> Change:
     """One change of a batch or a file, or a 400 naming each of its fields after `prefix`."""
     try:
-        return _CHANGE.validate_python(data)
+        return _change_adapter().validate_python(data)
     except ValidationError as exc:
         problems = validation_problems(exc, tag=str(data.get("op")))
         details = [FieldProblem(f"{prefix}{p.field}", p.problem, p.problem_ur) for p in problems]

@@ -22,24 +22,25 @@ from pydantic.json_schema import JsonSchemaMode, models_json_schema
 from chalicelib.api.contract import SIGNED_IN, Contract, endpoint
 from chalicelib.api.cors import CORS
 from chalicelib.api.responses import json_response
+from chalicelib.models.base import Model
 from chalicelib.models.common import Listing
 
 openapi_routes = Blueprint(__name__)
 OPEN311_PREFIX = "/open311/"
 
 
-class ErrorDetail(BaseModel):
+class ErrorDetail(Model):
     field: str
     problem: str
 
 
-class ErrorBody(BaseModel):
+class ErrorBody(Model):
     code: str
     message: str
     details: list[ErrorDetail] = []
 
 
-class ErrorOut(BaseModel):
+class ErrorOut(Model):
     """Every error: a machine code, a text in the caller's language, and the fields at fault."""
 
     error: ErrorBody

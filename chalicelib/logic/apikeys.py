@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import secrets
 
-from pydantic import BaseModel
-
 from chalicelib.logic import audit
 from chalicelib.logic.clock import iso
 from chalicelib.logic.ports import Services
 from chalicelib.models.audit import Actor
+from chalicelib.models.base import Model
 from chalicelib.models.common import Principal, StrictInput
 from chalicelib.models.errors import Forbidden, NotFound
 from chalicelib.store import apikeys
@@ -20,7 +19,7 @@ class ApiKeyIn(StrictInput):
     name: str
 
 
-class ApiKeyOut(BaseModel):
+class ApiKeyOut(Model):
     id: str
     name: str
     created_at: str
@@ -28,7 +27,7 @@ class ApiKeyOut(BaseModel):
     api_key: str | None = None  # only in the answer that issues it
 
 
-class ApiKeyList(BaseModel):
+class ApiKeyList(Model):
     items: list[ApiKeyOut]
 
 

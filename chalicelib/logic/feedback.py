@@ -14,8 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import BaseModel
-
 from chalicelib.logic import complaints
 from chalicelib.logic.clock import iso, parse_month
 from chalicelib.logic.complaints import Submitted, create
@@ -23,6 +21,7 @@ from chalicelib.logic.deadlines import REVIEW_WITHIN
 from chalicelib.logic.ports import Services
 from chalicelib.logic.transition import Transition, note_only
 from chalicelib.models.actions import FeedbackChannelIn, ReviewIn
+from chalicelib.models.base import Model
 from chalicelib.models.common import Listing, Principal
 from chalicelib.models.complaints import CaseOut, CaseSummary
 from chalicelib.models.errors import CaseNotFound, FieldProblem, Forbidden, InvalidInput
@@ -121,7 +120,7 @@ OFFICER_HANDLERS: dict[str, Callable[[Transition, Any], None]] = {
 }
 
 
-class FeedbackSummary(BaseModel):
+class FeedbackSummary(Model):
     """What citizens told an office in a month: appreciations, suggestions, ratings (no names)."""
 
     office_id: str

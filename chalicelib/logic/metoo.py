@@ -19,13 +19,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from chalicelib.logic import audit, cursors, pii, tracking, views
 from chalicelib.logic.notifications import dispatch
 from chalicelib.logic.ports import Services
 from chalicelib.logic.transition import Transition, check_version
 from chalicelib.models.audit import Actor
+from chalicelib.models.base import Model
 from chalicelib.models.common import Listing, Principal, StrictInput
 from chalicelib.models.complaints import OPEN_STATUSES, Case, CaseOut, OfficeRef, PublicNote
 from chalicelib.models.errors import (
@@ -62,7 +63,7 @@ class MergeIn(StrictInput):
     into: Annotated[str, Field(min_length=1, max_length=64)]
 
 
-class FollowedCase(BaseModel):
+class FollowedCase(Model):
     """A complaint a citizen follows ("me too"), as a follower sees it: never its private words nor its citizen."""
 
     id: str

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pydantic import BaseModel
-
 from chalicelib.logic import cursors
 from chalicelib.logic.messages import notification_text
 from chalicelib.logic.ports import Services
+from chalicelib.models.base import Model
 from chalicelib.models.common import Language, Listing, Principal
 from chalicelib.models.errors import ServiceUnavailable
 from chalicelib.models.notifications import Notification
@@ -16,7 +15,7 @@ from chalicelib.observability import logger, metrics
 from chalicelib.store import cases as case_store
 
 
-class NotificationOut(BaseModel):
+class NotificationOut(Model):
     id: str
     at: str
     type: str

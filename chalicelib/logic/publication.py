@@ -10,13 +10,12 @@ Every change goes through the transition path, so it is on the timeline.
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from chalicelib.logic import audit, complaints
 from chalicelib.logic.messages import PUBLICATION_TERMS
 from chalicelib.logic.ports import Services
 from chalicelib.logic.transition import Transition
 from chalicelib.models.actions import HideIn, PublishIn, UnpublishIn
+from chalicelib.models.base import Model
 from chalicelib.models.common import Principal
 from chalicelib.models.complaints import CaseOut, Moderation
 from chalicelib.observability import logger, metrics
@@ -35,7 +34,7 @@ PUBLISHED_FIELDS = (
 )
 
 
-class PublicationTerms(BaseModel):
+class PublicationTerms(Model):
     statement: str
     statement_ur: str
     published_fields: list[str]

@@ -14,11 +14,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
-
 from chalicelib.logic import clock, pii
 from chalicelib.logic.ports import Services
 from chalicelib.logic.withholding import withheld
+from chalicelib.models.base import Model
 from chalicelib.models.complaints import OPEN_STATUSES, Case
 from chalicelib.models.errors import FieldProblem, InvalidInput
 from chalicelib.store import cases as case_store
@@ -30,7 +29,7 @@ SHOWN_CHARACTERS = 300
 _PER_MONTH = 50
 
 
-class SimilarComplaint(BaseModel):
+class SimilarComplaint(Model):
     id: str
     subject: str
     description: str
@@ -47,7 +46,7 @@ class SimilarComplaint(BaseModel):
     can_join: bool = True
 
 
-class PrivateDuplicate(BaseModel):
+class PrivateDuplicate(Model):
     """A near-duplicate nobody published: never its words; `offer` lets the citizen join it (POST …/me-too)."""
 
     id: str
@@ -58,7 +57,7 @@ class PrivateDuplicate(BaseModel):
     offer: str
 
 
-class OthersLikeIt(BaseModel):
+class OthersLikeIt(Model):
     """Open complaints of the category and district that are not public: how many, never what they say."""
 
     count: int
@@ -66,7 +65,7 @@ class OthersLikeIt(BaseModel):
     oldest_days: int | None
 
 
-class SimilarList(BaseModel):
+class SimilarList(Model):
     items: list[SimilarComplaint]
     others: OthersLikeIt
     # Private near-duplicates, best first (at most SHOWN).

@@ -22,12 +22,13 @@ import csv
 import io
 from datetime import date, timedelta
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from chalicelib.logic.actions import RESOLUTION_DAYS_CAP
 from chalicelib.logic.clock import parse_day
 from chalicelib.logic.directory import Directory
 from chalicelib.logic.ports import Services
+from chalicelib.models.base import Model
 from chalicelib.models.errors import FieldProblem, InvalidInput
 from chalicelib.store import stats as stat_store
 
@@ -42,7 +43,7 @@ GROUPINGS = ("level", "organisation", "office", "category", "district")
 _NARROWS = {"level": ("level", "organisation", "district"), "organisation_id": ("office",)}
 
 
-class Figures(BaseModel):
+class Figures(Model):
     """One group's figures over the period: cases received and resolved, verdicts, reopenings, deadlines missed."""
 
     received: int = Field(0, description="complaints routed to an office in the period (counted where routed)")
@@ -79,7 +80,7 @@ class Figures(BaseModel):
     merged: int = Field(0, description="complaints merged into another as its duplicate")
 
 
-class Group(BaseModel):
+class Group(Model):
     group: str
     id: str
     name: str
@@ -87,7 +88,7 @@ class Group(BaseModel):
     figures: Figures
 
 
-class StatsOut(BaseModel):
+class StatsOut(Model):
     from_date: str
     to_date: str
     filters: dict[str, str]

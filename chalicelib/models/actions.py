@@ -1,10 +1,8 @@
 """What an officer or a citizen sends to move a case along: one model per action."""
 
-from __future__ import annotations
-
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field, RootModel
+from pydantic import ConfigDict, Field, RootModel
 
 from chalicelib.models.choices import (
     APPEAL_DECISIONS,
@@ -154,6 +152,7 @@ OfficerAction = (
 class OfficerActionIn(RootModel[Annotated[OfficerAction, Field(discriminator="action")]]):
     """The body of `POST /v1/officer/cases/{id}/actions`, chosen by its `action`."""
 
+    model_config = ConfigDict(defer_build=True)  # as every model (models.base)
     tag_field: ClassVar[str] = "action"
 
 

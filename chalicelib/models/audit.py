@@ -1,15 +1,14 @@
 """The audit trail: who changed what in the directory, accounts, keys, holidays and moderation."""
 
-from __future__ import annotations
-
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
+from chalicelib.models.base import Model
 from chalicelib.models.common import Listing, Principal
 
 
-class Actor(BaseModel):
+class Actor(Model):
     """Who makes a change, and from where (API Gateway's `sourceIp`, the client's User-Agent)."""
 
     model_config = ConfigDict(frozen=True)
@@ -19,7 +18,7 @@ class Actor(BaseModel):
     user_agent: str = ""
 
 
-class AuditEntry(BaseModel):
+class AuditEntry(Model):
     """One change, as appended (never edited): `before`/`after` hold the changed object, contacts masked."""
 
     id: str

@@ -6,8 +6,6 @@ case's `allowed_actions` offers them with their labels in both languages, and no
 explain them with `because`. Nothing else lists them.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any

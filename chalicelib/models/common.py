@@ -1,11 +1,11 @@
 """Shapes shared by every resource: principals, pages, error bodies."""
 
-from __future__ import annotations
-
 import re
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import ConfigDict, model_validator
+
+from chalicelib.models.base import Model
 
 # An organisation's administrator ("org_admin") runs the directory and staff of one organisation:
 # the organisation of the office their account names.
@@ -14,7 +14,7 @@ Language = Literal["en", "ur"]
 T = TypeVar("T")
 
 
-class Principal(BaseModel):
+class Principal(Model):
     """Who is calling, as the authorizer established from a verified token."""
 
     model_config = ConfigDict(frozen=True)
@@ -31,7 +31,7 @@ class Principal(BaseModel):
     triage: bool = False
 
 
-class Listing(BaseModel, Generic[T]):
+class Listing(Model, Generic[T]):
     items: list[T]
     next_cursor: str | None = None
 
@@ -51,7 +51,7 @@ def without_control_characters(value: Any) -> Any:
     return value
 
 
-class StrictInput(BaseModel):
+class StrictInput(Model):
     """Base of every request body: unknown fields are refused, control characters removed, text trimmed.
 
     Control characters are removed from every string before validation (so length limits
@@ -71,5 +71,5 @@ class StrictInput(BaseModel):
         return without_control_characters(data)
 
 
-class StatusOut(BaseModel):
+class StatusOut(Model):
     status: str

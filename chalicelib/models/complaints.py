@@ -1,11 +1,10 @@
 """Complaints: what a citizen sends, what is stored, what is shown."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from chalicelib.models.base import Model
 from chalicelib.models.common import Language, Role, StrictInput
 from chalicelib.models.uploads import AttachedFile, AttachmentOut
 
@@ -112,20 +111,20 @@ class ComplaintIn(StrictInput):
     attributes: Annotated[dict[str, Annotated[str, Field(max_length=500)]], Field(max_length=20)] = {}
 
 
-class Location(BaseModel):
+class Location(Model):
     district: str
     address: str | None = None
     lat: float | None = None
     lon: float | None = None
 
 
-class OfficeRef(BaseModel):
+class OfficeRef(Model):
     id: str
     name: str
     name_ur: str = ""
 
 
-class TimelineEvent(BaseModel):
+class TimelineEvent(Model):
     at: str
     type: EventType
     actor_role: Role | Literal["system"]
@@ -143,7 +142,7 @@ class TimelineEvent(BaseModel):
     confidence: float | None = None
 
 
-class Resolution(BaseModel):
+class Resolution(Model):
     """How an office resolved a case; the citizen's feedback answers it."""
 
     outcome: str
@@ -155,7 +154,7 @@ class Resolution(BaseModel):
 AnswerKind = Literal["answered", "partially_answered", "not_held", "refused"]
 
 
-class Answer(BaseModel):
+class Answer(Model):
     """How a designated official disposed of an information request."""
 
     kind: AnswerKind
@@ -166,7 +165,7 @@ class Answer(BaseModel):
     attachments: list[str] = []
 
 
-class Moderation(BaseModel):
+class Moderation(Model):
     """An office hid a published complaint's text: why, and who."""
 
     reason: str
@@ -175,14 +174,14 @@ class Moderation(BaseModel):
     office_id: str
 
 
-class CategorySuggestion(BaseModel):
+class CategorySuggestion(Model):
     """One category the model suggests for a text, with its calibrated confidence (0–1)."""
 
     category_id: str
     confidence: float
 
 
-class Triage(BaseModel):
+class Triage(Model):
     """A complaint filed "not sure" of its category that the model could not place confidently.
 
     It waits in the triage queue (status `submitted`, no office) until an admin or a triage
@@ -195,7 +194,7 @@ class Triage(BaseModel):
     categorised_by: str | None = None  # the sub of who chose the category
 
 
-class ModerationFlag(BaseModel):
+class ModerationFlag(Model):
     """The text looked abusive when the case was first processed: it is never published until an officer clears it.
 
     `score` is the model's probability of abuse (None: the model could not be asked, so a person looks).
@@ -207,14 +206,14 @@ class ModerationFlag(BaseModel):
     cleared_at: str | None = None
 
 
-class PublicNote(BaseModel):
+class PublicNote(Model):
     """One step of a case as the public may read it (Open311 `notes`): when and what, never who or why."""
 
     at: str
     type: EventType
 
 
-class TransferRequest(BaseModel):
+class TransferRequest(Model):
     """An office asks another organisation's office to take the case; the case stays where it is until it answers."""
 
     office_id: str  # the office asked to take it
@@ -224,7 +223,7 @@ class TransferRequest(BaseModel):
     note: str
 
 
-class TransferRequestOut(BaseModel):
+class TransferRequestOut(Model):
     """A pending transfer request as a case's viewers see it: to which office, from which, when and why."""
 
     office: OfficeRef
@@ -233,7 +232,7 @@ class TransferRequestOut(BaseModel):
     note: str
 
 
-class Verdict(BaseModel):
+class Verdict(Model):
     """The citizen's answer to a resolution."""
 
     satisfied: bool
@@ -242,7 +241,7 @@ class Verdict(BaseModel):
     at: str
 
 
-class Case(BaseModel):
+class Case(Model):
     """A complaint or an information request as stored (the `CASE` item); `version` guards every change.
 
     Both kinds share the lifecycle's machinery (offices, levels, deadlines, the timeline,
@@ -335,7 +334,7 @@ class Case(BaseModel):
 Urgency = Literal["on_time", "due_soon", "overdue"]
 
 
-class CaseHeadline(BaseModel):
+class CaseHeadline(Model):
     """What every view of a case shows: which case, where it is, and how its deadline stands."""
 
     id: str
@@ -377,7 +376,7 @@ class HistoryEntry(CaseSummary):
     left_at: str
 
 
-class CitizenContact(BaseModel):
+class CitizenContact(Model):
     """How the office can reach the citizen: shown to officers of the case's office only."""
 
     phone: str | None = None
@@ -385,7 +384,7 @@ class CitizenContact(BaseModel):
     language: str
 
 
-class ChoiceOut(BaseModel):
+class ChoiceOut(Model):
     value: str | bool
     label: str
     label_ur: str
@@ -393,7 +392,7 @@ class ChoiceOut(BaseModel):
     group: str | None = None
 
 
-class ChoiceGroup(BaseModel):
+class ChoiceGroup(Model):
     """A group of a field's choices: for a transfer, an organisation, and whether its offices are only asked."""
 
     value: str
@@ -403,7 +402,7 @@ class ChoiceGroup(BaseModel):
     request: bool = False
 
 
-class ActionField(BaseModel):
+class ActionField(Model):
     """One field of an action's body, as a form asks for it."""
 
     name: str
@@ -422,7 +421,7 @@ class ActionField(BaseModel):
     groups: list[ChoiceGroup] = []
 
 
-class AllowedAction(BaseModel):
+class AllowedAction(Model):
     """Something the caller may do to the case now: where to send it and what to send."""
 
     action: str

@@ -1,16 +1,16 @@
 """The government directory: levels, districts, organisations, offices, categories, rules, SLAs."""
 
-from __future__ import annotations
-
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from chalicelib.models.base import Model
 
 CategoryKind = Literal["complaint", "information", "feedback"]
 OrganisationKind = Literal["ministry", "department", "utility", "authority", "police", "municipal"]
 
 
-class _Entry(BaseModel):
+class _Entry(Model):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
@@ -116,7 +116,7 @@ class SlaPolicy(_Entry):
     reopen_window_days: int = 30
 
 
-class DirectorySnapshot(BaseModel):
+class DirectorySnapshot(Model):
     """The whole directory as seeded or loaded; small enough to hold in memory."""
 
     model_config = ConfigDict(extra="forbid")
@@ -134,7 +134,7 @@ class DirectorySnapshot(BaseModel):
 # Public outputs ------------------------------------------------------------
 
 
-class CategoryOut(BaseModel):
+class CategoryOut(Model):
     id: str
     name: str
     name_ur: str
@@ -145,22 +145,22 @@ class CategoryOut(BaseModel):
     attributes: list[ServiceAttribute] = Field(default_factory=list)
 
 
-class DistrictOut(BaseModel):
+class DistrictOut(Model):
     id: str
     name: str
     name_ur: str
     level_id: str
 
 
-class OfficeNode(BaseModel):
+class OfficeNode(Model):
     id: str
     name: str
     name_ur: str
     district_id: str
-    offices: list[OfficeNode] = Field(default_factory=list)
+    offices: list["OfficeNode"] = Field(default_factory=list)
 
 
-class OrganisationNode(BaseModel):
+class OrganisationNode(Model):
     id: str
     name: str
     name_ur: str
@@ -168,14 +168,14 @@ class OrganisationNode(BaseModel):
     offices: list[OfficeNode]
 
 
-class LevelNode(BaseModel):
+class LevelNode(Model):
     id: str
     name: str
     name_ur: str
     organisations: list[OrganisationNode]
 
 
-class DistrictPlace(BaseModel):
+class DistrictPlace(Model):
     """Where a point lies: the boundary's name (geoBoundaries), the served district, or several to choose from."""
 
     boundary: str
@@ -183,15 +183,15 @@ class DistrictPlace(BaseModel):
     candidates: list[DistrictOut]
 
 
-class CategoryList(BaseModel):
+class CategoryList(Model):
     items: list[CategoryOut]
 
 
-class DistrictList(BaseModel):
+class DistrictList(Model):
     items: list[DistrictOut]
 
 
-class OrganisationTree(BaseModel):
+class OrganisationTree(Model):
     """Levels → organisations → offices (each office with the offices below it)."""
 
     items: list[LevelNode]

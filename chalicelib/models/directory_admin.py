@@ -7,12 +7,11 @@ pairs it would leave with no office, and the problems that refuse it, with the o
 written spread beside them.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from chalicelib.models.base import Model
 from chalicelib.models.common import StrictInput
 from chalicelib.models.directory import (
     Category,
@@ -27,9 +26,6 @@ from chalicelib.models.directory import (
     SlaPolicy,
 )
 
-# Every model here is built on first use (`defer_build`): only administrators send these, and building
-# them all at import cost every cold start of the API ~100 ms (make bench, import time).
-
 # A directory id: lower-case words of letters and digits joined by hyphens (as the seed's).
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SLUG_MAX = 64
@@ -39,8 +35,6 @@ Text = Annotated[str, Field(max_length=500)]
 
 
 class OrganisationFields(StrictInput):
-    model_config = ConfigDict(defer_build=True)
-
     name: Name
     name_ur: Name
     level_id: Slug
@@ -50,14 +44,10 @@ class OrganisationFields(StrictInput):
 
 
 class OrganisationIn(OrganisationFields):
-    model_config = ConfigDict(defer_build=True)
-
     id: Slug
 
 
 class OfficeFields(StrictInput):
-    model_config = ConfigDict(defer_build=True)
-
     organisation_id: Slug
     # Required unless the organisation has no head office yet (then this office is it).
     parent_id: Slug | None = None
@@ -70,15 +60,11 @@ class OfficeFields(StrictInput):
 
 
 class OfficeIn(OfficeFields):
-    model_config = ConfigDict(defer_build=True)
-
     # Derived from the organisation and the name when absent ("lesco-gulberg-division").
     id: Slug | None = None
 
 
 class AttributeValueIn(StrictInput):
-    model_config = ConfigDict(defer_build=True)
-
     key: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
     name: Name
     name_ur: Annotated[str, Field(max_length=200)] = ""
@@ -86,8 +72,6 @@ class AttributeValueIn(StrictInput):
 
 class AttributeIn(StrictInput):
     """An extra question of a category (an Open311 attribute): list datatypes carry their choices in `values`."""
-
-    model_config = ConfigDict(defer_build=True)
 
     code: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$")]
     datatype: Literal["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
@@ -101,8 +85,6 @@ class AttributeIn(StrictInput):
 
 
 class CategoryFields(StrictInput):
-    model_config = ConfigDict(defer_build=True)
-
     name: Name
     name_ur: Name
     group: Name
@@ -119,14 +101,10 @@ class CategoryFields(StrictInput):
 
 
 class CategoryIn(CategoryFields):
-    model_config = ConfigDict(defer_build=True)
-
     id: Slug
 
 
 class DistrictIn(StrictInput):
-    model_config = ConfigDict(defer_build=True)
-
     id: Slug
     name: Name
     name_ur: Name
@@ -136,14 +114,10 @@ class DistrictIn(StrictInput):
 
 
 class OfficeRef(StrictInput):
-    model_config = ConfigDict(defer_build=True)
-
     office_id: Slug
 
 
 class SlaPolicyFields(StrictInput):
-    model_config = ConfigDict(defer_build=True)
-
     # None: the default policy, for every category without its own.
     category_id: Slug | None = None
     days_per_level: Annotated[int, Field(ge=1, le=365)] = 20
@@ -157,54 +131,38 @@ class SlaPolicyFields(StrictInput):
 
 
 class PutOrganisation(OrganisationIn):
-    model_config = ConfigDict(defer_build=True)
-
     op: Literal["put_organisation"]
 
 
 class RetireOrganisation(StrictInput):
-    model_config = ConfigDict(defer_build=True)
-
     op: Literal["retire_organisation"]
     id: Slug
 
 
 class PutOffice(OfficeFields):
-    model_config = ConfigDict(defer_build=True)
-
     op: Literal["put_office"]
     id: Slug
 
 
 class RetireOffice(StrictInput):
-    model_config = ConfigDict(defer_build=True)
-
     op: Literal["retire_office"]
     id: Slug
 
 
 class PutCategory(CategoryIn):
-    model_config = ConfigDict(defer_build=True)
-
     op: Literal["put_category"]
 
 
 class RetireCategory(StrictInput):
-    model_config = ConfigDict(defer_build=True)
-
     op: Literal["retire_category"]
     id: Slug
 
 
 class PutDistrict(DistrictIn):
-    model_config = ConfigDict(defer_build=True)
-
     op: Literal["put_district"]
 
 
 class PutRule(StrictInput):
-    model_config = ConfigDict(defer_build=True)
-
     op: Literal["put_rule"]
     category_id: Slug
     district_id: Slug
@@ -212,24 +170,18 @@ class PutRule(StrictInput):
 
 
 class DeleteRule(StrictInput):
-    model_config = ConfigDict(defer_build=True)
-
     op: Literal["delete_rule"]
     category_id: Slug
     district_id: Slug
 
 
 class PutFallback(StrictInput):
-    model_config = ConfigDict(defer_build=True)
-
     op: Literal["put_fallback"]
     category_id: Slug
     office_id: Slug
 
 
 class PutSlaPolicy(SlaPolicyFields):
-    model_config = ConfigDict(defer_build=True)
-
     op: Literal["put_sla_policy"]
     id: Slug
 
@@ -267,8 +219,6 @@ MAX_CHANGES = 500
 class DryRunIn(StrictInput):
     """Changes to try together: each an object with `op` (one of OPS) and that change's fields."""
 
-    model_config = ConfigDict(defer_build=True)
-
     changes: Annotated[
         list[dict[str, Any]],
         Field(min_length=1, max_length=MAX_CHANGES, json_schema_extra={"items": {"required": ["op"]}}),
@@ -279,16 +229,12 @@ class DryRunIn(StrictInput):
 
 
 class AdminOffice(Office):
-    model_config = ConfigDict(defer_build=True)
-
     # The depth in its organisation's tree: 0 for the head office.
     level: int = 0
 
 
-class AdminDirectory(BaseModel):
+class AdminDirectory(Model):
     """The whole directory as stored, retired entries included (cases refer to them), at `version`."""
-
-    model_config = ConfigDict(defer_build=True)
 
     version: int
     updated_at: str
@@ -302,17 +248,13 @@ class AdminDirectory(BaseModel):
     sla_policies: list[SlaPolicy]
 
 
-class Pair(BaseModel):
-    model_config = ConfigDict(defer_build=True)
-
+class Pair(Model):
     category_id: str
     district_id: str
 
 
-class RouteChange(BaseModel):
+class RouteChange(Model):
     """A (category, district) whose office a change moves (None: no office)."""
-
-    model_config = ConfigDict(defer_build=True)
 
     category_id: str
     district_id: str
@@ -320,17 +262,13 @@ class RouteChange(BaseModel):
     to_office_id: str | None
 
 
-class ProblemOut(BaseModel):
-    model_config = ConfigDict(defer_build=True)
-
+class ProblemOut(Model):
     field: str
     problem: str
 
 
-class ChangeReport(BaseModel):
+class ChangeReport(Model):
     """What a change does (or, in a dry run, would do) to routing, and what refuses it."""
-
-    model_config = ConfigDict(defer_build=True)
 
     version: int
     dry_run: bool
@@ -340,32 +278,22 @@ class ChangeReport(BaseModel):
 
 
 class OrganisationWritten(ChangeReport, Organisation):
-    model_config = ConfigDict(defer_build=True)
-
     pass
 
 
 class OfficeWritten(ChangeReport, AdminOffice):
-    model_config = ConfigDict(defer_build=True)
-
     pass
 
 
 class CategoryWritten(ChangeReport, Category):
-    model_config = ConfigDict(defer_build=True)
-
     fallback_office_id: str | None = None
 
 
 class DistrictWritten(ChangeReport, District):
-    model_config = ConfigDict(defer_build=True)
-
     pass
 
 
 class RuleWritten(ChangeReport):
-    model_config = ConfigDict(defer_build=True)
-
     category_id: str
     district_id: str
     # None once the rule is deleted (the category's fallback then answers).
@@ -373,22 +301,16 @@ class RuleWritten(ChangeReport):
 
 
 class FallbackWritten(ChangeReport):
-    model_config = ConfigDict(defer_build=True)
-
     category_id: str
     office_id: str
 
 
 class SlaPolicyWritten(ChangeReport, SlaPolicy):
-    model_config = ConfigDict(defer_build=True)
-
     pass
 
 
 class ImportWritten(ChangeReport):
     """A CSV import: how many rows it read and what they add, change and remove."""
-
-    model_config = ConfigDict(defer_build=True)
 
     rows: int
     added: int

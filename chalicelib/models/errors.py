@@ -1,7 +1,5 @@
 """Typed domain errors. Each maps to one HTTP status, in chalicelib/api/responses.py only."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass, field
 
 

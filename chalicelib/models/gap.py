@@ -1,27 +1,23 @@
 """The satisfaction gap (issue 15, point 4): what `GET /v1/insights/satisfaction` answers.
 
-Built on first use (`defer_build`), so the API's cold start does not pay for them.
+Built on first use, as every model (`models.base`).
 """
-
-from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from chalicelib.models.base import Model
 
 Grouping = Literal["office", "organisation", "category", "district"]
 
 
-class Interval(BaseModel):
-    model_config = ConfigDict(defer_build=True)
-
+class Interval(Model):
     low: float
     high: float
 
 
-class GapCounts(BaseModel):
-    model_config = ConfigDict(defer_build=True)
-
+class GapCounts(Model):
     filed: int = Field(0, description="complaints filed in the period (counted for the portal, category and district)")
     received: int = Field(0, description="complaints routed to the group in the period (offices and organisations)")
     resolved: int = Field(0, description="resolutions made in the period (each, a re-resolution too)")
@@ -32,9 +28,7 @@ class GapCounts(BaseModel):
     verdicts: int = Field(0, description="satisfied + not_satisfied: the answers the satisfied rate is a share of")
 
 
-class GapRow(BaseModel):
-    model_config = ConfigDict(defer_build=True)
-
+class GapRow(Model):
     group: Grouping
     id: str
     name: str
@@ -61,9 +55,7 @@ class GapRow(BaseModel):
     rank: int = Field(description="1 = the widest shrunk gap among the rows answered")
 
 
-class Funnel(BaseModel):
-    model_config = ConfigDict(defer_build=True)
-
+class Funnel(Model):
     filed: int
     resolved: int
     answered: int = Field(description="verdicts given (satisfied or not)")
@@ -72,9 +64,7 @@ class Funnel(BaseModel):
     satisfied_rate: float | None = Field(None, description="satisfied / answered, portal-wide")
 
 
-class SatisfactionOut(BaseModel):
-    model_config = ConfigDict(defer_build=True)
-
+class SatisfactionOut(Model):
     by: Grouping
     period: str = Field(description="3m (this month so far and the two before) or a month, YYYY-MM")
     months: list[str]
@@ -84,9 +74,7 @@ class SatisfactionOut(BaseModel):
     rows: list[GapRow] = Field(description="groups with any decision or verdict in the period, widest gap first")
 
 
-class ReportOut(BaseModel):
-    model_config = ConfigDict(defer_build=True)
-
+class ReportOut(Model):
     month: str
     computed_at: str | None = None
     min_answers: int

@@ -1,12 +1,11 @@
 """Public holidays: what an admin sends for a year, and what is stored and shown."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from chalicelib.models.base import Model
 from chalicelib.models.common import StrictInput
 
 Name = Annotated[str, Field(min_length=1, max_length=120)]
@@ -25,12 +24,12 @@ class HolidaysIn(StrictInput):
     holidays: Annotated[list[Holiday], Field(max_length=60)]
 
 
-class HolidayYear(BaseModel):
+class HolidayYear(Model):
     year: int
     holidays: list[Holiday]
 
 
-class HolidaySeed(BaseModel):
+class HolidaySeed(Model):
     """infra/seed/holidays.json: the holidays of each year, by year."""
 
     description: str = ""

@@ -1,11 +1,10 @@
 """Registration, login and the caller's own profile."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
+from chalicelib.models.base import Model
 from chalicelib.models.common import Language, Role, StrictInput
 
 Password = Annotated[str, Field(min_length=8, max_length=128)]
@@ -27,23 +26,23 @@ class RegisterIn(StrictInput):
     user_type: Literal["resident", "overseas", "foreigner"] = "resident"
 
     @model_validator(mode="after")
-    def _one_contact(self) -> RegisterIn:
+    def _one_contact(self) -> "RegisterIn":
         if not self.email and not self.phone:
             raise ValueError("give a phone number or an email address")
         return self
 
 
-class Delivery(BaseModel):
+class Delivery(Model):
     channel: Literal["sms", "email"]
     destination: str
 
 
-class RegisterOut(BaseModel):
+class RegisterOut(Model):
     username: str
     delivery: Delivery
 
 
-class DeliveryOut(BaseModel):
+class DeliveryOut(Model):
     """Where a code went, masked: said the same way whether or not the account exists."""
 
     delivery: Delivery
@@ -84,7 +83,7 @@ class ChallengeIn(StrictInput):
     new_password: Password | None = None
 
 
-class ChallengeOut(BaseModel):
+class ChallengeOut(Model):
     """Instead of tokens: what a staff sign-in must answer next, at `POST /v1/auth/challenge`."""
 
     challenge: ChallengeName
@@ -94,7 +93,7 @@ class ChallengeOut(BaseModel):
     otpauth_uri: str | None = None
 
 
-class Account(BaseModel):
+class Account(Model):
     """An account as the identity provider holds it."""
 
     sub: str
@@ -105,14 +104,14 @@ class RefreshIn(StrictInput):
     refresh_token: Annotated[str, Field(min_length=10, max_length=8192)]
 
 
-class TokensOut(BaseModel):
+class TokensOut(Model):
     id_token: str
     access_token: str
     refresh_token: str | None = None
     expires_in: int
 
 
-class MeOut(BaseModel):
+class MeOut(Model):
     sub: str
     name: str
     role: Role
@@ -139,7 +138,7 @@ class PreferencesIn(StrictInput):
     name: DisplayName | None = None
 
 
-class PreferencesOut(BaseModel):
+class PreferencesOut(Model):
     # The language of SMS, e-mail and in-app notices (the page's own language is the page's choice).
     language: Language
     notify_by: list[Channel]

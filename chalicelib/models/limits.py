@@ -1,11 +1,11 @@
 """How much one citizen may file in a day: complaints, information requests and feedback."""
 
-from __future__ import annotations
+from pydantic import ConfigDict, Field
 
-from pydantic import BaseModel, ConfigDict, Field
+from chalicelib.models.base import Model
 
 
-class DailyLimits(BaseModel):
+class DailyLimits(Model):
     """Most cases of each kind a citizen may file in a Pakistan day (midnight to midnight, UTC+5).
 
     Set by CITIZEN_DAILY_COMPLAINTS, CITIZEN_DAILY_INFORMATION_REQUESTS and CITIZEN_DAILY_FEEDBACK

@@ -1,7 +1,5 @@
 """A notice: what a change tells a person or an office's staff, rendered per reader's language."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,7 +39,7 @@ class Notification:
         return body
 
     @classmethod
-    def from_message(cls, body: dict[str, Any]) -> Notification:
+    def from_message(cls, body: dict[str, Any]) -> "Notification":
         return cls(
             id=str(body["id"]),
             at=str(body["at"]),

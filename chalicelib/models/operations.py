@@ -1,12 +1,12 @@
 """The operations view: the work queues, their dead-letter queues, overdue cases; and the dead-letter redrive."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from chalicelib.models.base import Model
 
 # The queues an operator sees, by the name the API uses (each has a dead-letter queue).
 QueueName = Literal["intake", "notifications"]
@@ -36,7 +36,7 @@ class DeadLetter:
     sent_at: datetime | None = None  # SentTimestamp: when it was first sent to its queue (kept by the move to the DLQ)
 
 
-class DeadLetterOut(BaseModel):
+class DeadLetterOut(Model):
     depth: int = Field(description="messages waiting in the dead-letter queue (ApproximateNumberOfMessages)")
     in_flight: int = Field(description="dead letters received and not yet deleted (a redrive at work)")
     oldest_age_seconds: int | None = Field(
@@ -45,7 +45,7 @@ class DeadLetterOut(BaseModel):
     )
 
 
-class QueueOut(BaseModel):
+class QueueOut(Model):
     name: QueueName
     depth: int = Field(description="messages waiting (ApproximateNumberOfMessages)")
     in_flight: int = Field(description="messages a worker holds (ApproximateNumberOfMessagesNotVisible)")
@@ -57,7 +57,7 @@ class QueueOut(BaseModel):
     dlq: DeadLetterOut
 
 
-class OverdueOut(BaseModel):
+class OverdueOut(Model):
     organisation_id: str
     name: str
     name_ur: str
@@ -67,13 +67,13 @@ class OverdueOut(BaseModel):
     )
 
 
-class QueuesOut(BaseModel):
+class QueuesOut(Model):
     at: str
     queues: list[QueueOut]
     overdue: list[OverdueOut] = Field(description="organisations with overdue cases, most first")
 
 
-class RedriveIn(BaseModel):
+class RedriveIn(Model):
     """How many dead letters to move at most (the body may be left out: 100)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -81,7 +81,7 @@ class RedriveIn(BaseModel):
     max: int = Field(REDRIVE_DEFAULT, ge=1, le=REDRIVE_MAX)
 
 
-class RedriveOut(BaseModel):
+class RedriveOut(Model):
     moved: int = Field(description="dead letters sent back to their queue and deleted from the dead-letter queue")
     skipped_duplicates: int = Field(
         description="dead letters an earlier redrive had already sent back: deleted, not sent again"

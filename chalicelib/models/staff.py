@@ -1,11 +1,10 @@
 """Staff accounts: inviting an officer, supervisor or organisation admin to an office, and an office's staff list."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
+from chalicelib.models.base import Model
 from chalicelib.models.common import Language, Listing, StrictInput
 
 # What an invitation makes: an officer, an officer who is also a supervisor, or an organisation's admin.
@@ -24,13 +23,13 @@ class StaffInviteIn(StrictInput):
     language: Language = "en"
 
     @model_validator(mode="after")
-    def _one_contact(self) -> StaffInviteIn:
+    def _one_contact(self) -> "StaffInviteIn":
         if not self.email and not self.phone:
             raise ValueError("give a phone number or an email address")
         return self
 
 
-class StaffInvited(BaseModel):
+class StaffInvited(Model):
     """The account made: it signs in with the temporary password the invitation carried (never shown here)."""
 
     sub: str
@@ -43,7 +42,7 @@ class StaffInvited(BaseModel):
     contact: str
 
 
-class StaffMember(BaseModel):
+class StaffMember(Model):
     """One account on an office's staff list (`role` names a supervisor as such; `supervisor` says it too)."""
 
     sub: str

@@ -1,11 +1,10 @@
 """Category suggestion, triage and moderation in the product: what is sent and what comes back (docs/insights.md)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from chalicelib.models.base import Model
 from chalicelib.models.common import StrictInput
 from chalicelib.models.complaints import CaseKind, CategorySuggestion, Id
 
@@ -17,7 +16,7 @@ class SuggestionIn(StrictInput):
     kind: CaseKind | None = None
 
 
-class SuggestionOut(BaseModel):
+class SuggestionOut(Model):
     category_id: str
     name: str
     name_ur: str
@@ -27,7 +26,7 @@ class SuggestionOut(BaseModel):
     confidence: float
 
 
-class SuggestionList(BaseModel):
+class SuggestionList(Model):
     """The best three categories for the text, best first; `sure` when the first reaches `threshold`."""
 
     items: list[SuggestionOut]
@@ -35,7 +34,7 @@ class SuggestionList(BaseModel):
     threshold: float
 
 
-class TriageItem(BaseModel):
+class TriageItem(Model):
     """A complaint in the triage queue: its words, where, since when, and the model's suggestions."""
 
     id: str

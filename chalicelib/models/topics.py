@@ -1,11 +1,9 @@
 """Emerging topics as staff read them (`GET /v1/officer/topics`)."""
 
-from __future__ import annotations
-
-from pydantic import BaseModel
+from chalicelib.models.base import Model
 
 
-class ThemeOut(BaseModel):
+class ThemeOut(Model):
     """One theme of the week's new complaints: its words, how many texts it has, and how fast it rose."""
 
     keywords: list[str]
@@ -22,7 +20,7 @@ class ThemeOut(BaseModel):
     examples_hidden: int = 0
 
 
-class TopicsOut(BaseModel):
+class TopicsOut(Model):
     organisation_id: str
     organisation_name: str
     organisation_name_ur: str

@@ -1,16 +1,9 @@
 """GET /v1/insights/trends: recent spikes and per-category daily counts (docs/insights.md "Spikes and trends")."""
 
-from __future__ import annotations
-
-from pydantic import BaseModel, ConfigDict
-
-# Built on first use (`defer_build`): the API's cold import does not pay for them.
-_DEFERRED = ConfigDict(defer_build=True)
+from chalicelib.models.base import Model
 
 
-class SpikeOut(BaseModel):
-    model_config = _DEFERRED
-
+class SpikeOut(Model):
     day: str
     category_id: str
     category_name: str
@@ -23,9 +16,7 @@ class SpikeOut(BaseModel):
     score: float
 
 
-class CategoryTrend(BaseModel):
-    model_config = _DEFERRED
-
+class CategoryTrend(Model):
     category_id: str
     name: str
     name_ur: str
@@ -33,9 +24,7 @@ class CategoryTrend(BaseModel):
     total: int
 
 
-class TrendsOut(BaseModel):
-    model_config = _DEFERRED
-
+class TrendsOut(Model):
     days: list[str]
     spikes: list[SpikeOut]
     categories: list[CategoryTrend]

@@ -1,12 +1,11 @@
 """Attachments: what a caller asks to upload, the presigned POST it gets back, the stored record."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
+from chalicelib.models.base import Model
 from chalicelib.models.common import StrictInput
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -39,7 +38,7 @@ class PresignedPost:
     fields: dict[str, str]
 
 
-class UploadOut(BaseModel):
+class UploadOut(Model):
     """A presigned S3 POST: send `fields` and then the file as `file` to `url`, at most `max_bytes`."""
 
     upload_id: str
@@ -48,7 +47,7 @@ class UploadOut(BaseModel):
     max_bytes: int
 
 
-class Upload(BaseModel):
+class Upload(Model):
     """The record of an upload (the `UPLOAD` item): who may attach it, and what was promised."""
 
     model_config = ConfigDict(extra="ignore")
@@ -62,7 +61,7 @@ class Upload(BaseModel):
     created_at: str
 
 
-class AttachedFile(BaseModel):
+class AttachedFile(Model):
     """An upload as a case keeps it once attached: the upload record expires, the case's copy does not."""
 
     model_config = ConfigDict(extra="ignore")
@@ -74,7 +73,7 @@ class AttachedFile(BaseModel):
     filename: str
 
 
-class AttachmentOut(BaseModel):
+class AttachmentOut(Model):
     """An attached file as the case's citizen or office sees it; `url` opens it until `url_expires_at`.
 
     `url` is null for a viewer who may see that there are files but not open them.
