@@ -50,15 +50,14 @@ def precompile(package: Path) -> tuple[int, int]:
     with tempfile.TemporaryDirectory() as scratch:
         rewritten = Path(scratch) / package.name
         with zipfile.ZipFile(package) as old, zipfile.ZipFile(rewritten, "w", zipfile.ZIP_DEFLATED) as new:
-            names = set(old.namelist())
             for info in old.infolist():
+                if "__pycache__/" in info.filename:
+                    continue  # a developer's own bytecode (`chalice package` takes the tree as it is): written anew
                 data = old.read(info)
                 new.writestr(info, data)
                 if not info.filename.endswith(".py"):
                     continue
                 target = bytecode_path(info.filename)
-                if target in names:
-                    continue
                 try:
                     code = compiled(data, info.filename)
                 except (SyntaxError, ValueError):

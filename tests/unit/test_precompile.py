@@ -19,6 +19,9 @@ def _package(folder: Path, runtime: str = precompile.RUNTIME) -> Path:
         archive.writestr("lib/answer.py", "VALUE = 42\n")
         archive.writestr("lib/notes.txt", "not Python")
         archive.writestr("vendor/old.py", "print 'python 2'\n")
+        # Bytecode from the developer's tree, in timestamp mode and stale: replaced, never kept.
+        archive.writestr(f"lib/__pycache__/answer.{sys.implementation.cache_tag}.pyc", b"stale")
+        archive.writestr(f"gone/__pycache__/removed.{sys.implementation.cache_tag}.pyc", b"stale")
     template = {"Resources": {"Api": {"Type": "AWS::Serverless::Function", "Properties": {"Runtime": runtime}}}}
     (folder / "sam.json").write_text(json.dumps(template), encoding="utf-8")
     return package
@@ -37,6 +40,8 @@ def test_every_module_gets_bytecode_where_python_looks_and_the_rest_is_kept(tmp_
     assert {"app.py", "lib/answer.py", "lib/notes.txt", "vendor/old.py"} <= names
     # Source that is not Python 3 is left alone (it would fail the same way if imported).
     assert f"vendor/__pycache__/old.{tag}.pyc" not in names
+    assert f"gone/__pycache__/removed.{tag}.pyc" not in names
+    assert zipfile.ZipFile(package).read(f"lib/__pycache__/answer.{tag}.pyc") != b"stale"
 
 
 def test_the_unpacked_package_runs_from_its_bytecode_without_reading_the_source(tmp_path: Path) -> None:
