@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import contextvars
 import gzip
 import json
 import os
@@ -82,7 +83,11 @@ class Stack:
         sent = {"content-type": "application/json", **{k.lower(): v for k, v in (headers or {}).items()}}
         if token:
             sent["authorization"] = f"Bearer {token}"
-        response = self.client.http.request(method, path, headers=sent, body=body)
+        marker = _FUNCTION.set("api")
+        try:
+            response = self.client.http.request(method, path, headers=sent, body=body)
+        finally:
+            _FUNCTION.reset(marker)
         return Reply(response.status_code, response.body, dict(response.headers))
 
     def get(self, path: str, token: str | None = None, headers: dict[str, str] | None = None) -> Reply:
@@ -217,7 +222,7 @@ class Stack:
             )
             for record, message in zip(event["Records"], got, strict=True):
                 record["messageId"] = message["MessageId"]
-            result = self.client.lambda_.invoke(handler, event).payload
+            result = self.invoke(handler, event)
             failed = {f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])}
             for message in got:
                 if message["MessageId"] not in failed:
@@ -230,8 +235,16 @@ class Stack:
         at = datetime.now(UTC) + timedelta(minutes=minutes_from_now)
         event = self.client.events.generate_cw_event("aws.events", "Scheduled Event", {}, [])
         event["time"] = at.isoformat().replace("+00:00", "Z")
-        payload: dict[str, int] = self.client.lambda_.invoke("sweep_deadlines", event).payload
+        payload: dict[str, int] = self.invoke("sweep_deadlines", event)
         return payload
+
+    def invoke(self, handler: str, event: dict[str, Any]) -> Any:
+        """Invoke one of the app's functions as Lambda would; its AWS calls are its own (`recording_calls`)."""
+        marker = _FUNCTION.set(handler)
+        try:
+            return self.client.lambda_.invoke(handler, event).payload
+        finally:
+            _FUNCTION.reset(marker)
 
     @contextlib.contextmanager
     def intake_broken(self) -> Iterator[None]:
@@ -248,6 +261,76 @@ class Stack:
             yield
         finally:
             sqs.meta.events.unregister("before-call.sqs.SendMessage", unique_id="intake-broken")
+
+
+# The services the app's functions call (chalicelib/aws.py's clients), and their IAM prefixes.
+IAM_PREFIX = {
+    "dynamodb": "dynamodb",
+    "sqs": "sqs",
+    "s3": "s3",
+    "sns": "sns",
+    "ses": "ses",
+    "cognito-idp": "cognito-idp",
+    "cloudwatch": "cloudwatch",
+}
+# TransactWriteItems needs no IAM action of its own: each item needs its own.
+_TRANSACT_ACTION = {
+    "Put": "PutItem",
+    "Update": "UpdateItem",
+    "Delete": "DeleteItem",
+    "ConditionCheck": "ConditionCheckItem",
+}
+_FUNCTION: contextvars.ContextVar[str | None] = contextvars.ContextVar("awaaz_function", default=None)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One AWS call a function made, as IAM judges it: the action and what it touched (a table or an index)."""
+
+    action: str
+    resource: str
+
+
+def iam_calls(service: str, operation: str, params: dict[str, Any]) -> list[Call]:
+    """What IAM authorises for one API call (a transaction: each item's own action)."""
+    prefix = IAM_PREFIX[service]
+    if service == "sqs" and operation.endswith("Batch"):
+        return [Call(f"sqs:{operation.removesuffix('Batch')}", "*")]  # a batch is authorised as its single form
+    if service != "dynamodb":
+        return [Call(f"{prefix}:{operation}", "*")]
+    if operation == "TransactWriteItems":
+        found = []
+        for item in params.get("TransactItems", []):
+            for kind in item:
+                found.append(Call(f"dynamodb:{_TRANSACT_ACTION[kind]}", "table"))
+        return found
+    if operation == "TransactGetItems":
+        return [Call("dynamodb:GetItem", "table") for _ in params.get("TransactItems", [])]
+    return [Call(f"dynamodb:{operation}", "index" if params.get("IndexName") else "table")]
+
+
+@contextlib.contextmanager
+def recording_calls() -> Iterator[dict[str, set[Call]]]:
+    """Every AWS call made while the block runs, by the function making it (`Stack.invoke` and `Stack.request`)."""
+    from chalicelib import aws
+
+    made: dict[str, set[Call]] = {}
+
+    def record(model: Any, params: dict[str, Any] | None = None, **_: Any) -> None:
+        function = _FUNCTION.get()
+        if function is None:
+            return  # the test itself (seeding, reading back), not a function
+        calls = iam_calls(model.service_model.service_name, model.name, params or {})
+        made.setdefault(function, set()).update(calls)
+
+    clients = [aws.client(s) for s in IAM_PREFIX]
+    for c in clients:
+        c.meta.events.register("before-parameter-build.*.*", record, unique_id="iam-record")
+    try:
+        yield made
+    finally:
+        for c in clients:
+            c.meta.events.unregister("before-parameter-build.*.*", unique_id="iam-record")
 
 
 def _client(service: str) -> Any:

@@ -213,3 +213,85 @@ def test_only_the_api_function_reads_and_redrives_the_dead_letter_queues_and_it_
     environment = template["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
     assert environment["INTAKE_DLQ_URL"] == {"Ref": "IntakeDeadLetterQueue"}
     assert environment["NOTIFICATIONS_DLQ_URL"] == {"Ref": "NotificationsDeadLetterQueue"}
+
+
+def _resolve(resource: Any) -> str:
+    """A policy's resource in the recorder's terms: the table, its indexes, or anything ("*")."""
+    text = json.dumps(resource)
+    if resource == "*":
+        return "*"
+    if '"Table"' in text or "${Table.Arn}" in text:
+        return "index" if "/index/" in text else "table"
+    return "other"
+
+
+def allowed_by_function(template: dict[str, Any]) -> dict[str, set[tuple[str, str]]]:
+    """handler name → the (action, resource) pairs its role's policies allow (DynamoDB: table or index)."""
+    roles = {
+        props["Handler"].rsplit(".", 1)[-1]: props["Role"]["Fn::GetAtt"][0]
+        for props in resources(template, "AWS::Serverless::Function").values()
+    }
+    roles["api"] = roles.pop("app")
+    granted: dict[str, set[tuple[str, str]]] = {role: set() for role in roles.values()}
+    for rid, statement, actions in iam_statements(template):
+        if statement.get("Effect") != "Allow":
+            continue
+        props = template["Resources"][rid]["Properties"]
+        holders = [rid] if rid in granted else [r["Ref"] for r in props.get("Roles", []) if r.get("Ref") in granted]
+        targets = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        for holder in holders:
+            granted[holder].update((a, _resolve(t)) for a in actions for t in targets)
+    return {function: granted[role] for function, role in roles.items()}
+
+
+def _permits(granted: set[tuple[str, str]], call: Any) -> bool:
+    return any(
+        action == call.action and (resource == "*" or call.resource == "*" or resource == call.resource)
+        for action, resource in granted
+    )
+
+
+def test_every_call_each_function_makes_is_allowed_by_its_own_role(template: dict[str, Any], stack: Any) -> None:
+    """moto enforces no IAM: each function's calls in its journeys, checked against its policy in the template.
+
+    Filing, routing, a failed e-mail given back for a retry (its delivery claim deleted), an
+    escalation by the sweeper (the office's history entry ended in the same transaction), the
+    hourly insights at the times its tasks run. A transaction needs each item's own action.
+    """
+    from botocore.exceptions import EndpointConnectionError
+
+    from chalicelib import aws
+    from tests.harness import recording_calls
+    from tests.integration.test_journey import complaint_body
+
+    allowed = allowed_by_function(template)
+    ses = aws.client("ses")
+
+    def refuse(**_: Any) -> None:
+        raise EndpointConnectionError(endpoint_url="https://email.unreachable")
+
+    with recording_calls() as made:
+        citizen = stack.login("citizen")
+        case_id = stack.post("/v1/complaints", complaint_body(stack), token=citizen).json["id"]
+        stack.run_route_worker()
+        ses.meta.events.register("before-call.ses.SendEmail", refuse, unique_id="email-down")
+        try:
+            stack.run_notify_worker()
+        finally:
+            ses.meta.events.unregister("before-call.ses.SendEmail", unique_id="email-down")
+        stack.run_notify_worker()
+        swept = stack.run_sweeper(minutes_from_now=60 * 24 * 40)
+        # Monday 02:05 (topics, spikes), Tuesday 01:05 (the satisfaction gap); the weekly retraining's
+        # S3 writes are checked above, and it takes minutes.
+        for at in ("2026-11-30T02:05:00Z", "2026-12-01T01:05:00Z"):
+            event = stack.client.events.generate_cw_event("aws.events", "Scheduled Event", {}, [])
+            event["time"] = at
+            stack.invoke("run_insights", event)
+    assert stack.get(f"/v1/complaints/{case_id}", token=citizen).json["status"] != "submitted"
+    assert swept.get("escalated", 0) >= 1, swept
+    assert {"api", "route_intake", "send_notifications", "sweep_deadlines", "run_insights"} <= set(made)
+    refused = {
+        function: sorted(f"{c.action} on the {c.resource}" for c in calls if not _permits(allowed[function], c))
+        for function, calls in made.items()
+    }
+    assert not any(refused.values()), refused
