@@ -294,6 +294,8 @@ class Call:
 def iam_calls(service: str, operation: str, params: dict[str, Any]) -> list[Call]:
     """What IAM authorises for one API call (a transaction: each item's own action)."""
     prefix = IAM_PREFIX[service]
+    if service == "s3" and operation == "HeadObject":
+        return [Call("s3:GetObject", "*")]  # HEAD is authorised as GET
     if service == "sqs" and operation.endswith("Batch"):
         return [Call(f"sqs:{operation.removesuffix('Batch')}", "*")]  # a batch is authorised as its single form
     if service != "dynamodb":
@@ -316,21 +318,29 @@ def recording_calls() -> Iterator[dict[str, set[Call]]]:
 
     made: dict[str, set[Call]] = {}
 
-    def record(model: Any, params: dict[str, Any] | None = None, **_: Any) -> None:
+    def record(
+        model: Any, params: dict[str, Any] | None = None, context: dict[str, Any] | None = None, **_: Any
+    ) -> None:
         function = _FUNCTION.get()
         if function is None:
             return  # the test itself (seeding, reading back), not a function
-        calls = iam_calls(model.service_model.service_name, model.name, params or {})
+        if model.auth_type == "none":
+            return  # a call authorised by the caller's own token (Cognito's sign-in steps), not by IAM
+        if (context or {}).get("is_presign_request") and model.name == "CreateBucket":
+            # generate_presigned_post signs against a stand-in operation: the upload it allows is a PutObject
+            calls = [Call("s3:PutObject", "*")]
+        else:
+            calls = iam_calls(model.service_model.service_name, model.name, params or {})
         made.setdefault(function, set()).update(calls)
 
     clients = [aws.client(s) for s in IAM_PREFIX]
     for c in clients:
-        c.meta.events.register("before-parameter-build.*.*", record, unique_id="iam-record")
+        c.meta.events.register("before-parameter-build.*.*", record, unique_id=f"iam-record-{id(made)}")
     try:
         yield made
     finally:
         for c in clients:
-            c.meta.events.unregister("before-parameter-build.*.*", unique_id="iam-record")
+            c.meta.events.unregister("before-parameter-build.*.*", unique_id=f"iam-record-{id(made)}")
 
 
 def _client(service: str) -> Any:

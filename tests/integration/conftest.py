@@ -1,16 +1,31 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
-from tests.harness import Stack, running_stack
+from tests.harness import Stack, recording_calls, running_stack
+from tests.iam import allowed_by_function, build_packaged_template, refusals
+
+
+@pytest.fixture(scope="session")
+def packaged_template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The template `make package` builds (once per test process)."""
+    return build_packaged_template(tmp_path_factory.mktemp("package"))
 
 
 @pytest.fixture
-def stack() -> Iterator[Stack]:
-    with running_stack() as running:
+def stack(packaged_template: dict[str, Any]) -> Iterator[Stack]:
+    """A running stack; after the test, every AWS call a function made in it must be allowed by that function's role.
+
+    moto enforces no IAM: a call the packaged template does not allow would be refused in AWS,
+    so each test that drives the app is also a test of the functions' policies (tests/iam.py).
+    """
+    with running_stack() as running, recording_calls() as made:
         yield running
+    refused = refusals(made, allowed_by_function(packaged_template))
+    assert not refused, f"calls the function's role does not allow (infra/functions.json): {refused}"
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ def _run_job(stack: Stack) -> dict[str, object]:
     at = datetime.now(UTC).replace(hour=1, minute=30, second=0, microsecond=0)
     event = stack.client.events.generate_cw_event("aws.events", "Scheduled Event", {}, [])
     event["time"] = at.isoformat().replace("+00:00", "Z")
-    payload: dict[str, object] = stack.client.lambda_.invoke("run_insights", event).payload
+    payload: dict[str, object] = stack.invoke("run_insights", event)
     return payload
 
 

@@ -7,52 +7,21 @@ checked here, on the packaged template itself: built the way `make package` buil
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.iam import iam_statements, resources
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    out = tmp_path_factory.mktemp("package")
-    env = {**os.environ, "AWS_DEFAULT_REGION": "ap-south-1"}
-    env.pop("AWS_ENDPOINT_URL", None)
-
-    def run(*command: str) -> None:
-        done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=300, check=False)
-        assert done.returncode == 0, f"{' '.join(command)}\n{done.stdout}\n{done.stderr}"
-
-    run(str(BIN / "chalice"), "package", "--stage", "prod", str(out / "chalice"))
-    run(
-        sys.executable,
-        "infra/build_template.py",
-        "--generated",
-        str(out / "chalice" / "sam.json"),
-        str(out / "merge.json"),
-    )
-    run(
-        str(BIN / "chalice"),
-        "package",
-        "--stage",
-        "prod",
-        "--merge-template",
-        str(out / "merge.json"),
-        str(out / "package"),
-    )
-    run(str(BIN / "cfn-lint"), str(out / "package" / "sam.json"))
-    yield json.loads((out / "package" / "sam.json").read_text())
-
-
-def resources(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
-    return {rid: r["Properties"] for rid, r in template["Resources"].items() if r["Type"] == kind}
+def template(packaged_template: dict[str, Any]) -> dict[str, Any]:
+    return packaged_template
 
 
 def test_no_pool_takes_a_sign_up_a_password_or_a_code_request_from_its_public_client(template: dict[str, Any]) -> None:
@@ -85,23 +54,6 @@ def test_staff_must_use_an_authenticator_and_a_strong_password_with_threat_prote
         "citizen": {"Ref": "UserPool"},
         **{g: {"Ref": "StaffPool"} for g in ("officer", "admin", "org_admin", "supervisor", "triage")},
     }
-
-
-def iam_statements(template: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], list[str]]]:
-    """Every IAM statement of the template: the resource holding it, the statement, its actions as a list."""
-    for rid, resource in template["Resources"].items():
-        if resource["Type"] not in ("AWS::IAM::Policy", "AWS::IAM::Role"):
-            continue
-        props = resource["Properties"]
-        documents = (
-            [props["PolicyDocument"]]
-            if "PolicyDocument" in props
-            else [p["PolicyDocument"] for p in props.get("Policies", [])]
-        )
-        for document in documents:
-            for statement in document["Statement"]:
-                action = statement["Action"]
-                yield rid, statement, action if isinstance(action, list) else [action]
 
 
 def test_the_authorizer_is_cached_at_most_a_minute_and_may_read_revocation_markers(template: dict[str, Any]) -> None:
@@ -215,42 +167,6 @@ def test_only_the_api_function_reads_and_redrives_the_dead_letter_queues_and_it_
     assert environment["NOTIFICATIONS_DLQ_URL"] == {"Ref": "NotificationsDeadLetterQueue"}
 
 
-def _resolve(resource: Any) -> str:
-    """A policy's resource in the recorder's terms: the table, its indexes, or anything ("*")."""
-    text = json.dumps(resource)
-    if resource == "*":
-        return "*"
-    if '"Table"' in text or "${Table.Arn}" in text:
-        return "index" if "/index/" in text else "table"
-    return "other"
-
-
-def allowed_by_function(template: dict[str, Any]) -> dict[str, set[tuple[str, str]]]:
-    """handler name → the (action, resource) pairs its role's policies allow (DynamoDB: table or index)."""
-    roles = {
-        props["Handler"].rsplit(".", 1)[-1]: props["Role"]["Fn::GetAtt"][0]
-        for props in resources(template, "AWS::Serverless::Function").values()
-    }
-    roles["api"] = roles.pop("app")
-    granted: dict[str, set[tuple[str, str]]] = {role: set() for role in roles.values()}
-    for rid, statement, actions in iam_statements(template):
-        if statement.get("Effect") != "Allow":
-            continue
-        props = template["Resources"][rid]["Properties"]
-        holders = [rid] if rid in granted else [r["Ref"] for r in props.get("Roles", []) if r.get("Ref") in granted]
-        targets = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
-        for holder in holders:
-            granted[holder].update((a, _resolve(t)) for a in actions for t in targets)
-    return {function: granted[role] for function, role in roles.items()}
-
-
-def _permits(granted: set[tuple[str, str]], call: Any) -> bool:
-    return any(
-        action == call.action and (resource == "*" or call.resource == "*" or resource == call.resource)
-        for action, resource in granted
-    )
-
-
 def test_every_call_each_function_makes_is_allowed_by_its_own_role(template: dict[str, Any], stack: Any) -> None:
     """moto enforces no IAM: each function's calls in its journeys, checked against its policy in the template.
 
@@ -262,6 +178,7 @@ def test_every_call_each_function_makes_is_allowed_by_its_own_role(template: dic
 
     from chalicelib import aws
     from tests.harness import recording_calls
+    from tests.iam import allowed_by_function, refusals
     from tests.integration.test_journey import complaint_body
 
     allowed = allowed_by_function(template)
@@ -290,8 +207,4 @@ def test_every_call_each_function_makes_is_allowed_by_its_own_role(template: dic
     assert stack.get(f"/v1/complaints/{case_id}", token=citizen).json["status"] != "submitted"
     assert swept.get("escalated", 0) >= 1, swept
     assert {"api", "route_intake", "send_notifications", "sweep_deadlines", "run_insights"} <= set(made)
-    refused = {
-        function: sorted(f"{c.action} on the {c.resource}" for c in calls if not _permits(allowed[function], c))
-        for function, calls in made.items()
-    }
-    assert not any(refused.values()), refused
+    assert not refusals(made, allowed), refusals(made, allowed)

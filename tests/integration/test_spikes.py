@@ -26,7 +26,7 @@ def _seed_quiet_weeks(category_id: str, district_id: str, today: date, weeks: in
 def _run_insights(stack: Stack, at: datetime) -> dict[str, Any]:
     event = stack.client.events.generate_cw_event("aws.events", "Scheduled Event", {}, [])
     event["time"] = at.isoformat().replace("+00:00", "Z")
-    payload: dict[str, Any] = stack.client.lambda_.invoke("run_insights", event).payload
+    payload: dict[str, Any] = stack.invoke("run_insights", event)
     return payload
 
 

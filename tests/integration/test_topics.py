@@ -54,7 +54,7 @@ def _write_cases(stack: Stack, template: object, docs: list[Doc], start: datetim
 def _run_insights(stack: Stack, at: datetime) -> dict[str, object]:
     event = stack.client.events.generate_cw_event("aws.events", "Scheduled Event", {}, [])
     event["time"] = iso(at)
-    payload: dict[str, object] = stack.client.lambda_.invoke("run_insights", event).payload
+    payload: dict[str, object] = stack.invoke("run_insights", event)
     return payload
 
 
