@@ -86,6 +86,8 @@ function trendTable(days, categories) {
 // Appended to the dashboard once its own figures are drawn; a failure here leaves them be.
 async function trends(main) {
   const section = document.createElement("section");
+  // Its heading from the start (a section named by a heading not yet drawn is no region: see gap.js).
+  section.innerHTML = `<h2 id="trends-title">${esc(t("trendsTitle"))}</h2>`;
   section.setAttribute("aria-labelledby", "trends-title");
   main.appendChild(section);
   let data;
