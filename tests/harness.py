@@ -239,10 +239,18 @@ class Stack:
         return payload
 
     def invoke(self, handler: str, event: dict[str, Any]) -> Any:
-        """Invoke one of the app's functions as Lambda would; its AWS calls are its own (`recording_calls`)."""
+        """Invoke one of the app's functions as Lambda would, with the timeout it has when deployed (chalice's
+        test client gives every function 3 s); its AWS calls are its own (`recording_calls`)."""
+        from functools import partial
+        from unittest import mock
+
+        from chalice.local import LambdaContext
+
+        context = partial(LambdaContext, max_runtime_ms=deployed_timeout_seconds(handler) * 1000)
         marker = _FUNCTION.set(handler)
         try:
-            return self.client.lambda_.invoke(handler, event).payload
+            with mock.patch("chalice.test.LambdaContext", context):
+                return self.client.lambda_.invoke(handler, event).payload
         finally:
             _FUNCTION.reset(marker)
 
@@ -280,35 +288,85 @@ _TRANSACT_ACTION = {
     "Delete": "DeleteItem",
     "ConditionCheck": "ConditionCheckItem",
 }
+# S3 operations IAM authorises under another action's name.
+_S3_ACTION = {"HeadObject": "GetObject", "ListObjectsV2": "ListBucket", "ListObjects": "ListBucket"}
 _FUNCTION: contextvars.ContextVar[str | None] = contextvars.ContextVar("awaaz_function", default=None)
+# ARNs are written with these in place of the region and account (tests/iam.py writes a policy's the same way).
+ARN_REGION, ARN_ACCOUNT = "REGION", "ACCOUNT"
 
 
 @dataclass(frozen=True)
 class Call:
-    """One AWS call a function made, as IAM judges it: the action and what it touched (a table or an index)."""
+    """One AWS call a function made, as IAM judges it: the action and the ARN it touched.
+
+    Resources are named by their logical ids in the template (`table/Table`, not the provisioned name),
+    so they compare with a policy's; `*` is a call IAM authorises on no resource (an SMS, a metric read).
+    """
 
     action: str
     resource: str
 
 
-def iam_calls(service: str, operation: str, params: dict[str, Any]) -> list[Call]:
-    """What IAM authorises for one API call (a transaction: each item's own action)."""
-    prefix = IAM_PREFIX[service]
-    if service == "s3" and operation == "HeadObject":
-        return [Call("s3:GetObject", "*")]  # HEAD is authorised as GET
-    if service == "sqs" and operation.endswith("Batch"):
-        return [Call(f"sqs:{operation.removesuffix('Batch')}", "*")]  # a batch is authorised as its single form
-    if service != "dynamodb":
-        return [Call(f"{prefix}:{operation}", "*")]
-    if operation == "TransactWriteItems":
-        found = []
-        for item in params.get("TransactItems", []):
-            for kind in item:
-                found.append(Call(f"dynamodb:{_TRANSACT_ACTION[kind]}", "table"))
-        return found
-    if operation == "TransactGetItems":
-        return [Call("dynamodb:GetItem", "table") for _ in params.get("TransactItems", [])]
-    return [Call(f"dynamodb:{operation}", "index" if params.get("IndexName") else "table")]
+def deployed_timeout_seconds(handler: str) -> int:
+    """A function's timeout in the deployed stage (.chalice/config.json `prod`): its own, or the stage's."""
+    prod = json.loads((REPO / ".chalice" / "config.json").read_text())["stages"]["prod"]
+    return int(prod.get("lambda_functions", {}).get(handler, {}).get("lambda_timeout", prod["lambda_timeout"]))
+
+
+def logical_names() -> dict[str, str]:
+    """Each provisioned resource's name (as the functions' settings give it) → its logical id in the template."""
+    build = json.loads((REPO / "infra" / "functions.json").read_text())["Metadata"]["Awaaz::Build"]
+    names: dict[str, str] = {}
+    for variable, value in build["CommonEnvironment"].items():
+        given = os.environ.get(variable)
+        if given and isinstance(value, dict) and "Ref" in value:
+            names[given] = value["Ref"]
+            names[given.rsplit("/", 1)[-1]] = value["Ref"]  # a queue's URL → its name
+    return names
+
+
+def iam_calls(service: str, operation: str, params: dict[str, Any], names: dict[str, str]) -> list[Call]:
+    """What IAM authorises for one API call (a transaction: each item's own action), on which ARN."""
+
+    def named(value: str) -> str:
+        return names.get(value, value)
+
+    if service == "dynamodb":
+        if operation in ("TransactWriteItems", "TransactGetItems"):
+            found = []
+            for item in params.get("TransactItems", []):
+                for kind, body in item.items():
+                    action = "GetItem" if kind == "Get" else _TRANSACT_ACTION[kind]
+                    found.append(Call(f"dynamodb:{action}", _table_arn(named(body["TableName"]))))
+            return found
+        if operation == "BatchGetItem" or operation == "BatchWriteItem":
+            return [Call(f"dynamodb:{operation}", _table_arn(named(t))) for t in params.get("RequestItems", {})]
+        arn = _table_arn(named(params.get("TableName", "")))
+        index = params.get("IndexName")
+        return [Call(f"dynamodb:{operation}", f"{arn}/index/{index}" if index else arn)]
+    if service == "sqs":
+        queue = f"arn:aws:sqs:{ARN_REGION}:{ARN_ACCOUNT}:{named(params.get('QueueUrl', '').rsplit('/', 1)[-1])}"
+        return [Call(f"sqs:{operation.removesuffix('Batch')}", queue)]  # a batch is authorised as its single form
+    if service == "s3":
+        action = _S3_ACTION.get(operation, operation)
+        bucket = f"arn:aws:s3:::{named(params.get('Bucket', ''))}"
+        return [Call(f"s3:{action}", bucket if action == "ListBucket" else f"{bucket}/{params.get('Key', '')}")]
+    if service == "cognito-idp" and "UserPoolId" in params:
+        pool = f"arn:aws:cognito-idp:{ARN_REGION}:{ARN_ACCOUNT}:userpool/{named(params['UserPoolId'])}"
+        return [Call(f"cognito-idp:{operation}", pool)]
+    if service == "ses" and "Source" in params:
+        sender = str(params["Source"]).rsplit("<", 1)[-1].rstrip(">")
+        return [
+            Call(f"ses:{operation}", f"arn:aws:ses:{ARN_REGION}:{ARN_ACCOUNT}:identity/{sender.rsplit('@', 1)[-1]}")
+        ]
+    if service == "sns" and "TopicArn" in params:
+        topic = f"arn:aws:sns:{ARN_REGION}:{ARN_ACCOUNT}:{named(str(params['TopicArn']).rsplit(':', 1)[-1])}"
+        return [Call(f"sns:{operation}", topic)]
+    return [Call(f"{IAM_PREFIX[service]}:{operation}", "*")]  # an SMS to a number, a metric read: no resource
+
+
+def _table_arn(table: str) -> str:
+    return f"arn:aws:dynamodb:{ARN_REGION}:{ARN_ACCOUNT}:table/{table}"
 
 
 @contextlib.contextmanager
@@ -326,11 +384,13 @@ def recording_calls() -> Iterator[dict[str, set[Call]]]:
             return  # the test itself (seeding, reading back), not a function
         if model.auth_type == "none":
             return  # a call authorised by the caller's own token (Cognito's sign-in steps), not by IAM
+        names = logical_names()
         if (context or {}).get("is_presign_request") and model.name == "CreateBucket":
             # generate_presigned_post signs against a stand-in operation: the upload it allows is a PutObject
-            calls = [Call("s3:PutObject", "*")]
+            bucket = names.get((params or {}).get("Bucket", ""), "?")
+            calls = [Call("s3:PutObject", f"arn:aws:s3:::{bucket}/presigned-upload")]
         else:
-            calls = iam_calls(model.service_model.service_name, model.name, params or {})
+            calls = iam_calls(model.service_model.service_name, model.name, params or {}, names)
         made.setdefault(function, set()).update(calls)
 
     clients = [aws.client(s) for s in IAM_PREFIX]

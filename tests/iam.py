@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from tests.harness import Call
+from tests.harness import ARN_ACCOUNT, ARN_REGION, Call
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -72,18 +73,49 @@ def iam_statements(template: dict[str, Any]) -> Iterator[tuple[str, dict[str, An
                 yield rid, statement, action if isinstance(action, list) else [action]
 
 
-def _resolve(resource: Any) -> str:
-    """A policy's resource in the recorder's terms: the table, its indexes, or anything ("*")."""
-    text = json.dumps(resource)
-    if resource == "*":
-        return "*"
-    if '"Table"' in text or "${Table.Arn}" in text:
-        return "index" if "/index/" in text else "table"
-    return "other"
+# A resource's ARN by its type, named by its logical id as the recorder names what a call touched.
+_ARN = {
+    "AWS::DynamoDB::Table": "arn:aws:dynamodb:{region}:{account}:table/{id}",
+    "AWS::SQS::Queue": "arn:aws:sqs:{region}:{account}:{id}",
+    "AWS::S3::Bucket": "arn:aws:s3:::{id}",
+    "AWS::Cognito::UserPool": "arn:aws:cognito-idp:{region}:{account}:userpool/{id}",
+    "AWS::Logs::LogGroup": "arn:aws:logs:{region}:{account}:log-group:{id}:*",
+    "AWS::SNS::Topic": "arn:aws:sns:{region}:{account}:{id}",
+    "AWS::KMS::Key": "arn:aws:kms:{region}:{account}:key/{id}",
+}
+
+
+def resource_pattern(template: dict[str, Any], resource: Any) -> str:
+    """A policy statement's resource as an ARN pattern (IAM's `*` and `?`), resources named by logical id."""
+
+    def arn(logical: str) -> str:
+        kind = template["Resources"].get(logical, {}).get("Type", "")
+        assert kind in _ARN, f"no ARN form for {logical} ({kind or 'not in the template'})"
+        return _ARN[kind].format(region=ARN_REGION, account=ARN_ACCOUNT, id=logical)
+
+    def substitute(text: str) -> str:
+        def one(found: re.Match[str]) -> str:
+            name = found.group(1)
+            fixed = {"AWS::Partition": "aws", "AWS::Region": ARN_REGION, "AWS::AccountId": ARN_ACCOUNT}
+            if name in fixed:
+                return fixed[name]
+            return arn(name.removesuffix(".Arn")) if name.endswith(".Arn") else name
+
+        return re.sub(r"\$\{([^}]+)\}", one, text)
+
+    if isinstance(resource, str):
+        return resource
+    if "Fn::GetAtt" in resource and resource["Fn::GetAtt"][1] == "Arn":
+        return arn(resource["Fn::GetAtt"][0])
+    if "Fn::Sub" in resource and isinstance(resource["Fn::Sub"], str):
+        return substitute(resource["Fn::Sub"])
+    if "Ref" in resource:
+        return str(resource["Ref"])
+    raise AssertionError(f"a policy resource the check cannot read: {json.dumps(resource)}")
 
 
 def allowed_by_function(template: dict[str, Any]) -> dict[str, set[tuple[str, str]]]:
-    """handler name → the (action, resource) pairs its role's policies allow (DynamoDB: table or index)."""
+    """handler name → the (action, resource ARN pattern) pairs its role's policies allow."""
     roles = {
         props["Handler"].rsplit(".", 1)[-1]: props["Role"]["Fn::GetAtt"][0]
         for props in resources(template, "AWS::Serverless::Function").values()
@@ -97,13 +129,22 @@ def allowed_by_function(template: dict[str, Any]) -> dict[str, set[tuple[str, st
         holders = [rid] if rid in granted else [r["Ref"] for r in props.get("Roles", []) if r.get("Ref") in granted]
         targets = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
         for holder in holders:
-            granted[holder].update((a, _resolve(t)) for a in actions for t in targets)
+            granted[holder].update((a, resource_pattern(template, t)) for a in actions for t in targets)
     return {function: granted[role] for function, role in roles.items()}
 
 
+def _matches(pattern: str, value: str) -> bool:
+    """IAM's wildcards: `*` any run of characters, `?` one; nothing else is special."""
+    return (
+        re.fullmatch(".*".join(".".join(map(re.escape, p.split("?"))) for p in pattern.split("*")), value) is not None
+    )
+
+
 def _permits(granted: set[tuple[str, str]], call: Any) -> bool:
+    # A call on no resource (`*`: an SMS to a number, a metric read) is allowed only by a statement on "*".
     return any(
-        action == call.action and (resource == "*" or call.resource == "*" or resource == call.resource)
+        _matches(action, call.action)
+        and (resource == "*" or (call.resource != "*" and _matches(resource, call.resource)))
         for action, resource in granted
     )
 
@@ -111,7 +152,7 @@ def _permits(granted: set[tuple[str, str]], call: Any) -> bool:
 def refusals(made: dict[str, set[Call]], allowed: dict[str, set[tuple[str, str]]]) -> dict[str, list[str]]:
     """function → the calls it made that its role does not allow (empty when all are allowed)."""
     refused = {
-        function: sorted(f"{c.action} on the {c.resource}" for c in calls if not _permits(allowed[function], c))
+        function: sorted(f"{c.action} on {c.resource}" for c in calls if not _permits(allowed[function], c))
         for function, calls in made.items()
     }
     return {function: calls for function, calls in refused.items() if calls}

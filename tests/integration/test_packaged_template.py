@@ -6,6 +6,7 @@ checked here, on the packaged template itself: built the way `make package` buil
 
 from __future__ import annotations
 
+import copy
 import json
 import sys
 from pathlib import Path
@@ -167,21 +168,16 @@ def test_only_the_api_function_reads_and_redrives_the_dead_letter_queues_and_it_
     assert environment["NOTIFICATIONS_DLQ_URL"] == {"Ref": "NotificationsDeadLetterQueue"}
 
 
-def test_every_call_each_function_makes_is_allowed_by_its_own_role(template: dict[str, Any], stack: Any) -> None:
-    """moto enforces no IAM: each function's calls in its journeys, checked against its policy in the template.
-
-    Filing, routing, a failed e-mail given back for a retry (its delivery claim deleted), an
-    escalation by the sweeper (the office's history entry ended in the same transaction), the
-    hourly insights at the times its tasks run. A transaction needs each item's own action.
-    """
+def _journey(stack: Any) -> dict[str, set[Any]]:
+    """Filing, routing, a failed e-mail given back for a retry (its delivery claim deleted), an escalation
+    by the sweeper (the office's history entry ended in the same transaction), the hourly insights at the
+    times its tasks run: every AWS call each function made, as IAM judges it."""
     from botocore.exceptions import EndpointConnectionError
 
     from chalicelib import aws
     from tests.harness import recording_calls
-    from tests.iam import allowed_by_function, refusals
     from tests.integration.test_journey import complaint_body
 
-    allowed = allowed_by_function(template)
     ses = aws.client("ses")
 
     def refuse(**_: Any) -> None:
@@ -207,4 +203,57 @@ def test_every_call_each_function_makes_is_allowed_by_its_own_role(template: dic
     assert stack.get(f"/v1/complaints/{case_id}", token=citizen).json["status"] != "submitted"
     assert swept.get("escalated", 0) >= 1, swept
     assert {"api", "route_intake", "send_notifications", "sweep_deadlines", "run_insights"} <= set(made)
-    assert not refusals(made, allowed), refusals(made, allowed)
+    return made
+
+
+def test_every_call_each_function_makes_is_allowed_by_its_own_role(template: dict[str, Any], stack: Any) -> None:
+    """moto enforces no IAM: each function's calls in its journeys, checked against its policy in the template
+    (the action, and the resource's ARN against the statement's patterns). A transaction needs each item's
+    own action."""
+    from tests.iam import allowed_by_function, refusals
+
+    made = _journey(stack)
+    # What was recorded names the resources as the template does (logical ids in ARNs)
+    touched = {c.resource for calls in made.values() for c in calls}
+    assert "arn:aws:dynamodb:REGION:ACCOUNT:table/Table" in touched
+    assert any(r.startswith("arn:aws:dynamodb:REGION:ACCOUNT:table/Table/index/") for r in touched)
+    assert (
+        "arn:aws:sqs:REGION:ACCOUNT:IntakeQueue" in touched
+        and "arn:aws:sqs:REGION:ACCOUNT:NotificationsQueue" in touched
+    )
+    assert not refusals(made, allowed_by_function(template)), refusals(made, allowed_by_function(template))
+
+
+def _without(template: dict[str, Any], function: str, action: str, resource: Any = None) -> dict[str, Any]:
+    """The template with `action` taken from `function`'s role (or, given `resource`, narrowed to it)."""
+    changed = copy.deepcopy(template)
+    role = next(
+        p["Role"]["Fn::GetAtt"][0]
+        for p in resources(changed, "AWS::Serverless::Function").values()
+        if p["Handler"].rsplit(".", 1)[-1] == function
+    )
+    for rid, statement, actions in iam_statements(changed):
+        props = changed["Resources"][rid]["Properties"]
+        if rid != role and {"Ref": role} not in props.get("Roles", []):
+            continue
+        if action in actions:
+            if resource is None:
+                statement["Action"] = [a for a in actions if a != action]
+            else:
+                statement["Resource"] = resource
+    return changed
+
+
+def test_a_permission_taken_from_a_role_fails_the_check(template: dict[str, Any], stack: Any) -> None:
+    """The check bites: the notify function without DeleteItem (issue 16's dropped notices), and its
+    e-mail permission narrowed to an identity that is not the sender's, are each named as refused."""
+    from tests.iam import allowed_by_function, refusals
+
+    made = _journey(stack)
+    refused = refusals(made, allowed_by_function(_without(template, "send_notifications", "dynamodb:DeleteItem")))
+    assert refused == {"send_notifications": ["dynamodb:DeleteItem on arn:aws:dynamodb:REGION:ACCOUNT:table/Table"]}
+    elsewhere = {"Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/other.example"}
+    refused = refusals(made, allowed_by_function(_without(template, "send_notifications", "ses:SendEmail", elsewhere)))
+    assert list(refused) == ["send_notifications"] and refused["send_notifications"][0].startswith(
+        "ses:SendEmail on arn:aws:ses:REGION:ACCOUNT:identity/"
+    ), refused
