@@ -14,6 +14,7 @@ from chalicelib.models.errors import ConditionFailure
 from chalicelib.store.table import (
     INDEX_KEYS,
     KEYS_ONLY_INDEXES,
+    Contended,
     Increment,
     Item,
     Key,
@@ -21,6 +22,7 @@ from chalicelib.store.table import (
     Put,
     SortCondition,
     Write,
+    retrying,
 )
 
 
@@ -31,6 +33,18 @@ class MemoryTable:
         self.items: dict[tuple[str, str], Item] = {}
         self._lock = threading.Lock()
         self.calls: list[str] = []
+        self.contentions = 0  # writes still to refuse as contended (`contend`)
+
+    def contend(self, times: int) -> None:
+        """The next `times` write attempts are refused as real DynamoDB refuses one that meets another's
+        transaction on its items (TransactionConflict) or a throttle; nothing of them applies (moto never does this)."""
+        self.contentions = times
+
+    def _contended(self) -> None:
+        with self._lock:
+            if self.contentions:
+                self.contentions -= 1
+                raise Contended("TransactionConflict")
 
     @staticmethod
     def _copy(item: Item) -> Item:
@@ -81,7 +95,11 @@ class MemoryTable:
         return Page([self._copy(r) for r in page], last)
 
     def transact(self, writes: Sequence[Write]) -> None:
+        retrying(lambda: self._transact_once(writes))
+
+    def _transact_once(self, writes: Sequence[Write]) -> None:
         self.calls.append("TransactWriteItems")
+        self._contended()
         named = [(w.item["PK"], w.item["SK"]) if isinstance(w, Put) else (w.key["PK"], w.key["SK"]) for w in writes]
         if len(set(named)) < len(named):  # DynamoDB (and moto) refuse it: "multiple operations on one item"
             raise ValueError("a transaction may not name one item twice")
@@ -114,7 +132,11 @@ class MemoryTable:
                     self.items.pop((write.key["PK"], write.key["SK"]), None)
 
     def count(self, key: Key, name: str, expires_at: int) -> int:
+        return retrying(lambda: self._count_once(key, name, expires_at))
+
+    def _count_once(self, key: Key, name: str, expires_at: int) -> int:
         self.calls.append("UpdateItem")
+        self._contended()
         item = self.items.setdefault((key["PK"], key["SK"]), dict(key))
         item[name] = item.get(name, 0) + 1
         item["expires_at"] = expires_at

@@ -11,10 +11,16 @@ number of due cases, not of all cases. Per due case, by its state:
   say they are not satisfied until the reopen window ends).
 Every move re-reads the case, asks the transition table, and writes with the version
 it read, so a second run, or a run racing an officer, changes nothing twice.
+
+One case that cannot be acted on now (a write still contended after its retries, a condition
+that failed on another of its items) is counted as `failed` and left due: it never stops the
+run, and the next run tries it again. Given the time its invocation has left, a run stops in
+time and counts what it left as `deferred`: a backlog larger than one run shrinks every run.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -23,13 +29,16 @@ from chalicelib.logic.deadlines import REDRIVE_AFTER, WORKING_STATUSES
 from chalicelib.logic.ports import Services
 from chalicelib.logic.transition import Transition
 from chalicelib.models.complaints import Case
-from chalicelib.models.errors import ServiceUnavailable, VersionConflict
+from chalicelib.models.errors import ConditionFailure, ServiceUnavailable, VersionConflict
 from chalicelib.observability import logger, metrics
 from chalicelib.store import cases as case_store
 
 # How many whole months before the current one the sweeper looks back for checks it
 # has not acted on: an outage of the sweeper shorter than this loses nothing.
 LOOKBACK_MONTHS = 2
+# A run stops acting while its invocation has at least this long left: one case's longest turn (its reads,
+# a contended write's retries, its notices' enqueue) with room to spare, and the metrics' flush.
+RESERVE_SECONDS = 5.0
 
 
 @dataclass
@@ -43,6 +52,8 @@ class SweepReport:
     information_delayed: int = 0
     information_long_overdue: int = 0
     conflicts: int = 0
+    failed: int = 0
+    deferred: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return dict(self.__dict__)
@@ -53,18 +64,26 @@ def due_case_ids(services: Services, now: datetime) -> list[str]:
     return case_store.due_case_ids(services.table, months_back(now, LOOKBACK_MONTHS), until_iso=iso(now))
 
 
-def sweep(services: Services, now: datetime) -> SweepReport:
+def sweep(services: Services, now: datetime, time_left: Callable[[], float] | None = None) -> SweepReport:
+    """Act on every case due at `now`; `time_left` (seconds its invocation has left) stops it in time."""
     report = SweepReport()
     stamp = iso(now)
-    for case_id in due_case_ids(services, now):
+    due = due_case_ids(services, now)
+    for done, case_id in enumerate(due):
+        if time_left is not None and time_left() < RESERVE_SECONDS:
+            report.deferred = len(due) - done  # still due: the next run starts with them
+            break
         report.examined += 1
-        case = case_store.get_case(services.table, case_id)
-        if case is None or not case.next_check_at or case.next_check_at > stamp:
-            continue  # acted on since the index was read
         try:
+            case = case_store.get_case(services.table, case_id)
+            if case is None or not case.next_check_at or case.next_check_at > stamp:
+                continue  # acted on since the index was read
             _act_on(services, case, now, report)
         except VersionConflict:
             report.conflicts += 1  # someone acted meanwhile; the next run sees the new state
+        except (ConditionFailure, ServiceUnavailable) as exc:
+            report.failed += 1  # left due: the next run tries it again
+            logger.warning("sweep could not act on a case", extra={"case_id": case_id, "error": type(exc).__name__})
     logger.info("sweep finished", extra=report.as_dict())
     for name, value in (
         ("ComplaintsRedriven", report.redriven),
@@ -74,6 +93,8 @@ def sweep(services: Services, now: datetime) -> SweepReport:
         ("CasesClosed", report.closed),
         ("InformationRequestsDelayed", report.information_delayed),
         ("InformationRequestsLongOverdue", report.information_long_overdue),
+        ("SweepFailures", report.failed),
+        ("SweepDeferred", report.deferred),
     ):
         if value:
             metrics.add_metric(name=name, unit="Count", value=value)

@@ -10,10 +10,12 @@ both through the same cases.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import random
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
 from chalicelib.models.errors import ConditionFailure, ServiceUnavailable
 
@@ -30,6 +32,44 @@ INDEX_KEYS: dict[str | None, tuple[str, str]] = {
 }
 # GSI3 projects keys only: the sweeper reads ids, then the cases it acts on.
 KEYS_ONLY_INDEXES = {"GSI3", "GSI5"}
+
+T = TypeVar("T")
+
+
+class Contended(Exception):
+    """DynamoDB refused a write for now, not for what it says: a transaction overlapping another on one of its
+    items (TransactionConflict) or throttling. Nothing of it was applied, so it may simply be tried again."""
+
+
+# A transaction's cancellation reasons, and single calls' error codes, that mean "for now" (botocore itself
+# retries the throttling of single calls, not a cancelled transaction nor a conflict with one).
+CONTENDED = {
+    "TransactionConflict",
+    "ThrottlingError",
+    "ProvisionedThroughputExceeded",
+    "TransactionConflictException",
+    "TransactionInProgressException",
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+}
+# Tries of a contended write, with "full jitter" waits (a random share of 25, 50, 100, 200 ms): at most
+# ~0.4 s in all, so an API request still answers well inside its 10 s; the losers of a conflict spread out.
+TRIES = 5
+BASE_WAIT_SECONDS = 0.025
+
+
+def retrying(attempt: Callable[[], T], *, sleep: Callable[[float], None] = time.sleep) -> T:
+    """`attempt()`, tried again while DynamoDB says Contended; still contended after TRIES: ServiceUnavailable
+    (503 with Retry-After; the client's idempotency key makes its own retry safe)."""
+    for n in range(TRIES):
+        try:
+            return attempt()
+        except Contended:
+            if n == TRIES - 1:
+                break
+            sleep(random.random() * BASE_WAIT_SECONDS * 2**n)  # jitter, not a secret
+    raise ServiceUnavailable("the case store is busy, try again shortly")
 
 
 @dataclass(frozen=True)
@@ -179,6 +219,8 @@ class DynamoTable:
                 failed = [i for i, r in enumerate(reasons) if r.get("Code") == "ConditionalCheckFailed"]
                 if failed:
                     raise ConditionFailure(failed) from exc
+            if code in CONTENDED:
+                raise Contended(code) from exc
             raise ServiceUnavailable("the case store is unavailable, try again shortly") from exc
         except BotoCoreError as exc:
             raise ServiceUnavailable("the case store is unavailable, try again shortly") from exc
@@ -260,20 +302,33 @@ class DynamoTable:
         return {"Delete": {"TableName": self.name, "Key": self._dump(write.key)}}
 
     def transact(self, writes: Sequence[Write]) -> None:
+        """All the writes or none; a condition that fails: ConditionFailure (which items); a transaction
+        cancelled for another's on the same items, or throttled: tried again (`retrying`)."""
+        items = [self._transact_item(w) for w in writes]
+        retrying(lambda: self._transact_once(items))
+
+    def _transact_once(self, items: list[dict[str, Any]]) -> None:
         from botocore.exceptions import BotoCoreError, ClientError
 
         try:
-            self._client.transact_write_items(TransactItems=[self._transact_item(w) for w in writes])
+            self._client.transact_write_items(TransactItems=items)
         except ClientError as exc:
             reasons = exc.response.get("CancellationReasons", [])
             failed = [i for i, r in enumerate(reasons) if r.get("Code") == "ConditionalCheckFailed"]
             if failed:
                 raise ConditionFailure(failed) from exc
+            codes = {r.get("Code") for r in reasons} | {exc.response.get("Error", {}).get("Code")}
+            if codes & CONTENDED:
+                raise Contended(", ".join(sorted(c for c in codes if c in CONTENDED))) from exc
             raise ServiceUnavailable("the case store is unavailable, try again shortly") from exc
         except BotoCoreError as exc:
             raise ServiceUnavailable("the case store is unavailable, try again shortly") from exc
 
     def count(self, key: Key, name: str, expires_at: int) -> int:
+        """Add one to a counter item (a single UpdateItem; one that meets a transaction on it is tried again)."""
+        return retrying(lambda: self._count_once(key, name, expires_at))
+
+    def _count_once(self, key: Key, name: str, expires_at: int) -> int:
         from botocore.exceptions import BotoCoreError, ClientError
 
         try:
@@ -285,7 +340,11 @@ class DynamoTable:
                 ExpressionAttributeValues={":one": {"N": "1"}, ":exp": {"N": str(expires_at)}},
                 ReturnValues="UPDATED_NEW",
             )
-        except (BotoCoreError, ClientError) as exc:
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in CONTENDED:
+                raise Contended(exc.response["Error"]["Code"]) from exc
+            raise ServiceUnavailable("the case store is unavailable, try again shortly") from exc
+        except BotoCoreError as exc:
             raise ServiceUnavailable("the case store is unavailable, try again shortly") from exc
         return int(out["Attributes"][name]["N"])
 

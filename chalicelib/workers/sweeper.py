@@ -26,7 +26,9 @@ def event_time(event: CloudWatchEvent) -> datetime:
 @sweeper_workers.schedule(Rate(15, unit=Rate.MINUTES))
 def sweep_deadlines(event: CloudWatchEvent) -> dict[str, int]:
     try:
-        report = sweep(services(), event_time(event))
+        context = getattr(event, "context", None)
+        left = (lambda: context.get_remaining_time_in_millis() / 1000) if context is not None else None
+        report = sweep(services(), event_time(event), left)
     finally:
         publish_metrics()
     return report.as_dict()

@@ -16,6 +16,7 @@ from chalicelib.models.complaints import Case, ComplaintIn, Resolution
 from chalicelib.models.directory import DirectorySnapshot, Office, RoutingRule, SlaPolicy
 from chalicelib.models.errors import TransitionNotAllowed
 from chalicelib.store import cases as case_store
+from chalicelib.store.table import TRIES
 from tests.fakes import Clock, citizen, make_services, small_directory
 from tests.fakes import officer as officer_principal
 from tests.memory_table import MemoryTable
@@ -283,3 +284,53 @@ def test_the_sweepers_cost_is_the_same_with_100_or_10000_cases_that_are_not_due(
         assert report.reminded == due + 1  # the template case is due too
         calls[count] = list(table.calls)
     assert calls[100] == calls[10_000]
+
+
+def test_an_escalation_that_meets_another_transaction_is_tried_again_and_lands_once(
+    deep: tuple[Services, Clock, MemoryTable],
+) -> None:
+    services, clock, table = deep
+    routed_at = clock()
+    case_id = routed_case(services)
+    clock.now = routed_at + timedelta(days=20, minutes=15)
+    # Real DynamoDB cancels a transaction that overlaps another on one of its items (moto never does)
+    table.contend(2)
+    table.calls.clear()
+    report = sweep_twice(services, clock, table)
+    assert report.escalated == 1 and report.failed == 0 and table.contentions == 0
+    assert table.calls.count("TransactWriteItems") == 3  # two refused, the third landed
+    timeline = complaints.track(services, citizen(), case_id).timeline
+    assert [e.type for e in timeline].count("escalated") == 1
+
+
+def test_a_case_that_stays_contended_is_left_due_and_the_run_goes_on_to_the_next(
+    deep: tuple[Services, Clock, MemoryTable],
+) -> None:
+    services, clock, table = deep
+    routed_at = clock()
+    first, second = routed_case(services), routed_case(services)
+    clock.now = routed_at + timedelta(days=20, minutes=15)
+    # Every try of the first case's escalation is refused; the second's lands
+    table.contend(TRIES)
+    report = sweeper.sweep(services, clock())
+    assert report.failed == 1 and report.escalated == 1 and report.examined == 2
+    levels = sorted(stored(services, c).level for c in (first, second))
+    assert levels == [0, 1]
+    # The next run escalates the one left behind, and nothing twice
+    again = sweeper.sweep(services, clock())
+    assert again.escalated == 1 and again.failed == 0
+    assert [stored(services, c).level for c in (first, second)] == [1, 1]
+
+
+def test_a_run_stops_in_time_and_the_next_takes_up_what_it_left(deep: tuple[Services, Clock, MemoryTable]) -> None:
+    services, clock, _ = deep
+    routed_at = clock()
+    cases = [routed_case(services) for _ in range(3)]
+    clock.now = routed_at + timedelta(days=20, minutes=15)
+    # An invocation with time for one case only (the time left drops below the reserve after it)
+    left = iter([60.0, sweeper.RESERVE_SECONDS - 0.1])
+    report = sweeper.sweep(services, clock(), lambda: next(left))
+    assert (report.examined, report.escalated, report.deferred) == (1, 1, 2)
+    report = sweeper.sweep(services, clock(), lambda: 60.0)
+    assert (report.examined, report.escalated, report.deferred) == (2, 2, 0)
+    assert [stored(services, c).level for c in cases] == [1, 1, 1]
