@@ -9,7 +9,7 @@ PORT ?= 8000
 MOTO_PORT ?= 5000
 WEB_PORT ?= 8080
 
-.PHONY: run test lint typecheck bench package seed-aws staff-aws job clean browser totp fonts insights-train insights-predict insights-eval insights-models insights-spikes
+.PHONY: run test lint typecheck bench simulate package seed-aws staff-aws job clean browser totp fonts insights-train insights-predict insights-eval insights-models insights-spikes
 # The browser tests drive Debian's chromium (Playwright's own browser download is not reachable).
 CHROMIUM ?= /usr/bin/chromium
 
@@ -110,6 +110,10 @@ test: $(STAMP) $(FONTS) $(MAP) $(AXE) lint typecheck browser
 
 bench: $(STAMP)
 	$(PY) -m bench.run
+
+# A national burst and one complaint's whole life through the real logic, metered as DynamoDB bills (bench/simulate.py)
+simulate: $(STAMP)
+	$(PY) -m bench.simulate
 
 package: $(STAMP)
 	rm -rf build/chalice build/package

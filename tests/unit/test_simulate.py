@@ -1,0 +1,61 @@
+"""`make simulate`'s meter: DynamoDB's units, booked to the partition keys they land on."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench import simulate
+from bench.simulate import MeteredTable, item_size
+from chalicelib.store.table import Put
+
+
+def _item(pk: str, kilobytes: float, **keys: str) -> dict[str, str]:
+    item = {"PK": pk, "SK": "A", **keys}
+    item["text"] = "x" * (int(kilobytes * 1024) - item_size(item) - len("text"))
+    assert item_size(item) == int(kilobytes * 1024)
+    return item
+
+
+def test_writes_round_up_per_kilobyte_double_in_a_transaction_and_land_in_each_index_by_projection() -> None:
+    table = MeteredTable()
+    big = _item("CASE#1", 1.5, GSI2PK="OFFICE#x#OPEN", GSI2SK="1", GSI3PK="DUE#1", GSI3SK="1")
+    table.transact([Put(big, expect_version=None), Put(_item("CASE#2", 0.2), expect_version=None)])
+    write = table.meter.write
+    assert write[("table", "CASE#1")] == 4  # 2 KB rounded, ×2 in a transaction
+    assert write[("table", "CASE#2")] == 2
+    assert write[("GSI2", "OFFICE#x#OPEN")] == 2  # projection ALL: the whole item, not doubled
+    assert write[("GSI3", "DUE#1")] == 1  # keys only
+    # Moving the item to another index key: out of the old one and into the new one
+    moved = {**big, "GSI2PK": "OFFICE#y#OPEN", "version": 1}
+    table.transact([Put(moved, overwrite=True)])
+    assert write[("GSI2", "OFFICE#x#OPEN")] == 4 and write[("GSI2", "OFFICE#y#OPEN")] == 2
+    assert write[("table", "CASE#1")] == 6  # a single write is not doubled
+
+
+def test_reads_round_up_per_4_kilobytes_and_queries_are_half() -> None:
+    table = MeteredTable()
+    table.put_many([_item("CASE#1", 5), {**_item("CASE#1", 1), "SK": "B"}])
+    table.get({"PK": "CASE#1", "SK": "A"})
+    assert table.meter.read[("table", "CASE#1")] == 2  # consistent: 5 KB → 2 units
+    table.query("CASE#1")
+    assert table.meter.read[("table", "CASE#1")] == 3  # 6 KB eventually consistent: 2 units at half
+
+
+def test_the_burst_books_the_shared_keys_at_the_bursts_rate(capsys: pytest.CaptureFixture[str]) -> None:
+    out = simulate.burst(30)
+    per_second = simulate.BURST_PER_MINUTE / 60
+    rates = {key: rate for rate, key in out["write"]}
+    # Every complaint writes the office's inbox item once in its filing and routing transactions (2 units each)
+    inbox = rates[("table", "OFFICE#lesco-lahore#INBOX")]
+    assert inbox == pytest.approx(per_second * 2, rel=0.01)
+    assert out["write"][0][0] >= inbox and out["read"][0][0] > 0
+
+
+def test_make_simulate_prints_the_three_lines_the_readme_quotes(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(simulate, "BURST_SAMPLE", 20)
+    simulate.main()
+    printed = capsys.readouterr().out
+    for line in ("hottest write partition: ", "hottest read partition: ", "infrastructure cost per complaint: $"):
+        assert any(row.startswith(line) for row in printed.splitlines()), (line, printed)
