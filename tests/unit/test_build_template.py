@@ -306,12 +306,11 @@ def test_each_scheduled_function_sends_its_failed_runs_to_the_failed_runs_queue_
             assert grants == [], rid
 
 
-def test_scheduled_functions_run_one_at_a_time(template: dict[str, Any]) -> None:
+def test_the_sweeper_and_the_insights_job_run_one_at_a_time() -> None:
     config = json.loads((REPO / ".chalice" / "config.json").read_text(encoding="utf-8"))
     per_function = config["stages"]["prod"]["lambda_functions"]
-    for name, _, kind in _declared():
-        if kind == "schedule":
-            assert per_function[name]["reserved_concurrency"] == 1, name
+    for name in ("sweep_deadlines", "run_insights"):
+        assert per_function[name]["reserved_concurrency"] == 1, name
 
 
 def test_the_attachments_bucket_is_versioned_and_its_old_versions_and_abandoned_uploads_expire(
