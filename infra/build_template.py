@@ -18,7 +18,16 @@ generate would leave a half resource with no Type behind. This script therefore 
   - a parameter of functions.json that nothing references any more.
 It fails instead of guessing when chalice generated a function that functions.json does
 not describe (it would ship with neither permissions nor settings), when an override
-names an event source chalice did not generate, or when a reference dangles.
+names an event source chalice did not generate, when a scheduled function has no
+`AWS::Lambda::EventInvokeConfig` with an on-failure destination (its failed runs would
+vanish), when a checkov suppression gives no reason, or when a reference dangles.
+
+Build settings (functions.json `Metadata.Awaaz::Build`):
+  CommonEnvironment   merged into every function's environment;
+  EveryFunctionRole   policies whose `Roles` become the roles of every generated function;
+  CheckovSkipsByType  checkov suppressions ({id, comment}) added to every resource of a
+                      type (`Metadata.checkov.skip`, which checkov reads), for reasons true
+                      of each; other suppressions sit on their resources in the JSON files.
 
 An entry of functions.json without "Type" whose id is in resources.json is an AWS-only
 overlay: it is deep-merged into that resource here (the moto stack never sees it).
@@ -39,6 +48,10 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 BUILD_KEY = "Awaaz::Build"
 REQUIRES_KEY = "Awaaz::Requires"
+INVOKE_CONFIG = "AWS::Lambda::EventInvokeConfig"
+# Event sources that invoke a function asynchronously on a schedule.
+SCHEDULE_EVENTS = ("Schedule", "ScheduleV2")
+CHECK_ID = re.compile(r"^CKV2?_[A-Z0-9]+_\d+$")
 FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
 SECTIONS = ("Parameters", "Mappings", "Conditions", "Resources", "Outputs")
 # ${Name} or ${Name.Attr} inside Fn::Sub; ${!Literal} is an escape, not a reference.
@@ -108,6 +121,41 @@ def strip_build_metadata(resource: dict[str, Any]) -> dict[str, Any]:
     return resource
 
 
+def checkov_skips(resource: dict[str, Any]) -> list[dict[str, Any]]:
+    """The checkov suppressions a resource carries (Metadata.checkov.skip)."""
+    metadata = resource.get("Metadata")
+    checkov = metadata.get("checkov") if isinstance(metadata, dict) else None
+    skips = checkov.get("skip", []) if isinstance(checkov, dict) else []
+    return list(skips) if isinstance(skips, list) else []
+
+
+def add_checkov_skips(resource: dict[str, Any], skips: list[dict[str, Any]]) -> dict[str, Any]:
+    """The resource with `skips` added to its suppressions (one per check id: its own reason wins)."""
+    present = {skip.get("id") for skip in checkov_skips(resource)}
+    extra = [copy.deepcopy(skip) for skip in skips if skip.get("id") not in present]
+    if not extra:
+        return resource
+    metadata = dict(resource.get("Metadata") or {})
+    checkov = dict(metadata.get("checkov") or {})
+    checkov["skip"] = checkov_skips(resource) + extra
+    metadata["checkov"] = checkov
+    return {**resource, "Metadata": metadata}
+
+
+def unreasoned_skips(resources: dict[str, Any]) -> list[str]:
+    """'<resource> <check>' for each suppression without a check id or a written reason."""
+    bad = []
+    for rid, resource in resources.items():
+        for skip in checkov_skips(resource):
+            check = skip.get("id") if isinstance(skip, dict) else None
+            comment = skip.get("comment") if isinstance(skip, dict) else None
+            if not isinstance(check, str) or not CHECK_ID.match(check):
+                bad.append(f"{rid} {check!r} (not a check id)")
+            elif not isinstance(comment, str) or not comment.strip():
+                bad.append(f"{rid} {check} (no reason)")
+    return bad
+
+
 def build(
     resources_doc: dict[str, Any], functions_doc: dict[str, Any], generated: dict[str, Any]
 ) -> tuple[dict[str, Any], list[str]]:
@@ -164,6 +212,28 @@ def build(
                 raise BuildError(
                     f"{rid}: functions.json overrides event source {event!r} but chalice generated {sorted(gen_events)}"
                 )
+        if any(e.get("Type") in SCHEDULE_EVENTS for e in gen_events.values()) and not any(
+            r.get("Type") == INVOKE_CONFIG
+            and r.get("Properties", {}).get("FunctionName") == {"Ref": rid}
+            and r.get("Properties", {}).get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
+            for r in merged_resources.values()
+        ):
+            raise BuildError(
+                f"{rid} runs on a schedule but functions.json gives it no {INVOKE_CONFIG} with "
+                f"DestinationConfig.OnFailure: its failed runs would vanish"
+            )
+
+    # Policies every function's role holds (e.g. X-Ray tracing): their Roles are filled in here.
+    roles = [gen_resources[rid]["Properties"]["Role"]["Fn::GetAtt"][0] for rid in gen_functions]
+    for rid in settings.get("EveryFunctionRole", []):
+        policy = merged_resources.get(rid)
+        if policy is None or policy.get("Type") != "AWS::IAM::Policy":
+            raise BuildError(f"Metadata.{BUILD_KEY}.EveryFunctionRole names {rid}, which is no AWS::IAM::Policy")
+        if not roles:
+            del merged_resources[rid]
+            notes.append(f"dropped {rid}: chalice generated no function")
+            continue
+        merged_resources[rid] = deep_merge(policy, {"Properties": {"Roles": [{"Ref": role} for role in roles]}})
 
     for rid in stateful:
         if rid in gen_resources:
@@ -178,7 +248,12 @@ def build(
                 # CloudFormation wants a JSON string; ${...} inside it is resolved by Fn::Sub.
                 body = json.dumps(props["DashboardBody"], separators=(",", ":"), ensure_ascii=False)
                 resource = {**resource, "Properties": {**props, "DashboardBody": {"Fn::Sub": body}}}
+        kind = resource.get("Type") or gen_resources.get(rid, {}).get("Type")
+        resource = add_checkov_skips(resource, settings.get("CheckovSkipsByType", {}).get(kind, []))
         resources[rid] = resource
+    unreasoned = unreasoned_skips(resources)
+    if unreasoned:
+        raise BuildError(f"checkov suppressions need a check id and a reason: {', '.join(unreasoned)}")
 
     template: dict[str, Any] = {
         "AWSTemplateFormatVersion": "2010-09-09",

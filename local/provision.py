@@ -6,7 +6,7 @@ queues, the bucket and the user pool come from the same CloudFormation resources
 CloudFormation would (`Fn::Sub`, `Ref`, `Fn::GetAtt`, `Fn::Join`, pseudo parameters with
 the stack name `awaaz-local`). Provisioning is idempotent: on a restored state each
 resource is found by name and nothing is created twice; settings that can be
-re-applied (queue attributes, bucket CORS/encryption, TTL) are re-applied.
+re-applied (queue attributes, bucket CORS/encryption/versioning/lifecycle, TTL) are re-applied.
 """
 
 from __future__ import annotations
@@ -337,6 +337,10 @@ class Provisioner:
         versioning = props.get("VersioningConfiguration")
         if versioning:
             s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": versioning["Status"]})
+        lifecycle = props.get("LifecycleConfiguration")
+        if lifecycle:
+            rules = [self._lifecycle_rule(rule) for rule in lifecycle.get("Rules", [])]
+            s3.put_bucket_lifecycle_configuration(Bucket=name, LifecycleConfiguration={"Rules": rules})
         return Physical(
             ref=name,
             attrs={
@@ -345,6 +349,29 @@ class Provisioner:
                 "RegionalDomainName": f"{name}.s3.{self.region}.amazonaws.com",
             },
         )
+
+    @staticmethod
+    def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
+        """A CloudFormation lifecycle rule in the S3 API's shape (the kinds the template uses)."""
+        converted: dict[str, Any] = {"Status": rule["Status"], "Filter": {"Prefix": rule.get("Prefix", "")}}
+        if "Id" in rule:
+            converted["ID"] = rule["Id"]
+        if "NoncurrentVersionExpiration" in rule:
+            converted["NoncurrentVersionExpiration"] = {
+                "NoncurrentDays": int(rule["NoncurrentVersionExpiration"]["NoncurrentDays"])
+            }
+        if "AbortIncompleteMultipartUpload" in rule:
+            converted["AbortIncompleteMultipartUpload"] = {
+                "DaysAfterInitiation": int(rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"])
+            }
+        expiration: dict[str, Any] = {}
+        if "ExpirationInDays" in rule:
+            expiration["Days"] = int(rule["ExpirationInDays"])
+        if rule.get("ExpiredObjectDeleteMarker"):
+            expiration["ExpiredObjectDeleteMarker"] = True
+        if expiration:
+            converted["Expiration"] = expiration
+        return converted
 
     # Cognito ---------------------------------------------------------------------------
 

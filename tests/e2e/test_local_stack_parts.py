@@ -113,6 +113,16 @@ def test_provisioning_follows_the_template_and_is_idempotent(aws: None) -> None:
 
     cors = client("s3").get_bucket_cors(Bucket=env["ATTACHMENTS_BUCKET"])["CORSRules"]
     assert cors[0]["AllowedMethods"] == ["POST"] and cors[0]["MaxAgeSeconds"] == 3000
+    # Versioned: an overwritten or deleted file can be restored; old versions expire, abandoned uploads are aborted
+    s3 = client("s3")
+    assert s3.get_bucket_versioning(Bucket=env["ATTACHMENTS_BUCKET"])["Status"] == "Enabled"
+    rules = {r["ID"]: r for r in s3.get_bucket_lifecycle_configuration(Bucket=env["ATTACHMENTS_BUCKET"])["Rules"]}
+    assert rules["expire-old-versions"]["NoncurrentVersionExpiration"]["NoncurrentDays"] == 30
+    assert rules["abort-incomplete-uploads"]["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 1}
+    # The scheduled functions' failed runs have their queue (AWS sends them there; docs/deploy.md)
+    failed = sqs.get_queue_url(QueueName="awaaz-local-failed-scheduled-runs")["QueueUrl"]
+    retention = sqs.get_queue_attributes(QueueUrl=failed, AttributeNames=["MessageRetentionPeriod"])["Attributes"]
+    assert retention["MessageRetentionPeriod"] == str(14 * 24 * 3600)
 
     idp = client("cognito-idp")
     pool = idp.describe_user_pool(UserPoolId=env["USER_POOL_ID"])["UserPool"]

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +14,14 @@ from tests.iam import allowed_by_function, build_packaged_template, refusals
 
 @pytest.fixture(scope="session")
 def packaged_template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The template `make package` builds (once per test process)."""
+    """The template `make package` builds (once per test process).
+
+    `make test` has just built (and linted, and checked) it: it names the file in
+    AWAAZ_PACKAGED_TEMPLATE, and each test process reads it instead of building it again.
+    """
+    built = os.environ.get("AWAAZ_PACKAGED_TEMPLATE")
+    if built:
+        return dict(json.loads(Path(built).read_text(encoding="utf-8")))
     return build_packaged_template(tmp_path_factory.mktemp("package"))
 
 

@@ -168,6 +168,25 @@ def test_only_the_api_function_reads_and_redrives_the_dead_letter_queues_and_it_
     assert environment["NOTIFICATIONS_DLQ_URL"] == {"Ref": "NotificationsDeadLetterQueue"}
 
 
+def test_what_the_merge_adds_survives_chalice_tracing_failed_runs_and_the_suppressions(
+    template: dict[str, Any],
+) -> None:
+    """Chalice merges the merge template into what it generates: what checkov and AWS read must come through."""
+    functions = resources(template, "AWS::Serverless::Function")
+    assert functions and all(f["Tracing"] == "Active" for f in functions.values())
+    assert template["Resources"]["RestAPI"]["Properties"]["TracingEnabled"] is True
+    scheduled = {
+        rid for rid, f in functions.items() if any(e["Type"] == "Schedule" for e in f.get("Events", {}).values())
+    }
+    configs = resources(template, "AWS::Lambda::EventInvokeConfig").values()
+    assert {c["FunctionName"]["Ref"] for c in configs} == scheduled >= {"SweepDeadlines", "RunInsights"}
+    assert all(functions[rid]["ReservedConcurrentExecutions"] == 1 for rid in ("SweepDeadlines", "RunInsights"))
+    for rid, resource in template["Resources"].items():
+        if resource["Type"] == "AWS::Serverless::Function":
+            skipped = {s["id"] for s in resource["Metadata"]["checkov"]["skip"]}
+            assert {"CKV_AWS_116", "CKV_AWS_117"} <= skipped, rid
+
+
 def _journey(stack: Any) -> dict[str, set[Any]]:
     """Filing, routing, a failed e-mail given back for a retry (its delivery claim deleted), an escalation
     by the sweeper (the office's history entry ended in the same transaction), the hourly insights at the
