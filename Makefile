@@ -9,7 +9,7 @@ PORT ?= 8000
 MOTO_PORT ?= 5000
 WEB_PORT ?= 8080
 
-.PHONY: run test lint typecheck bench simulate package template checkov seed-aws staff-aws job clean browser totp fonts insights-train insights-predict insights-eval insights-models insights-spikes
+.PHONY: run test lint typecheck bench simulate package template checkov seed-aws staff-aws rotate-pii-key job clean browser totp fonts insights-train insights-predict insights-eval insights-models insights-spikes
 # The browser tests drive Debian's chromium (Playwright's own browser download is not reachable).
 CHROMIUM ?= /usr/bin/chromium
 
@@ -159,6 +159,11 @@ seed-aws: $(STAMP)
 staff-aws: $(STAMP)
 	@test -n "$(STACK)" -a -n "$(EMAIL)" -a -n "$(NAME)" || { echo 'usage: make staff-aws STACK=<stack> EMAIL=<e-mail> NAME="<name>" [ROLE=admin|officer OFFICE=<office id>]'; exit 2; }
 	$(PY) infra/staff_account.py --stack "$(STACK)" --email "$(EMAIL)" --name "$(NAME)" --role "$(or $(ROLE),admin)" $(if $(OFFICE),--office "$(OFFICE)")
+
+# A new PII key version, made current; every older one still opens what it sealed (docs/security.md)
+rotate-pii-key: $(STAMP)
+	@test -n "$(STACK)" || { echo 'usage: make rotate-pii-key STACK=<stack>'; exit 2; }
+	$(PY) infra/rotate_pii_key.py --stack "$(STACK)"
 
 # The text classifier (docs/insights.md): train a category model from a CSV (text,category), suggest
 # categories for a CSV (id,text), evaluate the shipped method, rebuild the shipped artefacts.

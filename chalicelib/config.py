@@ -5,12 +5,11 @@ Nothing here runs at import time: Chalice's test client only applies
 not pay for work a function does not need.
 """
 
-import base64
 import os
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict
 
 from chalicelib.models.base import Model
 from chalicelib.models.limits import DailyLimits
@@ -45,8 +44,9 @@ class Settings(Model):
     issuer: str
     staff_jwks_url: str
     staff_issuer: str
-    # 32 random bytes (base64): keys the CNIC hash and encrypts the stored CNIC.
-    pii_key: bytes = Field(repr=False)
+    # The Secrets Manager secret (encrypted under the stack's KMS key) holding the PII keyring: the keys of
+    # the CNIC and username hashes and of the encrypted contact details (chalicelib/logic/pii.py Keyring).
+    pii_secret_arn: str
     # The work queues' dead-letter queues: only the API reads and redrives them (the operations view).
     intake_dlq_url: str | None = None
     notifications_dlq_url: str | None = None
@@ -95,9 +95,6 @@ def settings_from(env: dict[str, str]) -> Settings:
 
     issuer, jwks_url = issuer_and_keys(pool_id)
     staff_issuer, staff_jwks_url = issuer_and_keys(staff_pool_id)
-    pii_key = base64.b64decode(_required(env, "PII_KEY"))
-    if len(pii_key) != 32:
-        raise RuntimeError("PII_KEY must be 32 bytes, base64-encoded")
     return Settings(
         stage=stage,
         table_name=_required(env, "TABLE_NAME"),
@@ -112,7 +109,7 @@ def settings_from(env: dict[str, str]) -> Settings:
         issuer=issuer,
         staff_jwks_url=staff_jwks_url,
         staff_issuer=staff_issuer,
-        pii_key=pii_key,
+        pii_secret_arn=_required(env, "PII_SECRET_ARN"),
         intake_dlq_url=env.get("INTAKE_DLQ_URL") or None,
         notifications_dlq_url=env.get("NOTIFICATIONS_DLQ_URL") or None,
         sender_email=env.get("SENDER_EMAIL") or None,

@@ -13,6 +13,7 @@ from chalicelib.integrations.messaging import SnsSesMessenger
 from chalicelib.integrations.models import S3ModelStore
 from chalicelib.integrations.queues import QueuePair, SqsIntakeQueue, SqsNotificationQueue, SqsQueueOperations
 from chalicelib.integrations.s3 import S3UploadPresigner
+from chalicelib.integrations.secrets import SecretsKeyring
 from chalicelib.logic.directory import Directory, directory_of
 from chalicelib.logic.ports import QueueOperations, Services
 from chalicelib.store.directory import DirectoryCache
@@ -69,7 +70,7 @@ def services() -> Services:
         ),
         uploads=S3UploadPresigner(lambda: aws.client("s3"), settings.attachments_bucket),
         clock=utc_now,
-        pii_key=settings.pii_key,
+        pii_keys=SecretsKeyring(lambda: aws.client("secretsmanager"), settings.pii_secret_arn),
         daily_limits=settings.daily_limits,
         queue_operations=operations,
         models=S3ModelStore(lambda: aws.client("s3"), settings.models_bucket) if settings.models_bucket else None,

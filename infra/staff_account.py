@@ -7,8 +7,9 @@ Uses the operator's AWS credentials and region. Cognito e-mails the person a tem
 (the staff pool is admin-create-only); at their first sign-in the web page asks for a new password
 (14+ characters with upper, lower, number and symbol) and for an authenticator app (TOTP MFA is
 required for staff). The table gets what the API needs to know the account: the marker that the
-username signs in to the staff pool (keyed by the PII key, read from PII_KEY, the stack's
-parameter), the profile (e-mail encrypted under the same key) and, for an officer, office staff.
+username signs in to the staff pool (keyed by the PII keyring, read from the stack's secret
+`PiiSecretArn`: the operator needs secretsmanager:GetSecretValue on it and kms:Decrypt on its key),
+the profile (e-mail encrypted under the same keyring) and, for an officer, office staff.
 After the first administrator, staff are invited through the API instead (POST /v1/admin/staff,
 docs/admin.md), which sends its own invitation in the person's language and audits it.
 """
@@ -16,14 +17,16 @@ docs/admin.md), which sends its own invitation in the person's language and audi
 from __future__ import annotations
 
 import argparse
-import base64
-import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+if TYPE_CHECKING:
+    from chalicelib.logic.pii import Keyring
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,18 +40,23 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.role in ("officer", "org_admin") and not args.office:
         parser.error("an officer or organisation admin needs --office (for an organisation admin: one of its offices)")
-    key = base64.b64decode(os.environ.get("PII_KEY", ""))
-    if len(key) != 32:
-        parser.error("set PII_KEY to the stack's PiiKey parameter (32 bytes, base64)")
-
     from chalicelib import aws
+    from chalicelib.logic.pii import Keyring
 
     outputs = {
         o["OutputKey"]: o["OutputValue"]
         for o in aws.client("cloudformation").describe_stacks(StackName=args.stack)["Stacks"][0]["Outputs"]
     }
+    secret = aws.client("secretsmanager").get_secret_value(SecretId=outputs["PiiSecretArn"])["SecretString"]
     sub = create_staff(
-        outputs["StaffPoolId"], outputs["TableName"], key, args.email, args.name, args.role, args.office, args.language
+        outputs["StaffPoolId"],
+        outputs["TableName"],
+        Keyring.parse(secret),
+        args.email,
+        args.name,
+        args.role,
+        args.office,
+        args.language,
     )
     print(f"{args.role} created (sub {sub}); Cognito e-mailed a temporary password")
     return 0
@@ -57,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
 def create_staff(
     pool_id: str,
     table_name: str,
-    key: bytes,
+    keys: Keyring,
     email: str,
     name: str,
     role: str,
@@ -98,13 +106,13 @@ def create_staff(
             "notify_by": default_channels(None, username),
             "created_at": datetime.now(UTC).isoformat(),
             "pool": "staff",
-            "email_encrypted": pii.encrypt(username, key),
-            "username_encrypted": pii.encrypt(username, key),
+            "email_encrypted": pii.encrypt(username, keys),
+            "username_encrypted": pii.encrypt(username, keys),
         },
     )
     if role != "admin":
         profile["staff_role"] = role
-        profile["name_encrypted"] = pii.encrypt(name, key)
+        profile["name_encrypted"] = pii.encrypt(name, keys)
     if office:
         profile["office_id"] = office
         details = {
@@ -118,7 +126,7 @@ def create_staff(
         }
         people.add_staff(table, office, sub, details)
     people.put_profile(table, profile)
-    people.mark_staff(table, pii.username_digest(username, key), sub)
+    people.mark_staff(table, pii.username_digest(username, keys), sub)
     return sub
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import os
 import secrets
@@ -99,6 +100,11 @@ def pii_key(state_dir: Path) -> str:
     return key
 
 
+def local_keyring(state_dir: Path) -> str:
+    """The PII keyring the local stack's secret holds: one version, the state directory's key."""
+    return json.dumps({"current": "1", "hash": "1", "1": pii_key(state_dir)})
+
+
 def apply_environment(settings: StackSettings, environ: MutableMapping[str, str]) -> None:
     """Point every AWS client of this process at the embedded moto server, never at AWS."""
     for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ROLE_ARN"):
@@ -112,7 +118,6 @@ def apply_environment(settings: StackSettings, environ: MutableMapping[str, str]
             "AWS_ENDPOINT_URL": settings.endpoint_url,
             "AWS_EC2_METADATA_DISABLED": "true",
             "STAGE": settings.stage,
-            "PII_KEY": pii_key(settings.state_dir),
             "MOTO_ACCOUNT_ID": settings.account_id,
             # moto checks staff authenticator codes for real (one fixed key: local/totp.py).
             "MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP": "true",

@@ -33,6 +33,7 @@ DEFAULT_ENVIRONMENT = {
     "USER_POOL_CLIENT_ID": "UserPoolClient",
     "STAFF_POOL_ID": "StaffPool",
     "STAFF_POOL_CLIENT_ID": "StaffPoolClient",
+    "PII_SECRET_ARN": "PiiSecret",
 }
 
 
@@ -187,8 +188,16 @@ def _api_params(client: Any, operation: str, params: Mapping[str, Any], what: st
 
 
 class Provisioner:
-    def __init__(self, clients: Callable[[str], Any], resolver: Resolver, region: str, account_id: str) -> None:
+    def __init__(
+        self,
+        clients: Callable[[str], Any],
+        resolver: Resolver,
+        region: str,
+        account_id: str,
+        secret_strings: Mapping[str, str] | None = None,
+    ) -> None:
         self.client = clients
+        self.secret_strings = dict(secret_strings or {})
         self.resolver = resolver
         self.region = region
         self.account_id = account_id
@@ -437,6 +446,62 @@ class Provisioner:
             self._mark(logical_id, created=True)
         return Physical(ref=name)
 
+    def kms_key(self, logical_id: str, props: dict[str, Any]) -> Physical:
+        """A customer-managed key, found again by a tag naming its logical id (KMS keys have no name)."""
+        kms = self.client("kms")
+        tag = {"TagKey": "awaaz:logical-id", "TagValue": logical_id}
+        key_id = None
+        for page in kms.get_paginator("list_keys").paginate():
+            for key in page["Keys"]:
+                if tag in kms.list_resource_tags(KeyId=key["KeyId"]).get("Tags", []):
+                    key_id = key["KeyId"]
+        if key_id:
+            self._mark(logical_id, created=False)
+        else:
+            created = kms.create_key(Description=props.get("Description", logical_id), Tags=[tag])
+            key_id = created["KeyMetadata"]["KeyId"]
+            if props.get("EnableKeyRotation"):
+                kms.enable_key_rotation(KeyId=key_id)
+            self._mark(logical_id, created=True)
+        return Physical(
+            ref=key_id, attrs={"Arn": f"arn:aws:kms:{self.region}:{self.account_id}:key/{key_id}", "KeyId": key_id}
+        )
+
+    def secret(self, logical_id: str, props: dict[str, Any]) -> Physical:
+        """A secret, its string generated as CloudFormation does (or given: `secret_strings`); an existing one
+        keeps its value."""
+        sm = self.client("secretsmanager")
+        name = props.get("Name") or f"{self.resolver.pseudo['AWS::StackName']}-{logical_id}"
+        try:
+            arn = sm.describe_secret(SecretId=name)["ARN"]
+            self._mark(logical_id, created=False)
+        except sm.exceptions.ResourceNotFoundException:
+            value = self.secret_strings.get(logical_id) or props.get("SecretString") or _generated(props)
+            params = {"Name": name, "SecretString": value, "Description": props.get("Description", "")}
+            if props.get("KmsKeyId"):
+                params["KmsKeyId"] = props["KmsKeyId"]
+            arn = sm.create_secret(**params)["ARN"]
+            self._mark(logical_id, created=True)
+        return Physical(ref=arn, attrs={"Id": arn})
+
+
+def _generated(props: dict[str, Any]) -> str:
+    """GenerateSecretString: a random string of PasswordLength (letters and digits when ExcludePunctuation),
+    alone or set at GenerateStringKey of the SecretStringTemplate's JSON."""
+    import secrets
+    import string
+
+    spec = props.get("GenerateSecretString", {})
+    alphabet = (
+        string.ascii_letters + string.digits + ("" if spec.get("ExcludePunctuation") else "!#$%&()*+,-.:;<=>?@[]^_{|}~")
+    )
+    text = "".join(secrets.choice(alphabet) for _ in range(int(spec.get("PasswordLength", 32))))
+    if "SecretStringTemplate" not in spec:
+        return text
+    data = json.loads(spec["SecretStringTemplate"])
+    data[spec["GenerateStringKey"]] = text
+    return json.dumps(data)
+
 
 HANDLERS: dict[str, Callable[[Provisioner, str, dict[str, Any]], Physical]] = {
     "AWS::DynamoDB::Table": Provisioner.table,
@@ -445,6 +510,8 @@ HANDLERS: dict[str, Callable[[Provisioner, str, dict[str, Any]], Physical]] = {
     "AWS::Cognito::UserPool": Provisioner.user_pool,
     "AWS::Cognito::UserPoolClient": Provisioner.user_pool_client,
     "AWS::Cognito::UserPoolGroup": Provisioner.user_pool_group,
+    "AWS::KMS::Key": Provisioner.kms_key,
+    "AWS::SecretsManager::Secret": Provisioner.secret,
 }
 
 
@@ -469,6 +536,7 @@ def provision(
     account_id: str,
     parameters: Mapping[str, str] | None = None,
     functions_path: Path | None = None,
+    secret_strings: Mapping[str, str] | None = None,
 ) -> Provisioned:
     """Create (or find) every supported resource of the template; return physical ids and the settings env."""
     template = json.loads(template_path.read_text())
@@ -484,7 +552,7 @@ def provision(
     params = {name: str(spec["Default"]) for name, spec in template.get("Parameters", {}).items() if "Default" in spec}
     params.update(parameters or {})
     resolver = Resolver(pseudo, params)
-    provisioner = Provisioner(clients, resolver, region, account_id)
+    provisioner = Provisioner(clients, resolver, region, account_id, secret_strings)
     skipped: list[str] = []
     for logical_id in creation_order(resources):
         spec = resources[logical_id]

@@ -191,7 +191,7 @@ def seed_profiles(accounts: list[DemoAccount], pools: Pools) -> str:
                 profile["office_id"] = account.office_id
             if account.pool == "staff":
                 profile["staff_role"] = "org_admin" if account.role == "org_admin" else "officer"
-                profile["name_encrypted"] = pii.encrypt(account.name, app.pii_key)
+                profile["name_encrypted"] = pii.encrypt(account.name, app.pii_keys())
             people.put_profile(app.table, profile)
             written += 1
         if account.office_id:
@@ -206,7 +206,7 @@ def seed_profiles(accounts: list[DemoAccount], pools: Pools) -> str:
             }
             people.add_staff(app.table, account.office_id, sub, details)
         if account.pool == "staff":
-            people.mark_staff(app.table, pii.username_digest(account.username, app.pii_key), sub)
+            people.mark_staff(app.table, pii.username_digest(account.username, app.pii_keys()), sub)
     return f"demo profiles: {written} written, {len(accounts) - written} kept"
 
 

@@ -147,8 +147,10 @@ class Stack:
             stack_name=s.stack_name,
             region=s.region,
             account_id=s.account_id,
-            parameters={"PiiKey": os.environ["PII_KEY"], "SenderEmail": SENDER_EMAIL, "AlarmEmail": ""},
+            parameters={"SenderEmail": SENDER_EMAIL, "AlarmEmail": ""},
             functions_path=s.functions_path,
+            # The keyring's one key is the one this state directory has always used (state/pii.key)
+            secret_strings={"PiiSecret": config.local_keyring(s.state_dir)},
         )
         os.environ.update(provisioned.environment)
         os.environ.setdefault("SENDER_EMAIL", SENDER_EMAIL)
@@ -285,7 +287,7 @@ _RUNTIME_ENV = (
     "AWS_ENDPOINT_URL",
     "AWS_EC2_METADATA_DISABLED",
     "STAGE",
-    "PII_KEY",
+    "PII_SECRET_ARN",
     "SENDER_EMAIL",
     "TABLE_NAME",
     "INTAKE_QUEUE_URL",

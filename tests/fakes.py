@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from chalicelib.logic.directory import Directory
+from chalicelib.logic.pii import Keyring
 from chalicelib.logic.ports import Services
 from chalicelib.models.common import Principal
 from chalicelib.models.directory import DirectorySnapshot
@@ -21,6 +22,7 @@ from chalicelib.store.table import Table
 from tests.memory_table import MemoryTable
 
 PII_KEY = base64.b64decode("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
+PII_KEYS = Keyring.single(PII_KEY)
 
 
 @dataclass
@@ -297,7 +299,7 @@ def make_services(
         identity=FakeIdentity(),
         uploads=FakePresigner(),
         clock=clock,
-        pii_key=PII_KEY,
+        pii_keys=lambda: PII_KEYS,
         daily_limits=daily_limits or DailyLimits(),
     )
     return services, intake, clock

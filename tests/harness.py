@@ -5,13 +5,11 @@ Used by the integration tests and by `make bench`.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import contextvars
 import gzip
 import json
 import os
-import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -34,6 +32,7 @@ SETTINGS = (
     "USER_POOL_CLIENT_ID",
     "STAFF_POOL_ID",
     "STAFF_POOL_CLIENT_ID",
+    "PII_SECRET_ARN",
 )
 
 
@@ -84,6 +83,7 @@ class Stack:
         if token:
             sent["authorization"] = f"Bearer {token}"
         marker = _FUNCTION.set("api")
+        _each_call_reads_its_keys()
         try:
             response = self.client.http.request(method, path, headers=sent, body=body)
         finally:
@@ -126,7 +126,7 @@ class Stack:
         app = services()
         if staff:
             enrol_authenticator(pool, self.resources["STAFF_POOL_CLIENT_ID"], username, PASSWORD)
-            people.mark_staff(app.table, pii.username_digest(username, app.pii_key))
+            people.mark_staff(app.table, pii.username_digest(username, app.pii_keys()))
         user = cognito.admin_get_user(UserPoolId=pool, Username=username)
         sub = next(a["Value"] for a in user["UserAttributes"] if a["Name"] == "sub")
         email = username if "@" in username else None
@@ -248,6 +248,7 @@ class Stack:
 
         context = partial(LambdaContext, max_runtime_ms=deployed_timeout_seconds(handler) * 1000)
         marker = _FUNCTION.set(handler)
+        _each_call_reads_its_keys()
         try:
             with mock.patch("chalice.test.LambdaContext", context):
                 return self.client.lambda_.invoke(handler, event).payload
@@ -280,6 +281,7 @@ IAM_PREFIX = {
     "ses": "ses",
     "cognito-idp": "cognito-idp",
     "cloudwatch": "cloudwatch",
+    "secretsmanager": "secretsmanager",
 }
 # TransactWriteItems needs no IAM action of its own: each item needs its own.
 _TRANSACT_ACTION = {
@@ -305,6 +307,16 @@ class Call:
 
     action: str
     resource: str
+
+
+def _each_call_reads_its_keys() -> None:
+    """Forget the PII keyring read so far: each function's first use of personal data reads it, as in its own
+    container, so the IAM check sees which functions read it (one process serves them all here)."""
+    from chalicelib import wiring
+
+    keys = wiring.services().pii_keys
+    if hasattr(keys, "forget"):
+        keys.forget()
 
 
 def deployed_timeout_seconds(handler: str) -> int:
@@ -358,6 +370,11 @@ def iam_calls(service: str, operation: str, params: dict[str, Any], names: dict[
         sender = str(params["Source"]).rsplit("<", 1)[-1].rstrip(">")
         return [
             Call(f"ses:{operation}", f"arn:aws:ses:{ARN_REGION}:{ARN_ACCOUNT}:identity/{sender.rsplit('@', 1)[-1]}")
+        ]
+    if service == "secretsmanager" and "SecretId" in params:
+        secret = named(str(params["SecretId"]))
+        return [
+            Call(f"secretsmanager:{operation}", f"arn:aws:secretsmanager:{ARN_REGION}:{ARN_ACCOUNT}:secret:{secret}")
         ]
     if service == "sns" and "TopicArn" in params:
         topic = f"arn:aws:sns:{ARN_REGION}:{ARN_ACCOUNT}:{named(str(params['TopicArn']).rsplit(':', 1)[-1])}"
@@ -418,7 +435,6 @@ def test_environment() -> dict[str, str]:
         "AWS_SESSION_TOKEN": "testing",
         "AWS_EC2_METADATA_DISABLED": "true",
         "STAGE": "test",
-        "PII_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
         "POWERTOOLS_METRICS_NAMESPACE": "Awaaz",
         "POWERTOOLS_SERVICE_NAME": "awaaz",
         "SENDER_EMAIL": SENDER_EMAIL,

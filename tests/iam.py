@@ -82,7 +82,10 @@ _ARN = {
     "AWS::Logs::LogGroup": "arn:aws:logs:{region}:{account}:log-group:{id}:*",
     "AWS::SNS::Topic": "arn:aws:sns:{region}:{account}:{id}",
     "AWS::KMS::Key": "arn:aws:kms:{region}:{account}:key/{id}",
+    "AWS::SecretsManager::Secret": "arn:aws:secretsmanager:{region}:{account}:secret:{id}",
 }
+# Resources whose Ref is their ARN.
+_REF_IS_ARN = {"AWS::SecretsManager::Secret", "AWS::SNS::Topic"}
 
 
 def resource_pattern(template: dict[str, Any], resource: Any) -> str:
@@ -110,7 +113,8 @@ def resource_pattern(template: dict[str, Any], resource: Any) -> str:
     if "Fn::Sub" in resource and isinstance(resource["Fn::Sub"], str):
         return substitute(resource["Fn::Sub"])
     if "Ref" in resource:
-        return str(resource["Ref"])
+        logical = str(resource["Ref"])
+        return arn(logical) if template["Resources"].get(logical, {}).get("Type") in _REF_IS_ARN else logical
     raise AssertionError(f"a policy resource the check cannot read: {json.dumps(resource)}")
 
 

@@ -45,7 +45,7 @@ def _held(services: Services, actor: Actor, sub: str) -> Held:
     if profile is None or not profile.get("username_encrypted") or profile.get("deleted_at"):
         raise NotFound("no such account")
     pool: Pool = "staff" if profile.get("pool") == "staff" else "citizens"
-    held = Held(pool, pii.decrypt(str(profile["username_encrypted"]), services.pii_key), profile)
+    held = Held(pool, pii.decrypt(str(profile["username_encrypted"]), services.pii_keys()), profile)
     if who.role == "org_admin":
         # Only the staff of their organisation's offices exist for an organisation's admin.
         office = services.directory().offices.get(held.office_id or "")
@@ -132,7 +132,7 @@ def delete(services: Services, actor: Actor, sub: str) -> None:
     if held.office_id:
         writes.append(Delete(people.staff_key(held.office_id, sub)))
     if held.pool == "staff":
-        writes.append(Delete(people.staff_login_key(pii.username_digest(held.username, services.pii_key))))
+        writes.append(Delete(people.staff_login_key(pii.username_digest(held.username, services.pii_keys()))))
     before = _state(held, item)
     _commit(services, actor, "delete", sub, before, None, _organisation(services, held.office_id), writes)
 

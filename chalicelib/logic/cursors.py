@@ -38,7 +38,7 @@ def seal(services: Services, position: dict[str, str], scope: str) -> str:
     issued_at = int(services.clock().timestamp())
     payload = json.dumps({"issued_at": issued_at, "position": position}, separators=(",", ":"), sort_keys=True)
     raw = payload.encode()
-    return f"{_b64(raw)}.{_b64(_tag(services.pii_key, scope, raw))}"
+    return f"{_b64(raw)}.{_b64(_tag(services.pii_keys().hash_key(), scope, raw))}"
 
 
 def unseal(services: Services, token: str | None, scope: str) -> dict[str, str] | None:
@@ -49,7 +49,7 @@ def unseal(services: Services, token: str | None, scope: str) -> dict[str, str] 
         raise InvalidCursor()
     encoded_payload, encoded_tag = token.split(".")
     raw, tag = _unb64(encoded_payload), _unb64(encoded_tag)
-    if not hmac.compare_digest(tag, _tag(services.pii_key, scope, raw)):
+    if not hmac.compare_digest(tag, _tag(services.pii_keys().hash_key(), scope, raw)):
         raise InvalidCursor()
     # Signed by this service for this scope: what follows guards against our own bugs and old formats.
     try:

@@ -47,8 +47,8 @@ def recipient_of(services: Services, sub: str, profile: Item | None) -> Recipien
     """A person's contacts and choices from their profile; None without a profile."""
     if profile is None:
         return None
-    phone = pii.decrypt(profile["phone_encrypted"], services.pii_key) if profile.get("phone_encrypted") else None
-    email = pii.decrypt(profile["email_encrypted"], services.pii_key) if profile.get("email_encrypted") else None
+    phone = pii.decrypt(profile["phone_encrypted"], services.pii_keys()) if profile.get("phone_encrypted") else None
+    email = pii.decrypt(profile["email_encrypted"], services.pii_keys()) if profile.get("email_encrypted") else None
     language: Language = "ur" if profile.get("language") == "ur" else "en"
     chosen = tuple(c for c in profile.get("notify_by", default_channels(phone, email)) if c in CHANNELS)
     return Recipient(sub=sub, language=language, phone=phone, email=email, channels=chosen)

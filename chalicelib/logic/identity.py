@@ -100,7 +100,7 @@ def register(services: Services, data: RegisterIn, source: str) -> RegisterOut:
 
     username = username_of(phone or email or "")
     ratelimit.check_both(services, "register", username, source)
-    digest = pii.username_digest(username, services.pii_key)
+    digest = pii.username_digest(username, services.pii_keys())
     if _taken(services, username, digest):
         _send(services, username, data.language, "already_registered")
     else:
@@ -115,7 +115,7 @@ def register(services: Services, data: RegisterIn, source: str) -> RegisterOut:
             "password": data.password,
         }
         now = _now(services)
-        sealed = pii.encrypt(json.dumps(pending), services.pii_key)
+        sealed = pii.encrypt(json.dumps(pending), services.pii_keys())
         _issue_code(
             services, "register", username, digest, data.language, {"registration": sealed}, now + PENDING_SECONDS
         )
@@ -131,11 +131,11 @@ def resend_code(services: Services, raw: str, source: str) -> DeliveryOut:
     """A new code for a registration not yet confirmed; the same answer when there is none."""
     username = _username(raw)
     ratelimit.check_both(services, "resend", username, source)
-    digest = pii.username_digest(username, services.pii_key)
+    digest = pii.username_digest(username, services.pii_keys())
     item = people.get_code(services.table, "register", digest)
     now = _now(services)
     if item and item.get("registration") and int(item.get("expires_at", 0)) > now:
-        pending = json.loads(pii.decrypt(str(item["registration"]), services.pii_key))
+        pending = json.loads(pii.decrypt(str(item["registration"]), services.pii_keys()))
         language: Language = "ur" if pending.get("language") == "ur" else "en"
         fields = {"registration": item["registration"]}
         _issue_code(services, "register", username, digest, language, fields, int(item["expires_at"]))
@@ -146,7 +146,7 @@ def confirm(services: Services, data: ConfirmIn, source: str) -> None:
     username, digest, item = _accept_code(services, "register", data.username, data.code, source)
     if not item.get("registration"):
         raise WrongCode()
-    pending = json.loads(pii.decrypt(str(item["registration"]), services.pii_key))
+    pending = json.loads(pii.decrypt(str(item["registration"]), services.pii_keys()))
     phone, email = pending.get("phone"), pending.get("email")
     attributes = {
         "name": pending["name"],
@@ -168,8 +168,8 @@ def confirm(services: Services, data: ConfirmIn, source: str) -> None:
     profile = new_profile(services, sub, pending["language"], phone=phone, email=email, username=username)
     profile.update(user_type=pending["user_type"], district=pending.get("district"))
     if pending.get("cnic"):
-        profile["cnic_hash"] = pii.cnic_hash(pending["cnic"], services.pii_key)
-        profile["cnic_encrypted"] = pii.encrypt(pending["cnic"], services.pii_key)
+        profile["cnic_hash"] = pii.cnic_hash(pending["cnic"], services.pii_keys())
+        profile["cnic_encrypted"] = pii.encrypt(pending["cnic"], services.pii_keys())
     people.put_profile(services.table, profile)
     people.drop_code(services.table, "register", digest)
 
@@ -181,7 +181,7 @@ def forgot_password(services: Services, raw: str, source: str) -> DeliveryOut:
     """A reset code to the owner of an enabled account; the same answer whether or not there is one."""
     username = _username(raw)
     ratelimit.check_both(services, "forgot", username, source)
-    digest = pii.username_digest(username, services.pii_key)
+    digest = pii.username_digest(username, services.pii_keys())
     pool = _pool_of(services, digest)
     account = services.identity.find(pool, username)
     if account is not None and account.enabled:
@@ -259,7 +259,7 @@ def answer_challenge(services: Services, data: ChallengeIn, source: str) -> Toke
 
 def _first_sign_in_done(services: Services, username: str) -> None:
     """An invited member of staff has chosen a password and enrolled an app: their office's list says active."""
-    marker = people.staff_login(services.table, pii.username_digest(username, services.pii_key))
+    marker = people.staff_login(services.table, pii.username_digest(username, services.pii_keys()))
     sub = str((marker or {}).get("sub") or "")
     profile = people.get_profile(services.table, sub) if sub else None
     office_id = str((profile or {}).get("office_id") or "")
@@ -271,7 +271,7 @@ def _first_sign_in_done(services: Services, username: str) -> None:
 def _sign_in_gate(services: Services, username: str, source: str) -> tuple[Pool, ratelimit.SignInCounters]:
     """Which pool the username signs in to, once it may try (one BatchGetItem: counters and staff marker)."""
     counters = ratelimit.sign_in_counters(services, username, source)
-    marker = keys.login_key(pii.username_digest(username, services.pii_key))
+    marker = keys.login_key(pii.username_digest(username, services.pii_keys()))
     found = {item["PK"]: item for item in services.table.get_many([*counters.all(), marker])}
     ratelimit.hold_sign_in(services, counters, found)
     return ("staff" if marker["PK"] in found else "citizens"), counters
@@ -333,7 +333,7 @@ def _accept_code(
     and source); WrongCode (a wrong try counted on the code) otherwise."""
     username = username_of(raw_username)
     ratelimit.check_both(services, "code", username, source)
-    digest = pii.username_digest(username, services.pii_key)
+    digest = pii.username_digest(username, services.pii_keys())
     item = people.get_code(services.table, purpose, digest)
     now = _now(services)
     if (
@@ -350,7 +350,7 @@ def _accept_code(
 
 
 def _code_hash(services: Services, purpose: str, digest: str, code: str) -> str:
-    return pii.username_digest(f"{purpose}|{digest}|{code}", services.pii_key)
+    return pii.username_digest(f"{purpose}|{digest}|{code}", services.pii_keys())
 
 
 def _send(services: Services, username: str, language: Language, template: str, **params: str) -> None:
@@ -400,11 +400,11 @@ def new_profile(
         },
     )
     if phone:
-        profile["phone_encrypted"] = pii.encrypt(phone, services.pii_key)
+        profile["phone_encrypted"] = pii.encrypt(phone, services.pii_keys())
     if email:
-        profile["email_encrypted"] = pii.encrypt(email, services.pii_key)
+        profile["email_encrypted"] = pii.encrypt(email, services.pii_keys())
     if username:
-        profile["username_encrypted"] = pii.encrypt(username, services.pii_key)
+        profile["username_encrypted"] = pii.encrypt(username, services.pii_keys())
     return profile
 
 
@@ -425,7 +425,7 @@ def preferences(services: Services, principal: Principal) -> PreferencesOut:
 def _name_of(services: Services, principal: Principal, profile: dict[str, Any] | None) -> str | None:
     """The name last chosen (kept with the profile, encrypted), else the one the caller's token carries."""
     if profile and profile.get("name_encrypted"):
-        return pii.decrypt(str(profile["name_encrypted"]), services.pii_key)
+        return pii.decrypt(str(profile["name_encrypted"]), services.pii_keys())
     return principal.name or None
 
 
@@ -448,12 +448,12 @@ def update_preferences(services: Services, principal: Principal, data: Preferenc
         profile["language"] = data.language
         attributes["custom:language"] = data.language
     if data.name is not None:
-        profile["name_encrypted"] = pii.encrypt(data.name, services.pii_key)
+        profile["name_encrypted"] = pii.encrypt(data.name, services.pii_keys())
         attributes["name"] = data.name
     if attributes:
         pool: Pool = "staff" if profile.get("pool") == "staff" or principal.role != "citizen" else "citizens"
         username = (
-            pii.decrypt(str(profile["username_encrypted"]), services.pii_key)
+            pii.decrypt(str(profile["username_encrypted"]), services.pii_keys())
             if profile.get("username_encrypted")
             else principal.username
         )

@@ -11,10 +11,12 @@ import functools
 import hashlib
 import hmac
 import itertools
+import json
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
 _E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
 _PK_MOBILE = re.compile(r"^\+923[0-9]{9}$")
@@ -49,31 +51,80 @@ def normalise_cnic(raw: str) -> str | None:
     return digits if re.fullmatch(r"[0-9]{13}", digits) else None
 
 
+@dataclass(frozen=True)
+class Keyring:
+    """The PII keys by version, as the stack's secret holds them (docs/security.md "Keys").
+
+    New ciphertexts are sealed with `current` and name it (`v<version>:…`); each opens with the
+    version it names, so a rotation (a new version made current) leaves every older one readable.
+    A ciphertext naming no version predates versions: it was sealed with the `hashing` key.
+    Keyed hashes (usernames, CNICs, cursor tags) always use `hashing`: changing it would lose
+    every lookup, so a rotation never does.
+    """
+
+    keys: Mapping[str, bytes]
+    current: str
+    hashing: str
+
+    @classmethod
+    def parse(cls, secret: str) -> Keyring:
+        """The secret's JSON: `{"current": "2", "hash": "1", "1": "<key>", "2": "<key>"}`. A key is 32 bytes in
+        base64, or any other text of at least 32 characters (Secrets Manager's generated string), hashed to 32."""
+        data = json.loads(secret)
+        keys = {str(v): _key_bytes(str(k)) for v, k in data.items() if v not in ("current", "hash")}
+        ring = cls(keys, str(data["current"]), str(data.get("hash", data["current"])))
+        if ring.current not in keys or ring.hashing not in keys:
+            raise ValueError("the PII keyring names a version it does not hold")
+        return ring
+
+    @classmethod
+    def single(cls, key: bytes) -> Keyring:
+        return cls({"1": key}, "1", "1")
+
+    def hash_key(self) -> bytes:
+        return self.keys[self.hashing]
+
+
+def _key_bytes(text: str) -> bytes:
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except ValueError:
+        raw = b""
+    if len(raw) == 32:
+        return raw
+    if len(text) < 32:
+        raise ValueError("a PII key is 32 bytes in base64, or at least 32 characters")
+    return hashlib.sha256(text.encode()).digest()
+
+
 def _derive(key: bytes, purpose: bytes) -> bytes:
     return hmac.new(key, purpose, hashlib.sha256).digest()
 
 
-def cnic_hash(cnic: str, key: bytes) -> str:
-    return hmac.new(_derive(key, b"cnic-hash"), cnic.encode(), hashlib.sha256).hexdigest()
+def cnic_hash(cnic: str, keys: Keyring) -> str:
+    return hmac.new(_derive(keys.hash_key(), b"cnic-hash"), cnic.encode(), hashlib.sha256).hexdigest()
 
 
-def username_digest(username: str, key: bytes) -> str:
+def username_digest(username: str, keys: Keyring) -> str:
     """A username (a phone number or e-mail) as it may sit in a key: keyed, so it cannot be guessed back."""
-    return hmac.new(_derive(key, b"username"), username.strip().lower().encode(), hashlib.sha256).hexdigest()[:40]
+    key = _derive(keys.hash_key(), b"username")
+    return hmac.new(key, username.strip().lower().encode(), hashlib.sha256).hexdigest()[:40]
 
 
-def encrypt(value: str, key: bytes) -> str:
+def encrypt(value: str, keys: Keyring) -> str:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     nonce = os.urandom(12)
-    sealed = AESGCM(_derive(key, b"pii-encrypt")).encrypt(nonce, value.encode(), None)
-    return base64.b64encode(nonce + sealed).decode()
+    sealed = AESGCM(_derive(keys.keys[keys.current], b"pii-encrypt")).encrypt(nonce, value.encode(), None)
+    return f"v{keys.current}:{base64.b64encode(nonce + sealed).decode()}"
 
 
-def decrypt(token: str, key: bytes) -> str:
+def decrypt(token: str, keys: Keyring) -> str:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-    raw = base64.b64decode(token)
+    version, _, body = token.rpartition(":")
+    key = keys.keys[version.removeprefix("v")] if version else keys.hash_key()
+    raw = base64.b64decode(body)
     return AESGCM(_derive(key, b"pii-encrypt")).decrypt(raw[:12], raw[12:], None).decode()
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from chalicelib.logic.directory import Directory
+from chalicelib.logic.pii import Keyring
 from chalicelib.models.identity import Account, ChallengeName, ChallengeOut, Pool, TokensOut
 from chalicelib.models.limits import DailyLimits
 from chalicelib.models.notifications import Notification
@@ -141,7 +142,9 @@ class Services:
     identity: IdentityProvider
     uploads: UploadPresigner
     clock: Callable[[], datetime]
-    pii_key: bytes
+    # The PII keys, read when first needed (chalicelib/integrations/secrets.py): a function that never
+    # touches personal data never reads them, and its role may not.
+    pii_keys: Callable[[], Keyring]
     daily_limits: DailyLimits = field(default_factory=DailyLimits)
     # The operations view and redrive (chalicelib/logic/operations.py); None without the dead-letter queues' URLs.
     queue_operations: QueueOperations | None = None

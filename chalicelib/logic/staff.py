@@ -207,14 +207,14 @@ def _records(
     profile.update(
         office_id=office.id,
         staff_role="org_admin" if data.role == "org_admin" else "officer",
-        name_encrypted=pii.encrypt(data.name, services.pii_key),
+        name_encrypted=pii.encrypt(data.name, services.pii_keys()),
     )
     after = {"office_id": office.id, **_shown(details)}
     entry = audit.entry(services, actor, "invite", "account", sub, after=after, organisation_id=office.organisation_id)
     return [
         people.profile_put(profile),
         people.staff_put(office.id, sub, details),
-        people.staff_login_put(pii.username_digest(username, services.pii_key), sub),
+        people.staff_login_put(pii.username_digest(username, services.pii_keys()), sub),
         audit_store.entry_put(entry),
     ]
 
@@ -287,7 +287,7 @@ def _from_profile(services: Services, profile: Item | None) -> Item:
     """What the staff list shows of an account whose item predates it, from its profile."""
     if profile is None:
         return {}
-    key = services.pii_key
+    key = services.pii_keys()
     name = pii.decrypt(str(profile["name_encrypted"]), key) if profile.get("name_encrypted") else ""
     username = pii.decrypt(str(profile["username_encrypted"]), key) if profile.get("username_encrypted") else ""
     return {

@@ -52,7 +52,7 @@ def provision_stack() -> provision.Provisioned:
         stack_name="awaaz-local",
         region=REGION,
         account_id=ACCOUNT_ID,
-        parameters={"PiiKey": "A" * 43 + "=", "SenderEmail": "no-reply@example.pk", "AlarmEmail": ""},
+        parameters={"SenderEmail": "no-reply@example.pk", "AlarmEmail": ""},
         functions_path=FUNCTIONS,
     )
 
@@ -123,6 +123,13 @@ def test_provisioning_follows_the_template_and_is_idempotent(aws: None) -> None:
     failed = sqs.get_queue_url(QueueName="awaaz-local-failed-scheduled-runs")["QueueUrl"]
     retention = sqs.get_queue_attributes(QueueUrl=failed, AttributeNames=["MessageRetentionPeriod"])["Attributes"]
     assert retention["MessageRetentionPeriod"] == str(14 * 24 * 3600)
+
+    # The PII keyring: a secret under the stack's own KMS key, generated as CloudFormation does, kept when found
+    secret = client("secretsmanager").describe_secret(SecretId=env["PII_SECRET_ARN"])
+    assert secret["Name"] == "awaaz-local-pii-keys" and secret["KmsKeyId"]
+    ring = json.loads(client("secretsmanager").get_secret_value(SecretId=env["PII_SECRET_ARN"])["SecretString"])
+    assert ring["current"] == ring["hash"] == "1" and len(ring["1"]) == 64 and ring["1"].isalnum()
+    assert client("kms").get_key_rotation_status(KeyId=secret["KmsKeyId"])["KeyRotationEnabled"] is True
 
     idp = client("cognito-idp")
     pool = idp.describe_user_pool(UserPoolId=env["USER_POOL_ID"])["UserPool"]

@@ -151,16 +151,16 @@ def test_codes_and_sign_ups_are_limited_per_phone_with_retry_after(stack: Stack)
 
 def test_a_new_administrator_sets_a_password_and_enrols_an_authenticator_at_first_sign_in(stack: Stack) -> None:
     # Given the first admin, created as docs/deploy.md says (make staff-aws), with a temporary password
-    import base64
-    import os
-
+    from chalicelib import aws
+    from chalicelib.logic.pii import Keyring
     from infra.staff_account import create_staff
 
-    key = base64.b64decode(os.environ["PII_KEY"])
+    # The operator reads the stack's keyring with their own credentials, as `make staff-aws` does
+    secret = aws.client("secretsmanager").get_secret_value(SecretId=stack.resources["PII_SECRET_ARN"])
     create_staff(
         stack.resources["STAFF_POOL_ID"],
         stack.resources["TABLE_NAME"],
-        key,
+        Keyring.parse(secret["SecretString"]),
         "First.Admin@example.org",
         "First Admin",
         "admin",

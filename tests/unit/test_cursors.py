@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chalicelib.logic import complaints, cursors, feedback, information, notifications, officer
+from chalicelib.logic.pii import Keyring
 from chalicelib.logic.ports import Services
 from chalicelib.models.common import Listing, Principal
 from chalicelib.models.directory import Office
@@ -75,7 +76,7 @@ def test_a_token_of_another_scope_is_refused() -> None:
 def test_a_token_signed_under_another_key_is_refused() -> None:
     services, _, _ = make_services()
     elsewhere, _, _ = make_services()
-    elsewhere.pii_key = bytes(32)
+    elsewhere.pii_keys = lambda: Keyring.single(bytes(32))
     with pytest.raises(InvalidCursor):
         cursors.unseal(services, cursors.seal(elsewhere, POSITION, SCOPE), SCOPE)
 

@@ -112,7 +112,7 @@ ENVIRONMENT = {
     "USER_POOL_CLIENT_ID": "c",
     "STAFF_POOL_ID": "s",
     "STAFF_POOL_CLIENT_ID": "sc",
-    "PII_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+    "PII_SECRET_ARN": "arn:aws:secretsmanager:ap-south-1:123456789012:secret:awaaz-PiiSecret",
 }
 
 

@@ -106,7 +106,7 @@ def test_registration_keeps_contacts_encrypted_and_chooses_the_channel_of_the_us
     profile = people.get_profile(services.table, str(sub))
     assert profile is not None and profile["notify_by"] == ["sms"]
     assert "+923001234567" not in str(profile)
-    assert pii.decrypt(profile["phone_encrypted"], services.pii_key) == "+923001234567"
+    assert pii.decrypt(profile["phone_encrypted"], services.pii_keys()) == "+923001234567"
 
 
 def test_preferences_choose_channels_only_with_a_contact_and_change_the_language() -> None:

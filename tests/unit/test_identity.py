@@ -15,7 +15,7 @@ from chalicelib.models.common import Principal
 from chalicelib.models.errors import InvalidInput, Unauthenticated
 from chalicelib.models.identity import ConfirmIn, PreferencesIn, RegisterIn
 from chalicelib.store import keys
-from tests.fakes import PII_KEY, make_services, sent_code
+from tests.fakes import PII_KEYS, make_services, sent_code
 
 ISSUER = "https://cognito-idp.ap-south-1.amazonaws.com/ap-south-1_pool"
 CLIENT = "client-1"
@@ -155,8 +155,8 @@ def test_cnic_is_checked_hashed_and_encrypted_never_stored_in_clear() -> None:
     profile = services.table.get(keys.profile_key(services.identity.user("+923001234567")["sub"]))  # type: ignore[attr-defined]
     assert profile is not None
     assert "3520212345671" not in str(profile)
-    assert profile["cnic_hash"] == pii.cnic_hash("3520212345671", PII_KEY)
-    assert pii.decrypt(profile["cnic_encrypted"], PII_KEY) == "3520212345671"
+    assert profile["cnic_hash"] == pii.cnic_hash("3520212345671", PII_KEYS)
+    assert pii.decrypt(profile["cnic_encrypted"], PII_KEYS) == "3520212345671"
 
 
 def test_registration_names_each_bad_field() -> None:

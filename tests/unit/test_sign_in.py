@@ -49,7 +49,7 @@ def staff_member(services: Services, username: str = "officer@example.pk", offic
     profile = identity.new_profile(services, sub, "en", phone=None, email=username, username=username, pool="staff")
     people.put_profile(services.table, {**profile, "office_id": office_id})
     people.add_staff(services.table, office_id, sub)
-    people.mark_staff(services.table, pii.username_digest(username, services.pii_key))
+    people.mark_staff(services.table, pii.username_digest(username, services.pii_keys()))
     return sub
 
 
@@ -76,7 +76,7 @@ def test_nothing_is_created_until_the_owner_of_the_phone_confirms_and_the_passwo
     user = fakes(services)[0].user(PHONE)
     assert user["groups"] == ["citizen"] and user["attributes"]["phone_number_verified"] == "true"  # type: ignore[index]
     profile = people.get_profile(services.table, str(user["sub"]))
-    assert profile is not None and pii.decrypt(profile["username_encrypted"], services.pii_key) == PHONE
+    assert profile is not None and pii.decrypt(profile["username_encrypted"], services.pii_keys()) == PHONE
     with pytest.raises(WrongCode):  # the code is spent
         identity.confirm(services, ConfirmIn(username=PHONE, code=sent_code(services)), OWNER_IP)
 
@@ -223,4 +223,4 @@ def test_disabling_deleting_and_moving_revoke_at_once() -> None:
     assert people.revoked_at(services.table, officer) == now + 6
     accounts.delete(services, ADMIN, officer)
     assert fake.find("staff", "officer@example.pk") is None
-    assert services.table.get(keys.login_key(pii.username_digest("officer@example.pk", services.pii_key))) is None
+    assert services.table.get(keys.login_key(pii.username_digest("officer@example.pk", services.pii_keys()))) is None
