@@ -480,6 +480,27 @@ with mock_aws():
         pass
     assert "Item" not in d.get_item(TableName="t", Key={"PK": {"S": "new"}}), "put not rolled back"
     assert d.get_item(TableName="t", Key={"PK": {"S": "old"}})["Item"]["n"] == {"N": "1"}, "update not rolled back"
+    d.create_table(TableName="r", KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"},
+                                             {"AttributeName": "SK", "KeyType": "RANGE"}],
+                   AttributeDefinitions=[{"AttributeName": "PK", "AttributeType": "S"},
+                                         {"AttributeName": "SK", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+    d.put_item(TableName="r", Item={"PK": {"S": "p"}, "SK": {"S": "a"}, "n": {"N": "1"}})
+    try:
+        d.transact_write_items(TransactItems=[
+            {"Put": {"TableName": "r", "Item": {"PK": {"S": "p"}, "SK": {"S": "b"}}}},
+            {"Put": {"TableName": "t", "Item": {"PK": {"S": "other"}}}},
+            {"Delete": {"TableName": "r", "Key": {"PK": {"S": "p"}, "SK": {"S": "a"}}}},
+            {"Update": {"TableName": "r", "Key": {"PK": {"S": "q"}, "SK": {"S": "a"}}, "UpdateExpression": "SET n = :n",
+                        "ExpressionAttributeValues": {":n": {"N": "5"}}, "ConditionExpression": "attribute_exists(PK)"}},
+        ])
+        raise SystemExit("the transaction should have been cancelled")
+    except d.exceptions.TransactionCanceledException:
+        pass
+    left = d.query(TableName="r", KeyConditionExpression="PK = :p", ExpressionAttributeValues={":p": {"S": "p"}})
+    assert [i["SK"]["S"] for i in left["Items"]] == ["a"], "range-key items not rolled back"
+    assert left["Items"][0]["n"] == {"N": "1"}, "deleted item not put back as it was"
+    assert "Item" not in d.get_item(TableName="t", Key={"PK": {"S": "other"}}), "the other table's put not rolled back"
+    assert "Item" not in d.get_item(TableName="r", Key={"PK": {"S": "q"}, "SK": {"S": "a"}}), "update not rolled back"
     assert not getattr(Table, "instances_tracked", []), "moto still tracks instances"
 print("ok")
 """
@@ -576,3 +597,63 @@ def _compare_queries(fast: Any, slow: Any) -> None:
             Table.query = fast  # type: ignore[method-assign]
         # Then the answers are the same, page for page
         assert patched == plain and sum(map(len, plain)) > 17, query
+
+
+# --- the HTTP servers under simultaneous connections ----------------------------------
+
+
+def _busy_then_serving(server: Any, url: str, body: Any = None) -> dict[str, int]:
+    """50 clients connect and send at once while the server is not yet accepting; then it serves.
+
+    Each connection waits in the kernel's listen queue until accepted: with socketserver's
+    backlog of 5, 35 of 50 were reset, with the stack's backlog every one is answered.
+    """
+    import time
+
+    from bench.run import simultaneous_connections
+
+    got: dict[str, dict[str, int]] = {}
+    asking = threading.Thread(target=lambda: got.update(answer=simultaneous_connections(url, 50, body)))
+    asking.start()
+    time.sleep(0.5)  # the connections arrive while nothing accepts them (not a timing assertion)
+    serving = threading.Thread(target=lambda: server.serve_forever(poll_interval=0.05), daemon=True)
+    serving.start()
+    asking.join(120)
+    server.shutdown()
+    server.server_close()
+    serving.join(5)
+    return got["answer"]
+
+
+def test_the_api_server_answers_50_simultaneous_connections() -> None:
+    from chalice.config import Config
+    from chalice.local import LocalDevServer
+
+    from local.gateway import ApiServer
+    from local.web import LISTEN_BACKLOG
+
+    app = Chalice("backlog")
+
+    @app.route("/echo", methods=["POST"])
+    def echo() -> dict[str, Any]:
+        return {"got": app.current_request.json_body}
+
+    config = Config.create(chalice_app=app, app_name="backlog", chalice_stage="local")
+    server = LocalDevServer(app, config, "127.0.0.1", 0, server_cls=ApiServer)
+    assert server.server.request_queue_size == LISTEN_BACKLOG >= 128
+    assert server.server.daemon_threads  # a client holding a connection open never delays a stop
+    port = server.server.server_address[1]
+    got = _busy_then_serving(server.server, f"http://127.0.0.1:{port}/echo", {"text": "x" * 2000})
+    assert got["ok"] == 50, got
+
+
+def test_the_web_server_answers_50_simultaneous_connections(tmp_path: Path) -> None:
+    from local.web import WebServer
+
+    (tmp_path / "index.html").write_text("<!doctype html><title>t</title>")
+    web = WebServer(tmp_path, "127.0.0.1", 0, {"apiBaseUrl": "http://127.0.0.1:1"})
+    assert web.server.daemon_threads
+    port = web.server.server_address[1]
+    # A body on each connection is what made the old backlog reset them (a bare GET was only delayed).
+    got = _busy_then_serving(web.server, f"http://127.0.0.1:{port}/", {"text": "x" * 2000})
+    assert got["reset"] == 0 and got["ok"] + got["status"] == 50, got  # the page answers a POST 501: answered
