@@ -619,15 +619,15 @@ def concurrency_lines(stack: BootedStack, connections: int = 50, clients: int = 
             f"  {name:<50} {got['ok']} answered, {got['reset']} reset, {got['refused']} refused, "
             f"{got['timeout'] + got['other']} other; slowest {got['slowest_ms']} ms{mark}"
         )
-    got = concurrent_filing(stack, clients, each)
+    filing = concurrent_filing(stack, clients, each)
     lines.append(
-        f"{f'{clients} clients filing {each} complaints each at once':<52} {got['seconds']:7.2f} s "
-        f"({got['per_second']:.1f} complaints/s, p50 {got['p50'] * 1000:.0f} ms, p95 {got['p95'] * 1000:.0f} ms"
-        f"{', ' + str(int(got['errors'])) + ' failed !' if got['errors'] else ''})"
+        f"{f'{clients} clients filing {each} complaints each at once':<52} {filing['seconds']:7.2f} s "
+        f"({filing['per_second']:.1f} complaints/s, p50 {filing['p50'] * 1000:.0f} ms, p95 {filing['p95'] * 1000:.0f} ms"
+        f"{', ' + str(int(filing['errors'])) + ' failed !' if filing['errors'] else ''})"
     )
     lines.append(
-        f"{'... all routed by the pump after':<52} {got['routed_after']:7.2f} s "
-        f"({int(got['filed'] - got['not_routed'])}/{int(got['filed'])} routed)"
+        f"{'... all routed by the pump after':<52} {filing['routed_after']:7.2f} s "
+        f"({int(filing['filed'] - filing['not_routed'])}/{int(filing['filed'])} routed)"
     )
     return lines
 

@@ -186,7 +186,7 @@ def patch_moto() -> None:
     import moto.backends
 
     modules = tuple(moto.backends.list_of_moto_modules())
-    moto.backends.list_of_moto_modules = lambda: modules  # type: ignore[assignment]
+    moto.backends.list_of_moto_modules = lambda: modules
 
     copier = _OneCopyPerTransaction()
     dynamodb_models.copy = copier  # type: ignore[attr-defined, assignment]
@@ -311,6 +311,7 @@ class LoopbackMotoServer:
 
         self._moto = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
         app = SerialisedMoto(DomainDispatcherApplication(create_backend_app), lock)
+        self.app = app  # the stack's own clients call it in-process (local/inprocess.py)
         server = make_server(host, port, app, True, request_handler=MotoRequestHandler)
         self._moto._server = server
         self._moto._thread = threading.Thread(

@@ -136,6 +136,11 @@ class Stack:
 
         moto_server = LoopbackMotoServer(s.host, s.moto_port, state.MOTO_LOCK, POLL_INTERVAL)
         moto_server.start()
+        if os.environ.get("LOCAL_MOTO_OVER_HTTP", "") in ("", "0"):
+            from local import inprocess
+
+            # Before any client exists: this process's calls to moto skip loopback HTTP (local/inprocess.py).
+            inprocess.install(moto_server.app, s.endpoint_url)
         self._stoppers.append(("moto", moto_server.stop))
         self._stoppers.append(("state", lambda: state.save(s.state_dir)))
 

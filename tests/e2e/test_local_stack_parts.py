@@ -636,7 +636,8 @@ def test_the_api_server_answers_50_simultaneous_connections() -> None:
 
     @app.route("/echo", methods=["POST"])
     def echo() -> dict[str, Any]:
-        return {"got": app.current_request.json_body}
+        request = app.current_request
+        return {"got": request.json_body if request is not None else None}
 
     config = Config.create(chalice_app=app, app_name="backlog", chalice_stage="local")
     server = LocalDevServer(app, config, "127.0.0.1", 0, server_cls=ApiServer)
@@ -657,3 +658,56 @@ def test_the_web_server_answers_50_simultaneous_connections(tmp_path: Path) -> N
     # A body on each connection is what made the old backlog reset them (a bare GET was only delayed).
     got = _busy_then_serving(web.server, f"http://127.0.0.1:{port}/", {"text": "x" * 2000})
     assert got["reset"] == 0 and got["ok"] + got["status"] == 50, got  # the page answers a POST 501: answered
+
+
+IN_PROCESS_CHECK = """
+import os, threading
+os.environ.update(AWS_DEFAULT_REGION="ap-south-1", AWS_ACCESS_KEY_ID="t", AWS_SECRET_ACCESS_KEY="t")
+import boto3
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from local import inprocess
+from local.motoserver import SerialisedMoto, patch_moto
+patch_moto()
+endpoint = "http://127.0.0.1:9"  # nothing listens there: an answer can only come in-process
+inprocess.install(SerialisedMoto(DomainDispatcherApplication(create_backend_app), threading.RLock()), endpoint)
+session = boto3.session.Session()
+d = session.client("dynamodb", endpoint_url=endpoint)
+d.create_table(TableName="t", KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}],
+               AttributeDefinitions=[{"AttributeName": "PK", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+d.put_item(TableName="t", Item={"PK": {"S": "k"}, "text": {"S": "اردو"}})
+assert d.get_item(TableName="t", Key={"PK": {"S": "k"}})["Item"]["text"] == {"S": "اردو"}
+try:
+    d.get_item(TableName="missing", Key={"PK": {"S": "k"}})
+    raise SystemExit("a missing table should be an error")
+except d.exceptions.ResourceNotFoundException:
+    pass
+s3 = session.client("s3", endpoint_url=endpoint)
+s3.create_bucket(Bucket="bucket-one", CreateBucketConfiguration={"LocationConstraint": "ap-south-1"})
+s3.put_object(Bucket="bucket-one", Key="models/a b+c.json", Body=b"x" * 100000)
+assert s3.get_object(Bucket="bucket-one", Key="models/a b+c.json")["Body"].read() == b"x" * 100000
+assert s3.head_object(Bucket="bucket-one", Key="models/a b+c.json")["ContentLength"] == 100000
+sqs = session.client("sqs", endpoint_url=endpoint)
+url = sqs.create_queue(QueueName="q")["QueueUrl"]
+sqs.send_message(QueueUrl=url, MessageBody="hello")
+assert sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1)["Messages"][0]["Body"] == "hello"
+other = session.client("dynamodb", endpoint_url="http://127.0.0.1:10", config=__import__("botocore.config").config.Config(
+    retries={"max_attempts": 1}, connect_timeout=1))
+try:
+    other.list_tables()
+    raise SystemExit("another endpoint must not be answered in-process")
+except Exception as exc:
+    assert "Could not connect" in str(exc), exc
+print("ok")
+"""
+
+
+def test_the_stacks_own_calls_reach_moto_in_process() -> None:
+    """local/inprocess.py: the calls of the stack's clients are answered without HTTP, exactly as moto answers them."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    done = subprocess.run(
+        [sys.executable, "-c", IN_PROCESS_CHECK], cwd=REPO_DIR, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
