@@ -377,97 +377,294 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def local_throughput(complaints: int = 50) -> list[str]:
-    """Boot the local stack as `make run` does, file complaints over HTTP, wait until all are routed.
+class BootedStack:
+    """A local stack booted as `make run` boots it (`python -m local.stack`, loopback ports, a temporary state)."""
 
-    Loopback only, a bounded number of requests, and the stack is stopped afterwards.
-    """
-    import os
-    import signal
-    import tempfile
+    def __init__(self, tmp: str, daily_complaints: int) -> None:
+        import os
 
-    import requests
-
-    lines: list[str] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        port = _free_port()
-        env = dict(os.environ)
-        env.update(
+        self.tmp = tmp
+        self.port = _free_port()
+        self.env = dict(os.environ)
+        self.env.update(
             {
-                "PORT": str(port),
+                "PORT": str(self.port),
                 "MOTO_PORT": str(_free_port()),
                 "WEB_PORT": str(_free_port()),
                 "LOCAL_STATE_DIR": f"{tmp}/state",
                 "DEMO_ACCOUNTS_PATH": f"{tmp}/accounts.json",
                 # One demo citizen files them all: lift the daily limit (10 by default) for the run.
-                "CITIZEN_DAILY_COMPLAINTS": str(complaints),
+                "CITIZEN_DAILY_COMPLAINTS": str(daily_complaints),
             }
         )
-        api = f"http://127.0.0.1:{port}"
+        self.api = f"http://127.0.0.1:{self.port}"
+        self.web = f"http://127.0.0.1:{self.env['WEB_PORT']}"
+        self.command = [sys.executable, "-m", "local.stack"]
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> float:
+        """Start it and wait until healthy; returns the seconds that took."""
+        import requests
+
         began = time.perf_counter()
-        with open(f"{tmp}/stack.log", "wb") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "local.stack"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
-            )
-        try:
-            deadline = time.monotonic() + 90
-            while time.monotonic() < deadline:
-                try:
-                    if requests.get(f"{api}/v1/health", timeout=2).status_code == 200:
-                        break
-                except requests.RequestException:
-                    pass
-                time.sleep(0.2)
-            else:
-                raise RuntimeError("the local stack did not become healthy in 90 s")
-            lines.append(f"{'start-up to healthy (empty state)':<52} {time.perf_counter() - began:7.1f} s")
-            accounts = json.loads(Path(f"{tmp}/accounts.json").read_text())
-            citizen = next(a for a in accounts["accounts"] if a["role"] == "citizen")
-            route = accounts["demo_route"]
-            session = requests.Session()
-            token = session.post(
-                f"{api}/v1/auth/login",
-                json={"username": citizen["username"], "password": citizen["password"]},
-                timeout=10,
-            ).json()["id_token"]
-            session.headers["Authorization"] = f"Bearer {token}"
-            body = {
-                "category_id": route["category_id"],
-                "subject": "Bench complaint",
-                "description": "A complaint filed by make bench.",
-                "location": {"district": route["district"]},
-            }
-            started = time.perf_counter()
-            ids = []
-            for _ in range(complaints):
-                reply = session.post(f"{api}/v1/complaints", json=body, timeout=10)
-                reply.raise_for_status()
-                ids.append(reply.json()["id"])
-            filed = time.perf_counter() - started
-            pending = set(ids)
-            deadline = time.monotonic() + 60
-            while pending and time.monotonic() < deadline:
-                for case_id in list(pending):
-                    if session.get(f"{api}/v1/complaints/{case_id}", timeout=10).json()["status"] == "routed":
-                        pending.discard(case_id)
-                time.sleep(0.1)
-            routed = time.perf_counter() - started
-            lines.append(
-                f"{f'{complaints} complaints filed one after another':<52} {filed:7.2f} s "
-                f"({complaints / filed:.0f} submissions/s, {filed / complaints * 1000:.0f} ms each)"
-            )
-            lines.append(
-                f"{'... all routed by the pump after':<52} {routed:7.2f} s "
-                f"({len(ids) - len(pending)}/{len(ids)} routed)"
-            )
-            lines += _public_wall_times(api, int(env["MOTO_PORT"]), ids[0])
-        finally:
-            process.send_signal(signal.SIGTERM)
+        with open(f"{self.tmp}/stack.log", "wb") as log:
+            self.process = subprocess.Popen(self.command, cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
             try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+                if requests.get(f"{self.api}/v1/health", timeout=2).status_code == 200:
+                    return time.perf_counter() - began
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError("the local stack did not become healthy in 90 s")
+
+    def stop(self) -> None:
+        import signal
+
+        if self.process is None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def citizen_session(self) -> tuple[Any, dict[str, Any]]:
+        """A signed-in demo citizen's session and a complaint body for the demo route."""
+        import requests
+
+        accounts = json.loads(Path(f"{self.tmp}/accounts.json").read_text())
+        citizen = next(a for a in accounts["accounts"] if a["role"] == "citizen")
+        route = accounts["demo_route"]
+        session = requests.Session()
+        token = session.post(
+            f"{self.api}/v1/auth/login",
+            json={"username": citizen["username"], "password": citizen["password"]},
+            timeout=10,
+        ).json()["id_token"]
+        session.headers["Authorization"] = f"Bearer {token}"
+        body = {
+            "category_id": route["category_id"],
+            "subject": "Bench complaint",
+            "description": "A complaint filed by make bench.",
+            "location": {"district": route["district"]},
+        }
+        return session, body
+
+    def wait_routed(self, session: Any, ids: list[str], seconds: float = 120) -> set[str]:
+        """Wait until every case is routed (or the time is up); returns those still not routed.
+
+        The cases are checked in the order they were filed, each until it is routed: one request
+        at a time, so the polling takes little from the stack it measures (the pump routes them
+        in about that order).
+        """
+        pending = list(ids)
+        deadline = time.monotonic() + seconds
+        while pending and time.monotonic() < deadline:
+            if session.get(f"{self.api}/v1/complaints/{pending[0]}", timeout=30).json()["status"] == "routed":
+                pending.pop(0)
+            else:
+                time.sleep(0.05)
+        return set(pending)
+
+
+@contextmanager
+def booted_stack(daily_complaints: int = 50) -> Iterator[tuple[BootedStack, float]]:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        stack = BootedStack(tmp, daily_complaints)
+        try:
+            yield stack, stack.start()
+        finally:
+            stack.stop()
+
+
+def simultaneous_connections(
+    url: str, connections: int = 50, body: Any = None, headers: dict[str, str] | None = None
+) -> dict[str, int]:
+    """`connections` clients connect and ask `url` at the same instant; counts what each got.
+
+    Each client opens its own TCP connection (no pooling), all released together by a barrier;
+    with `body`, each POSTs it as JSON. Returns counts: ok (a 2xx), status (another status),
+    reset, refused, timeout, other, and `slowest_ms`.
+    """
+    import threading
+    import urllib.error
+    import urllib.request
+
+    barrier = threading.Barrier(connections)
+    counts: Counter[str] = Counter()
+    lock = threading.Lock()
+
+    data = None if body is None else json.dumps(body).encode()
+    sent = {**(headers or {}), **({"Content-Type": "application/json"} if data is not None else {})}
+    slowest = [0.0]
+
+    def one() -> None:
+        barrier.wait()
+        outcome = "other"
+        began = time.perf_counter()
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, data=data, headers=sent), timeout=30) as reply:
+                reply.read()
+                outcome = "ok" if 200 <= reply.status < 300 else "status"
+        except urllib.error.HTTPError:
+            outcome = "status"
+        except urllib.error.URLError as exc:
+            outcome = _connection_outcome(exc.reason)
+        except OSError as exc:
+            outcome = _connection_outcome(exc)
+        with lock:
+            counts[outcome] += 1
+            slowest[0] = max(slowest[0], time.perf_counter() - began)
+
+    threads = [threading.Thread(target=one, daemon=True) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    got = {key: counts.get(key, 0) for key in ("ok", "status", "reset", "refused", "timeout", "other")}
+    got["slowest_ms"] = round(slowest[0] * 1000)
+    return got
+
+
+def _connection_outcome(reason: object) -> str:
+    import socket
+
+    if isinstance(reason, ConnectionResetError | BrokenPipeError):
+        return "reset"
+    if isinstance(reason, ConnectionRefusedError):
+        return "refused"
+    if isinstance(reason, TimeoutError | socket.timeout):
+        return "timeout"
+    if isinstance(reason, OSError) and "reset" in str(reason).lower():
+        return "reset"
+    return "other"
+
+
+def concurrent_filing(stack: BootedStack, clients: int = 16, each: int = 8) -> dict[str, float]:
+    """`clients` threads (each its own HTTP session, one demo citizen's token) file `each` complaints at once.
+
+    Returns complaints/s over the filing, p50/p95 latency of a submission, the seconds until all were
+    routed (from the first submission), and how many were not routed in time.
+    """
+    import threading
+
+    import requests
+
+    session, body = stack.citizen_session()
+    token = session.headers["Authorization"]
+    barrier = threading.Barrier(clients + 1)
+    latencies: list[float] = []
+    ids: list[str] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def client() -> None:
+        own = requests.Session()
+        own.headers["Authorization"] = token
+        barrier.wait()
+        for _ in range(each):
+            began = time.perf_counter()
+            try:
+                reply = own.post(f"{stack.api}/v1/complaints", json=body, timeout=60)
+                took = time.perf_counter() - began
+                reply.raise_for_status()
+                with lock:
+                    latencies.append(took)
+                    ids.append(reply.json()["id"])
+            except requests.RequestException as exc:
+                answer = getattr(exc, "response", None)
+                with lock:
+                    errors.append(f"{answer.status_code} {answer.text[:200]}" if answer is not None else repr(exc))
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join(600)
+    filed = time.perf_counter() - started
+    pending = stack.wait_routed(session, ids)
+    routed = time.perf_counter() - started
+    ordered = sorted(latencies)
+    for error in sorted(set(errors)):
+        print(f"  concurrent filing: {errors.count(error)} × {error}", file=sys.stderr)
+    return {
+        "filed": len(ids),
+        "errors": len(errors),
+        "seconds": filed,
+        "per_second": len(ids) / filed if filed else 0.0,
+        "p50": ordered[len(ordered) // 2] if ordered else float("nan"),
+        "p95": ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] if ordered else float("nan"),
+        "routed_after": routed,
+        "not_routed": len(pending),
+    }
+
+
+def concurrency_lines(stack: BootedStack, connections: int = 50, clients: int = 16, each: int = 8) -> list[str]:
+    """The rows `make bench` prints for concurrent clients of the local stack."""
+    session, body = stack.citizen_session()
+    signed_in = {"Authorization": session.headers["Authorization"]}
+    asks = (
+        ("API: GET /v1/health", f"{stack.api}/v1/health", None, None),
+        ("API: POST /v1/complaints", f"{stack.api}/v1/complaints", body, signed_in),
+        ("web: GET /", f"{stack.web}/", None, None),
+    )
+    lines = [f"{connections} simultaneous connections (each its own, released together):"]
+    for name, url, sent, headers in asks:
+        got = simultaneous_connections(url, connections, sent, headers)
+        lost = got["reset"] + got["refused"] + got["timeout"] + got["other"]
+        mark = "" if lost == 0 else "  CONNECTIONS LOST !"
+        lines.append(
+            f"  {name:<50} {got['ok']} answered, {got['reset']} reset, {got['refused']} refused, "
+            f"{got['timeout'] + got['other']} other; slowest {got['slowest_ms']} ms{mark}"
+        )
+    filing = concurrent_filing(stack, clients, each)
+    lines.append(
+        f"{f'{clients} clients filing {each} complaints each at once':<52} {filing['seconds']:7.2f} s "
+        f"({filing['per_second']:.1f} complaints/s, p50 {filing['p50'] * 1000:.0f} ms, p95 {filing['p95'] * 1000:.0f} ms"
+        f"{', ' + str(int(filing['errors'])) + ' failed !' if filing['errors'] else ''})"
+    )
+    lines.append(
+        f"{'... all routed by the pump after':<52} {filing['routed_after']:7.2f} s "
+        f"({int(filing['filed'] - filing['not_routed'])}/{int(filing['filed'])} routed)"
+    )
+    return lines
+
+
+def local_throughput(complaints: int = 50, clients: int = 16, each: int = 8) -> list[str]:
+    """Boot the local stack as `make run` does, file complaints over HTTP, wait until all are routed.
+
+    Then 50 simultaneous connections to the API and the web server, and `clients` concurrent
+    clients filing. Loopback only, a bounded number of requests, and the stack is stopped afterwards.
+    """
+    lines: list[str] = []
+    with booted_stack(complaints + 50 + clients * each) as (stack, startup):
+        lines.append(f"{'start-up to healthy (empty state)':<52} {startup:7.1f} s")
+        session, body = stack.citizen_session()
+        started = time.perf_counter()
+        ids = []
+        for _ in range(complaints):
+            reply = session.post(f"{stack.api}/v1/complaints", json=body, timeout=10)
+            reply.raise_for_status()
+            ids.append(reply.json()["id"])
+        filed = time.perf_counter() - started
+        pending = stack.wait_routed(session, ids, 60)
+        routed = time.perf_counter() - started
+        lines.append(
+            f"{f'{complaints} complaints filed one after another':<52} {filed:7.2f} s "
+            f"({complaints / filed:.0f} submissions/s, {filed / complaints * 1000:.0f} ms each)"
+        )
+        lines.append(
+            f"{'... all routed by the pump after':<52} {routed:7.2f} s ({len(ids) - len(pending)}/{len(ids)} routed)"
+        )
+        lines += concurrency_lines(stack, clients=clients, each=each)
+        lines += _public_wall_times(stack.api, int(stack.env["MOTO_PORT"]), ids[0])
     return lines
 
 
@@ -560,10 +757,11 @@ def main() -> int:
             f"{'  > ' + str(SUGGESTION_P95_MS) + ' ms !' if slow else ''}"
         )
     print()
-    print("Local stack throughput (one process: moto server + chalice local + pumps, loopback HTTP)")
+    print("Local stack throughput (one process: chalice local + pumps + moto, which the stack calls in-process;")
+    print(" the clients below use loopback HTTP, one demo citizen, 2-core machine)")
     for line in local_throughput():
         print(line)
-        failed = failed or "TOO SLOW" in line
+        failed = failed or any(mark in line for mark in ("TOO SLOW", "CONNECTIONS LOST", "failed !"))
     print()
     print(f"bench finished in {time.perf_counter() - started:.1f} s")
     return 1 if failed else 0

@@ -30,6 +30,8 @@ from typing import Any
 
 from chalice import local
 
+from local.web import LISTEN_BACKLOG
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -93,6 +95,26 @@ def compressed(body: bytes, accept_encoding: str | None, headers: dict[str, Any]
 
 class NoSuchRoute(local.LocalGatewayException):
     CODE = 404
+
+
+class ApiServer(local.ThreadedHTTPServer):
+    """chalice local's threaded server with a listen backlog for concurrent clients (daemon threads, as chalice's)."""
+
+    request_queue_size = LISTEN_BACKLOG
+    daemon_threads = True
+
+
+def create_api_server(factory: Any, host: str, port: int, stage: str) -> local.LocalDevServer:
+    """What `chalice.cli.create_local_server` builds, on an `ApiServer` (chalice's own way takes no server class)."""
+    from chalice.deploy.validate import validate_routes
+
+    config = factory.create_config_obj(chalice_stage_name=stage)
+    app_obj = config.chalice_app
+    validate_routes(app_obj.routes)
+    # As chalice.local.create_local_server does: the app answers as chalice local's app.
+    local.CustomLocalChalice.__bases__ = (local.LocalChalice, app_obj.__class__)
+    app_obj.__class__ = local.CustomLocalChalice
+    return local.LocalDevServer(app_obj, config, host, port, server_cls=ApiServer)
 
 
 def _find(node: Any, key: str) -> Any:

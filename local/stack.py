@@ -136,6 +136,11 @@ class Stack:
 
         moto_server = LoopbackMotoServer(s.host, s.moto_port, state.MOTO_LOCK, POLL_INTERVAL)
         moto_server.start()
+        if os.environ.get("LOCAL_MOTO_OVER_HTTP", "") in ("", "0"):
+            from local import inprocess
+
+            # Before any client exists: this process's calls to moto skip loopback HTTP (local/inprocess.py).
+            inprocess.install(moto_server.app, s.endpoint_url)
         self._stoppers.append(("moto", moto_server.stop))
         self._stoppers.append(("state", lambda: state.save(s.state_dir)))
 
@@ -181,7 +186,6 @@ class Stack:
         log.info("classifier models: %s", ", ".join(f"{name} {what}" for name, what in models.items()))
         state.save(s.state_dir)
 
-        from chalice.cli import create_local_server
         from chalice.cli.factory import CLIFactory
 
         from local import gateway
@@ -189,7 +193,7 @@ class Stack:
 
         gateway.install()  # an authorizer's 401 answers as API Gateway's UNAUTHORIZED response does
         factory = CLIFactory(str(s.project_dir), environ=os.environ)
-        server = create_local_server(factory, s.host, s.port, s.stage)
+        server = gateway.create_api_server(factory, s.host, s.port, s.stage)
         page_config = {"apiBaseUrl": s.api_url, "stage": s.stage}
         # A tile server for the filing form's map (none by default: this machine reaches none; the map then
         # shows the district outlines alone), e.g. TILE_URL=https://tile.openstreetmap.org/{z}/{x}/{y}.png

@@ -201,12 +201,23 @@ class _Handler(BaseHTTPRequestHandler):
         return
 
 
+# Connections the kernel queues for a server that has not accepted them yet, here and on the
+# API's port (local/gateway.py). http.server's (and chalice local's) default is socketserver's 5:
+# with 16-20 clients connecting at once most SYNs were dropped (answered only after the 1 s,
+# 3 s, 7 s retransmissions) and some connections reset. 128 is werkzeug's (the moto server's).
+LISTEN_BACKLOG = 128
+
+
+class _WebHTTPServer(ThreadingHTTPServer):
+    request_queue_size = LISTEN_BACKLOG
+    daemon_threads = True
+
+
 class WebServer:
     def __init__(self, directory: Path, host: str, port: int, config: dict[str, str]) -> None:
         script = config_script(config)
         handler = type("AwaazWebHandler", (_Handler,), {"config_js": script, "web_dir": directory})
-        self.server = ThreadingHTTPServer((host, port), handler)
-        self.server.daemon_threads = True
+        self.server = _WebHTTPServer((host, port), handler)
         self._thread = threading.Thread(
             target=lambda: self.server.serve_forever(poll_interval=0.2), name="web", daemon=True
         )

@@ -246,6 +246,20 @@ def test_categories_are_public(stack: Stack) -> None:
         assert {"id", "name", "name_ur", "group", "kind"} <= set(category)
 
 
+def test_50_simultaneous_connections_are_all_answered(stack: Stack) -> None:
+    """The API's and the web's ports queue 50 clients connecting at once (a listen backlog of 5 reset most).
+
+    On the API each POSTs a body to a path no route matches, so nothing is filed: every one is
+    answered 404. The web page is asked for as a browser does.
+    """
+    from bench.run import simultaneous_connections
+
+    got = simultaneous_connections(f"{stack.api}/v1/no-such-route", 50, {"text": "x" * 2000})
+    assert got["status"] == 50 and got["reset"] == got["refused"] == got["timeout"] == got["other"] == 0, got
+    got = simultaneous_connections(f"http://127.0.0.1:{stack.web_port}/", 50)
+    assert got["ok"] == 50, got
+
+
 def test_calls_without_a_valid_token_get_401(stack: Stack) -> None:
     for headers in ({}, {"Authorization": "Bearer not.a.token"}, {"Authorization": "Basic abc"}):
         response = requests.get(f"{stack.api}/v1/complaints", headers=headers, timeout=10)

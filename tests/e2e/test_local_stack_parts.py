@@ -497,6 +497,27 @@ with mock_aws():
         pass
     assert "Item" not in d.get_item(TableName="t", Key={"PK": {"S": "new"}}), "put not rolled back"
     assert d.get_item(TableName="t", Key={"PK": {"S": "old"}})["Item"]["n"] == {"N": "1"}, "update not rolled back"
+    d.create_table(TableName="r", KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"},
+                                             {"AttributeName": "SK", "KeyType": "RANGE"}],
+                   AttributeDefinitions=[{"AttributeName": "PK", "AttributeType": "S"},
+                                         {"AttributeName": "SK", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+    d.put_item(TableName="r", Item={"PK": {"S": "p"}, "SK": {"S": "a"}, "n": {"N": "1"}})
+    try:
+        d.transact_write_items(TransactItems=[
+            {"Put": {"TableName": "r", "Item": {"PK": {"S": "p"}, "SK": {"S": "b"}}}},
+            {"Put": {"TableName": "t", "Item": {"PK": {"S": "other"}}}},
+            {"Delete": {"TableName": "r", "Key": {"PK": {"S": "p"}, "SK": {"S": "a"}}}},
+            {"Update": {"TableName": "r", "Key": {"PK": {"S": "q"}, "SK": {"S": "a"}}, "UpdateExpression": "SET n = :n",
+                        "ExpressionAttributeValues": {":n": {"N": "5"}}, "ConditionExpression": "attribute_exists(PK)"}},
+        ])
+        raise SystemExit("the transaction should have been cancelled")
+    except d.exceptions.TransactionCanceledException:
+        pass
+    left = d.query(TableName="r", KeyConditionExpression="PK = :p", ExpressionAttributeValues={":p": {"S": "p"}})
+    assert [i["SK"]["S"] for i in left["Items"]] == ["a"], "range-key items not rolled back"
+    assert left["Items"][0]["n"] == {"N": "1"}, "deleted item not put back as it was"
+    assert "Item" not in d.get_item(TableName="t", Key={"PK": {"S": "other"}}), "the other table's put not rolled back"
+    assert "Item" not in d.get_item(TableName="r", Key={"PK": {"S": "q"}, "SK": {"S": "a"}}), "update not rolled back"
     assert not getattr(Table, "instances_tracked", []), "moto still tracks instances"
 print("ok")
 """
@@ -593,3 +614,120 @@ def _compare_queries(fast: Any, slow: Any) -> None:
             Table.query = fast  # type: ignore[method-assign]
         # Then the answers are the same, page for page
         assert patched == plain and sum(map(len, plain)) > 17, query
+
+
+# --- the HTTP servers under simultaneous connections ----------------------------------
+
+
+def _busy_then_serving(server: Any, url: str, body: Any = None) -> dict[str, int]:
+    """50 clients connect and send at once while the server is not yet accepting; then it serves.
+
+    Each connection waits in the kernel's listen queue until accepted: with socketserver's
+    backlog of 5, of 50 POSTs with a body 35 were reset (GETs were only delayed, by SYN
+    retransmissions), with the stack's backlog every one is answered.
+    """
+    import time
+
+    from bench.run import simultaneous_connections
+
+    got: dict[str, dict[str, int]] = {}
+    asking = threading.Thread(target=lambda: got.update(answer=simultaneous_connections(url, 50, body)))
+    asking.start()
+    time.sleep(0.5)  # the connections arrive while nothing accepts them (not a timing assertion)
+    serving = threading.Thread(target=lambda: server.serve_forever(poll_interval=0.05), daemon=True)
+    serving.start()
+    asking.join(120)
+    server.shutdown()
+    server.server_close()
+    serving.join(5)
+    return got["answer"]
+
+
+def test_the_api_server_answers_50_simultaneous_connections() -> None:
+    from chalice.config import Config
+    from chalice.local import LocalDevServer
+
+    from local.gateway import ApiServer
+    from local.web import LISTEN_BACKLOG
+
+    app = Chalice("backlog")
+
+    @app.route("/echo", methods=["POST"])
+    def echo() -> dict[str, Any]:
+        request = app.current_request
+        return {"got": request.json_body if request is not None else None}
+
+    config = Config.create(chalice_app=app, app_name="backlog", chalice_stage="local")
+    server = LocalDevServer(app, config, "127.0.0.1", 0, server_cls=ApiServer)
+    assert server.server.request_queue_size == LISTEN_BACKLOG >= 128
+    assert server.server.daemon_threads  # a client holding a connection open never delays a stop
+    port = server.server.server_address[1]
+    got = _busy_then_serving(server.server, f"http://127.0.0.1:{port}/echo", {"text": "x" * 2000})
+    assert got["ok"] == 50, got
+
+
+def test_the_web_server_answers_50_simultaneous_connections(tmp_path: Path) -> None:
+    from local.web import WebServer
+
+    (tmp_path / "index.html").write_text("<!doctype html><title>t</title>")
+    from local.web import LISTEN_BACKLOG
+
+    web = WebServer(tmp_path, "127.0.0.1", 0, {"apiBaseUrl": "http://127.0.0.1:1"})
+    assert web.server.request_queue_size == LISTEN_BACKLOG >= 128
+    assert web.server.daemon_threads
+    port = web.server.server_address[1]
+    got = _busy_then_serving(web.server, f"http://127.0.0.1:{port}/")
+    assert got["ok"] == 50, got
+
+
+IN_PROCESS_CHECK = """
+import os, threading
+os.environ.update(AWS_DEFAULT_REGION="ap-south-1", AWS_ACCESS_KEY_ID="t", AWS_SECRET_ACCESS_KEY="t")
+import boto3
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from local import inprocess
+from local.motoserver import SerialisedMoto, patch_moto
+patch_moto()
+endpoint = "http://127.0.0.1:9"  # nothing listens there: an answer can only come in-process
+inprocess.install(SerialisedMoto(DomainDispatcherApplication(create_backend_app), threading.RLock()), endpoint)
+session = boto3.session.Session()
+d = session.client("dynamodb", endpoint_url=endpoint)
+d.create_table(TableName="t", KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}],
+               AttributeDefinitions=[{"AttributeName": "PK", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+d.put_item(TableName="t", Item={"PK": {"S": "k"}, "text": {"S": "اردو"}})
+assert d.get_item(TableName="t", Key={"PK": {"S": "k"}})["Item"]["text"] == {"S": "اردو"}
+try:
+    d.get_item(TableName="missing", Key={"PK": {"S": "k"}})
+    raise SystemExit("a missing table should be an error")
+except d.exceptions.ResourceNotFoundException:
+    pass
+s3 = session.client("s3", endpoint_url=endpoint)
+s3.create_bucket(Bucket="bucket-one", CreateBucketConfiguration={"LocationConstraint": "ap-south-1"})
+s3.put_object(Bucket="bucket-one", Key="models/a b+c.json", Body=b"x" * 100000)
+assert s3.get_object(Bucket="bucket-one", Key="models/a b+c.json")["Body"].read() == b"x" * 100000
+assert s3.head_object(Bucket="bucket-one", Key="models/a b+c.json")["ContentLength"] == 100000
+sqs = session.client("sqs", endpoint_url=endpoint)
+url = sqs.create_queue(QueueName="q")["QueueUrl"]
+sqs.send_message(QueueUrl=url, MessageBody="hello")
+assert sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1)["Messages"][0]["Body"] == "hello"
+other = session.client("dynamodb", endpoint_url="http://127.0.0.1:10", config=__import__("botocore.config").config.Config(
+    retries={"max_attempts": 1}, connect_timeout=1))
+try:
+    other.list_tables()
+    raise SystemExit("another endpoint must not be answered in-process")
+except Exception as exc:
+    assert "Could not connect" in str(exc), exc
+print("ok")
+"""
+
+
+def test_the_stacks_own_calls_reach_moto_in_process() -> None:
+    """local/inprocess.py: the calls of the stack's clients are answered without HTTP, exactly as moto answers them."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    done = subprocess.run(
+        [sys.executable, "-c", IN_PROCESS_CHECK], cwd=REPO_DIR, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
