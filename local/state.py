@@ -36,7 +36,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 log = logging.getLogger("local.state")
 
 # The services the stack uses; only these are saved.
-SERVICES = ("dynamodb", "sqs", "s3", "cognitoidp", "sns", "ses")
+SERVICES = ("dynamodb", "sqs", "s3", "cognitoidp", "sns", "ses", "kms", "secretsmanager")
 STATE_FILE = "moto-state.pickle"
 FORMAT = 1
 
