@@ -219,3 +219,17 @@ def test_the_page_needs_no_inline_script_and_no_eval() -> None:
         code = path.read_text(encoding="utf-8")
         assert not re.search(r"\beval\(|new Function\(|setTimeout\(\s*[\"'`]|setInterval\(\s*[\"'`]", code), path
         assert not re.search(r"<script|\son(click|load|error|input|change|submit)=", code), path
+
+
+def test_the_distributions_web_acl_template_for_us_east_1_has_the_same_rules_in_cloudfront_scope() -> None:
+    waf = json.loads((REPO / "infra" / "cloudfront_waf.json").read_text(encoding="utf-8"))
+    acl = waf["Resources"]["WebAcl"]["Properties"]
+    assert acl["Scope"] == "CLOUDFRONT" and waf["Outputs"]["WebAclArn"]["Value"] == {"Fn::GetAtt": ["WebAcl", "Arn"]}
+    managed = {r["Statement"]["ManagedRuleGroupStatement"]["Name"] for r in acl["Rules"] if "OverrideAction" in r}
+    assert managed == {
+        "AWSManagedRulesCommonRuleSet",
+        "AWSManagedRulesKnownBadInputsRuleSet",
+        "AWSManagedRulesAmazonIpReputationList",
+    }
+    (rate,) = [r for r in acl["Rules"] if "RateBasedStatement" in r["Statement"]]
+    assert rate["Statement"]["RateBasedStatement"]["AggregateKeyType"] == "IP" and rate["Priority"] == 0
