@@ -280,7 +280,17 @@ def test_with_a_tile_server_that_cannot_be_reached_the_pin_still_works_on_the_ou
         body = route.fetch().text().replace("};", f', "tileUrl": "{unreachable}", "tileAttribution": "Tiles"}};')
         route.fulfill(status=200, content_type="text/javascript", body=body)
 
+    def with_tile_origin(
+        route: Route,
+    ) -> None:  # the page's CSP allows the tile server, as when `make run` has TILE_URL
+        response = route.fetch()
+        policy = response.headers["content-security-policy"].replace(
+            "img-src 'self' data:", "img-src 'self' data: http://127.0.0.1:9"
+        )
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": policy})
+
     page.route("**/config.js", with_tiles)
+    page.route(f"{running.api}/", with_tile_origin)
     tiles: list[str] = []
     page.on("requestfailed", lambda r: tiles.append(r.url) if "/tiles/" in r.url else None)
     page.goto(f"{running.api}/")
