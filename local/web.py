@@ -11,7 +11,8 @@ port (local/stack.py), so the page is at http://127.0.0.1:$PORT/. Both answer th
   the pinned font package, are kept a week without asking;
 - the security headers CloudFront's response headers policy adds in AWS (`security_headers`: the
   same Content-Security-Policy, with the local API's and storage's origins, and the same
-  Strict-Transport-Security, X-Content-Type-Options, X-Frame-Options and Referrer-Policy).
+  Strict-Transport-Security, X-Content-Type-Options, X-Frame-Options and Referrer-Policy), with the
+  page and the service worker's script; X-Content-Type-Options with every file (`EVERY_FILE`).
 """
 
 from __future__ import annotations
@@ -82,6 +83,20 @@ def security_headers(config: Mapping[str, str], file_origins: Iterable[str] = ()
     files = " ".join(o for o in map(origin, file_origins) if o)
     policy = CSP.format(api=origin(config.get("apiBaseUrl", "")), files=files, tiles=origin(config.get("tileUrl", "")))
     return {"Content-Security-Policy": " ".join(policy.split()).replace(" ;", ";"), **SECURITY_HEADERS}
+
+
+# Of those, what acts on a script, a stylesheet, a font or an image: the browser refuses a script or a
+# stylesheet sent with the wrong type. The others act on the page (and the service worker's script, whose
+# CSP governs its fetches). CloudFront sends all of them with every file, over HTTP/2 or 3, whose header
+# compression sends a repeated header as a few bytes; HTTP/1.1, as served here, has none, and all of them
+# on each of the ~20 files of a first paint would cost a slow phone ~80 ms (tests/e2e/test_web_speed.py).
+EVERY_FILE = ("X-Content-Type-Options",)
+
+
+def _security_for(path: str, content_type: str, security: Mapping[str, str]) -> dict[str, str]:
+    if content_type.startswith("text/html") or path.split("?", 1)[0].endswith("/sw.js"):
+        return dict(security)
+    return {name: value for name, value in security.items() if name in EVERY_FILE}
 
 
 _CSS_COMMENT = re.compile(rb"/\*.*?\*/\n?", re.S)
@@ -186,7 +201,8 @@ def static_answer(
     """The answer to a GET (or HEAD) of a page file, or None (not a page file: the API's).
 
     `headers` are the request's (any case). The body of a HEAD is the caller's to leave out.
-    `security`: the security headers sent with it (`security_headers`).
+    `security`: the security headers (`security_headers`): all of them with the page and the service
+    worker's script, the one that acts on it with any other file (EVERY_FILE).
     """
     found = static_file(web_dir, path, config_js)
     if found is None:
@@ -197,7 +213,7 @@ def static_answer(
     sent: dict[str, str] = {
         "Content-Type": content_type,
         "Cache-Control": FONT_CACHE if content_type.startswith("font/") else REVALIDATE,
-        **(security or {}),
+        **_security_for(path, content_type, security or {}),
     }
     zipped = compressible(content_type) and len(body) >= MIN_COMPRESS
     if zipped:

@@ -300,10 +300,14 @@ def test_scripts_and_styles_are_served_without_their_comments_and_still_parse(tm
         assert checked.returncode == 0, (source.name, checked.stderr)
 
 
-def test_both_local_servers_send_the_security_headers_cloudfront_sends(servers: tuple[int, int]) -> None:
-    """The CSP, HSTS, nosniff, frame denial and referrer policy (tests/unit/test_edge.py: as CloudFront's)."""
+def test_both_local_servers_send_the_security_headers_cloudfront_sends(servers: tuple[int, int], web_dir: Path) -> None:
+    """The CSP, HSTS, nosniff, frame denial and referrer policy (tests/unit/test_edge.py: as CloudFront's).
+
+    All of them with the page and the service worker's script, where they act; nosniff with every file.
+    """
+    (web_dir / "sw.js").write_text("self.addEventListener('fetch', () => {});\n")
     for port in servers:
-        for path in ("/", "/js/core.js", "/config.js", "/style.css", "/fonts/urdu.woff2"):
+        for path in ("/", "/index.html", "/sw.js"):
             status, headers, _ = fetch(port, path, {})
             assert status == 200
             assert headers["x-content-type-options"] == "nosniff" and headers["x-frame-options"] == "DENY"
@@ -317,6 +321,10 @@ def test_both_local_servers_send_the_security_headers_cloudfront_sends(servers: 
             # A revalidation (304) carries them too
             again = fetch(port, path, {"If-None-Match": headers["etag"]})
             assert again[0] == 304 and again[1]["content-security-policy"] == headers["content-security-policy"]
+        for path in ("/js/core.js", "/config.js", "/style.css", "/fonts/urdu.woff2"):
+            status, headers, _ = fetch(port, path, {})
+            assert status == 200 and headers["x-content-type-options"] == "nosniff"
+            assert not {"content-security-policy", "strict-transport-security", "x-frame-options"} & set(headers)
 
 
 def test_a_tile_servers_origin_is_allowed_for_images_when_the_page_has_one() -> None:
