@@ -143,6 +143,8 @@ $(CHECKOV_STAMP):
 # The template in the gate: build it (cfn-lint included), then checkov; any finding fails.
 template: package $(CHECKOV_STAMP)
 	$(RUN_CHECKOV) build/package/sam.json
+	$(VENV)/bin/cfn-lint infra/cloudfront_waf.json
+	$(RUN_CHECKOV) infra/cloudfront_waf.json
 
 # checkov alone, on any template: make checkov TEMPLATE=<file>
 checkov: $(CHECKOV_STAMP)

@@ -28,13 +28,13 @@ SENDER_EMAIL = "no-reply@awaaz.example.pk"
 POLL_INTERVAL = 0.2  # how often the HTTP servers look for a shutdown request
 
 
-def _tame_request_logging(server: Any, web_dir: Path, config_js: bytes) -> None:
+def _tame_request_logging(server: Any, web_dir: Path, config_js: bytes, security: dict[str, str] | None = None) -> None:
     """chalice local logs each request line: keep the path, drop the query (it may hold citizen text).
 
     A client that hangs up before its answer is written is not worth a traceback either.
     GETs outside the API's paths answer with the web page's files, so the page is served
     on the API's own port (in AWS, S3 and CloudFront serve them), compressed, with ETags and
-    Cache-Control exactly as on WEB_PORT (local/web.py's `static_answer`).
+    Cache-Control and security headers exactly as on WEB_PORT (local/web.py's `static_answer`).
     """
     default_handle_error = server.server.handle_error
 
@@ -49,14 +49,14 @@ def _tame_request_logging(server: Any, web_dir: Path, config_js: bytes) -> None:
 
     class Handler(base):  # type: ignore[misc, valid-type]
         def do_GET(self) -> None:
-            answer = static_answer(web_dir, self.path, config_js, dict(self.headers.items()))
+            answer = static_answer(web_dir, self.path, config_js, dict(self.headers.items()), security)
             if answer is None:
                 super().do_GET()
                 return
             send_answer(self, answer)
 
         def do_HEAD(self) -> None:
-            answer = static_answer(web_dir, self.path, config_js, dict(self.headers.items()))
+            answer = static_answer(web_dir, self.path, config_js, dict(self.headers.items()), security)
             if answer is None:
                 super().do_HEAD()
                 return
@@ -189,7 +189,7 @@ class Stack:
         from chalice.cli.factory import CLIFactory
 
         from local import gateway
-        from local.web import WebServer, config_script
+        from local.web import WebServer, config_script, security_headers
 
         gateway.install()  # an authorizer's 401 answers as API Gateway's UNAUTHORIZED response does
         factory = CLIFactory(str(s.project_dir), environ=os.environ)
@@ -199,7 +199,10 @@ class Stack:
         # shows the district outlines alone), e.g. TILE_URL=https://tile.openstreetmap.org/{z}/{x}/{y}.png
         tiles = {"tileUrl": "TILE_URL", "tileAttribution": "TILE_ATTRIBUTION"}
         page_config.update({key: os.environ[name] for key, name in tiles.items() if os.environ.get(name)})
-        _tame_request_logging(server, s.web_dir, config_script(page_config))
+        # Presigned upload and download URLs point at moto (AWS_ENDPOINT_URL): the page's CSP allows it.
+        _tame_request_logging(
+            server, s.web_dir, config_script(page_config), security_headers(page_config, [s.endpoint_url])
+        )
         app = server.app_object
         function_prefix = f"{app.app_name}-{s.stage}"
 
@@ -223,7 +226,7 @@ class Stack:
         set_active(scheduler)
         self._stoppers.append(("scheduler", scheduler.stop))
 
-        web = WebServer(s.web_dir, s.host, s.web_port, page_config)
+        web = WebServer(s.web_dir, s.host, s.web_port, page_config, [s.endpoint_url])
         web.start()
         self._stoppers.append(("web", web.stop))
 

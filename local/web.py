@@ -8,7 +8,11 @@ port (local/stack.py), so the page is at http://127.0.0.1:$PORT/. Both answer th
 - every answer has a strong ETag, and `If-None-Match` with it answers 304 with no body;
 - `Cache-Control`: the page's code and `config.js` are `no-cache` (kept, but asked again every time: a
   304 costs a round trip, never a stale mix of old and new scripts); fonts, which change only with
-  the pinned font package, are kept a week without asking.
+  the pinned font package, are kept a week without asking;
+- the security headers CloudFront's response headers policy adds in AWS (`security_headers`: the
+  same Content-Security-Policy, with the local API's and storage's origins, and the same
+  Strict-Transport-Security, X-Content-Type-Options, X-Frame-Options and Referrer-Policy), with the
+  page and the service worker's script; X-Content-Type-Options with every file (`EVERY_FILE`).
 """
 
 from __future__ import annotations
@@ -21,12 +25,12 @@ import re
 import shutil
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 _TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -48,6 +52,51 @@ FONT_CACHE = "public, max-age=604800"  # a week: the font is pinned (Makefile) a
 
 def config_script(config: dict[str, str]) -> bytes:
     return f"window.AWAAZ_CONFIG = {json.dumps(config)};\n".encode()
+
+
+# The page's Content-Security-Policy, as CloudFront sends it (infra/functions.json WebSecurityHeaders):
+# its own scripts only (no inline script, no eval: config.js is a file), inline styles allowed (the pages
+# set `style=` attributes on drawn bars and charts), images from itself, `data:` (Leaflet's empty tile) and
+# the storage's presigned URLs, requests to itself, the API and the storage (uploads POST there).
+# `{api}`, `{files}` and `{tiles}` are the origins (space-separated, possibly empty) filled in here and there.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: {files} {tiles}; "
+    "font-src 'self'; connect-src 'self' {api} {files}; worker-src 'self'; manifest-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {  # the rest of CloudFront's response headers policy, word for word
+    "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+
+
+def origin(url: str) -> str:
+    """`scheme://host[:port]` of a URL (a tile URL's `{s}` subdomain becomes `*`), or "" for none."""
+    parts = urlsplit(url.replace("{s}", "*"))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def security_headers(config: Mapping[str, str], file_origins: Iterable[str] = ()) -> dict[str, str]:
+    """The headers every page file is sent with: `config` is the page's (its API and tile server)."""
+    files = " ".join(o for o in map(origin, file_origins) if o)
+    policy = CSP.format(api=origin(config.get("apiBaseUrl", "")), files=files, tiles=origin(config.get("tileUrl", "")))
+    return {"Content-Security-Policy": " ".join(policy.split()).replace(" ;", ";"), **SECURITY_HEADERS}
+
+
+# Of those, what acts on a script, a stylesheet, a font or an image: the browser refuses a script or a
+# stylesheet sent with the wrong type. The others act on the page (and the service worker's script, whose
+# CSP governs its fetches). CloudFront sends all of them with every file, over HTTP/2 or 3, whose header
+# compression sends a repeated header as a few bytes; HTTP/1.1, as served here, has none, and all of them
+# on each of the ~20 files of a first paint would cost a slow phone ~80 ms (tests/e2e/test_web_speed.py).
+EVERY_FILE = ("X-Content-Type-Options",)
+
+
+def _security_for(path: str, content_type: str, security: Mapping[str, str]) -> dict[str, str]:
+    if content_type.startswith("text/html") or path.split("?", 1)[0].endswith("/sw.js"):
+        return dict(security)
+    return {name: value for name, value in security.items() if name in EVERY_FILE}
 
 
 _CSS_COMMENT = re.compile(rb"/\*.*?\*/\n?", re.S)
@@ -142,10 +191,18 @@ def _matches(if_none_match: str | None, tags: set[str]) -> bool:
     return "*" in sent or bool(sent & tags)
 
 
-def static_answer(web_dir: Path, path: str, config_js: bytes, headers: Mapping[str, str]) -> Answer | None:
+def static_answer(
+    web_dir: Path,
+    path: str,
+    config_js: bytes,
+    headers: Mapping[str, str],
+    security: Mapping[str, str] | None = None,
+) -> Answer | None:
     """The answer to a GET (or HEAD) of a page file, or None (not a page file: the API's).
 
     `headers` are the request's (any case). The body of a HEAD is the caller's to leave out.
+    `security`: the security headers (`security_headers`): all of them with the page and the service
+    worker's script, the one that acts on it with any other file (EVERY_FILE).
     """
     found = static_file(web_dir, path, config_js)
     if found is None:
@@ -156,6 +213,7 @@ def static_answer(web_dir: Path, path: str, config_js: bytes, headers: Mapping[s
     sent: dict[str, str] = {
         "Content-Type": content_type,
         "Cache-Control": FONT_CACHE if content_type.startswith("font/") else REVALIDATE,
+        **_security_for(path, content_type, security or {}),
     }
     zipped = compressible(content_type) and len(body) >= MIN_COMPRESS
     if zipped:
@@ -187,9 +245,10 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: a phone on a slow network opens fewer connections
     config_js = b""
     web_dir = Path(".")
+    security: dict[str, str] = {}
 
     def do_GET(self) -> None:
-        answer = static_answer(self.web_dir, self.path, self.config_js, dict(self.headers.items()))
+        answer = static_answer(self.web_dir, self.path, self.config_js, dict(self.headers.items()), self.security)
         if answer is None:
             body = b"Not found\n"
             answer = Answer(404, {"Content-Type": "text/plain; charset=utf-8", "Content-Length": str(len(body))}, body)
@@ -214,9 +273,14 @@ class _WebHTTPServer(ThreadingHTTPServer):
 
 
 class WebServer:
-    def __init__(self, directory: Path, host: str, port: int, config: dict[str, str]) -> None:
+    def __init__(
+        self, directory: Path, host: str, port: int, config: dict[str, str], file_origins: Iterable[str] = ()
+    ) -> None:
         script = config_script(config)
-        handler = type("AwaazWebHandler", (_Handler,), {"config_js": script, "web_dir": directory})
+        security = security_headers(config, file_origins)
+        handler = type(
+            "AwaazWebHandler", (_Handler,), {"config_js": script, "web_dir": directory, "security": security}
+        )
         self.server = _WebHTTPServer((host, port), handler)
         self._thread = threading.Thread(
             target=lambda: self.server.serve_forever(poll_interval=0.2), name="web", daemon=True

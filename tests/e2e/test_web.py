@@ -60,10 +60,20 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
+def watch_the_policy(page: Page, errors: list[str]) -> None:
+    """A Content-Security-Policy refusal is an error: the page must work under the CSP CloudFront sends.
+
+    The local servers send the same policy (local/web.py `security_headers`); Chromium logs each refusal
+    (a script, style, image, font or request the policy does not allow) to the console.
+    """
+    page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
+
+
 def open_page(browser: Browser, errors: list[str]) -> Page:
     page = browser.new_page(viewport=PHONE)
     page.set_default_timeout(WAIT_MS)
     page.on("pageerror", lambda error: errors.append(str(error)))
+    watch_the_policy(page, errors)
     return page
 
 
@@ -78,7 +88,7 @@ def sign_in(page: Page, web: str, account: dict[str, Any]) -> None:
         page.fill("input[name=code]", fresh_code(account["totp_secret"]))
         page.click("form#challenge button")
     # Signed in once the page leaves the sign-in page (another tab's session may be in the menu before that)
-    page.wait_for_function("!location.hash.startsWith('#/login')")
+    page.wait_for_function("() => !location.hash.startsWith('#/login')")
     page.wait_for_selector("#logout", state="attached")  # in the menu, folded on a phone
 
 
@@ -139,7 +149,8 @@ def shot(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
     assert AXE.exists(), f"{AXE} is missing: `make test` fetches axe-core"
-    page.add_script_tag(path=str(AXE))
+    # Evaluated, not added as an inline <script>: the page's CSP refuses inline scripts (and tests are not the page)
+    page.evaluate(AXE.read_text(encoding="utf-8"))
     found = page.evaluate(
         "async () => (await axe.run(document)).violations.map(v => [v.id, v.impact, v.nodes.map(n => n.html.slice(0, 160))])"
     )
@@ -252,7 +263,7 @@ def photo_shown(page: Page) -> None:
     """Wait until the case page's thumbnail has loaded from storage (a broken image has no natural width)."""
     page.wait_for_selector(".attachments img.thumb")
     page.wait_for_function(
-        "[...document.querySelectorAll('.attachments img.thumb')].every(i => i.complete && i.naturalWidth > 0)"
+        "() => [...document.querySelectorAll('.attachments img.thumb')].every(i => i.complete && i.naturalWidth > 0)"
     )
 
 
@@ -290,9 +301,9 @@ def test_a_citizen_and_the_office_see_the_photo_filed_with_a_complaint(running: 
     shot(page, "citizen-case-photo")
     # And in Urdu too
     page.click("#lang")
-    page.wait_for_function("document.documentElement.dir === 'rtl'")
+    page.wait_for_function("() => document.documentElement.dir === 'rtl'")
     # The English page stays until the Urdu one is drawn in its place
-    page.wait_for_function("document.querySelector('.files h2').textContent.includes('تصاویر اور دستاویزات')")
+    page.wait_for_function("() => document.querySelector('.files h2').textContent.includes('تصاویر اور دستاویزات')")
     photo_shown(page)
     assert page.locator(".attachments img.thumb").get_attribute("alt") == "تصویر: meter.jpg"
     assert fits_the_phone(page)
@@ -348,7 +359,7 @@ def test_the_filing_form_asks_for_the_district_and_files_once(running: Stack, br
     assert posts == []
     # And in Urdu too
     page.click("#lang")
-    page.wait_for_function("document.documentElement.dir === 'rtl'")
+    page.wait_for_function("() => document.documentElement.dir === 'rtl'")
     page.wait_for_selector("#cat option")
     assert page.inner_text("#dist option:first-child") == "اپنا ضلع منتخب کریں"
     page.click("form#f > button")
@@ -357,7 +368,7 @@ def test_the_filing_form_asks_for_the_district_and_files_once(running: Stack, br
     assert posts == []
     shot(page, "citizen-file-form-ur")
     page.click("#lang")
-    page.wait_for_function("document.documentElement.dir === 'ltr'")
+    page.wait_for_function("() => document.documentElement.dir === 'ltr'")
     page.wait_for_selector("#cat option")
     # When a double click sends it and the first answer is lost on the way back (the server filed it)
     lost: list[int] = []
@@ -407,7 +418,7 @@ def test_a_slow_page_never_paints_over_the_next_one(running: Stack, browser: Bro
     assert held
     # When the citizen moves on to their notifications, which paint first
     page.evaluate("location.hash = '#/notifications'")
-    page.wait_for_function("document.querySelector('main h1')?.textContent === 'Notifications'")
+    page.wait_for_function("() => document.querySelector('main h1')?.textContent === 'Notifications'")
     # Then the slow answer, once in, paints nothing over them
     with page.expect_response(f"{running.api}/v1/complaints?limit=50"):
         held[0].continue_()
@@ -422,7 +433,7 @@ def test_the_urdu_switch_turns_the_page_right_to_left(running: Stack, browser: B
     page.goto(f"{running.api}/#/")
     page.wait_for_selector("#lang")
     page.click("#lang")
-    page.wait_for_function("document.documentElement.dir === 'rtl'")
+    page.wait_for_function("() => document.documentElement.dir === 'rtl'")
     assert page.evaluate("document.documentElement.lang") == "ur"
     assert "آواز" in page.inner_text("main h1")
     shot(page, "home-ur")
@@ -446,7 +457,7 @@ def test_the_public_dashboard_draws_its_charts(running: Stack, browser: Browser)
     page.goto(f"http://127.0.0.1:{running.web_port}/#/dashboard")
     page.wait_for_selector("ul.chart")
     assert page.locator("ul.chart").count() >= 1 and page.locator(".figures li").count() == 6
-    page.wait_for_function("document.querySelectorAll('main section').length >= 2")
+    page.wait_for_function("() => document.querySelectorAll('main section').length >= 2")
     shot(page, "dashboard-loading")
     for route in held:
         route.continue_()
@@ -481,6 +492,31 @@ def test_a_citizen_asks_for_information_and_sends_an_appreciation(running: Stack
     page.wait_for_selector(".message.ok")
     shot(page, "citizen-feedback")
     assert errors == []
+
+
+def test_the_page_runs_under_its_content_security_policy_which_refuses_inline_script(
+    running: Stack, browser: Browser
+) -> None:
+    """The CSP is enforced (an injected inline script is refused and logged) and the page's own code runs under it."""
+    errors: list[str] = []
+    page = open_page(browser, errors)
+    for web in (running.api, f"http://127.0.0.1:{running.web_port}"):  # the page on the API's port and on WEB_PORT
+        response = page.goto(f"{web}/")
+        assert response is not None
+        policy = response.headers["content-security-policy"]
+        assert "script-src 'self';" in policy and "frame-ancestors 'none'" in policy
+        assert response.headers["x-frame-options"] == "DENY" and response.headers["x-content-type-options"] == "nosniff"
+        page.wait_for_function("() => document.querySelector('main h1, main h2')")  # drawn by the page's scripts
+        ran = page.evaluate(
+            """() => { const s = document.createElement("script"); s.textContent = "window.inlineRan = true";
+                 document.body.append(s); return window.inlineRan === true; }"""
+        )
+        assert ran is False
+        page.wait_for_timeout(200)  # the refusal reaches the console asynchronously
+        refused = [e for e in errors if "Content Security Policy" in e]
+        assert refused and all("script" in e for e in refused), errors
+        errors.clear()
+    page.close()
 
 
 def test_an_officer_in_urdu_is_offered_what_the_case_allows_in_urdu(running: Stack, browser: Browser) -> None:
@@ -533,7 +569,7 @@ def test_an_officer_in_urdu_is_offered_what_the_case_allows_in_urdu(running: Sta
     # And rejecting it from there moves it on
     page.fill("[name=note]", "یہی شکایت پہلے درج ہو چکی ہے۔")
     page.click("#act > button")
-    page.wait_for_function("document.querySelector('.facts dd').textContent === 'مسترد'")
+    page.wait_for_function("() => document.querySelector('.facts dd').textContent === 'مسترد'")
     assert page.locator("#act").count() == 0  # a rejected case offers nothing more
     assert errors == []
 

@@ -658,12 +658,12 @@ def test_an_admin_finds_an_office_adds_one_under_it_through_a_conflict_and_retir
     go(page, "#/admin/directory")
     # Typing part of a name (or the district, in Urdu) opens the path to the office
     page.fill("#find", "gulberg")
-    page.wait_for_function("document.querySelector('#found').textContent.includes('1')")
+    page.wait_for_function("() => document.querySelector('#found').textContent.includes('1')")
     assert page.is_visible(f"text={LONG_OFFICE}")
     page.fill("#find", "قصور")
     page.wait_for_selector("text=LESCO Kasur Circle")
     page.fill("#find", "")
-    page.wait_for_function("document.querySelector('#found').textContent === ''")
+    page.wait_for_function("() => document.querySelector('#found').textContent === ''")
     # Add an office under the Lahore circle
     page.evaluate("document.querySelectorAll('main details').forEach(d => { d.open = true; })")
     page.click("button[data-act=add][data-id=lesco-lahore-circle]")
@@ -700,7 +700,7 @@ def test_an_admin_finds_an_office_adds_one_under_it_through_a_conflict_and_retir
     page.wait_for_selector("text=LESCO Model Town Sub-Division")
     # Retiring asks first, then says what it did to routing
     page.fill("#find", "gulberg")
-    page.wait_for_function("document.querySelector('#found').textContent.includes('1')")
+    page.wait_for_function("() => document.querySelector('#found').textContent.includes('1')")
     page.click("button[data-act=retire][data-id=lesco-gulberg]")
     page.wait_for_selector(".confirm")
     admin_shot(page, "directory-retire-confirm-en")
@@ -734,7 +734,7 @@ def test_a_routing_change_is_checked_by_its_dry_run_before_it_applies(running: S
     page.click("form.change button:not([type=button])")
     said(page, "Someone else changed the directory")
     page.wait_for_function(
-        "document.querySelector('li.route[data-district=kasur] > span').textContent.includes('LESCO Headquarters')"
+        "() => document.querySelector('li.route[data-district=kasur] > span').textContent.includes('LESCO Headquarters')"
     )
     assert page.input_value("form.change input[type=hidden]") == "lesco-kasur"
     page.click("form.change button:not([type=button])")
@@ -752,7 +752,9 @@ def test_a_routing_change_is_checked_by_its_dry_run_before_it_applies(running: S
     page.click("li.route[data-district=kasur] [data-act=delete]")
     page.click(".confirm [data-yes]")
     said(page, "The rule for Kasur is deleted")
-    page.wait_for_function("document.querySelector('li.route[data-district=kasur]').textContent.includes('Fallback')")
+    page.wait_for_function(
+        "() => document.querySelector('li.route[data-district=kasur]').textContent.includes('Fallback')"
+    )
     # Police complaints have no fallback: the districts without a rule say so in red; setting one routes them
     go(page, "#/admin/rules?category=police-misconduct")
     assert page.locator("li.route.none").count() == 3
@@ -761,7 +763,7 @@ def test_a_routing_change_is_checked_by_its_dry_run_before_it_applies(running: S
     page.click("#fallback button:not([type=button])")
     message = said(page, "now go to Capital City Police Officer, Lahore")
     assert "3 routes change" in message
-    page.wait_for_function("document.querySelectorAll('li.route.none').length === 0")
+    page.wait_for_function("() => document.querySelectorAll('li.route.none').length === 0")
     # The CSVs download with the session's token; an import is checked, then applied
     page.click("details.csv summary")
     with page.expect_download() as got:
@@ -799,7 +801,7 @@ def test_an_admin_invites_moves_promotes_and_disables_staff(running: Stack, brow
     page.wait_for_selector("#staff li")
     assert page.locator("#staff li").count() == 10
     page.click("#more")
-    page.wait_for_function("document.querySelectorAll('#staff li').length === 12")
+    page.wait_for_function("() => document.querySelectorAll('#staff li').length === 12")
     assert page.is_hidden("#more")
     # Make Ayesha (not a supervisor) one
     ayesha = page.locator("#staff li[data-sub='sub-lesco-gulberg-00']")
@@ -862,12 +864,12 @@ def test_the_audit_trail_filters_shows_before_and_after_and_downloads(running: S
     page.select_option("#afilters [name=object_type]", "office")
     page.fill("#afilters [name=from]", "2026-12-01")
     page.click("#afilters button")
-    page.wait_for_function("location.hash.includes('object_type=office')")
+    page.wait_for_function("() => location.hash.includes('object_type=office')")
     page.wait_for_selector("#entries li")
     assert any(c[1] == "/v1/admin/audit?object_type=office&from=2026-12-01" for c in fake.calls)
     assert page.locator("#entries li").count() == 10
     page.click("#more")
-    page.wait_for_function("document.querySelectorAll('#entries li').length === 15")
+    page.wait_for_function("() => document.querySelectorAll('#entries li').length === 15")
     first = page.locator("#entries li").first
     assert first.locator("strong").first.inner_text() == "دفتر: تبدیل کیا گیا"  # office.update, in words
     first.locator("details summary").click()
@@ -904,7 +906,7 @@ def test_the_pages_are_not_for_citizens_strangers_or_the_queues_for_organisation
     errors: list[str] = []
     page = open_page(browser, errors)
     page.goto(f"{running.api}/#/admin/directory")
-    page.wait_for_function("location.hash.startsWith('#/login')")  # a stranger signs in first
+    page.wait_for_function("() => location.hash.startsWith('#/login')")  # a stranger signs in first
     citizen = next(a for a in running.accounts()["accounts"] if a["role"] == "citizen")
     sign_in(page, running.api, citizen)
     page.evaluate("location.hash = '#/admin/staff'")
@@ -945,7 +947,7 @@ def test_the_seeded_directory_reads_and_searches_on_a_phone(running: Stack, brow
     assert page.locator("li.office").count() >= len(seed["offices"])
     # Searching in Urdu finds offices by their district too, and opens the way to them
     page.fill("#find", "لاہور")
-    page.wait_for_function("document.querySelector('#found').textContent !== ''")
+    page.wait_for_function("() => document.querySelector('#found').textContent !== ''")
     assert 0 < page.locator("li.office:visible").count() < len(seed["offices"])
     admin_shot(page, "directory-seeded-search-ur")
     go(page, "#/admin/rules?category=electricity-overbilling")

@@ -194,7 +194,8 @@ def test_a_file_that_keeps_failing_keeps_the_complaint_until_it_is_sent_or_remov
     page.set_input_files("input[name=files]", files=[photo, bill])
     # Then, after trying again with backoff, each line says it was not sent and offers to try again or remove it
     page.wait_for_function(
-        "[...document.querySelectorAll('.uploads li')].every(li => li.dataset.state === 'failed')", timeout=2 * WAIT_MS
+        "() => [...document.querySelectorAll('.uploads li')].every(li => li.dataset.state === 'failed')",
+        timeout=2 * WAIT_MS,
     )
     assert len(posts) == 8  # each file: the first try and three more
     assert page.locator(".uploads li.failed [data-do=again]").count() == 2
@@ -211,7 +212,7 @@ def test_a_file_that_keeps_failing_keeps_the_complaint_until_it_is_sent_or_remov
     page.click(".uploads li:first-child [data-do=again]")
     page.wait_for_selector(".uploads li[data-state=uploaded]")
     page.click(".uploads li:has-text('bill.pdf') [data-do=remove]")
-    page.wait_for_function("document.querySelectorAll('.uploads li').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('.uploads li').length === 1")
     assert file_states(page) == ["uploaded"]
     assert page.locator(".message.error").count() == 0  # nothing left unsent: the warning is gone
     shot(page, f"files-form-sent-{language}")

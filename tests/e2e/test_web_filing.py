@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, BrowserContext, Geolocation, Page, Rout
 from chalicelib.models.limits import DailyLimits
 from tests.e2e import test_web
 from tests.e2e.test_local_stack import REPO, Stack
-from tests.e2e.test_web import PHONE, WAIT_MS, fits_the_phone, new_citizen, shot, sign_in
+from tests.e2e.test_web import PHONE, WAIT_MS, fits_the_phone, new_citizen, shot, sign_in, watch_the_policy
 
 pytestmark = pytest.mark.e2e
 SEED = json.loads((REPO / "infra" / "seed" / "directory.json").read_text())
@@ -44,6 +44,7 @@ def phone(browser: Browser) -> Iterator[BrowserContext]:
 def page_of(context: BrowserContext, errors: list[str]) -> Page:
     page = context.new_page()
     page.on("pageerror", lambda error: errors.append(str(error)))
+    watch_the_policy(page, errors)
     return page
 
 
@@ -110,7 +111,7 @@ def test_one_complaint_is_filed_in_every_category_of_the_seed_answering_its_ques
             answers = answer_every_question(page, category)
             if (b + n) % 9 == 0:  # now and then the district comes from the phone's location
                 page.click("#here")
-                page.wait_for_function("document.querySelector('#dist').value === 'lahore'")
+                page.wait_for_function("() => document.querySelector('#dist').value === 'lahore'")
                 district = "lahore"
             else:
                 district = DISTRICTS[(b * A_DAY + n) % len(DISTRICTS)]
@@ -166,7 +167,7 @@ def test_a_required_question_is_asked_before_anything_is_sent(running: Stack, ph
     assert bubble == "Answer this question." and posts == []
     # And in Urdu the question, its choices and its mark read in Urdu
     page.click("#lang")
-    page.wait_for_function("document.documentElement.dir === 'rtl'")
+    page.wait_for_function("() => document.documentElement.dir === 'rtl'")
     page.wait_for_selector("#cat option")
     page.select_option("#cat", "electricity-no-power")
     assert page.inner_text("#questions legend") == "کن کے ہاں بجلی نہیں ہے؟ (لازمی)"
@@ -192,7 +193,7 @@ def test_the_district_comes_from_the_phones_location_or_a_pin_on_the_outline_map
     shot(page, "file-questions-en")
     # "Use my location": the phone says Mall Road, Lahore
     page.click("#here")
-    page.wait_for_function("document.querySelector('#dist').value === 'lahore'")
+    page.wait_for_function("() => document.querySelector('#dist').value === 'lahore'")
     assert page.inner_text("#where-said").startswith("The place is in Lahore.")
     assert fits_the_phone(page)
     shot(page, "file-my-location-en")
@@ -217,7 +218,7 @@ def test_the_district_comes_from_the_phones_location_or_a_pin_on_the_outline_map
     page.screenshot(path=str(REPO / "build" / "screenshots" / "file-map-pin-en.png"))
     # Pinned back on Lahore's centre (the map is centred on the located point), the complaint carries the point
     page.click("#here")
-    page.wait_for_function("document.querySelector('#dist').value === 'lahore'")
+    page.wait_for_function("() => document.querySelector('#dist').value === 'lahore'")
     page.fill("[name=subject]", "No power on our street")
     page.fill("[name=description]", "The whole street has had no electricity since 6 am.")
     page.click("form#f > button")
@@ -242,7 +243,7 @@ def test_in_urdu_a_place_outside_the_served_districts_is_told_and_nothing_is_gue
     page.goto(f"{running.api}/#/file")
     page.wait_for_selector("#cat option")
     page.click("#lang")
-    page.wait_for_function("document.documentElement.dir === 'rtl'")
+    page.wait_for_function("() => document.documentElement.dir === 'rtl'")
     page.wait_for_selector("#cat option")
     page.select_option("#cat", "electricity-no-power")
     shot(page, "file-questions-ur")
@@ -254,7 +255,7 @@ def test_in_urdu_a_place_outside_the_served_districts_is_told_and_nothing_is_gue
     # The map opens in Urdu, district names in Urdu where the directory has them
     context.set_geolocation(MALL_ROAD)
     page.click("#here")
-    page.wait_for_function("document.querySelector('#dist').value === 'lahore'")
+    page.wait_for_function("() => document.querySelector('#dist').value === 'lahore'")
     page.click("#pin")
     page.wait_for_selector("#map .leaflet-marker-icon")
     page.wait_for_selector("#map.named")  # zoomed in on the pin far enough to name the districts
@@ -279,7 +280,17 @@ def test_with_a_tile_server_that_cannot_be_reached_the_pin_still_works_on_the_ou
         body = route.fetch().text().replace("};", f', "tileUrl": "{unreachable}", "tileAttribution": "Tiles"}};')
         route.fulfill(status=200, content_type="text/javascript", body=body)
 
+    def with_tile_origin(
+        route: Route,
+    ) -> None:  # the page's CSP allows the tile server, as when `make run` has TILE_URL
+        response = route.fetch()
+        policy = response.headers["content-security-policy"].replace(
+            "img-src 'self' data:", "img-src 'self' data: http://127.0.0.1:9"
+        )
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": policy})
+
     page.route("**/config.js", with_tiles)
+    page.route(f"{running.api}/", with_tile_origin)
     tiles: list[str] = []
     page.on("requestfailed", lambda r: tiles.append(r.url) if "/tiles/" in r.url else None)
     page.goto(f"{running.api}/")
@@ -290,7 +301,7 @@ def test_with_a_tile_server_that_cannot_be_reached_the_pin_still_works_on_the_ou
     # When the citizen opens the map and pins the middle of it
     page.click("#pin")
     page.wait_for_selector("#map.leaflet-container svg path", state="attached")
-    page.wait_for_function("document.querySelector('#where-said').textContent.length > 0")
+    page.wait_for_function("() => document.querySelector('#where-said').textContent.length > 0")
     page.locator("#map").scroll_into_view_if_needed()
     box = page.locator("#map").bounding_box()
     assert box is not None

@@ -277,9 +277,9 @@ def go(page: Page, where: str) -> None:
 
 
 def settled(page: Page) -> None:
-    page.wait_for_function("!document.querySelector('main[aria-busy]')")
+    page.wait_for_function("() => !document.querySelector('main[aria-busy]')")
     page.wait_for_timeout(50)  # a render that sends a stranger to sign in starts the next one
-    page.wait_for_function("!document.querySelector('main[aria-busy]')")
+    page.wait_for_function("() => !document.querySelector('main[aria-busy]')")
     page.evaluate("document.fonts.ready.then(() => true)")
 
 

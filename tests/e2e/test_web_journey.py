@@ -121,7 +121,7 @@ def test_the_whole_journey_on_a_phone(running: Stack, browser: Browser, phone: B
     citizen.wait_for_selector('#questions [name="attr.scope"]')
     citizen.check('#questions [name="attr.scope"][value="area"]')
     citizen.click("#here")
-    citizen.wait_for_function("document.querySelector('#dist').value === 'lahore'")
+    citizen.wait_for_function("() => document.querySelector('#dist').value === 'lahore'")
     citizen.click("#pin")
     citizen.wait_for_selector("#map .leaflet-marker-icon")
     citizen.fill("[name=subject]", "بجلی بند" if language == "ur" else "No power since morning")
@@ -162,7 +162,7 @@ def test_the_whole_journey_on_a_phone(running: Stack, browser: Browser, phone: B
     citizen.set_input_files("form#reply input[type=file]", files=[reply_photo])
     citizen.wait_for_selector("form#reply .uploads li[data-state=uploaded]")
     citizen.click("form#reply > button")
-    citizen.wait_for_function("document.querySelectorAll('.attachments img.thumb').length === 2")
+    citizen.wait_for_function("() => document.querySelectorAll('.attachments img.thumb').length === 2")
     photo_shown(citizen)
     looked(citizen, language, "6-replied", errors)
     # The office resolves it

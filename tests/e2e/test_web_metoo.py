@@ -118,7 +118,7 @@ def test_an_officer_merges_a_duplicate_from_its_page(running: Stack, browser: Br
     shot(page, "metoo-merge-ur")
     page.click("form#merge button[name=merge]")
     # Then the page shows it closed, merged into the other, and offers merging no more
-    page.wait_for_function("!document.querySelector('form#merge')")
+    page.wait_for_function("() => !document.querySelector('form#merge')")
     page.wait_for_selector(f"text={survivor}")
     token = str(page.evaluate("JSON.parse(localStorage.getItem('awaaz.session')).id_token"))
     seen = requests.get(

@@ -144,7 +144,7 @@ def test_an_officer_transfers_by_typing_an_offices_name_and_finds_the_cases_in_h
     page.select_option("select[name=outcome]", "resolved")
     page.click("#hfilters button")
     page.wait_for_url("**/#/history?outcome=resolved")
-    page.wait_for_function(f"!document.querySelector('#history').textContent.includes('{moving}')")
+    page.wait_for_function(f"() => !document.querySelector('#history').textContent.includes('{moving}')")
     assert resolving in page.inner_text("#history")
     # And the resolved case opens read-only, with nothing more to do on it
     page.click(f"#history a[href='#/officer/{resolving}']")

@@ -37,9 +37,9 @@ def new_tab(context: BrowserContext, errors: list[str]) -> Page:
 
 def service_worker_active(page: Page) -> None:
     page.wait_for_function(
-        "navigator.serviceWorker.ready.then(r => r.active && r.active.state === 'activated')", timeout=WAIT_MS
+        "() => navigator.serviceWorker.ready.then(r => r.active && r.active.state === 'activated')", timeout=WAIT_MS
     )
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
 def outbox(page: Page) -> list[dict[str, Any]]:
@@ -170,12 +170,12 @@ def test_a_complaint_written_offline_is_filed_once_when_the_network_returns(runn
     assert fits_the_phone(page)
     shot(page, "offline-queued")
     page.click("#lang")
-    page.wait_for_function("document.documentElement.dir === 'rtl'")
+    page.wait_for_function("() => document.documentElement.dir === 'rtl'")
     page.wait_for_selector("#outbox h2:has-text('بھیجے جانے کی منتظر')")
     assert fits_the_phone(page)
     shot(page, "offline-queued-ur")
     page.click("#lang")
-    page.wait_for_function("document.documentElement.dir === 'ltr'")
+    page.wait_for_function("() => document.documentElement.dir === 'ltr'")
     # The form is empty again: the draft went into the outbox
     page.goto(f"{running.api}/#/file")
     page.wait_for_selector("#cat option")
@@ -352,7 +352,7 @@ def test_the_citizen_and_the_officer_keep_drafts_of_what_they_write_on_a_case(ru
     assert officer.input_value("select[name=outcome]") == "relief_granted"
     # Sent, it is gone
     officer.click("#act > button")
-    officer.wait_for_function("Object.keys(localStorage).every((k) => !k.startsWith('awaaz.draft.'))")
+    officer.wait_for_function("() => Object.keys(localStorage).every((k) => !k.startsWith('awaaz.draft.'))")
     officer.reload()
     officer.wait_for_selector(".facts")
     assert officer.locator(".draft-note").count() == 0
@@ -388,10 +388,10 @@ def test_a_case_the_citizen_viewed_is_readable_offline(running: Stack, browser: 
     page.wait_for_selector(".facts")
     page.click("#lang")
     page.wait_for_function(
-        "document.documentElement.dir === 'rtl' && document.fonts.check('16px \"Noto Nastaliq Urdu\"')"
+        "() => document.documentElement.dir === 'rtl' && document.fonts.check('16px \"Noto Nastaliq Urdu\"')"
     )
     page.click("#lang")
-    page.wait_for_function("document.documentElement.dir === 'ltr'")
+    page.wait_for_function("() => document.documentElement.dir === 'ltr'")
     context.set_offline(True)
     page.reload()
     page.wait_for_selector(".facts")
@@ -402,12 +402,12 @@ def test_a_case_the_citizen_viewed_is_readable_offline(running: Stack, browser: 
     assert fits_the_phone(page)
     shot(page, "offline-case")
     page.click("#lang")
-    page.wait_for_function("document.documentElement.dir === 'rtl'")
+    page.wait_for_function("() => document.documentElement.dir === 'rtl'")
     page.wait_for_selector("#offline-note:has-text('آف لائن')")
     assert "آخری بار" in page.inner_text("#offline-note") and fits_the_phone(page)
     shot(page, "offline-case-ur")
     page.click("#lang")
-    page.wait_for_function("document.documentElement.dir === 'ltr'")
+    page.wait_for_function("() => document.documentElement.dir === 'ltr'")
     # The list too
     page.goto(f"{web}/#/mine")
     page.wait_for_selector(f"text={case_id}")

@@ -85,7 +85,9 @@ def test_the_page_refreshes_its_tokens_before_they_expire_and_once_more_on_a_401
     first = session_of(page)
     assert first["refresh_token"] and first["id_token"]
     # Then the page asks for new tokens before those seconds are over, and keeps them for every tab
-    page.wait_for_function(f"JSON.parse(localStorage.getItem('awaaz.session')).expires_at > {first['expires_at']}")
+    page.wait_for_function(
+        f"() => JSON.parse(localStorage.getItem('awaaz.session')).expires_at > {first['expires_at']}"
+    )
     assert len(refreshes) == 1 and time.time() * 1000 < first["expires_at"]
     renewed = session_of(page)
     assert renewed["refresh_token"] == first["refresh_token"]  # opaque, kept as it came
@@ -215,7 +217,7 @@ def test_an_expired_session_goes_to_sign_in_with_the_page_kept_and_drafts_untouc
     page.fill("input[name=password]", citizen["password"])
     page.click("form#f button")
     page.wait_for_selector("#logout", state="attached")
-    page.wait_for_function("location.hash === '#/mine'")
+    page.wait_for_function("() => location.hash === '#/mine'")
     assert errors == []
 
 
@@ -272,7 +274,7 @@ def test_settings_keep_name_language_and_channels_and_messages_follow(running: S
     page.check("input[name=app_language][value=en]")
     page.click("form#settings button")
     page.wait_for_selector(".message.ok")
-    page.wait_for_function("document.querySelector('main h1').textContent === 'Settings'")
+    page.wait_for_function("() => document.querySelector('main h1').textContent === 'Settings'")
     assert "saved" in page.inner_text(".message.ok") and page.evaluate("document.documentElement.lang") == "en"
     assert page.is_checked("input[name=language][value=ur]")
     shot(page, "settings-en")

@@ -136,7 +136,7 @@ def signed_in_citizen(running: Stack) -> Callable[[Page], None]:
 
 def in_urdu(page: Page) -> None:
     page.click("#lang")
-    page.wait_for_function("document.documentElement.lang === 'ur'")
+    page.wait_for_function("() => document.documentElement.lang === 'ur'")
 
 
 def test_home_paints_within_the_budget_on_a_slow_phone_and_fetches_no_urdu_font_in_english(
@@ -181,7 +181,7 @@ def test_in_urdu_the_page_paints_within_the_budget_and_fetches_the_cut_down_font
     assert set(fonts) >= {"noto-nastaliq-urdu-arabic-400-normal.woff2"}, home.line()
     # The font is the cut for Urdu text (the full Arabic file is 159 KB a weight).
     assert all(size < 130_000 for size in fonts.values()), home.line()
-    page.wait_for_function("document.fonts.check('16px \"Noto Nastaliq Urdu\"', 'آواز')")
+    page.wait_for_function("() => document.fonts.check('16px \"Noto Nastaliq Urdu\"', 'آواز')")
     shot(page, "speed-home-ur")
     page.context.close()
 
@@ -189,7 +189,7 @@ def test_in_urdu_the_page_paints_within_the_budget_and_fetches_the_cut_down_font
         browser, running, "#/file", FORM_READY, "Filing form, signed-in citizen (Urdu)", urdu_citizen
     )
     assert form.paint_ms < BUDGET_MS, form.line()
-    page.wait_for_function("document.fonts.status === 'loaded'")
+    page.wait_for_function("() => document.fonts.status === 'loaded'")
     shot(page, "speed-file-ur")
     page.context.close()
 

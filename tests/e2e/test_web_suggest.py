@@ -252,5 +252,5 @@ def test_an_officer_sees_the_moderation_flag_in_the_queue_and_on_the_case_and_cl
     page.click("#clear-flag button")
     page.wait_for_selector(".message.ok")
     assert cleared and cleared[0].endswith(f"/v1/officer/cases/{case_id}/moderation/clear")
-    page.wait_for_function("!document.querySelector('.flag-panel')")
+    page.wait_for_function("() => !document.querySelector('.flag-panel')")
     assert not errors, errors

@@ -44,8 +44,8 @@ def in_language(page: Page, language: str) -> None:
     if page.evaluate("document.documentElement.lang") != language:
         page.evaluate("document.getElementById('main').drawnBefore = true")  # a property: cloneNode does not copy it
         page.click("#lang")
-        page.wait_for_function("!document.getElementById('main').drawnBefore")  # the page drawn afresh
-    page.wait_for_function(f"document.documentElement.lang === '{language}'")
+        page.wait_for_function("() => !document.getElementById('main').drawnBefore")  # the page drawn afresh
+    page.wait_for_function(f"() => document.documentElement.lang === '{language}'")
 
 
 def fill_filing(page: Page, route: dict[str, Any], subject: str, description: str) -> None:
@@ -174,7 +174,7 @@ def test_dates_in_urdu_digits_no_am_pm_notices_formatted_and_english_text_isolat
     shot(page, "words-notifications-en")
     in_language(page, "ur")
     page.wait_for_function(
-        "document.querySelector('.cards li time') && /[۰-۹]/.test(document.querySelector('.cards li time').textContent)"
+        "() => document.querySelector('.cards li time') && /[۰-۹]/.test(document.querySelector('.cards li time').textContent)"
     )
     stamps = page.eval_on_selector_all(".cards li time", "els => els.map((e) => e.textContent)")
     assert all(URDU_DIGIT.search(s) and not LATIN_DAY_PERIOD.search(s) and not ISO.search(s) for s in stamps), stamps

@@ -25,10 +25,13 @@ from chalice.local import LocalDevServer
 
 from local import gateway
 from local.stack import _tame_request_logging
-from local.web import WebServer, accepts_gzip, config_script, static_answer
+from local.web import WebServer, accepts_gzip, config_script, security_headers, static_answer
 
 REPO = Path(__file__).resolve().parents[2]
-CONFIG_JS = config_script({"apiBaseUrl": "http://127.0.0.1:1", "stage": "local"})
+PAGE_CONFIG = {"apiBaseUrl": "http://127.0.0.1:1", "stage": "local"}
+CONFIG_JS = config_script(PAGE_CONFIG)
+STORAGE = "http://127.0.0.1:2"  # where presigned URLs point locally (moto)
+SECURITY = security_headers(PAGE_CONFIG, [STORAGE])
 GZIP = {"Accept-Encoding": "gzip, deflate"}
 
 
@@ -171,9 +174,9 @@ def big_app() -> Chalice:
 def servers(web_dir: Path) -> Iterator[tuple[int, int]]:
     """WEB_PORT's server and the API's port (chalice local, as local/stack.py wraps it): (web port, api port)."""
     gateway.install()
-    web = WebServer(web_dir, "127.0.0.1", free_port(), {"apiBaseUrl": "http://127.0.0.1:1", "stage": "local"})
+    web = WebServer(web_dir, "127.0.0.1", free_port(), PAGE_CONFIG, [STORAGE])
     api = LocalDevServer(big_app(), Config.create(), "127.0.0.1", free_port())
-    _tame_request_logging(api, web_dir, CONFIG_JS)
+    _tame_request_logging(api, web_dir, CONFIG_JS, SECURITY)
     web.start()
     thread = threading.Thread(target=lambda: api.server.serve_forever(poll_interval=0.1), daemon=True)
     thread.start()
@@ -193,7 +196,8 @@ def test_both_local_servers_answer_page_files_the_same(servers: tuple[int, int],
             on_web, on_api = fetch(web_port, path, headers), fetch(api_port, path, headers)
             assert on_web[0] == on_api[0] == 200
             assert on_web[2] == on_api[2], path
-            wanted = ("content-type", "content-encoding", "content-length", "etag", "cache-control", "vary")
+            wanted = ["content-type", "content-encoding", "content-length", "etag", "cache-control", "vary"]
+            wanted += [name.lower() for name in SECURITY]
             assert {k: on_web[1].get(k) for k in wanted} == {k: on_api[1].get(k) for k in wanted}, path
             revalidated = [fetch(port, path, {**headers, "If-None-Match": on_web[1]["etag"]}) for port in servers]
             assert [r[0] for r in revalidated] == [304, 304] and [r[2] for r in revalidated] == [b"", b""]
@@ -294,3 +298,37 @@ def test_scripts_and_styles_are_served_without_their_comments_and_still_parse(tm
         assert served.stat().st_size <= source.stat().st_size
         checked = subprocess.run(["node", "--check", str(served)], capture_output=True, text=True, check=False)
         assert checked.returncode == 0, (source.name, checked.stderr)
+
+
+def test_both_local_servers_send_the_security_headers_cloudfront_sends(servers: tuple[int, int], web_dir: Path) -> None:
+    """The CSP, HSTS, nosniff, frame denial and referrer policy (tests/unit/test_edge.py: as CloudFront's).
+
+    All of them with the page and the service worker's script, where they act; nosniff with every file.
+    """
+    (web_dir / "sw.js").write_text("self.addEventListener('fetch', () => {});\n")
+    for port in servers:
+        for path in ("/", "/index.html", "/sw.js"):
+            status, headers, _ = fetch(port, path, {})
+            assert status == 200
+            assert headers["x-content-type-options"] == "nosniff" and headers["x-frame-options"] == "DENY"
+            assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+            assert headers["strict-transport-security"] == "max-age=63072000; includeSubDomains"
+            policy = {d.split()[0]: d.split()[1:] for d in headers["content-security-policy"].split(";")}
+            assert policy["script-src"] == ["'self'"] and policy["frame-ancestors"] == ["'none'"]
+            # The page calls the API on its own port and uploads to (and shows photos from) the storage
+            assert policy["connect-src"] == ["'self'", "http://127.0.0.1:1", STORAGE]
+            assert policy["img-src"] == ["'self'", "data:", STORAGE]
+            # A revalidation (304) carries them too
+            again = fetch(port, path, {"If-None-Match": headers["etag"]})
+            assert again[0] == 304 and again[1]["content-security-policy"] == headers["content-security-policy"]
+        for path in ("/js/core.js", "/config.js", "/style.css", "/fonts/urdu.woff2"):
+            status, headers, _ = fetch(port, path, {})
+            assert status == 200 and headers["x-content-type-options"] == "nosniff"
+            assert not {"content-security-policy", "strict-transport-security", "x-frame-options"} & set(headers)
+
+
+def test_a_tile_servers_origin_is_allowed_for_images_when_the_page_has_one() -> None:
+    config = {**PAGE_CONFIG, "tileUrl": "https://{s}.tile.example.org/{z}/{x}/{y}.png"}
+    policy = security_headers(config, [STORAGE])["Content-Security-Policy"]
+    assert "img-src 'self' data: http://127.0.0.1:2 https://*.tile.example.org;" in policy
+    assert "https://*.tile.example.org" not in policy.split("connect-src")[1]
