@@ -102,7 +102,8 @@ def test_in_urdu_a_too_short_description_is_told_in_urdu_under_the_field(running
     # The same on another form: an information request's subject of two letters (and spaces), in Urdu
     page.goto(f"{running.api}/#/info")
     in_language(page, "ur")
-    page.wait_for_selector("form#f [name=subject]")
+    # The request form's own field: the filing form (drawn before, also form#f) has a subject too
+    page.wait_for_selector("form#f [name=question]")
     page.fill("form#f [name=subject]", "ab   ")
     page.fill("form#f [name=question]", "When will the road in our street be repaired?")
     page.click("form#f button")
