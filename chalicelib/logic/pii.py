@@ -395,6 +395,13 @@ def redact(text: str, names: Sequence[str] = ()) -> str:
     rules = [*_HIDE_EMAILS, _hide_numbers]
     if pattern := _name_pattern(names):
         rules.append(_hidden(pattern, NAME_HIDDEN))
-    for hide in rules:
-        text = _outside_placeholders(text, hide)
-    return text
+    # To a fixed point: a rule reads each stretch between placeholders on its own, so what an earlier rule
+    # hid can leave a stretch that reads differently the next time (`Raza0 at 0 dot at`: no mailbox while
+    # the name is there, `[name hidden]0 at 0 dot at` one once it is hidden). Each pass that changes the
+    # text hides more of it, so this ends; almost always the second pass changes nothing.
+    while True:
+        before = text
+        for hide in rules:
+            text = _outside_placeholders(text, hide)
+        if text == before:
+            return text
