@@ -179,6 +179,7 @@ def _insights(stack: Any, op: Callable[..., None], citizen: str) -> None:
     from chalicelib import aws
     from chalicelib.insights.shipped import publish_shipped
     from chalicelib.integrations.models import S3ModelStore
+    from chalicelib.store import keys
 
     publish_shipped(S3ModelStore(lambda: aws.client("s3"), stack.resources["MODELS_BUCKET"]))
     ask = {"text": "bijli ka bill bohat zyada aya hai is mahine"}
@@ -187,7 +188,10 @@ def _insights(stack: Any, op: Callable[..., None], citizen: str) -> None:
     op("insights: trends", lambda: stack.get("/v1/insights/trends"), budget=2)
     op("insights: satisfaction gap", lambda: stack.get("/v1/insights/satisfaction?by=office"), budget=2)
     similar = "/v1/similar-complaints?category_id=electricity-overbilling&district=lahore&text=bill%20zyada"
-    op("insights: similar complaints (filing form)", lambda: stack.get(similar, token=citizen), budget=5)
+    # Two published partitions (this month and last) and every shard of the two private ones (keys.SERVICE_SHARDS:
+    # a national burst on one category would heat a single key), and the me-too offers' read.
+    budget = 2 + 2 * keys.SERVICE_SHARDS + 1
+    op("insights: similar complaints (filing form)", lambda: stack.get(similar, token=citizen), budget=budget)
 
 
 def _administration(stack: Any, op: Callable[..., None]) -> None:

@@ -74,7 +74,7 @@ def count_month(services: Services, month: str) -> tuple[Counts, int]:
         row = [int(totals.get(name, 0)) for name in COUNTERS]
         if any(row):  # groups with nothing in the month are not stored
             counts.setdefault(dimension, {})[value] = row
-    return counts, stat_store.keys_to_read(len(wanted), 1)
+    return counts, stat_store.keys_to_read(len(wanted), months=1)
 
 
 def store_month(services: Services, month: str, now: datetime) -> dict[str, int]:

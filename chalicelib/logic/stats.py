@@ -220,11 +220,11 @@ def statistics(
     scope = ("organisation", organisation_id) if organisation_id else ("level", level) if level else ("all", "all")
     groups = _groups(directory, group_by, level, organisation_id) if group_by else []
     days, months = _periods(first, last, today)
-    if not from_raw and stat_store.keys_to_read(len(groups) + 1, len(days) + len(months)) > MAX_COUNTERS:
+    if not from_raw and stat_store.keys_to_read(len(groups) + 1, days=len(days), months=len(months)) > MAX_COUNTERS:
         # A large grouping by default: this month alone, so the default answer is always possible.
         first = max(first, min(last, today).replace(day=1))
         days, months = _periods(first, last, today)
-    if stat_store.keys_to_read(len(groups) + 1, len(days) + len(months)) > MAX_COUNTERS:
+    if stat_store.keys_to_read(len(groups) + 1, days=len(days), months=len(months)) > MAX_COUNTERS:
         problem = (
             "too many periods × groups for one answer: use whole months, shorten the period or narrow the grouping"
         )

@@ -108,18 +108,18 @@ def event_item(case_id: str, seq: int, event: TimelineEvent, actor_sub: str | No
     }
 
 
-def inbox_pk(*, sub: str | None = None, office_id: str | None = None) -> str:
-    """A person's in-app inbox, or the one an office's staff share (assignments, reminders, escalations)."""
+def inbox_pk(*, sub: str | None = None, office_id: str | None = None, note_id: str | None = None) -> str:
+    """A person's in-app inbox, or (the shard `note_id` draws of) the one an office's staff share."""
     if sub:
         return keys.user_pk(sub)
     if office_id:
-        return keys.office_inbox_pk(office_id)
+        return keys.office_inbox_pk(office_id, note_id)
     raise ValueError("an inbox belongs to a person or an office")
 
 
 def notification_item(note: Notification) -> Item:
     return {
-        "PK": inbox_pk(sub=note.sub, office_id=note.office_id),
+        "PK": inbox_pk(sub=note.sub, office_id=note.office_id, note_id=note.id),
         "SK": keys.note_sk(note.at, note.id),
         "id": note.id,
         "at": note.at,
@@ -301,15 +301,11 @@ def office_queue(
     start: Key | None,
     due_before: str | None = None,
 ) -> tuple[list[Case], Key | None]:
-    """Open cases of several offices, soonest deadline first: a k-way merge of one Query per office.
+    """Open cases of several offices, soonest deadline first: a k-way merge of one Query per office and shard.
 
-    Queue positions (`<due>#<id>`) are unique across offices, so one position says where
-    the next page starts in every office: the page that ends at it showed everything at or
-    before it. `start` is that position (`{"GSI2SK": …}`) and the next one comes back, or
-    None at the end; its size does not grow with the offices a page crosses. An office's
-    Query that stops short (the page limit, or DynamoDB's 1 MB) may hide cases that sort
-    before another office's, so the page ends at the lowest position where one stopped.
-    `due_before` keeps only cases whose deadline has passed (a key condition, not a filter).
+    Queue positions (`<due>#<id>`) are unique across offices, so `start` is one position
+    (`{"GSI2SK": …}`) and the next one comes back, or None at the end (`merged_query`); its size
+    does not grow with the offices a page crosses. `due_before` keeps only cases whose deadline has passed (a key condition, not a filter).
     """
     after = _queue_position(start)
     sort: SortCondition | None = SortCondition(">", after) if after else None
@@ -318,22 +314,49 @@ def office_queue(
         if lower > due_before:
             return [], None  # everything overdue was shown already
         sort = SortCondition("between", lower, due_before) if after else SortCondition("<=", due_before)
+    pks = [pk for office_id in office_ids for pk in keys.office_queue_pks(office_id)]
+    shown, position = merged_query(table, pks, "GSI2", "GSI2SK", sort=sort, newest_first=False, limit=limit)
+    return [Case.model_validate(i) for i in shown], ({"GSI2SK": position} if position else None)
+
+
+def merged_query(
+    table: Table,
+    pks: Sequence[str],
+    index: str | None,
+    position_of: str,
+    *,
+    sort: SortCondition | None,
+    newest_first: bool,
+    limit: int,
+) -> tuple[list[Item], str | None]:
+    """One page of several partitions read as one list (offices, or the shards of one): a Query each, merged.
+
+    Positions (the sort key, `position_of`) are unique across the partitions, so one position says where
+    the next page starts in all of them: the page that ends at it showed everything before it. A Query
+    that stops short (the page limit, or DynamoDB's 1 MB) may hide items that sort before another
+    partition's, so the page ends at the nearest position where one stopped. Returns the page and the
+    position the next page starts after (None at the end).
+    """
     streams: list[list[Item]] = []
     stopped_at: str | None = None
     more_on_server = False
-    for office_id in office_ids:
-        page: Page = table.query(keys.office_queue_pk(office_id), index="GSI2", sort=sort, limit=limit)
+    nearest = max if newest_first else min
+    for pk in pks:
+        page: Page = table.query(pk, index=index, sort=sort, newest_first=newest_first, limit=limit)
         streams.append(page.items)
         if page.last_key is not None and page.items:
-            last = page.items[-1]["GSI2SK"]
-            stopped_at = last if stopped_at is None else min(stopped_at, last)
+            last = page.items[-1][position_of]
+            stopped_at = last if stopped_at is None else nearest(stopped_at, last)
         more_on_server = more_on_server or page.last_key is not None
-    merged = heapq.merge(*streams, key=lambda i: i["GSI2SK"])
-    known = [i for i in merged if stopped_at is None or i["GSI2SK"] <= stopped_at]
+    merged = heapq.merge(*streams, key=lambda i: i[position_of], reverse=newest_first)
+    known = [
+        i
+        for i in merged
+        if stopped_at is None or (i[position_of] >= stopped_at if newest_first else i[position_of] <= stopped_at)
+    ]
     shown = known[:limit]
     has_more = len(known) > limit or more_on_server
-    next_start = {"GSI2SK": shown[-1]["GSI2SK"]} if has_more and shown else None
-    return [Case.model_validate(i) for i in shown], next_start
+    return shown, (shown[-1][position_of] if has_more and shown else None)
 
 
 def _queue_position(start: Key | None) -> str | None:
@@ -363,28 +386,14 @@ def office_history(
     """History entries of several offices, newest first: a k-way merge of one Query per office, as the queue's.
 
     Positions (`<left at>#<case id>`) are unique within an office; one position says where the next
-    page starts in every office (`{"GSI2SK": …}`), and a page ends at the highest position where
-    an office's Query stopped short, so nothing is skipped. The entries come as stored
+    page starts in every office (`{"GSI2SK": …}`, `merged_query`). The entries come as stored
     (`case_id`, `office_id`, `kind`, `outcome`, `left_at`); the cases are read apart.
     """
     before = _queue_position(start)
     sort = SortCondition("<", before) if before else None
-    streams: list[list[Item]] = []
-    stopped_at: str | None = None
-    more_on_server = False
-    for office_id in office_ids:
-        page = table.query(keys.office_history_pk(office_id), index="GSI2", sort=sort, newest_first=True, limit=limit)
-        streams.append(page.items)
-        if page.last_key is not None and page.items:
-            last = page.items[-1]["GSI2SK"]
-            stopped_at = last if stopped_at is None else max(stopped_at, last)
-        more_on_server = more_on_server or page.last_key is not None
-    merged = heapq.merge(*streams, key=lambda i: i["GSI2SK"], reverse=True)
-    known = [i for i in merged if stopped_at is None or i["GSI2SK"] >= stopped_at]
-    shown = known[:limit]
-    has_more = len(known) > limit or more_on_server
-    next_start = {"GSI2SK": shown[-1]["GSI2SK"]} if has_more and shown else None
-    return shown, next_start
+    pks = [keys.office_history_pk(office_id) for office_id in office_ids]
+    shown, position = merged_query(table, pks, "GSI2", "GSI2SK", sort=sort, newest_first=True, limit=limit)
+    return shown, ({"GSI2SK": position} if position else None)
 
 
 def due_case_ids(table: Table, months: Sequence[str], *, until_iso: str, page_size: int = 100) -> list[str]:
@@ -412,10 +421,17 @@ def due_case_ids(table: Table, months: Sequence[str], *, until_iso: str, page_si
 
 
 def latest_service_cases(table: Table, service_code: str, month: str, *, public: bool, limit: int) -> list[Case]:
-    """GSI4: up to `limit` open cases of one service filed in `month` (`YYYY-MM`), private or published, newest first."""
-    pk = keys.service_pk(service_code, month, public=public, closed=False)
-    page = table.query(pk, index="GSI4", newest_first=True, limit=limit)
-    return [Case.model_validate(item) for item in page.items]
+    """GSI4: about `limit` of the newest open cases of one service filed in `month` (`YYYY-MM`), private or published.
+
+    A private partition's shards each give their newest `limit / shards` (a Query each), merged newest
+    first: the shards are drawn from case ids, so at a burst these are the newest cases of the month but
+    for a few at the edges, and the hot key is read no more than a single one was.
+    """
+    pks = keys.service_pks(service_code, month, public=public, closed=False)
+    each = -(-limit // len(pks))
+    streams = [table.query(pk, index="GSI4", newest_first=True, limit=each).items for pk in pks]
+    merged = heapq.merge(*streams, key=lambda i: i["GSI4SK"], reverse=True)
+    return [Case.model_validate(item) for item in list(merged)[:limit]]
 
 
 def published_in_service(
@@ -481,7 +497,19 @@ def idempotency_item(sub: str, key: str, body_hash: str, response: dict[str, Any
 def inbox(
     table: Table, *, sub: str | None = None, office_id: str | None = None, limit: int, start: Key | None
 ) -> tuple[list[Item], Key | None]:
-    """A person's or an office's in-app notifications, newest first, and where the next page starts (or None)."""
+    """A person's or an office's in-app notifications, newest first, and where the next page starts (or None).
+
+    An office's inbox is sharded (every filing at a burst writes it): its shards are merged, and its
+    position is the notice's sort key alone (`{"SK": …}`), unique across shards.
+    """
+    if office_id and not sub:
+        before = _inbox_position(start)
+        # The partition holds notices only, so "before the last one shown" needs no prefix.
+        sort = SortCondition("<", before) if before else SortCondition("begins_with", keys.NOTE_SK_PREFIX)
+        shown, position = merged_query(
+            table, keys.office_inbox_pks(office_id), None, "SK", sort=sort, newest_first=True, limit=limit
+        )
+        return shown, ({"SK": position} if position else None)
     pk = inbox_pk(sub=sub, office_id=office_id)
     _check_start(start, {"PK": pk}, {"SK": keys.NOTE_SK_PREFIX})
     page = table.query(
@@ -494,6 +522,18 @@ def inbox(
     return page.items, page.last_key
 
 
+def _inbox_position(start: Key | None) -> str | None:
+    """The notice an office's inbox page ended at; anything else is an InvalidCursor."""
+    if start is None:
+        return None
+    position = start.get("SK")
+    if set(start) != {"SK"} or not isinstance(position, str) or not position.startswith(keys.NOTE_SK_PREFIX):
+        raise InvalidCursor()
+    if len(position) <= len(keys.NOTE_SK_PREFIX) or len(position.encode()) > _MAX_SORT_KEY_BYTES:
+        raise InvalidCursor()
+    return position
+
+
 def office_has_open_cases(table: Table, office_id: str) -> bool:
-    """Whether any case is open at the office (one item read from its queue, GSI2)."""
-    return bool(table.query(keys.office_queue_pk(office_id), index="GSI2", limit=1).items)
+    """Whether any case is open at the office (one item read from each shard of its queue, GSI2, until one is found)."""
+    return any(table.query(pk, index="GSI2", limit=1).items for pk in keys.office_queue_pks(office_id))

@@ -9,11 +9,26 @@ import hashlib
 import random
 from enum import StrEnum
 
-# Partitions that a national peak could heat (the due index) are spread over
-# shards; readers query every shard. An office's queue is bounded by one
-# office's intake and needs none.
+# Partitions that a national peak could heat are spread over shards by a suffix drawn from the case
+# (or notice) id; readers query every shard and merge (docs/scale.md). At the modelled burst (50,000
+# complaints a minute, one category, one district, one office) the office's queue and inbox and the
+# category's open cases took 1,700 and 3,300 write units a second on one key (DynamoDB allows 1,000), and
+# the similar check read the category's 7,800 (allowed: 3,000). Shard 0 keeps the key's unsuffixed name, so items written before the
+# shards existed are read as shard 0 and nothing needs migrating.
 DUE_SHARDS = 4
+# Counters: a complaint adds to its day's and its month's counter of each (dimension, value) twice (filed, routed),
+# in transactions (2 units each); both counters of a shard share its partition. Days draw from 16 shards and
+# months from the first 8, so a shard's partition takes at most ~625 units a second at the burst.
 STAT_SHARDS = 8
+DAY_STAT_SHARDS = 16
+QUEUE_SHARDS = 4  # an office's open cases (GSI2) and its staff's inbox (table): ~420 units a second each
+# A category's private cases of a month (GSI4): ~420 write and ~1,000 read units a second each; its
+# published ones are written only at publication and keep one key.
+SERVICE_SHARDS = 8
+
+
+def _suffix(shard: int) -> str:
+    return f"#{shard}" if shard else ""
 
 
 class Prefix(StrEnum):
@@ -69,13 +84,18 @@ def citizen_pk(sub: str, kind: str = "complaint") -> str:
     return f"{Prefix.CITIZEN}#{sub}" if kind == "complaint" else f"{Prefix.CITIZEN}#{sub}#{kind.upper()}"
 
 
-def office_queue_pk(office_id: str) -> str:
-    return f"{Prefix.OFFICE}#{office_id}#OPEN"
+def office_queue_pk(office_id: str, shard: int = 0) -> str:
+    return f"{Prefix.OFFICE}#{office_id}#OPEN{_suffix(shard)}"
+
+
+def office_queue_pks(office_id: str) -> list[str]:
+    """Every shard of an office's queue: a read of the queue queries each and merges them."""
+    return [office_queue_pk(office_id, shard) for shard in range(QUEUE_SHARDS)]
 
 
 def office_queue_gsi(office_id: str, due_iso: str, case_id: str) -> dict[str, str]:
-    """GSI2 (sparse): an office's open cases, soonest deadline first."""
-    return {"GSI2PK": office_queue_pk(office_id), "GSI2SK": f"{due_iso}#{case_id}"}
+    """GSI2 (sparse): an office's open cases, soonest deadline first, in the shard the case id draws."""
+    return {"GSI2PK": office_queue_pk(office_id, _shard(case_id, QUEUE_SHARDS)), "GSI2SK": f"{due_iso}#{case_id}"}
 
 
 TRIAGE_PK = f"{Prefix.TRIAGE}#OPEN"
@@ -146,14 +166,23 @@ def due_gsi(due_iso: str, case_id: str) -> dict[str, str]:
 def service_gsi(service_code: str, requested_iso: str, case_id: str, *, public: bool, closed: bool) -> dict[str, str]:
     """GSI4: cases by service, month and whether they are closed; the published ones in partitions of their own.
 
-    Similar complaints read the open partitions only; public lists only the published ones.
+    Similar complaints read the open partitions only; public lists only the published ones. Private
+    partitions, written at every filing, are sharded by the case id (`service_pks` lists the shards).
     """
-    pk = service_pk(service_code, requested_iso[:7], public=public, closed=closed)
+    shard = 0 if public else _shard(case_id, SERVICE_SHARDS)
+    pk = service_pk(service_code, requested_iso[:7], public=public, closed=closed, shard=shard)
     return {"GSI4PK": pk, "GSI4SK": f"{requested_iso}#{case_id}"}
 
 
-def service_pk(service_code: str, month: str, *, public: bool, closed: bool) -> str:
-    return f"{Prefix.SERVICE}{'PUB' if public else ''}#{service_code}#{month}#{'C' if closed else 'O'}"
+def service_pk(service_code: str, month: str, *, public: bool, closed: bool, shard: int = 0) -> str:
+    base = f"{Prefix.SERVICE}{'PUB' if public else ''}#{service_code}#{month}#{'C' if closed else 'O'}"
+    return base + _suffix(shard)
+
+
+def service_pks(service_code: str, month: str, *, public: bool, closed: bool) -> list[str]:
+    """Every shard of one GSI4 partition (a published one has a single shard)."""
+    shards = 1 if public else SERVICE_SHARDS
+    return [service_pk(service_code, month, public=public, closed=closed, shard=shard) for shard in range(shards)]
 
 
 def published_pk(month: str, *, closed: bool) -> str:
@@ -181,7 +210,7 @@ def directory_version_key() -> dict[str, str]:
 
 def stat_key(dimension: str, value: str, day: str) -> dict[str, str]:
     """A daily counter; the shard is random so one busy day spreads its writes."""
-    return stat_shard_key(dimension, value, random.randrange(STAT_SHARDS), day)
+    return stat_shard_key(dimension, value, random.randrange(DAY_STAT_SHARDS), day)
 
 
 def stat_shard_key(dimension: str, value: str, shard: int, day: str) -> dict[str, str]:
@@ -265,9 +294,17 @@ def profile_key(sub: str) -> dict[str, str]:
     return {"PK": user_pk(sub), "SK": PROFILE_SK}
 
 
-def office_inbox_pk(office_id: str) -> str:
-    """The in-app notifications addressed to an office's staff (new assignments, reminders, escalations)."""
-    return f"{Prefix.OFFICE}#{office_id}#INBOX"
+def office_inbox_pk(office_id: str, note_id: str | None = None) -> str:
+    """The in-app notifications addressed to an office's staff (new assignments, reminders, escalations).
+
+    A notice lands in the shard its id draws (every filing and routing writes one at a burst).
+    """
+    shard = _shard(note_id, QUEUE_SHARDS) if note_id else 0
+    return f"{Prefix.OFFICE}#{office_id}#INBOX{_suffix(shard)}"
+
+
+def office_inbox_pks(office_id: str) -> list[str]:
+    return [f"{Prefix.OFFICE}#{office_id}#INBOX{_suffix(shard)}" for shard in range(QUEUE_SHARDS)]
 
 
 def office_staff_pk(office_id: str) -> str:

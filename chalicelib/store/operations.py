@@ -99,21 +99,22 @@ def write_each(table: Table, writes: Sequence[Write]) -> list[int]:
 def overdue_at_office(table: Table, office_id: str, now_iso: str, cap: int) -> int:
     """An office's open cases whose deadline has passed and whose clock runs, up to `cap`.
 
-    GSI2 (the office's queue, `<due>#<id>`) with the sort key at or before now: a key condition,
+    GSI2 (each shard of the office's queue, `<due>#<id>`) with the sort key at or before now: a key condition,
     so only overdue cases are read, `_PAGE` a Query.
     """
     counted = 0
-    start: Key | None = None
-    while counted < cap:
-        page = table.query(
-            keys.office_queue_pk(office_id),
-            index="GSI2",
-            sort=SortCondition("<=", now_iso + "\uffff"),
-            limit=_PAGE,
-            start_key=start,
-        )
-        counted += sum(1 for item in page.items if not item.get("paused_at"))
-        if not page.last_key:
-            break
-        start = page.last_key
+    for pk in keys.office_queue_pks(office_id):
+        start: Key | None = None
+        while counted < cap:
+            page = table.query(
+                pk,
+                index="GSI2",
+                sort=SortCondition("<=", now_iso + "\uffff"),
+                limit=_PAGE,
+                start_key=start,
+            )
+            counted += sum(1 for item in page.items if not item.get("paused_at"))
+            if not page.last_key:
+                break
+            start = page.last_key
     return min(counted, cap)

@@ -50,9 +50,9 @@ def counted_once(what: str, sub: str, office_id: str, month: str) -> Put:
     return Put({**keys.counted_once_key(what, sub, office_id, month), "expires_at": expires_at})
 
 
-def keys_to_read(groups: int, periods: int) -> int:
-    """How many counter items an answer over `groups` × `periods` (days or months) reads (every shard)."""
-    return groups * periods * keys.STAT_SHARDS
+def keys_to_read(groups: int, *, days: int = 0, months: int = 0) -> int:
+    """How many counter items an answer over `groups` × (`days` and `months`) reads (every shard)."""
+    return groups * (days * keys.DAY_STAT_SHARDS + months * keys.STAT_SHARDS)
 
 
 def _add(bucket: dict[str, int], item: Item) -> None:
@@ -69,7 +69,7 @@ def read(
         key
         for dim, value in wanted
         for key in (
-            *(keys.stat_shard_key(dim, value, shard, day) for day in days for shard in range(keys.STAT_SHARDS)),
+            *(keys.stat_shard_key(dim, value, shard, day) for day in days for shard in range(keys.DAY_STAT_SHARDS)),
             *(key for month in months for key in keys.stat_month_keys(dim, value, month)),
         )
     ]

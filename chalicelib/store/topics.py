@@ -17,27 +17,28 @@ def filed_between(
     """Every case of `category_ids` filed in [start_iso, end_iso): GSI4, one paged Query per partition.
 
     A case sits in one of four partitions of its category and month (private or published, open
-    or closed: access pattern 6); the sort key (`<created>#<id>`) bounds each Query to the period.
+    or closed: access pattern 6; a private one in shards); the sort key (`<created>#<id>`) bounds each
+    Query to the period.
     """
     months = months_between(parse_time(start_iso), parse_time(end_iso))
     for category_id in category_ids:
         for month in months:
             for public in (False, True):
                 for closed in (False, True):
-                    pk = keys.service_pk(category_id, month, public=public, closed=closed)
-                    start: Key | None = None
-                    while True:
-                        page = table.query(
-                            pk,
-                            index="GSI4",
-                            sort=SortCondition("between", start_iso, end_iso),
-                            limit=page_size,
-                            start_key=start,
-                        )
-                        yield from page.items
-                        if not page.last_key:
-                            break
-                        start = page.last_key
+                    for pk in keys.service_pks(category_id, month, public=public, closed=closed):
+                        yield from _period(table, pk, start_iso, end_iso, page_size)
+
+
+def _period(table: Table, pk: str, start_iso: str, end_iso: str, page_size: int) -> Iterator[Item]:
+    start: Key | None = None
+    while True:
+        page = table.query(
+            pk, index="GSI4", sort=SortCondition("between", start_iso, end_iso), limit=page_size, start_key=start
+        )
+        yield from page.items
+        if not page.last_key:
+            break
+        start = page.last_key
 
 
 def put_topics(table: Table, organisation_id: str, week: str, computed_at: str, found: dict[str, Any]) -> None:

@@ -516,7 +516,7 @@ def test_the_public_statistics_can_group_the_whole_country_by_district(seed):
     from chalicelib.logic import stats
     from chalicelib.store import stats as stat_store
 
-    assert stat_store.keys_to_read(len(seed["districts"]) + 1, 1) <= stats.MAX_COUNTERS
+    assert stat_store.keys_to_read(len(seed["districts"]) + 1, months=1) <= stats.MAX_COUNTERS
 
 
 def test_federal_bodies_answer_from_an_office_in_the_districts_province_where_they_have_one(seed):

@@ -139,8 +139,8 @@ def test_the_cost_follows_days_and_groups_never_the_number_of_cases() -> None:
         stats.statistics(services, from_raw="2026-11-01", to_raw="2026-11-30")
         stats.statistics(services, from_raw="2026-11-03", to_raw="2026-11-30")
         reads.append(list(table.calls))
-    # A whole month: its monthly counter, 8 shards in one call; days 3 to 27 (today): 25 × 8 = 200 keys
-    assert reads[0] == reads[1] == ["BatchGetItem"] * 3
+    # A whole month: its monthly counter, 8 shards in one call; days 3 to 27 (today): 25 × 16 = 400 keys, 4 calls
+    assert reads[0] == reads[1] == ["BatchGetItem"] * 5
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,7 @@ def resolve(services: Services, case_id: str, who: Principal = LAHORE) -> CaseOu
 def stat_total(services: Services, dimension: str, value: str, counter: str) -> int:
     day = iso(services.clock())[:10]
     total = 0
-    for shard in range(keys.STAT_SHARDS):
+    for shard in range(keys.DAY_STAT_SHARDS):
         item = services.table.get({"PK": f"STAT#{dimension}#{value}#{shard}", "SK": f"DAY#{day}"})
         total += int(item.get(counter, 0)) if item else 0
     return total
