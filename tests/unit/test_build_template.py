@@ -293,7 +293,7 @@ def test_each_scheduled_function_sends_its_failed_runs_to_the_failed_runs_queue_
     assert queue["Properties"]["SqsManagedSseEnabled"] is True
     alarms = [r for r in resources.values() if r.get("Type") == "AWS::CloudWatch::Alarm"]
     assert any(
-        a["Properties"]["Dimensions"]
+        a["Properties"].get("Dimensions")
         == [{"Name": "QueueName", "Value": {"Fn::GetAtt": ["FailedScheduledRunsQueue", "QueueName"]}}]
         for a in alarms
     )
