@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from chalicelib.logic.clock import parse_time
 from chalicelib.models.complaints import (
     DUE_INDEXED_STATUSES,
     FINISHED_STATUSES,
@@ -117,7 +118,12 @@ def inbox_pk(*, sub: str | None = None, office_id: str | None = None, note_id: s
     raise ValueError("an inbox belongs to a person or an office")
 
 
+# An in-app notice is kept a year, then expires (TTL): the case's timeline keeps what happened for good.
+NOTICE_KEPT_DAYS = 365
+
+
 def notification_item(note: Notification) -> Item:
+    expires_at = int(parse_time(note.at).timestamp()) + NOTICE_KEPT_DAYS * 86400
     return {
         "PK": inbox_pk(sub=note.sub, office_id=note.office_id, note_id=note.id),
         "SK": keys.note_sk(note.at, note.id),
@@ -126,6 +132,7 @@ def notification_item(note: Notification) -> Item:
         "template": note.template,
         "params": note.params,
         "case_id": note.case_id,
+        "expires_at": expires_at,
     }
 
 

@@ -83,3 +83,9 @@ def test_a_notice_written_before_the_shards_is_still_in_the_inbox() -> None:
 def test_an_office_inbox_position_of_another_shape_is_refused(start: dict[str, object]) -> None:
     with pytest.raises(InvalidCursor):
         case_store.inbox(MemoryTable(), office_id="lahore", limit=5, start=start)  # type: ignore[arg-type]
+
+
+def test_an_in_app_notice_expires_a_year_after_it_was_written() -> None:
+    note = Notification(id="n1", at="2026-12-01T10:00:00Z", template="assigned", params={}, office_id="lahore")
+    item = case_store.notification_item(note)
+    assert item["expires_at"] - 1_796_119_200 == case_store.NOTICE_KEPT_DAYS * 86400

@@ -61,3 +61,17 @@ def test_make_simulate_prints_the_three_lines_the_readme_quotes(
     printed = capsys.readouterr().out
     for line in ("hottest write partition: ", "hottest read partition: ", "infrastructure cost per complaint: $"):
         assert any(row.startswith(line) for row in printed.splitlines()), (line, printed)
+
+
+def test_storage_counts_an_item_with_a_time_to_live_for_its_life_and_a_shared_counter_by_its_share() -> None:
+    whole = simulate.kept_byte_months(_item("CASE#1", 1), started_at=0)
+    assert whole == pytest.approx((1024 + simulate.ITEM_OVERHEAD_BYTES) * 12 * simulate.STORAGE_YEARS)
+    notice = {**_item("USER#1", 1), "expires_at": 365 * 86400}
+    a_year = simulate.kept_byte_months(notice, started_at=0)
+    months = 365 * 86400 / simulate.MONTH_SECONDS
+    assert a_year == pytest.approx((item_size(notice) + simulate.ITEM_OVERHEAD_BYTES) * months)
+    # The whole country's monthly counter is shared by every complaint of the month that drew its shard
+    counter = {"PK": "STAT#all#all#3", "SK": "MONTH#2026-11", "submitted": 5}
+    share = simulate.NATIONAL_COMPLAINTS_A_YEAR / 365 * 30.44 / keys.STAT_SHARDS
+    assert simulate.sharers(counter) == pytest.approx(share)
+    assert simulate.sharers({"PK": "CASE#1", "SK": "CASE"}) == 1
