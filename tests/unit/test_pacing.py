@@ -348,3 +348,21 @@ def test_handing_back_changes_each_messages_visibility(monkeypatch: pytest.Monke
     assert queues.postpone(Sqs(), "https://sqs/q", receipts) == 12
     assert [len(c["Entries"]) for c in calls] == [10, 2]  # SQS takes ten at a time
     assert calls[1]["Entries"][1] == {"Id": "1", "ReceiptHandle": "rh-11", "VisibilityTimeout": 31}
+
+
+def test_waits_and_refusals_are_counted_in_the_metrics(capsys: pytest.CaptureFixture[str]) -> None:
+    from chalicelib.observability import metrics
+
+    metrics.clear_metrics()
+    time = FakeTime()
+    pacer = Pacer(SendRates(email=1, sms=None), clock=time, sleep=time.sleep)
+    pacer.acquire("email")
+    assert "SendsPaced" not in metrics.metric_set  # no wait, nothing to count
+    pacer.acquire("email")
+    services, messenger, notes = world()
+    messenger.throttle, messenger.daily_quota = True, True
+    run(notify.NoticeBatch(services), sqs_event(notes[:2]))  # writes the batch's metrics as one EMF line
+    [emf] = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    units = {m["Name"]: m["Unit"] for m in emf["_aws"]["CloudWatchMetrics"][0]["Metrics"]}
+    assert units == {"SendsPaced": "Seconds", "SendsThrottled": "Count", "SendQuotaExhausted": "Count"}
+    assert (emf["SendsPaced"], emf["SendsThrottled"], emf["SendQuotaExhausted"]) == ([1.0], [1.0], [1.0])
