@@ -154,6 +154,10 @@ def test_the_senders_sharing_the_rate_are_the_workers_concurrency() -> None:
     assert int(variables["NOTIFY_SENDERS"]) == concurrency["MaximumConcurrency"]
     assert int(variables["NOTIFY_SENDERS"]) == chalice["send_notifications"]["reserved_concurrency"]
     assert variables["SES_MAX_SEND_RATE"] == {"Ref": "SesMaxSendRate"}
+    # The worker's timeout leaves time to pace, and stays under the queue's visibility timeout (Lambda requires it)
+    queue = json.loads((REPO / "infra" / "resources.json").read_text())["Resources"]["NotificationsQueue"]
+    timeout = chalice["send_notifications"]["lambda_timeout"]
+    assert notify.SAFETY_SECONDS * 5 <= timeout <= queue["Properties"]["VisibilityTimeout"]
     assert functions["Parameters"]["SesMaxSendRate"]["Default"] == "14"
 
 
