@@ -56,6 +56,12 @@ class Settings(Model):
     sender_email: str | None = None
     # How many complaints, information requests and feedback a citizen may file in a Pakistan day.
     daily_limits: DailyLimits = DailyLimits()
+    # The account's send rates per second (SES e-mail, SNS SMS) and how many notify containers share them
+    # (its MaximumConcurrency): each container sends at rate / senders (chalicelib/logic/pacing.py). Set for
+    # the notify worker only (infra/functions.json); unset, sends are not paced (the API's codes, the local stack).
+    ses_max_send_rate: float | None = None
+    sms_max_send_rate: float | None = None
+    notify_senders: int = 1
 
 
 def _required(env: dict[str, str], name: str) -> str:
@@ -76,6 +82,27 @@ def _daily_limits(env: dict[str, str]) -> DailyLimits:
             raise RuntimeError(f"{name} must be a whole number from 1, got {raw!r}")
         chosen[kind] = int(raw)
     return DailyLimits(**chosen)
+
+
+def _rate(env: dict[str, str], name: str) -> float | None:
+    """A send rate per second (above 0), or None when unset; an unusable one fails loudly."""
+    raw = env.get(name)
+    if not raw:
+        return None
+    try:
+        rate = float(raw)
+    except ValueError:
+        rate = 0.0
+    if not rate > 0 or rate == float("inf"):
+        raise RuntimeError(f"{name} must be a number of sends per second above 0, got {raw!r}")
+    return rate
+
+
+def _senders(env: dict[str, str]) -> int:
+    raw = env.get("NOTIFY_SENDERS") or "1"
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+        raise RuntimeError(f"NOTIFY_SENDERS must be a whole number from 1, got {raw!r}")
+    return int(raw)
 
 
 def settings_from(env: dict[str, str]) -> Settings:
@@ -115,6 +142,9 @@ def settings_from(env: dict[str, str]) -> Settings:
         sender_email=env.get("SENDER_EMAIL") or None,
         models_bucket=env.get("MODELS_BUCKET") or None,
         daily_limits=_daily_limits(env),
+        ses_max_send_rate=_rate(env, "SES_MAX_SEND_RATE"),
+        sms_max_send_rate=_rate(env, "SMS_MAX_SEND_RATE"),
+        notify_senders=_senders(env),
     )
 
 

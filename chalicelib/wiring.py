@@ -15,6 +15,7 @@ from chalicelib.integrations.queues import QueuePair, SqsIntakeQueue, SqsNotific
 from chalicelib.integrations.s3 import S3UploadPresigner
 from chalicelib.integrations.secrets import SecretsKeyring
 from chalicelib.logic.directory import Directory, directory_of
+from chalicelib.logic.pacing import Pacer, SendRates
 from chalicelib.logic.ports import QueueOperations, Services
 from chalicelib.store.directory import DirectoryCache
 from chalicelib.store.table import DynamoTable
@@ -77,6 +78,15 @@ def services() -> Services:
     )
 
 
+@lru_cache(maxsize=1)
+def send_pacer() -> Pacer | None:
+    """This container's pacing of SMS and e-mail under the account's rates (None: sends are not paced)."""
+    settings = get_settings()
+    if settings.ses_max_send_rate is None and settings.sms_max_send_rate is None:
+        return None
+    return Pacer(SendRates(settings.ses_max_send_rate, settings.sms_max_send_rate, settings.notify_senders))
+
+
 @lru_cache(maxsize=2)
 def jwks(url: str) -> JwksCache:
     """The public keys served at `url` (one cache per pool)."""
@@ -88,5 +98,6 @@ def reset() -> None:
     services.cache_clear()
     directory_cache.cache_clear()
     jwks.cache_clear()
+    send_pacer.cache_clear()
     get_settings.cache_clear()
     aws.reset_clients()

@@ -214,7 +214,9 @@ class Stack:
         url = self.resources[url_setting]
         delivered = 0
         while True:
-            got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get("Messages", [])
+            got = sqs.receive_message(
+                QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0, AttributeNames=["ApproximateReceiveCount"]
+            ).get("Messages", [])
             if not got:
                 return delivered
             event = self.client.events.generate_sqs_event(
@@ -222,6 +224,8 @@ class Stack:
             )
             for record, message in zip(event["Records"], got, strict=True):
                 record["messageId"] = message["MessageId"]
+                record["receiptHandle"] = message["ReceiptHandle"]  # a worker may change its visibility
+                record["attributes"]["ApproximateReceiveCount"] = message["Attributes"]["ApproximateReceiveCount"]
             result = self.invoke(handler, event)
             failed = {f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])}
             for message in got:

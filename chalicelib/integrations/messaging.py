@@ -5,7 +5,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from chalicelib.models.errors import ServiceUnavailable
+from chalicelib.models.errors import SendThrottled, ServiceUnavailable
+
+# The error codes SES and SNS answer a send with when the account's rate is exceeded: SES `Throttling`
+# ("Maximum sending rate exceeded." or "Daily message quota exceeded."), SNS `ThrottledException` for SMS
+# (and `Throttling` from the API front end). botocore's standard retry mode has already retried them twice.
+_THROTTLING = frozenset({"Throttling", "ThrottlingException", "ThrottledException", "TooManyRequestsException"})
+
+
+def _refusal(exc: Exception, what: str) -> ServiceUnavailable:
+    """A send's failure as the domain sees it: a rate refusal (SendThrottled), or any other outage."""
+    from botocore.exceptions import ClientError
+
+    if isinstance(exc, ClientError):
+        error = exc.response.get("Error", {})
+        if error.get("Code") in _THROTTLING:
+            quota = "daily message quota" in str(error.get("Message", "")).lower()
+            reason = "the daily sending quota is exhausted" if quota else "the sending rate was exceeded"
+            return SendThrottled(f"{what} could not be sent: {reason}", daily_quota=quota)
+    return ServiceUnavailable(f"{what} could not be sent")
 
 
 class SnsSesMessenger:
@@ -29,7 +47,7 @@ class SnsSesMessenger:
                 },
             )
         except (BotoCoreError, ClientError) as exc:
-            raise ServiceUnavailable("SMS could not be sent") from exc
+            raise _refusal(exc, "SMS") from exc
 
     def send_email(self, address: str, subject: str, text: str) -> None:
         from botocore.exceptions import BotoCoreError, ClientError
@@ -46,4 +64,4 @@ class SnsSesMessenger:
                 },
             )
         except (BotoCoreError, ClientError) as exc:
-            raise ServiceUnavailable("e-mail could not be sent") from exc
+            raise _refusal(exc, "e-mail") from exc

@@ -54,6 +54,24 @@ class SqsNotificationQueue:
                 raise ServiceUnavailable(f"the notifications queue refused {len(out['Failed'])} message(s)")
 
 
+def postpone(client: Any, queue_url: str, receipts: Sequence[tuple[str, int]]) -> int:
+    """Hide received messages (receipt handle, seconds) from every receiver that long: a message handed back
+    unsent comes again after its own wait, not the queue's visibility timeout. How many SQS took; a refusal
+    leaves a message to reappear at the visibility timeout, so it is logged by the caller and not raised."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    took = 0
+    for start in range(0, len(receipts), _BATCH):
+        chunk = receipts[start : start + _BATCH]
+        entries = [{"Id": str(i), "ReceiptHandle": h, "VisibilityTimeout": s} for i, (h, s) in enumerate(chunk)]
+        try:
+            out = client.change_message_visibility_batch(QueueUrl=queue_url, Entries=entries)
+        except (BotoCoreError, ClientError):
+            continue
+        took += len(out.get("Successful", []))
+    return took
+
+
 # SQS's names of the counts an operator reads.
 _COUNTS = ("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed")
 # How far back CloudWatch is asked for the oldest message's age: SQS publishes it every minute while a queue is

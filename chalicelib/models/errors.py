@@ -131,6 +131,15 @@ class ServiceUnavailable(AwaazError):
     code = "service_unavailable"
 
 
+class SendThrottled(ServiceUnavailable):
+    """SES or SNS refused a send for the account's rate (`daily_quota`: SES's 24-hour quota is spent): nothing was
+    sent, and sending more now only earns more refusals (the notify worker returns the rest of its batch)."""
+
+    def __init__(self, message: str = "", *, daily_quota: bool = False) -> None:
+        super().__init__(message)
+        self.daily_quota = daily_quota
+
+
 class InternalError(AwaazError):
     """A fault of the service itself (an exception no view caught), never of the input."""
 

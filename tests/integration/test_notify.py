@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import moto.backends
+import pytest
 
 from tests.harness import REGION, Stack
 from tests.integration.test_actions import routed_case
@@ -71,3 +72,43 @@ def test_a_citizen_with_a_phone_gets_an_sms_in_urdu_and_can_turn_messages_off(st
     file_and_route(stack, citizen)
     assert len(sent_sms()) == sms_before + 1
     assert stack.get("/v1/notifications", token=citizen).json["items"][0]["type"] == "case_routed"
+
+
+def test_notices_refused_for_the_ses_rate_come_back_and_are_sent_once(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from botocore.awsrequest import AWSResponse
+    from botocore.compat import HTTPHeaders
+
+    from chalicelib import aws
+    from chalicelib.workers import notify
+
+    # Handed back for no time at all, so the test need not wait: that they come back at once shows the worker
+    # changed their visibility (else they would stay hidden for the queue's 60 s)
+    monkeypatch.setattr(notify, "THROTTLED_FIRST_SECONDS", 0)
+    stack.login("citizen"), stack.login("officer")
+    before = len(sent_emails())
+    refused: list[str] = []
+
+    def throttle(model: Any, **_: Any) -> tuple[AWSResponse, dict[str, Any]]:
+        refused.append(model.name)
+        error = {"Code": "Throttling", "Message": "Maximum sending rate exceeded.", "Type": "Sender"}
+        return AWSResponse("https://email", 400, HTTPHeaders(), None), {"Error": error, "ResponseMetadata": {}}
+
+    # Given SES refuses every e-mail for its rate
+    ses = aws.client("ses")
+    ses.meta.events.register("before-call.ses.SendEmail", throttle, unique_id="ses-throttled")
+    try:
+        routed_case(stack)
+        # When the notify worker runs: nothing is sent, nothing counted as delivered
+        assert stack.run_notify_worker() == 0
+    finally:
+        ses.meta.events.unregister("before-call.ses.SendEmail", unique_id="ses-throttled")
+    assert refused == ["SendEmail"] and sent_emails()[before:] == []  # the second notice was not even tried
+    # Then, the rate free again, both notices come back and are sent, once each
+    delivered = 0
+    while (more := stack.run_notify_worker()) > 0:
+        delivered += more
+    assert delivered == 2
+    recipients = sorted(a for m in sent_emails()[before:] for a in m.destinations["ToAddresses"])
+    assert recipients == ["citizen@example.pk", "officer@example.pk"]

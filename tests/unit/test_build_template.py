@@ -138,7 +138,14 @@ def test_the_stateful_resources_and_an_override_for_every_generated_function_are
     # The build's own settings never reach CloudFormation
     assert "Awaaz::Build" not in template.get("Metadata", {})
     assert not [rid for rid, r in template["Resources"].items() if "Awaaz::Requires" in r.get("Metadata", {})]
-    assert set(template["Parameters"]) == {"SenderEmail", "AlarmEmail", "WebAclArnForCloudFront", "MapTileOrigin"}
+    assert set(template["Parameters"]) == {
+        "SenderEmail",
+        "AlarmEmail",
+        "WebAclArnForCloudFront",
+        "MapTileOrigin",
+        "SesMaxSendRate",
+        "SmsMaxSendRate",
+    }
     assert template["Outputs"]["FailedScheduledRunsQueueUrl"] == {"Value": {"Ref": "FailedScheduledRunsQueue"}}
 
 
