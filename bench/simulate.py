@@ -57,6 +57,8 @@ PRICES = {
     "dynamodb_write_unit": 0.625 / 1e6,
     "dynamodb_read_unit": 0.125 / 1e6,
     "dynamodb_storage_gb_month": 0.25,
+    "dynamodb_ia_storage_gb_month": 0.10,  # the Standard-IA table class: storage 60 % cheaper,
+    "dynamodb_ia_request_factor": 1.25,  # requests 25 % dearer
     "dynamodb_pitr_gb_month": 0.20,
     "lambda_request": 0.20 / 1e6,
     "lambda_gb_second": 0.0000166667,
@@ -398,8 +400,19 @@ def kept_byte_months(item: Item, started_at: float) -> float:
     return size * months / sharers(item)
 
 
-def price(life: dict[str, Any]) -> dict[str, float]:
+def table_class() -> str:
+    """The table class the stack deploys (infra/resources.json), which sets DynamoDB's prices."""
+    from pathlib import Path
+
+    resources = json.loads((Path(__file__).resolve().parent.parent / "infra" / "resources.json").read_text())
+    return str(resources["Resources"]["Table"]["Properties"].get("TableClass", "STANDARD"))
+
+
+def price(life: dict[str, Any], klass: str | None = None) -> dict[str, float]:
     p = PRICES
+    infrequent = (klass or table_class()) == "STANDARD_INFREQUENT_ACCESS"
+    request_factor = p["dynamodb_ia_request_factor"] if infrequent else 1.0
+    storage = p["dynamodb_ia_storage_gb_month"] if infrequent else p["dynamodb_storage_gb_month"]
     totals = life["totals"]
     write_units = (
         totals.get("write_units", 0) + totals.get("write_units_transactional", 0) + totals.get("index_write_units", 0)
@@ -410,10 +423,11 @@ def price(life: dict[str, Any]) -> dict[str, float]:
     gb_months = life["byte_months"] / 1e9
     logs_gb = invocations * LOG_BYTES_PER_INVOCATION / 1e9
     return {
-        "dynamodb requests": write_units * p["dynamodb_write_unit"]
-        + totals.get("read_units", 0) * p["dynamodb_read_unit"],
-        f"dynamodb storage and backups ({STORAGE_YEARS} years)": gb_months
-        * (p["dynamodb_storage_gb_month"] + p["dynamodb_pitr_gb_month"]),
+        "dynamodb requests": (
+            write_units * p["dynamodb_write_unit"] + totals.get("read_units", 0) * p["dynamodb_read_unit"]
+        )
+        * request_factor,
+        f"dynamodb storage and backups ({STORAGE_YEARS} years)": gb_months * (storage + p["dynamodb_pitr_gb_month"]),
         "lambda": invocations * p["lambda_request"] + seconds * LAMBDA_MEMORY_GB * p["lambda_gb_second"],
         "api gateway (REST, with preflights)": 2 * requests * p["api_gateway_rest_request"],
         "sqs": (3 * (1 + life["notices"])) * p["sqs_request"],  # send, receive, delete per message
@@ -456,10 +470,14 @@ def main() -> None:
         f"{life['stored_bytes']:,} bytes kept {STORAGE_YEARS} years (with index copies; an item with a time to live for its "
         f"life; a shared counter by this complaint's share); {life['notices']} notices delivered"
     )
-    lines = price(life)
+    klass = table_class()
+    lines = price(life, klass)
+    print(f"  (table class {klass}, infra/resources.json)")
     for name, cost in lines.items():
         print(f"  {name:<44} ${cost:.7f}")
     infrastructure = sum(lines.values())
+    other = "STANDARD" if klass == "STANDARD_INFREQUENT_ACCESS" else "STANDARD_INFREQUENT_ACCESS"
+    print(f"  the other table class, {other}, would cost ${sum(price(life, other).values()):.6f}")
     print(f"infrastructure cost per complaint: ${infrastructure:.6f}")
     print(f"  per million complaints a year: ${infrastructure * 1e6:,.0f}")
     citizen_notices = 5

@@ -75,3 +75,17 @@ def test_storage_counts_an_item_with_a_time_to_live_for_its_life_and_a_shared_co
     share = simulate.NATIONAL_COMPLAINTS_A_YEAR / 365 * 30.44 / keys.STAT_SHARDS
     assert simulate.sharers(counter) == pytest.approx(share)
     assert simulate.sharers({"PK": "CASE#1", "SK": "CASE"}) == 1
+
+
+def test_the_table_class_trades_storage_for_requests_and_the_stack_deploys_the_one_priced() -> None:
+    life = {
+        "totals": {"write_units_transactional": 100, "read_units": 20},
+        "steps": [{"api_requests": 1, "invocations": 1, "seconds": 0.01}],
+        "byte_months": 10_000 * 60,
+        "notices": 1,
+    }
+    standard, infrequent = simulate.price(life, "STANDARD"), simulate.price(life, "STANDARD_INFREQUENT_ACCESS")
+    assert infrequent["dynamodb requests"] == pytest.approx(standard["dynamodb requests"] * 1.25)
+    stored = "dynamodb storage and backups (5 years)"
+    assert infrequent[stored] == pytest.approx(standard[stored] * (0.10 + 0.20) / (0.25 + 0.20))
+    assert simulate.table_class() == "STANDARD_INFREQUENT_ACCESS"
