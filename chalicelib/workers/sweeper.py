@@ -58,10 +58,10 @@ def sweep_due_cases(event: SQSEvent) -> dict[str, Any]:
     context = getattr(event, "context", None)
 
     def act(record: SQSRecord) -> None:
-        if context is not None and context.get_remaining_time_in_millis() / 1000 < RESERVE_SECONDS:
-            report.deferred += 1  # its message comes back, whole, after the visibility timeout
-            raise CasesLeftDue("the invocation ran short of time")
         due = DueCases.model_validate_json(record.body)
+        if context is not None and context.get_remaining_time_in_millis() / 1000 < RESERVE_SECONDS:
+            report.deferred += len(due.case_ids)  # its message comes back, whole, after the visibility timeout
+            raise CasesLeftDue("the invocation ran short of time")
         left = act_on_due(services(), due.case_ids, due.found_at, report)
         if left:
             logger.warning("due cases left due", extra={"case_ids": left})
