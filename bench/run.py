@@ -163,7 +163,7 @@ def measure_calls() -> list[Row]:
         supervisor = stack.login("supervisor")
         op("officer queue (one office)", lambda: stack.get("/v1/officer/cases", token=officer))
         op("officer queue (supervisor's subtree)", lambda: stack.get("/v1/officer/cases", token=supervisor))
-        op("sweeper (nothing due)", lambda: stack.run_sweeper())
+        op("sweeper (nothing due)", lambda: stack.run_finder())
         _officer_actions(stack, op, created["id"])
         _notifications(stack, op, created["id"])
         _sweeper_against_volume(stack, op, created["id"])
@@ -279,7 +279,7 @@ def _notifications(stack: Any, op: Callable[..., None], case_id: str) -> None:
 
 
 def _sweeper_against_volume(stack: Any, op: Callable[..., None], case_id: str) -> None:
-    """The sweeper's calls with 100, then 10,000 cases at work that are not due: they must not change."""
+    """The sweeper's (its finder's) calls with 100, then 10,000 cases at work that are not due: they must not change."""
     from chalicelib import aws
     from chalicelib.store import cases as case_store
     from chalicelib.store.table import DynamoTable
@@ -301,7 +301,7 @@ def _sweeper_against_volume(stack: Any, op: Callable[..., None], case_id: str) -
             ],
         )
         written = total
-        op(f"sweeper ({total:,} cases not due)", lambda: stack.run_sweeper())
+        op(f"sweeper ({total:,} cases not due)", lambda: stack.run_finder())
 
 
 def _public_worst_cases(stack: Any, op: Callable[..., None], case_id: str) -> None:
@@ -730,6 +730,12 @@ def main() -> int:
     flat = sweeps["sweeper (100 cases not due)"] == sweeps["sweeper (10,000 cases not due)"]
     failed = failed or not flat
     print(f"sweeper calls with 100 vs 10,000 cases not due: {'equal' if flat else 'DIFFERENT !'}")
+    print()
+    from bench import backlog
+
+    measured = backlog.measure()
+    for line in backlog.lines(measured, backlog.model(measured)):
+        print(line)
     print()
     print("Import time (median of 9 fresh interpreters, app and bare app alternately; 5 for the others;")
     print(" bytecode compiled first, as the package ships it)")

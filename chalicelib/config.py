@@ -47,6 +47,8 @@ class Settings(Model):
     # The Secrets Manager secret (encrypted under the stack's KMS key) holding the PII keyring: the keys of
     # the CNIC and username hashes and of the encrypted contact details (chalicelib/logic/pii.py Keyring).
     pii_secret_arn: str
+    # The sweeper's due queue: the finder sends due case ids to it, the due-queue worker consumes it.
+    due_queue_url: str | None = None
     # The work queues' dead-letter queues: only the API reads and redrives them (the operations view).
     intake_dlq_url: str | None = None
     notifications_dlq_url: str | None = None
@@ -137,6 +139,7 @@ def settings_from(env: dict[str, str]) -> Settings:
         staff_jwks_url=staff_jwks_url,
         staff_issuer=staff_issuer,
         pii_secret_arn=_required(env, "PII_SECRET_ARN"),
+        due_queue_url=env.get("DUE_QUEUE_URL") or None,
         intake_dlq_url=env.get("INTAKE_DLQ_URL") or None,
         notifications_dlq_url=env.get("NOTIFICATIONS_DLQ_URL") or None,
         sender_email=env.get("SENDER_EMAIL") or None,

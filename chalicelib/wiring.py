@@ -11,7 +11,13 @@ from chalicelib.integrations.cognito import CognitoIdentity
 from chalicelib.integrations.jwks import JwksCache
 from chalicelib.integrations.messaging import SnsSesMessenger
 from chalicelib.integrations.models import S3ModelStore
-from chalicelib.integrations.queues import QueuePair, SqsIntakeQueue, SqsNotificationQueue, SqsQueueOperations
+from chalicelib.integrations.queues import (
+    QueuePair,
+    SqsDueQueue,
+    SqsIntakeQueue,
+    SqsNotificationQueue,
+    SqsQueueOperations,
+)
 from chalicelib.integrations.s3 import S3UploadPresigner
 from chalicelib.integrations.secrets import SecretsKeyring
 from chalicelib.logic.directory import Directory, directory_of
@@ -75,6 +81,7 @@ def services() -> Services:
         daily_limits=settings.daily_limits,
         queue_operations=operations,
         models=S3ModelStore(lambda: aws.client("s3"), settings.models_bucket) if settings.models_bucket else None,
+        due=SqsDueQueue(lambda: aws.client("sqs"), settings.due_queue_url) if settings.due_queue_url else None,
     )
 
 

@@ -27,6 +27,7 @@ DEFAULT_ENVIRONMENT = {
     "TABLE_NAME": "Table",
     "INTAKE_QUEUE_URL": "IntakeQueue",
     "NOTIFICATIONS_QUEUE_URL": "NotificationsQueue",
+    "DUE_QUEUE_URL": "DueQueue",
     "ATTACHMENTS_BUCKET": "AttachmentsBucket",
     "MODELS_BUCKET": "ModelsBucket",
     "USER_POOL_ID": "UserPool",

@@ -269,6 +269,25 @@ def attach(state_dir: str | None = None) -> tuple[Any, dict[str, Any]]:
     return config.chalice_app, runtime
 
 
+def wait_for_due_queue(timeout: float = 120.0) -> bool:
+    """Wait until the sweeper's due queue is empty (nothing waiting, nothing being worked): the running
+    stack's pump has delivered what the finder sent to the worker, and the worker has acted. False on timeout."""
+    url = os.environ.get("DUE_QUEUE_URL")
+    if not url:
+        return True
+    from chalicelib import aws
+
+    sqs = aws.client("sqs")
+    names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        counts = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
+        if all(int(counts.get(name, 0)) == 0 for name in names):
+            return True
+        time.sleep(0.2)
+    return False
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m local.scheduler", description=run_job.__doc__)
     parser.add_argument("name", help="the scheduled handler, or an alias (deadlines)")
@@ -285,6 +304,12 @@ def main(argv: list[str] | None = None) -> int:
     except (KeyError, ValueError) as exc:
         print(exc.args[0] if exc.args else exc, file=sys.stderr)
         return 2
+    if ALIASES.get(args.name, args.name) == "sweep_deadlines" and isinstance(result, dict) and result.get("enqueued"):
+        # The finder only sent the due cases to the due queue; the stack's pump hands them to the worker.
+        # Return once it has acted, so what the job did can be looked at when it returns.
+        started = time.monotonic()
+        drained = wait_for_due_queue()
+        log.info("due queue %s in %.1f s", "worked off" if drained else "still busy", time.monotonic() - started)
     print(json.dumps(result, default=str, ensure_ascii=False))
     return 0
 

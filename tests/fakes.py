@@ -37,6 +37,28 @@ class FakeIntake:
 
 
 @dataclass
+class FakeDueQueue:
+    """The sweeper's due queue in memory: what the finder sent, as the worker would receive it (FIFO here)."""
+
+    messages: list[tuple[list[str], str]] = field(default_factory=list)
+    sends: int = 0
+    broken: bool = False
+
+    def send(self, messages: Sequence[Sequence[str]], found_at: str) -> None:
+        if self.broken:
+            raise ServiceUnavailable("queue down")
+        assert len(messages) <= 10
+        self.sends += 1
+        self.messages.extend((list(ids), found_at) for ids in messages)
+
+    def waiting(self) -> int:
+        return len(self.messages)
+
+    def take(self) -> tuple[list[str], str] | None:
+        return self.messages.pop(0) if self.messages else None
+
+
+@dataclass
 class FakeNotificationQueue:
     queued: list[Notification] = field(default_factory=list)
     broken: bool = False
@@ -301,6 +323,7 @@ def make_services(
         clock=clock,
         pii_keys=lambda: PII_KEYS,
         daily_limits=daily_limits or DailyLimits(),
+        due=FakeDueQueue(),
     )
     return services, intake, clock
 

@@ -24,6 +24,7 @@ SETTINGS = (
     "TABLE_NAME",
     "INTAKE_QUEUE_URL",
     "NOTIFICATIONS_QUEUE_URL",
+    "DUE_QUEUE_URL",
     "INTAKE_DLQ_URL",
     "NOTIFICATIONS_DLQ_URL",
     "ATTACHMENTS_BUCKET",
@@ -235,12 +236,28 @@ class Stack:
             if failed:
                 return delivered
 
-    def run_sweeper(self, minutes_from_now: float = 0) -> dict[str, int]:
+    def run_due_worker(self) -> int:
+        """Deliver what waits on the sweeper's due queue to `sweep_due_cases`; return how many messages."""
+        return self._pump("DUE_QUEUE_URL", "awaaz-due", "sweep_due_cases")
+
+    def run_finder(self, minutes_from_now: float = 0) -> dict[str, int]:
+        """One tick of the scheduled sweeper (the finder) as if the clock read now + `minutes_from_now`."""
         at = datetime.now(UTC) + timedelta(minutes=minutes_from_now)
         event = self.client.events.generate_cw_event("aws.events", "Scheduled Event", {}, [])
         event["time"] = at.isoformat().replace("+00:00", "Z")
         payload: dict[str, int] = self.invoke("sweep_deadlines", event)
         return payload
+
+    def run_sweeper(self, minutes_from_now: float = 0) -> dict[str, int]:
+        """A tick of the sweeper as deployed: the finder, then the due-queue worker until the queue is empty.
+
+        Returns the finder's report (found, enqueued, ...) and the worker's tallies summed over its batches
+        (reminded, escalated, ...), as its "sweep finished" log lines give them.
+        """
+        with worker_tallies() as tallies:
+            found = self.run_finder(minutes_from_now)
+            self.run_due_worker()
+        return {**found, **tallies}
 
     def invoke(self, handler: str, event: dict[str, Any]) -> Any:
         """Invoke one of the app's functions as Lambda would, with the timeout it has when deployed (chalice's
@@ -274,6 +291,33 @@ class Stack:
             yield
         finally:
             sqs.meta.events.unregister("before-call.sqs.SendMessage", unique_id="intake-broken")
+
+
+@contextlib.contextmanager
+def worker_tallies() -> Iterator[dict[str, int]]:
+    """The sweeper worker's tallies ("sweep finished" log lines), summed while the block runs."""
+    import logging
+
+    from chalicelib.logic.sweeper import SweepReport
+
+    summed: dict[str, int] = dict.fromkeys(SweepReport().as_dict(), 0)
+
+    class Tally(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.getMessage() == "sweep finished":
+                for name in summed:
+                    summed[name] += int(getattr(record, name, 0) or 0)
+
+    handler = Tally(level=logging.INFO)
+    awaaz = logging.getLogger("awaaz")
+    level = awaaz.level
+    awaaz.addHandler(handler)
+    awaaz.setLevel(min(level or logging.INFO, logging.INFO))
+    try:
+        yield summed
+    finally:
+        awaaz.removeHandler(handler)
+        awaaz.setLevel(level)
 
 
 # The services the app's functions call (chalicelib/aws.py's clients), and their IAM prefixes.

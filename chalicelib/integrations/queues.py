@@ -72,6 +72,41 @@ def postpone(client: Any, queue_url: str, receipts: Sequence[tuple[str, int]]) -
     return took
 
 
+class SqsDueQueue:
+    """Sends due case ids to the due queue the sweeper's worker consumes; tells how much waits there."""
+
+    def __init__(self, client: Callable[[], Any], queue_url: str) -> None:
+        self._client = client
+        self._url = queue_url
+
+    def send(self, messages: Sequence[Sequence[str]], found_at: str) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        if len(messages) > _BATCH:
+            raise ValueError(f"one SendMessageBatch takes at most {_BATCH} messages")
+        entries = [
+            {"Id": str(i), "MessageBody": json.dumps({"case_ids": list(ids), "found_at": found_at})}
+            for i, ids in enumerate(messages)
+        ]
+        try:
+            out = self._client().send_message_batch(QueueUrl=self._url, Entries=entries)
+        except (BotoCoreError, ClientError) as exc:
+            raise ServiceUnavailable("the due queue is unavailable") from exc
+        if out.get("Failed"):
+            raise ServiceUnavailable(f"the due queue refused {len(out['Failed'])} message(s)")
+
+    def waiting(self) -> int:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            out = self._client().get_queue_attributes(
+                QueueUrl=self._url, AttributeNames=["ApproximateNumberOfMessages"]
+            )
+        except (BotoCoreError, ClientError) as exc:
+            raise ServiceUnavailable("the due queue did not answer") from exc
+        return int(out.get("Attributes", {}).get("ApproximateNumberOfMessages", 0))
+
+
 # SQS's names of the counts an operator reads.
 _COUNTS = ("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed")
 # How far back CloudWatch is asked for the oldest message's age: SQS publishes it every minute while a queue is

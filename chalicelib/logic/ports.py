@@ -27,6 +27,16 @@ class NotificationQueue(Protocol):
         """Hand committed notices to the notify worker; raises ServiceUnavailable if it cannot."""
 
 
+class DueQueue(Protocol):
+    """The due queue: the sweeper's finder hands due case ids to the due-queue worker."""
+
+    def send(self, messages: Sequence[Sequence[str]], found_at: str) -> None:
+        """Send up to ten messages, each a list of case ids found due at `found_at`; ServiceUnavailable if it cannot."""
+
+    def waiting(self) -> int:
+        """About how many messages wait to be received (not those being worked on); ServiceUnavailable if unknown."""
+
+
 class Messenger(Protocol):
     def send_sms(self, phone: str, text: str) -> None:
         """Send a text message; raises ServiceUnavailable if it cannot."""
@@ -150,3 +160,5 @@ class Services:
     queue_operations: QueueOperations | None = None
     # The classifier artefacts (category suggestion, moderation); None without MODELS_BUCKET.
     models: ModelStore | None = None
+    # The sweeper's due queue (chalicelib/logic/sweeper.py fan_out); None without DUE_QUEUE_URL.
+    due: DueQueue | None = None

@@ -12,15 +12,22 @@ number of due cases, not of all cases. Per due case, by its state:
 Every move re-reads the case, asks the transition table, and writes with the version
 it read, so a second run, or a run racing an officer, changes nothing twice.
 
+Deployed, the work fans out (docs/scale.md, "The sweeper at a backlog"): every 15 minutes the
+finder (`fan_out`) reads the due index and sends the due case ids, ten to a message, to the due
+queue; the due-queue worker (`act_on_due`, many at once) acts on each case with `act_on_case`,
+the one place a due case is acted on. `sweep` does both in one process (tests, simulation).
+A message delivered twice, or two ticks finding one case, act once: the case is re-read and is
+no longer due, or its versioned write loses.
+
 One case that cannot be acted on now (a write still contended after its retries, a condition
 that failed on another of its items) is counted as `failed` and left due: it never stops the
-run, and the next run tries it again. Given the time its invocation has left, a run stops in
-time and counts what it left as `deferred`: a backlog larger than one run shrinks every run.
+run or the batch (only its message comes back), and it is tried again. Given the time its
+invocation has left, a run stops in time and counts what it left as `deferred`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -39,6 +46,14 @@ LOOKBACK_MONTHS = 2
 # A run stops acting while its invocation has at least this long left: one case's longest turn (its reads,
 # a contended write's retries, its notices' enqueue) with room to spare, and the metrics' flush.
 RESERVE_SECONDS = 5.0
+# The finder packs this many case ids into one message of the due queue, and sends ten messages per
+# SendMessageBatch (SQS's most): 100 cases a call. One id a message would take ten times the calls (the
+# finder's time at a backlog is its sends: bench/run.py measures it); a message whose one case fails is
+# delivered again whole, and its other cases, no longer due, cost one read each (docs/scale.md).
+CASES_PER_MESSAGE = 10
+MESSAGES_PER_SEND = 10
+# The finder's Query page: the keys-only due index holds ~100-byte entries, so a page of 1,000 is ~100 KB.
+FINDER_PAGE = 1000
 
 
 @dataclass
@@ -54,36 +69,129 @@ class SweepReport:
     conflicts: int = 0
     failed: int = 0
     deferred: int = 0
+    not_due: int = 0  # found due, but acted on since (or a second delivery): nothing to do
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+    def add(self, other: SweepReport) -> None:
+        for name, value in other.__dict__.items():
+            setattr(self, name, getattr(self, name) + value)
+
+
+@dataclass
+class FanOutReport:
+    """What one tick of the finder did: found due, sent to the due queue (in how many messages), left."""
+
+    found: int = 0
+    enqueued: int = 0
+    messages: int = 0
+    deferred: int = 0  # found but not sent: the invocation ran short of time (the next tick finds them)
+    failed: int = 0  # found but refused by the queue (the next tick finds them)
+    queue_busy: int = 0  # 1: the due queue still had work waiting, so this tick sent nothing
 
     def as_dict(self) -> dict[str, int]:
         return dict(self.__dict__)
 
 
-def due_case_ids(services: Services, now: datetime) -> list[str]:
+def due_case_ids(services: Services, now: datetime, page_size: int = 100) -> list[str]:
     """Ids of cases whose next check is at or before `now`, over the lookback: one Query per (month, shard), paged."""
-    return case_store.due_case_ids(services.table, months_back(now, LOOKBACK_MONTHS), until_iso=iso(now))
+    return case_store.due_case_ids(
+        services.table, months_back(now, LOOKBACK_MONTHS), until_iso=iso(now), page_size=page_size
+    )
+
+
+def act_on_case(services: Services, case_id: str, now: datetime, report: SweepReport) -> bool:
+    """Act on one case if it is still due at `now`; False when it could not be acted on now (left due).
+
+    The one place a due case is acted on: the in-process `sweep` and the due-queue worker both call it.
+    A case no longer due (acted on since it was found, or found twice) is left alone; a move that
+    meets another writer loses its versioned write (`conflicts`) and changes nothing.
+    """
+    report.examined += 1
+    try:
+        case = case_store.get_case(services.table, case_id)
+        if case is None or not case.next_check_at or case.next_check_at > iso(now):
+            report.not_due += 1  # acted on since the index was read, or a second delivery
+            return True
+        _act_on(services, case, now, report)
+    except VersionConflict:
+        report.conflicts += 1  # someone acted meanwhile; the next run sees the new state
+    except (ConditionFailure, ServiceUnavailable) as exc:
+        report.failed += 1  # left due: tried again (its message comes back; the next run finds it)
+        logger.warning("sweep could not act on a case", extra={"case_id": case_id, "error": type(exc).__name__})
+        return False
+    return True
 
 
 def sweep(services: Services, now: datetime, time_left: Callable[[], float] | None = None) -> SweepReport:
-    """Act on every case due at `now`; `time_left` (seconds its invocation has left) stops it in time."""
+    """Find every case due at `now` and act on each, in this process; `time_left` (seconds) stops it in time.
+
+    The deployed schedule fans the work out instead (`fan_out`, then `act_on_due` in the due-queue worker);
+    this whole-run form serves the tests, the simulation and the cost model, with the same per-case logic.
+    """
     report = SweepReport()
-    stamp = iso(now)
     due = due_case_ids(services, now)
     for done, case_id in enumerate(due):
         if time_left is not None and time_left() < RESERVE_SECONDS:
             report.deferred = len(due) - done  # still due: the next run starts with them
             break
-        report.examined += 1
+        act_on_case(services, case_id, now, report)
+    record(report)
+    return report
+
+
+def act_on_due(services: Services, case_ids: Sequence[str], found_at: datetime, report: SweepReport) -> list[str]:
+    """The due-queue worker's turn on one message: act on each case; the ids it could not act on (left due).
+
+    It acts as of the later of the finder's clock and its own: a message read minutes after it was sent
+    timestamps its moves when they happen, and `make job AT=` (a clock set ahead) still finds its cases due.
+    """
+    now = max(found_at, services.clock())
+    return [case_id for case_id in case_ids if not act_on_case(services, case_id, now, report)]
+
+
+def fan_out(services: Services, now: datetime, time_left: Callable[[], float] | None = None) -> FanOutReport:
+    """The scheduled finder: read the due index and send the due case ids to the due queue, in batches.
+
+    It acts on nothing itself. While the due queue still has messages waiting from an earlier tick, it sends
+    nothing: each case it would find is either waiting there already or would wait behind them (SQS does not
+    keep order), and sending it again would only double the work. The first tick after the queue drains finds
+    what is due, including any case whose message failed its tries (it is still due).
+    """
+    report = FanOutReport()
+    queue = services.due
+    if queue is None:
+        raise RuntimeError("the due queue is not configured (DUE_QUEUE_URL)")
+    if queue.waiting() > 0:
+        report.queue_busy = 1
+        logger.info("sweep left to the due queue's backlog", extra=report.as_dict())
+        record_fan_out(report)
+        return report
+    due = due_case_ids(services, now, page_size=FINDER_PAGE)
+    report.found = len(due)
+    per_call = CASES_PER_MESSAGE * MESSAGES_PER_SEND
+    for start in range(0, len(due), per_call):
+        if time_left is not None and time_left() < RESERVE_SECONDS:
+            report.deferred = len(due) - start  # still due: the next tick finds them
+            break
+        chunk = due[start : start + per_call]
+        messages = [chunk[i : i + CASES_PER_MESSAGE] for i in range(0, len(chunk), CASES_PER_MESSAGE)]
         try:
-            case = case_store.get_case(services.table, case_id)
-            if case is None or not case.next_check_at or case.next_check_at > stamp:
-                continue  # acted on since the index was read
-            _act_on(services, case, now, report)
-        except VersionConflict:
-            report.conflicts += 1  # someone acted meanwhile; the next run sees the new state
-        except (ConditionFailure, ServiceUnavailable) as exc:
-            report.failed += 1  # left due: the next run tries it again
-            logger.warning("sweep could not act on a case", extra={"case_id": case_id, "error": type(exc).__name__})
+            queue.send(messages, iso(now))
+        except ServiceUnavailable:
+            report.failed += len(chunk)  # still due: the next tick finds them
+            logger.warning("due cases could not be enqueued", extra={"cases": len(chunk)})
+            continue
+        report.enqueued += len(chunk)
+        report.messages += len(messages)
+    logger.info("sweep fanned out", extra=report.as_dict())
+    record_fan_out(report)
+    return report
+
+
+def record(report: SweepReport) -> None:
+    """Log a run's (or a worker batch's) tally and add its business metrics."""
     logger.info("sweep finished", extra=report.as_dict())
     for name, value in (
         ("ComplaintsRedriven", report.redriven),
@@ -98,7 +206,19 @@ def sweep(services: Services, now: datetime, time_left: Callable[[], float] | No
     ):
         if value:
             metrics.add_metric(name=name, unit="Count", value=value)
-    return report
+
+
+def record_fan_out(report: FanOutReport) -> None:
+    """The finder's metrics: the backlog it found (the dashboard's sweeper backlog) and what it sent."""
+    metrics.add_metric(name="DueCasesFound", unit="Count", value=report.found)
+    for name, value in (
+        ("DueCasesEnqueued", report.enqueued),
+        ("SweepDeferred", report.deferred),
+        ("SweepEnqueueFailures", report.failed),
+        ("SweepLeftToQueue", report.queue_busy),
+    ):
+        if value:
+            metrics.add_metric(name=name, unit="Count", value=value)
 
 
 def _act_on(services: Services, case: Case, now: datetime, report: SweepReport) -> None:

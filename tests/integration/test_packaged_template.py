@@ -221,7 +221,9 @@ def _journey(stack: Any) -> dict[str, set[Any]]:
             stack.invoke("run_insights", event)
     assert stack.get(f"/v1/complaints/{case_id}", token=citizen).json["status"] != "submitted"
     assert swept.get("escalated", 0) >= 1, swept
-    assert {"api", "route_intake", "send_notifications", "sweep_deadlines", "run_insights"} <= set(made)
+    assert {"api", "route_intake", "send_notifications", "sweep_deadlines", "sweep_due_cases", "run_insights"} <= set(
+        made
+    )
     return made
 
 

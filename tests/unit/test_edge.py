@@ -138,12 +138,23 @@ def test_the_authorizer_and_the_workers_have_reserved_concurrency_that_the_accou
 ) -> None:
     config = json.loads((REPO / ".chalice" / "config.json").read_text(encoding="utf-8"))["stages"]["prod"]
     reserved = {name: f.get("reserved_concurrency") for name, f in config["lambda_functions"].items()}
-    for name in ("jwt_authorizer", "route_intake", "send_notifications", "run_insights", "sweep_deadlines"):
+    for name in (
+        "jwt_authorizer",
+        "route_intake",
+        "send_notifications",
+        "run_insights",
+        "sweep_deadlines",
+        "sweep_due_cases",
+    ):
         assert isinstance(reserved[name], int) and reserved[name] >= 1, name
     assert "reserved_concurrency" not in config and "api_handler" not in reserved  # the API scales; the edge throttles
     assert sum(reserved.values()) + UNRESERVED_MINIMUM <= ACCOUNT_CONCURRENCY
     # The SQS pollers never invoke more than the reservation: no batch is throttled back onto its queue
-    for rid, name in (("RouteIntake", "route_intake"), ("SendNotifications", "send_notifications")):
+    for rid, name in (
+        ("RouteIntake", "route_intake"),
+        ("SendNotifications", "send_notifications"),
+        ("SweepDueCases", "sweep_due_cases"),
+    ):
         (event,) = props(template, rid)["Events"].values()
         assert 2 <= event["Properties"]["ScalingConfig"]["MaximumConcurrency"] <= reserved[name]
 

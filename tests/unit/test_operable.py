@@ -325,7 +325,7 @@ def test_the_sweeper_publishes_its_backlog_every_run_zero_included() -> None:
 
     metrics.clear_metrics()
     try:
-        publish_backlog({"examined": 40, "deferred": 0, "failed": 0})
+        publish_backlog({"found": 40, "enqueued": 40, "deferred": 0, "failed": 0})
         assert metrics.metric_set["SweepBacklog"]["Value"] == [0.0]
         assert metrics.metric_set["SweepExamined"]["Value"] == [40.0]
     finally:
