@@ -189,7 +189,8 @@ def _insights(stack: Any, op: Callable[..., None], citizen: str) -> None:
     op("insights: satisfaction gap", lambda: stack.get("/v1/insights/satisfaction?by=office"), budget=2)
     similar = "/v1/similar-complaints?category_id=electricity-overbilling&district=lahore&text=bill%20zyada"
     # Two published partitions (this month and last) and every shard of the two private ones (keys.SERVICE_SHARDS:
-    # a national burst on one category would heat a single key), and the me-too offers' read.
+    # a national burst on one category would heat a single key); with the me-too offers' read, under the public
+    # ceiling of 10 (bench/public.py) that the same request keeps when anonymous.
     budget = 2 + 2 * keys.SERVICE_SHARDS + 1
     op("insights: similar complaints (filing form)", lambda: stack.get(similar, token=citizen), budget=budget)
 

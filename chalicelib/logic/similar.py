@@ -21,12 +21,16 @@ from chalicelib.models.base import Model
 from chalicelib.models.complaints import OPEN_STATUSES, Case
 from chalicelib.models.errors import FieldProblem, InvalidInput
 from chalicelib.store import cases as case_store
+from chalicelib.store import keys
 
 MONTHS_BACK = 1
 SHOWN = 5
 MAX_TEXT = 4000
 SHOWN_CHARACTERS = 300
 _PER_MONTH = 50
+# Private partitions are read 12 from each of their shards (keys.SERVICE_SHARDS): the newest 36 of a month. At a
+# national burst every citizen's check reads them, so this bounds the read rate of each shard (docs/scale.md).
+_PRIVATE_PER_MONTH = 12 * keys.SERVICE_SHARDS
 
 
 class SimilarComplaint(Model):
@@ -118,7 +122,11 @@ def similar(
     for month in clock.months_back(now, MONTHS_BACK):
         for public, found in ((True, published), (False, private)):
             found += case_store.latest_service_cases(
-                services.table, category_id or "", month, public=public, limit=_PER_MONTH
+                services.table,
+                category_id or "",
+                month,
+                public=public,
+                limit=_PER_MONTH if public else _PRIVATE_PER_MONTH,
             )
     # A text an office hid, or one withheld by moderation at filing, is counted, never shown.
     shown = [

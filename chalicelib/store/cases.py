@@ -84,7 +84,10 @@ def case_item(case: Case) -> Item:
         item.update(keys.due_gsi(case.next_check_at, case.id))
     public = case.kind == "complaint" and case.published_at is not None
     closed = case.status in FINISHED_STATUSES
-    item.update(keys.service_gsi(case.category_id, case.created_at, case.id, public=public, closed=closed))
+    if case.status != "submitted":
+        # In the category's index once routed (seconds after filing), not before: at a national burst each
+        # complaint then writes the index once, not twice, which is what lets 3 shards carry it (keys.py).
+        item.update(keys.service_gsi(case.category_id, case.created_at, case.id, public=public, closed=closed))
     if public:
         item.update(keys.published_gsi(case.created_at, case.id, closed=closed))
     return item
@@ -312,7 +315,8 @@ def office_queue(
 
     Queue positions (`<due>#<id>`) are unique across offices, so `start` is one position
     (`{"GSI2SK": …}`) and the next one comes back, or None at the end (`merged_query`); its size
-    does not grow with the offices a page crosses. `due_before` keeps only cases whose deadline has passed (a key condition, not a filter).
+    does not grow with the offices a page crosses. `due_before` keeps only cases whose deadline
+    has passed (a key condition, not a filter).
     """
     after = _queue_position(start)
     sort: SortCondition | None = SortCondition(">", after) if after else None
@@ -428,7 +432,7 @@ def due_case_ids(table: Table, months: Sequence[str], *, until_iso: str, page_si
 
 
 def latest_service_cases(table: Table, service_code: str, month: str, *, public: bool, limit: int) -> list[Case]:
-    """GSI4: about `limit` of the newest open cases of one service filed in `month` (`YYYY-MM`), private or published.
+    """GSI4: about `limit` of the newest open (routed) cases of one service filed in `month`, private or published.
 
     A private partition's shards each give their newest `limit / shards` (a Query each), merged newest
     first: the shards are drawn from case ids, so at a burst these are the newest cases of the month but

@@ -22,9 +22,11 @@ DUE_SHARDS = 4
 STAT_SHARDS = 8
 DAY_STAT_SHARDS = 16
 QUEUE_SHARDS = 4  # an office's open cases (GSI2) and its staff's inbox (table): ~420 units a second each
-# A category's private cases of a month (GSI4): ~420 write and ~1,000 read units a second each; its
-# published ones are written only at publication and keep one key.
-SERVICE_SHARDS = 8
+# A category's private cases of a month (GSI4), written once a complaint is routed (not when filed): ~560
+# write and ~2,000 read units a second each at the burst (the similar check reads 12 from each). 3, not more: the similar check, a public request,
+# reads every shard of this month's and last month's and the two published partitions, and a public request
+# makes fewer than 10 calls (bench/public.py). Published partitions are written only at publication: one key.
+SERVICE_SHARDS = 3
 
 
 def _suffix(shard: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import json
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -25,8 +26,10 @@ def filed_between(
         for month in months:
             for public in (False, True):
                 for closed in (False, True):
-                    for pk in keys.service_pks(category_id, month, public=public, closed=closed):
-                        yield from _period(table, pk, start_iso, end_iso, page_size)
+                    # A partition's shards merged in filing order, as one partition reads
+                    shards = keys.service_pks(category_id, month, public=public, closed=closed)
+                    periods = [_period(table, pk, start_iso, end_iso, page_size) for pk in shards]
+                    yield from heapq.merge(*periods, key=lambda item: str(item["GSI4SK"]))
 
 
 def _period(table: Table, pk: str, start_iso: str, end_iso: str, page_size: int) -> Iterator[Item]:
