@@ -52,6 +52,7 @@ class Settings(Model):
     # The work queues' dead-letter queues: only the API reads and redrives them (the operations view).
     intake_dlq_url: str | None = None
     notifications_dlq_url: str | None = None
+    due_dlq_url: str | None = None
     # The classifier artefacts (chalicelib/insights/serving.py); without it, no suggestions and no moderation.
     models_bucket: str | None = None
     # From address of notification e-mails (a verified SES identity); only the notify worker needs it.
@@ -142,6 +143,7 @@ def settings_from(env: dict[str, str]) -> Settings:
         due_queue_url=env.get("DUE_QUEUE_URL") or None,
         intake_dlq_url=env.get("INTAKE_DLQ_URL") or None,
         notifications_dlq_url=env.get("NOTIFICATIONS_DLQ_URL") or None,
+        due_dlq_url=env.get("DUE_DLQ_URL") or None,
         sender_email=env.get("SENDER_EMAIL") or None,
         models_bucket=env.get("MODELS_BUCKET") or None,
         daily_limits=_daily_limits(env),

@@ -23,6 +23,7 @@ from chalicelib.integrations.secrets import SecretsKeyring
 from chalicelib.logic.directory import Directory, directory_of
 from chalicelib.logic.pacing import Pacer, SendRates
 from chalicelib.logic.ports import QueueOperations, Services
+from chalicelib.models.operations import QueueName
 from chalicelib.store.directory import DirectoryCache
 from chalicelib.store.table import DynamoTable
 
@@ -53,14 +54,13 @@ def services() -> Services:
 
     operations: QueueOperations | None = None
     if settings.intake_dlq_url and settings.notifications_dlq_url:
-        operations = SqsQueueOperations(
-            lambda: aws.client("sqs"),
-            lambda: aws.client("cloudwatch"),
-            {
-                "intake": QueuePair(settings.intake_queue_url, settings.intake_dlq_url),
-                "notifications": QueuePair(settings.notifications_queue_url, settings.notifications_dlq_url),
-            },
-        )
+        pairs: dict[QueueName, QueuePair] = {
+            "intake": QueuePair(settings.intake_queue_url, settings.intake_dlq_url),
+            "notifications": QueuePair(settings.notifications_queue_url, settings.notifications_dlq_url),
+        }
+        if settings.due_queue_url and settings.due_dlq_url:
+            pairs["due"] = QueuePair(settings.due_queue_url, settings.due_dlq_url)
+        operations = SqsQueueOperations(lambda: aws.client("sqs"), lambda: aws.client("cloudwatch"), pairs)
 
     return Services(
         table=table,

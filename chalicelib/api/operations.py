@@ -45,7 +45,7 @@ def queues_overview() -> QueuesOut:
 @endpoint(operation_routes, roles=ADMINS)
 def redrive_queue(name: str) -> RedriveOut:
     """Send the queue's dead letters back to it, each once (`max` of them at most; audited)."""
-    queue = operations.queue_name(name)
+    queue = operations.queue_name(services(), name)
     return operations.redrive(
         services(), actor(operation_routes), queue, _redrive_body(operation_routes.current_request)
     )

@@ -10,7 +10,7 @@ from typing import Any
 
 from chalicelib.models.errors import ServiceUnavailable
 from chalicelib.models.notifications import Notification
-from chalicelib.models.operations import DeadLetter, QueueCounts, QueueName
+from chalicelib.models.operations import QUEUE_NAMES, DeadLetter, QueueCounts, QueueName
 
 _BATCH = 10  # SQS SendMessageBatch takes at most ten entries
 
@@ -152,6 +152,9 @@ class SqsQueueOperations:
             return getattr(client(), operation)(**kwargs)
         except (BotoCoreError, ClientError) as exc:
             raise ServiceUnavailable(f"the queue service did not answer {operation}") from exc
+
+    def names(self) -> tuple[QueueName, ...]:
+        return tuple(name for name in QUEUE_NAMES if name in self._queues)
 
     def counts(self, queue: QueueName, *, dead_letters: bool) -> QueueCounts:
         out = self._call(

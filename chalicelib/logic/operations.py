@@ -29,7 +29,6 @@ from chalicelib.logic.ports import QueueOperations, Services
 from chalicelib.models.audit import Actor
 from chalicelib.models.errors import NotFound, ServiceUnavailable
 from chalicelib.models.operations import (
-    QUEUE_NAMES,
     DeadLetter,
     DeadLetterOut,
     OverdueOut,
@@ -65,12 +64,13 @@ def _operations(services: Services) -> QueueOperations:
     return services.queue_operations
 
 
-def queue_name(raw: str) -> QueueName:
-    """The queue a path names; any other is a 404."""
-    for name in QUEUE_NAMES:
+def queue_name(services: Services, raw: str) -> QueueName:
+    """The queue a path names, among those the stack has; any other is a 404."""
+    names = _operations(services).names()
+    for name in names:
         if raw == name:
             return name
-    raise NotFound(f"there is no queue {raw[:40]!r}: {' or '.join(QUEUE_NAMES)}")
+    raise NotFound(f"there is no queue {raw[:40]!r}: {' or '.join(names)}")
 
 
 # --- the view ----------------------------------------------------------------------------------------
@@ -86,7 +86,7 @@ def queues_view(services: Services) -> QueuesOut:
         ages = {}  # the ages are shown as not measured; the counts still answer
         logger.warning("queue ages could not be read from CloudWatch")
     queues = []
-    for name in QUEUE_NAMES:
+    for name in ops.names():
         work = ops.counts(name, dead_letters=False)
         dead = ops.counts(name, dead_letters=True)
         queues.append(

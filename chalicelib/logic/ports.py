@@ -101,10 +101,13 @@ class UploadPresigner(Protocol):
 
 
 class QueueOperations(Protocol):
-    """The work queues and their dead-letter queues, as an operator reaches them (`intake`, `notifications`).
+    """The work queues and their dead-letter queues, as an operator reaches them (`intake`, `notifications`, `due`).
 
     Every method raises ServiceUnavailable when the queue service cannot answer.
     """
+
+    def names(self) -> tuple[QueueName, ...]:
+        """The queues this stack has, in QUEUE_NAMES' order (a stack deployed before the due queue lacks it)."""
 
     def counts(self, queue: QueueName, *, dead_letters: bool) -> QueueCounts:
         """The queue's (or its dead-letter queue's) approximate counts."""

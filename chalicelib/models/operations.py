@@ -9,8 +9,8 @@ from pydantic import ConfigDict, Field
 from chalicelib.models.base import Model
 
 # The queues an operator sees, by the name the API uses (each has a dead-letter queue).
-QueueName = Literal["intake", "notifications"]
-QUEUE_NAMES: tuple[QueueName, ...] = ("intake", "notifications")
+QueueName = Literal["intake", "notifications", "due"]
+QUEUE_NAMES: tuple[QueueName, ...] = ("intake", "notifications", "due")
 # How many dead letters one redrive may move at most (and moves when not told).
 REDRIVE_MAX = 1000
 REDRIVE_DEFAULT = 100

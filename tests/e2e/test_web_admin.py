@@ -523,6 +523,14 @@ class FakeAdmin:
                             "oldest_age_seconds": None,
                             "dlq": {"depth": 0, "in_flight": 0, "oldest_age_seconds": None},
                         },
+                        {
+                            "name": "due",
+                            "depth": 120,
+                            "in_flight": 10,
+                            "delayed": 0,
+                            "oldest_age_seconds": 40,
+                            "dlq": {"depth": 0, "in_flight": 0, "oldest_age_seconds": None},
+                        },
                     ],
                     "overdue": [
                         {
@@ -643,8 +651,10 @@ def test_every_admin_page_reads_on_a_phone_in_both_languages(running: Stack, bro
     if language == "ur":
         assert "۱۲" in page.inner_text(".chart")  # Urdu digits
         assert "ناپا نہیں گیا" in page.inner_text("[data-queue=notifications]")
+        assert "مدت پوری ہونے والے معاملات" in page.inner_text("[data-queue=due]")
     else:
         assert "not measured" in page.inner_text("[data-queue=notifications]")
+        assert "Deadlines to act on" in page.inner_text("[data-queue=due]")
     admin_shot(page, f"queues-{language}")
     page.close()
     assert errors == []

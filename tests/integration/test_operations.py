@@ -80,8 +80,10 @@ def test_an_admin_sees_the_queues_their_dead_letters_and_the_organisations_with_
     assert reply.status == 200, reply.body
     view = reply.json
     queues = {q["name"]: q for q in view["queues"]}
-    assert list(queues) == ["intake", "notifications"]
+    assert list(queues) == ["intake", "notifications", "due"]
     intake, notifications = queues["intake"], queues["notifications"]
+    # The sweeper's due queue was emptied by its worker; nothing is dead there
+    assert (queues["due"]["depth"], queues["due"]["dlq"]["depth"]) == (0, 0)
     assert (intake["depth"], intake["in_flight"], intake["delayed"]) == (0, 0, 0)
     assert intake["dlq"]["depth"] == 1 and intake["dlq"]["oldest_age_seconds"] is not None
     assert notifications["depth"] >= 1 and notifications["dlq"] == {

@@ -150,8 +150,11 @@ def test_only_the_api_function_reads_and_redrives_the_dead_letter_queues_and_it_
             if action.startswith(("sqs:", "cloudwatch:")):
                 resource = statement["Resource"]
                 grants.setdefault(rid, {})[action] = resource if isinstance(resource, list) else [resource]
-    work = [{"Fn::GetAtt": ["IntakeQueue", "Arn"]}, {"Fn::GetAtt": ["NotificationsQueue", "Arn"]}]
-    dead = [{"Fn::GetAtt": ["IntakeDeadLetterQueue", "Arn"]}, {"Fn::GetAtt": ["NotificationsDeadLetterQueue", "Arn"]}]
+    work = [{"Fn::GetAtt": [q, "Arn"]} for q in ("IntakeQueue", "NotificationsQueue", "DueQueue")]
+    dead = [
+        {"Fn::GetAtt": [q, "Arn"]}
+        for q in ("IntakeDeadLetterQueue", "NotificationsDeadLetterQueue", "DueDeadLetterQueue")
+    ]
     api = grants["ApiHandlerAccessPolicy"]
     assert api["sqs:GetQueueAttributes"] == work + dead
     assert api["sqs:ReceiveMessage"] == dead and api["sqs:DeleteMessage"] == dead
@@ -166,6 +169,7 @@ def test_only_the_api_function_reads_and_redrives_the_dead_letter_queues_and_it_
     environment = template["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
     assert environment["INTAKE_DLQ_URL"] == {"Ref": "IntakeDeadLetterQueue"}
     assert environment["NOTIFICATIONS_DLQ_URL"] == {"Ref": "NotificationsDeadLetterQueue"}
+    assert environment["DUE_DLQ_URL"] == {"Ref": "DueDeadLetterQueue"}
 
 
 def test_what_the_merge_adds_survives_chalice_tracing_failed_runs_and_the_suppressions(

@@ -15,7 +15,7 @@ from chalicelib.logic.ports import Services
 from chalicelib.models.audit import Actor
 from chalicelib.models.common import Principal
 from chalicelib.models.errors import NotFound, ServiceUnavailable
-from chalicelib.models.operations import DeadLetter, QueueCounts, QueueName, RedriveIn
+from chalicelib.models.operations import QUEUE_NAMES, DeadLetter, QueueCounts, QueueName, RedriveIn
 from chalicelib.store import keys
 from tests.fakes import Clock, make_services
 from tests.memory_table import MemoryTable
@@ -31,13 +31,15 @@ class Stopped(Exception):
 class FakeQueues:
     """The two work queues and their dead-letter queues in memory; a received letter is hidden until told otherwise."""
 
-    dead: dict[str, list[DeadLetter]] = field(default_factory=lambda: {"intake": [], "notifications": []})
+    dead: dict[str, list[DeadLetter]] = field(default_factory=lambda: {"intake": [], "notifications": [], "due": []})
     hidden: set[str] = field(default_factory=set)
-    sent: dict[str, list[str]] = field(default_factory=lambda: {"intake": [], "notifications": []})
+    sent: dict[str, list[str]] = field(default_factory=lambda: {"intake": [], "notifications": [], "due": []})
     refuse: set[str] = field(default_factory=set)  # bodies SQS refuses (SendMessageBatch's Failed)
     stop_after_send: bool = False
     stop_before_delete: bool = False
-    ages: dict[QueueName, int | None] = field(default_factory=lambda: {"intake": None, "notifications": None})
+    ages: dict[QueueName, int | None] = field(
+        default_factory=lambda: {"intake": None, "notifications": None, "due": None}
+    )
 
     def add(self, queue: str, body: str, sent_at: datetime | None = None) -> DeadLetter:
         n = sum(len(v) for v in self.dead.values()) + len(self.hidden)
@@ -48,6 +50,9 @@ class FakeQueues:
     def show_again(self) -> None:
         """The visibility timeout passed: every received letter not deleted is visible again."""
         self.hidden.clear()
+
+    def names(self) -> tuple[QueueName, ...]:
+        return tuple(name for name in QUEUE_NAMES if name in self.dead)
 
     def counts(self, queue: QueueName, *, dead_letters: bool) -> QueueCounts:
         if not dead_letters:
@@ -209,9 +214,18 @@ def test_without_dead_letter_queues_the_view_and_the_redrive_are_503_and_an_unkn
         operations.queues_view(services)
     with pytest.raises(ServiceUnavailable):
         operations.redrive(services, ADMIN, "intake", RedriveIn())
-    assert operations.queue_name("notifications") == "notifications"
+    with pytest.raises(ServiceUnavailable):
+        operations.queue_name(services, "notifications")
+    # With them, the path names one of the stack's queues; any other is a 404
+    services, _, _ = _services(FakeQueues())
+    assert [operations.queue_name(services, n) for n in ("intake", "notifications", "due")] == list(QUEUE_NAMES)
     with pytest.raises(NotFound):
-        operations.queue_name("intake-dlq")
+        operations.queue_name(services, "intake-dlq")
+    # A stack deployed before the due queue existed has two: "due" is a 404 there, and the view shows two
+    older, _, _ = _services(FakeQueues(dead={"intake": [], "notifications": []}))
+    with pytest.raises(NotFound):
+        operations.queue_name(older, "due")
+    assert [q.name for q in operations.queues_view(older).queues] == ["intake", "notifications"]
 
 
 def _open_case(table: MemoryTable, case_id: str, office_id: str, due: datetime, **extra: object) -> None:
@@ -239,7 +253,8 @@ def test_the_view_shows_depths_ages_dead_letters_and_overdue_cases_at_head_offic
     # When the view is read
     view = operations.queues_view(services)
     # Then
-    intake, notifications = view.queues
+    intake, notifications, due = view.queues
+    assert (due.name, due.depth, due.dlq.depth) == ("due", 0, 0)
     assert (intake.name, intake.depth, intake.oldest_age_seconds, intake.dlq.depth) == ("intake", 1, 42, 0)
     assert intake.dlq.oldest_age_seconds is None
     assert notifications.dlq.depth == 2 and notifications.dlq.oldest_age_seconds == 2 * 3600

@@ -64,7 +64,7 @@ window.AWAAZ_ADMIN_TEXT = {
       fallback: "Fallback", sla_policy: "Deadlines", routing_rules_import: "Routing rules import", offices_import: "Offices import",
       account: "Account", api_key: "Open311 key", holidays: "Holidays", complaint: "Complaint", queue: "Queue" },
     // Queues
-    queueNames: { intake: "Complaints coming in", notifications: "Messages to send" },
+    queueNames: { intake: "Complaints coming in", notifications: "Messages to send", due: "Deadlines to act on" },
     measuredAt: "Measured", waiting: "Waiting", inFlight: "Being handled", delayed: "Delayed", oldest: "Oldest",
     notMeasured: "not measured", dlqEmpty: "Nothing failed.",
     dlqFailed: { one: "{n} message failed and waits to be replayed.", other: "{n} messages failed and wait to be replayed." },
@@ -134,7 +134,7 @@ window.AWAAZ_ADMIN_TEXT = {
     objectTypes: { organisation: "ادارہ", office: "دفتر", category: "شکایت کی قسم", district: "ضلع", routing_rule: "ترسیل کا قاعدہ",
       fallback: "متبادل دفتر", sla_policy: "مدتیں", routing_rules_import: "قواعد کی درآمد", offices_import: "دفاتر کی درآمد",
       account: "اکاؤنٹ", api_key: "Open311 کلید", holidays: "تعطیلات", complaint: "شکایت", queue: "قطار" },
-    queueNames: { intake: "آنے والی شکایات", notifications: "بھیجے جانے والے پیغامات" },
+    queueNames: { intake: "آنے والی شکایات", notifications: "بھیجے جانے والے پیغامات", due: "مدت پوری ہونے والے معاملات" },
     measuredAt: "پیمائش کا وقت", waiting: "منتظر", inFlight: "زیر عمل", delayed: "مؤخر", oldest: "سب سے پرانا",
     notMeasured: "ناپا نہیں گیا", dlqEmpty: "کچھ ناکام نہیں ہوا۔",
     dlqFailed: { one: "{n} پیغام ناکام ہوا اور دوبارہ بھیجے جانے کا منتظر ہے۔", other: "{n} پیغامات ناکام ہوئے اور دوبارہ بھیجے جانے کے منتظر ہیں۔" },
