@@ -92,27 +92,16 @@ def test_an_in_app_notice_expires_a_year_after_it_was_written() -> None:
 
 
 def test_a_case_enters_its_category_index_when_routed_not_when_filed() -> None:
-    from chalicelib.logic import complaints
     from chalicelib.logic.routing import route_case
-    from chalicelib.models.complaints import ComplaintIn
-    from tests.fakes import citizen, make_services
+    from tests.fakes import make_services, routed_complaint
 
     table = MemoryTable()
     services, _, _ = make_services(table)
-    body = ComplaintIn.model_validate(
-        {
-            "category_id": "electricity-overbilling",
-            "subject": "Bill too high",
-            "description": "The meter reads twice what we used.",
-            "location": {"district": "lahore"},
-        }
-    )
-    case_id = str(complaints.submit(services, citizen(), body, None).case["id"])
+    case_id = routed_complaint(services, routed=False)
     filed = table.get({"PK": keys.case_pk(case_id), "SK": keys.CASE_SK})
     assert filed is not None and "GSI4PK" not in filed  # filed: not yet in the index a burst would heat twice
     route_case(services, case_id)
     routed = table.get({"PK": keys.case_pk(case_id), "SK": keys.CASE_SK})
     assert routed is not None
-    assert routed["GSI4PK"] in keys.service_pks(
-        "electricity-overbilling", routed["created_at"][:7], public=False, closed=False
-    )
+    month = routed["created_at"][:7]
+    assert routed["GSI4PK"] in keys.service_pks("electricity-overbilling", month, public=False, closed=False)
