@@ -39,19 +39,23 @@ class SqsNotificationQueue:
         self._url = queue_url
 
     def enqueue(self, notes: Sequence[Notification]) -> None:
-        from botocore.exceptions import BotoCoreError, ClientError
-
         for start in range(0, len(notes), _BATCH):
             chunk = notes[start : start + _BATCH]
-            entries = [
-                {"Id": str(i), "MessageBody": json.dumps(n.message(), ensure_ascii=False)} for i, n in enumerate(chunk)
-            ]
-            try:
-                out = self._client().send_message_batch(QueueUrl=self._url, Entries=entries)
-            except (BotoCoreError, ClientError) as exc:
-                raise ServiceUnavailable("the notifications queue is unavailable") from exc
-            if out.get("Failed"):
-                raise ServiceUnavailable(f"the notifications queue refused {len(out['Failed'])} message(s)")
+            bodies = [json.dumps(n.message(), ensure_ascii=False) for n in chunk]
+            _send_batch(self._client(), self._url, bodies, "the notifications queue")
+
+
+def _send_batch(client: Any, queue_url: str, bodies: Sequence[str], queue: str) -> None:
+    """One SendMessageBatch (at most ten bodies); ServiceUnavailable naming `queue` if SQS refuses any."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    entries = [{"Id": str(i), "MessageBody": body} for i, body in enumerate(bodies)]
+    try:
+        out = client.send_message_batch(QueueUrl=queue_url, Entries=entries)
+    except (BotoCoreError, ClientError) as exc:
+        raise ServiceUnavailable(f"{queue} is unavailable") from exc
+    if out.get("Failed"):
+        raise ServiceUnavailable(f"{queue} refused {len(out['Failed'])} message(s)")
 
 
 def postpone(client: Any, queue_url: str, receipts: Sequence[tuple[str, int]]) -> int:
@@ -80,20 +84,10 @@ class SqsDueQueue:
         self._url = queue_url
 
     def send(self, messages: Sequence[Sequence[str]], found_at: str) -> None:
-        from botocore.exceptions import BotoCoreError, ClientError
-
         if len(messages) > _BATCH:
             raise ValueError(f"one SendMessageBatch takes at most {_BATCH} messages")
-        entries = [
-            {"Id": str(i), "MessageBody": json.dumps({"case_ids": list(ids), "found_at": found_at})}
-            for i, ids in enumerate(messages)
-        ]
-        try:
-            out = self._client().send_message_batch(QueueUrl=self._url, Entries=entries)
-        except (BotoCoreError, ClientError) as exc:
-            raise ServiceUnavailable("the due queue is unavailable") from exc
-        if out.get("Failed"):
-            raise ServiceUnavailable(f"the due queue refused {len(out['Failed'])} message(s)")
+        bodies = [json.dumps({"case_ids": list(ids), "found_at": found_at}) for ids in messages]
+        _send_batch(self._client(), self._url, bodies, "the due queue")
 
     def waiting(self) -> int:
         from botocore.exceptions import BotoCoreError, ClientError
