@@ -32,11 +32,19 @@ concurrent requests (all measured with moto 5.2.5 and the seeded directory, ~2,7
 7. moto's server finds the backend of every request by listing its own package directory
    (`list_of_moto_modules`: ~200 `isdir` calls a request, a quarter of moto's time under
    load). The list does not change while the process runs: it is read once.
+8. moto answers every request by walking the operation's output shape member by member
+   (`moto.core.serialize`): for a Query of 160 whole cases that walk was 85 % of the
+   request's time (~1.5 s for the Open311 list of two services at its deepest page, with
+   10,000 published complaints). A read's items are already in DynamoDB's wire form, so
+   Query, GetItem and BatchGetItem answers are written with one `json.dumps`; an
+   answer holding what JSON cannot (a binary value, a date) takes moto's own way
+   (`_serialise_reads_as_json`; tests/unit/test_moto_reads.py compares both).
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -209,6 +217,7 @@ def patch_moto() -> None:
 
     backend.transact_write_items = transact_write_items  # type: ignore[method-assign]
     _query_one_partition()
+    _serialise_reads_as_json()
     _PATCHED = True
 
 
@@ -272,6 +281,42 @@ def _query_one_partition() -> None:
             del self.all_items
 
     Table.query = query  # type: ignore[method-assign]
+
+
+# The DynamoDB reads whose answer is items: the ones the serialiser's walk makes slow (module doc, 8).
+_ITEM_READS = frozenset(("Query", "GetItem", "BatchGetItem"))
+_ORIGINAL_EXECUTE: list[Any] = []
+
+
+def _plain(value: Any) -> Any:
+    """`value` without None members (the serialiser leaves them out); TypeError on what JSON cannot hold."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    raise TypeError(type(value).__name__)  # bytes (a B value), a datetime: the serialiser's own way
+
+
+def _serialise_reads_as_json() -> None:
+    """A read's items, already DynamoDB's wire form ({"S": ...}), written with one `json.dumps`."""
+    from moto.dynamodb.responses import DynamoResult
+
+    if _ORIGINAL_EXECUTE:
+        return
+    _ORIGINAL_EXECUTE.append(DynamoResult.execute_result)
+
+    def execute_result(self: Any, context: Any) -> Any:
+        if context.operation_model.name in _ITEM_READS and isinstance(self.result, dict):
+            try:
+                body = json.dumps(_plain(self.result), separators=(",", ":"))
+            except TypeError:
+                return _ORIGINAL_EXECUTE[0](self, context)
+            return 200, {"Content-Type": "application/x-amz-json-1.0"}, body
+        return _ORIGINAL_EXECUTE[0](self, context)
+
+    DynamoResult.execute_result = execute_result  # type: ignore[method-assign]
 
 
 class SerialisedMoto:
