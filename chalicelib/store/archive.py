@@ -23,6 +23,7 @@ import json
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from chalicelib.models.complaints import Case
 from chalicelib.models.errors import ConditionFailure, ServiceUnavailable, VersionConflict
 from chalicelib.store import keys
 from chalicelib.store.table import ARCHIVED, Delete, Item, Key, Put, Table
@@ -44,7 +45,6 @@ STUB_FIELDS = (
     "category_id",
     "subject",
     "citizen_sub",
-    "language",
     "office_id",
     "organisation_id",
     "level",
@@ -67,10 +67,12 @@ STUB_FIELDS = (
     "merged_into",
     "feedback_kind",
     "version",
-    "event_seq",
 )
 # A published complaint keeps what the public reads of it: its published text, its public steps, where it is.
 PUBLISHED_FIELDS = ("public_description", "public_trail", "location")
+
+
+_DEFAULTS = {name: field.default for name, field in Case.model_fields.items() if not field.is_required()}
 
 
 class CaseArchive(Protocol):
@@ -92,8 +94,12 @@ def is_stub(item: Item) -> bool:
 
 
 def stub_of(item: Item, archived_at: str) -> Item:
-    """The stub that stands for the case item `item` once its record is archived."""
-    stub: Item = {name: item[name] for name in (*STUB_KEYS, *STUB_FIELDS) if item.get(name) is not None}
+    """The stub that stands for the case item `item` once its record is archived (a field at the model's default
+    is left out: reading the stub gives it back)."""
+    stub: Item = {name: item[name] for name in STUB_KEYS if name in item}
+    stub.update(
+        {name: item[name] for name in STUB_FIELDS if item.get(name) is not None and item[name] != _DEFAULTS.get(name)}
+    )
     published = item.get("kind", "complaint") == "complaint" and item.get("published_at") is not None
     if published:
         stub.update({name: item[name] for name in PUBLISHED_FIELDS if item.get(name) is not None})
