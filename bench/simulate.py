@@ -505,7 +505,7 @@ def price(life: dict[str, Any], klass: str | None = None) -> dict[str, float]:
         "api gateway (REST, with preflights)": 2 * requests * p["api_gateway_rest_request"],
         "sqs": (3 * (1 + life["notices"])) * p["sqs_request"],  # send, receive, delete per message
         "cloudwatch logs": logs_gb * (p["logs_ingested_gb"] + p["logs_stored_gb_month"] * LOG_RETENTION_MONTHS),
-        f"s3 archive (PUT, the record's storage to {STORAGE_YEARS} years)": archive.get("puts", 0) * p["s3_put_request"]
+        f"s3 archive (PUT, storage to {STORAGE_YEARS} years)": archive.get("puts", 0) * p["s3_put_request"]
         + archive.get("byte_months", 0.0) / 1e9 * p["s3_standard_gb_month"],
     }
 
