@@ -65,6 +65,7 @@ STUB_FIELDS = (
     "public_subject",
     "hidden",
     "merged_into",
+    "transfer_request",
     "feedback_kind",
     "version",
 )
