@@ -17,8 +17,11 @@ a simulated clock; a key's rate is the units booked on it over the simulated tim
 complaint shares show the burst's full rate and a case's own keys their real (tiny) one.
 
 The lifecycle: one complaint (600 characters) from the similar-complaints check to the verdict,
-with 20 days of the sweeper's turns that concern it, its notices delivered; priced with the
-on-demand prices in PRICES (stated below, us-east-1; an operator edits them for their region).
+with 20 days of the sweeper's turns that concern it, its notices delivered, then the sweeper's turn a
+year after it closed that archives it (its record to S3, a stub in the table: chalicelib/store/archive.py);
+priced with the on-demand prices in PRICES (stated below, us-east-1; an operator edits them for their
+region). Storage is integrated over time for STORAGE_YEARS from filing: each item counts its size (with
+its index copies) from when it is written until it is deleted, replaced by a smaller one or expires.
 """
 
 from __future__ import annotations
@@ -70,6 +73,10 @@ PRICES = {
     "sns_sms_pakistan": 0.2275,  # assumed, per message to a Pakistani number: check SNS's SMS price list, it changes
     "cognito_essentials_mau": 0.015,
     "cognito_lite_mau": 0.0055,
+    # S3 Standard, us-east-1 (aws.amazon.com/s3/pricing): storage, first 50 TB a month; PUT, COPY, POST, LIST
+    # requests. The archive's records are ~10 KB: the infrequent-access and Glacier classes bill 128 KB an object.
+    "s3_standard_gb_month": 0.023,
+    "s3_put_request": 0.005 / 1000,
 }
 STORAGE_YEARS = 5
 ITEM_OVERHEAD_BYTES = 100  # DynamoDB adds 100 bytes of index overhead to each item and each index copy
@@ -126,11 +133,22 @@ class Meter:
 
 
 class MeteredTable(MemoryTable):
-    """The in-memory table, every write and read booked as DynamoDB would bill it (see the module's text)."""
+    """The in-memory table, every write and read booked as DynamoDB would bill it (see the module's text).
 
-    def __init__(self) -> None:
+    With a `clock` (seconds), it also keeps each item's history: what it held from when (None: deleted), which
+    `stored_byte_months` integrates.
+    """
+
+    def __init__(self, clock: Callable[[], float] | None = None) -> None:
         super().__init__()
         self.meter = Meter()
+        self.clock = clock
+        self.history: dict[tuple[str, str], list[tuple[float, Item | None]]] = defaultdict(list)
+
+    def _remember(self, key: tuple[str, str]) -> None:
+        if self.clock is not None:
+            held = self.items.get(key)
+            self.history[key].append((self.clock(), dict(held) if held is not None else None))
 
     def _charge_write(self, before: Item | None, after: Item | None, transactional: bool) -> None:
         size = max(item_size(before) if before else 0, item_size(after) if after else 0)
@@ -169,12 +187,14 @@ class MeteredTable(MemoryTable):
         super()._transact_once(writes)
         for k in named:
             self._charge_write(before[k], self.items.get(k), transactional=len(writes) > 1)
+            self._remember(k)
 
     def _count_once(self, key: Key, name: str, expires_at: int) -> int:
         k = (key["PK"], key["SK"])
         before = dict(self.items[k]) if k in self.items else None
         out = super()._count_once(key, name, expires_at)
         self._charge_write(before, self.items.get(k), transactional=False)
+        self._remember(k)
         return out
 
     def get(self, key: Key) -> Item | None:
@@ -259,8 +279,11 @@ class Step:
     run: Callable[[], Any]
 
 
-def lifecycle() -> dict[str, Any]:
-    """One complaint's life, metered: units, invocations, requests, queue messages, bytes stored."""
+def lifecycle(archived: bool = True) -> dict[str, Any]:
+    """One complaint's life, metered: units, invocations, requests, queue messages, bytes stored.
+
+    `archived` False: the same life without the archive's turn (the case whole in the table to the end).
+    """
     from chalicelib.logic import actions, complaints, similar, sweeper
     from chalicelib.logic.delivery import deliver
     from chalicelib.logic.routing import route_case
@@ -270,8 +293,10 @@ def lifecycle() -> dict[str, Any]:
 
     table = MeteredTable()
     services, clock = _services(table)
+    table.clock = lambda: clock.now.timestamp()  # each item's history, for storage integrated over time
     started_at = clock.now.timestamp()
     queue = services.notifications
+    archive = services.archive
     state: dict[str, str] = {}
     office = "lesco-lahore"
 
@@ -299,6 +324,19 @@ def lifecycle() -> dict[str, Any]:
             sweeper.sweep(services, clock.now)
             turns += 1
 
+    def archive_a_year_on() -> int:
+        # The closed case is due a year after it closed (GSI3): the sweeper's turn then archives it
+        from chalicelib.logic.clock import parse_time
+        from chalicelib.store import keys
+
+        due = table.items[(keys.case_pk(state["id"]), keys.CASE_SK)]["next_check_at"]
+        clock.now = parse_time(str(due)) + timedelta(minutes=15)
+        archived = sweeper.sweep(services, clock.now).archived
+        if archived != 1:
+            raise RuntimeError("the sweeper did not archive the closed case a year on")
+        state["archived_at"] = str(clock.now.timestamp())
+        return 1
+
     resolve = ResolveIn.model_validate({"action": "resolve", "outcome": "relief_granted", "note": "Replaced."})
     steps = [
         Step("similar complaints", 1, 1, lambda: similar.similar(services, "electricity-overbilling", "lahore", "x")),
@@ -319,33 +357,45 @@ def lifecycle() -> dict[str, Any]:
             2,
             lambda: actions.give_feedback(services, citizen(), state["id"], FeedbackIn(satisfied=True, rating=5), None),
         ),
-    ]
+        Step("archive (sweeper, a year on)", 0, 0, archive_a_year_on),
+    ][: None if archived else -1]
     measured: list[dict[str, Any]] = []
     notices = 0
     for step in steps:
         before = Counter(table.calls)
+        puts = archive.puts
         started = time.process_time()
         out = step.run()
         sent = deliver_all()
         notices += sent
         cpu = time.process_time() - started
-        calls = sum((Counter(table.calls) - before).values())
+        calls = sum((Counter(table.calls) - before).values()) + archive.puts - puts
+        swept = step.name.startswith("sweeper") or step.name.startswith("archive")
         measured.append(
             {
                 "step": step.name,
                 "api_requests": step.api_requests,
-                "invocations": step.invocations + (1 if sent else 0) + (out if step.name.startswith("sweeper") else 0),
+                "invocations": step.invocations + (1 if sent else 0) + (out if swept else 0),
                 "aws_calls": calls + sent,
                 "seconds": cpu + (calls + sent) * AWS_CALL_SECONDS,
             }
         )
-    byte_months = sum(kept_byte_months(item, started_at) for item in table.items.values())
+    byte_months = stored_byte_months(table.history, started_at)
+    horizon = started_at + 12 * STORAGE_YEARS * MONTH_SECONDS
+    archived_at = float(state.get("archived_at", horizon))
+    record = len(archive.objects.get(state["id"], b""))
     return {
         "steps": measured,
         "totals": dict(table.meter.totals),
         "stored_bytes": round(byte_months / (12 * STORAGE_YEARS)),
         "byte_months": byte_months,
         "notices": notices,
+        "archive": {
+            "puts": archive.puts,
+            "record_bytes": record,
+            "byte_months": record * max(0.0, horizon - archived_at) / MONTH_SECONDS,
+            "months_in_table": (archived_at - started_at) / MONTH_SECONDS,
+        },
     }
 
 
@@ -385,19 +435,41 @@ def sharers(item: Item) -> float:
     return max(1.0, per_item)
 
 
+def footprint(item: Item) -> int:
+    """The item's bytes with its index copies and DynamoDB's overhead on each."""
+    size = item_size(item) + ITEM_OVERHEAD_BYTES
+    for index, (pk, sk) in INDEX_KEYS.items():
+        if index and pk in item and sk in item:
+            size += item_size(_projected(item, index)) + ITEM_OVERHEAD_BYTES
+    return size
+
+
 def kept_byte_months(item: Item, started_at: float) -> float:
     """The item's bytes (with its index copies and DynamoDB's overhead) × the months it is kept, this complaint's share.
 
     Kept `STORAGE_YEARS`, or until its time to live (`expires_at`) when it has one.
     """
-    size = item_size(item) + ITEM_OVERHEAD_BYTES
-    for index, (pk, sk) in INDEX_KEYS.items():
-        if index and pk in item and sk in item:
-            size += item_size(_projected(item, index)) + ITEM_OVERHEAD_BYTES
     months = 12.0 * STORAGE_YEARS
     if "expires_at" in item:
         months = min(months, max(0.0, (float(item["expires_at"]) - started_at) / MONTH_SECONDS))
-    return size * months / sharers(item)
+    return footprint(item) * months / sharers(item)
+
+
+def stored_byte_months(history: dict[tuple[str, str], list[tuple[float, Item | None]]], started_at: float) -> float:
+    """Storage integrated over time until `STORAGE_YEARS` after `started_at`, this complaint's share: each version of
+    each item counts its footprint from when it was written until the next write of it (a smaller stub, a delete),
+    its time to live, or the end; an item deleted at the archive counts until then, the stub after."""
+    horizon = started_at + 12 * STORAGE_YEARS * MONTH_SECONDS
+    total = 0.0
+    for versions in history.values():
+        ends = [at for at, _ in versions[1:]] + [horizon]
+        for (at, item), until in zip(versions, ends, strict=True):
+            if item is None:
+                continue
+            end = min(until, horizon, float(item["expires_at"]) if "expires_at" in item else horizon)
+            if end > at:
+                total += footprint(item) * (end - at) / MONTH_SECONDS / sharers(item)
+    return total
 
 
 def table_class() -> str:
@@ -422,6 +494,7 @@ def price(life: dict[str, Any], klass: str | None = None) -> dict[str, float]:
     seconds = sum(s["seconds"] for s in life["steps"])
     gb_months = life["byte_months"] / 1e9
     logs_gb = invocations * LOG_BYTES_PER_INVOCATION / 1e9
+    archive = life.get("archive", {})
     return {
         "dynamodb requests": (
             write_units * p["dynamodb_write_unit"] + totals.get("read_units", 0) * p["dynamodb_read_unit"]
@@ -432,6 +505,8 @@ def price(life: dict[str, Any], klass: str | None = None) -> dict[str, float]:
         "api gateway (REST, with preflights)": 2 * requests * p["api_gateway_rest_request"],
         "sqs": (3 * (1 + life["notices"])) * p["sqs_request"],  # send, receive, delete per message
         "cloudwatch logs": logs_gb * (p["logs_ingested_gb"] + p["logs_stored_gb_month"] * LOG_RETENTION_MONTHS),
+        f"s3 archive (PUT, storage to {STORAGE_YEARS} years)": archive.get("puts", 0) * p["s3_put_request"]
+        + archive.get("byte_months", 0.0) / 1e9 * p["s3_standard_gb_month"],
     }
 
 
@@ -456,7 +531,7 @@ def main() -> None:
     print(f"hottest read partition: {top_read[1][0]}:{top_read[1][1]} {top_read[0]:.0f} RCU/s")
     life = lifecycle()
     print()
-    print("One complaint's life (600 characters, similar check to verdict, 20 days of sweeps):")
+    print("One complaint's life (600 characters, similar check to verdict, 20 days of sweeps, archived a year on):")
     for s in life["steps"]:
         print(
             f"  {s['step']:<34} {s['api_requests']} requests  {s['invocations']} invocations  "
@@ -467,8 +542,13 @@ def main() -> None:
         "  DynamoDB: "
         f"{totals.get('write_units', 0):.0f} write units + {totals.get('write_units_transactional', 0):.0f} transactional "
         f"+ {totals.get('index_write_units', 0):.0f} on indexes, {totals.get('read_units', 0):.1f} read units, "
-        f"{life['stored_bytes']:,} bytes kept {STORAGE_YEARS} years (with index copies; an item with a time to live for its "
-        f"life; a shared counter by this complaint's share); {life['notices']} notices delivered"
+        f"{life['stored_bytes']:,} bytes kept {STORAGE_YEARS} years on average (with index copies; an item with a time to "
+        f"live for its life; a shared counter by this complaint's share); {life['notices']} notices delivered"
+    )
+    kept = life["archive"]
+    print(
+        f"  archive: the case whole in the table {kept['months_in_table']:.1f} months, then a stub; its record "
+        f"({kept['record_bytes']:,} bytes) in S3 Standard to year {STORAGE_YEARS}"
     )
     klass = table_class()
     lines = price(life, klass)
@@ -478,6 +558,10 @@ def main() -> None:
     infrastructure = sum(lines.values())
     other = "STANDARD" if klass == "STANDARD_INFREQUENT_ACCESS" else "STANDARD_INFREQUENT_ACCESS"
     print(f"  the other table class, {other}, would cost ${sum(price(life, other).values()):.6f}")
+    print(
+        f"  without the archive (the case whole in the table to year {STORAGE_YEARS}), it would cost "
+        f"${sum(price(lifecycle(archived=False), klass).values()):.6f}"
+    )
     print(f"infrastructure cost per complaint: ${infrastructure:.6f}")
     print(f"  per million complaints a year: ${infrastructure * 1e6:,.0f}")
     citizen_notices = 5

@@ -55,6 +55,8 @@ class Settings(Model):
     due_dlq_url: str | None = None
     # The classifier artefacts (chalicelib/insights/serving.py); without it, no suggestions and no moderation.
     models_bucket: str | None = None
+    # Finished cases' records a year after they ended (chalicelib/store/archive.py); without it, none is archived.
+    archive_bucket: str | None = None
     # From address of notification e-mails (a verified SES identity); only the notify worker needs it.
     sender_email: str | None = None
     # How many complaints, information requests and feedback a citizen may file in a Pakistan day.
@@ -146,6 +148,7 @@ def settings_from(env: dict[str, str]) -> Settings:
         due_dlq_url=env.get("DUE_DLQ_URL") or None,
         sender_email=env.get("SENDER_EMAIL") or None,
         models_bucket=env.get("MODELS_BUCKET") or None,
+        archive_bucket=env.get("ARCHIVE_BUCKET") or None,
         daily_limits=_daily_limits(env),
         ses_max_send_rate=_rate(env, "SES_MAX_SEND_RATE"),
         sms_max_send_rate=_rate(env, "SMS_MAX_SEND_RATE"),

@@ -18,7 +18,7 @@ from chalicelib.integrations.queues import (
     SqsNotificationQueue,
     SqsQueueOperations,
 )
-from chalicelib.integrations.s3 import S3UploadPresigner
+from chalicelib.integrations.s3 import S3CaseArchive, S3UploadPresigner
 from chalicelib.integrations.secrets import SecretsKeyring
 from chalicelib.logic.directory import Directory, directory_of
 from chalicelib.logic.pacing import Pacer, SendRates
@@ -82,6 +82,7 @@ def services() -> Services:
         queue_operations=operations,
         models=S3ModelStore(lambda: aws.client("s3"), settings.models_bucket) if settings.models_bucket else None,
         due=SqsDueQueue(lambda: aws.client("sqs"), settings.due_queue_url) if settings.due_queue_url else None,
+        archive=S3CaseArchive(lambda: aws.client("s3"), settings.archive_bucket) if settings.archive_bucket else None,
     )
 
 

@@ -30,6 +30,7 @@ DEFAULT_ENVIRONMENT = {
     "DUE_QUEUE_URL": "DueQueue",
     "ATTACHMENTS_BUCKET": "AttachmentsBucket",
     "MODELS_BUCKET": "ModelsBucket",
+    "ARCHIVE_BUCKET": "ArchiveBucket",
     "USER_POOL_ID": "UserPool",
     "USER_POOL_CLIENT_ID": "UserPoolClient",
     "STAFF_POOL_ID": "StaffPool",

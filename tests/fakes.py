@@ -59,6 +59,28 @@ class FakeDueQueue:
 
 
 @dataclass
+class FakeArchive:
+    """The archive bucket in memory: each case's record by id, and how many puts and gets it answered."""
+
+    objects: dict[str, bytes] = field(default_factory=dict)
+    puts: int = 0
+    gets: int = 0
+    broken: bool = False
+
+    def put(self, case_id: str, body: bytes) -> None:
+        if self.broken:
+            raise ServiceUnavailable("archive down")
+        self.puts += 1
+        self.objects[case_id] = body
+
+    def get(self, case_id: str) -> bytes | None:
+        if self.broken:
+            raise ServiceUnavailable("archive down")
+        self.gets += 1
+        return self.objects.get(case_id)
+
+
+@dataclass
 class FakeNotificationQueue:
     queued: list[Notification] = field(default_factory=list)
     broken: bool = False
@@ -324,6 +346,7 @@ def make_services(
         pii_keys=lambda: PII_KEYS,
         daily_limits=daily_limits or DailyLimits(),
         due=FakeDueQueue(),
+        archive=FakeArchive(),
     )
     return services, intake, clock
 

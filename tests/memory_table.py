@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from chalicelib.models.errors import ConditionFailure
 from chalicelib.store.table import (
+    ARCHIVED,
     INDEX_KEYS,
     KEYS_ONLY_INDEXES,
     Contended,
@@ -110,7 +111,11 @@ class MemoryTable:
                     current = self.items.get((write.item["PK"], write.item["SK"]))
                     if (write.expect_version is None and not write.overwrite and current is not None) or (
                         write.expect_version is not None
-                        and (current is None or current.get("version") != write.expect_version)
+                        and (
+                            current is None
+                            or current.get("version") != write.expect_version
+                            or (write.archived is not None and (current.get(ARCHIVED) is not None) != write.archived)
+                        )
                     ):
                         failed.append(index)
                 elif isinstance(write, Increment) and not write.within_ceiling(

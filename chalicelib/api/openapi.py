@@ -51,7 +51,7 @@ _ERRORS = {
     "401": "no token, or not a valid one",
     "403": "the caller's role may not do this (answered before the body is read)",
     "404": "absent, or not the caller's (answered before a 400 about the body)",
-    "409": "a stale If-Match, or a move the transition table forbids",
+    "409": "a stale If-Match, a move the transition table forbids, or a case archived a year after it ended",
     "413": "the body is too large",
     "415": "the body is not sent as the type the route takes (application/json unless it says)",
     "422": "the Idempotency-Key was used with another body",

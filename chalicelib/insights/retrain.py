@@ -57,7 +57,8 @@ def case_rows(services: Services, now: datetime, live: set[str]) -> list[tuple[s
         taken = 0
         for month in months_back(now, MONTHS):
             for case in closed_cases(services.table, category_id, month):
-                if case.kind != "complaint" or case.status != "closed" or case.hidden is not None:
+                # An archived case (closed over a year ago) keeps no description in the table: not read from S3.
+                if case.kind != "complaint" or case.status != "closed" or case.hidden is not None or case.archived_at:
                     continue
                 text = f"{case.subject}. {case.description}".strip()
                 if text:

@@ -82,3 +82,44 @@ def content_disposition(filename: str, inline: bool) -> str:
     plain = "".join(c if c.isascii() and c.isprintable() and c not in '"\\;%' else "_" for c in filename)
     exact = quote(filename, safe="")
     return f"{'inline' if inline else 'attachment'}; filename=\"{plain}\"; filename*=UTF-8''{exact}"
+
+
+class S3CaseArchive:
+    """The archive bucket (chalicelib/store/archive.py): one JSON record a finished case, `cases/<id>.json`.
+
+    S3 Standard: a record is ~10 KB, and the infrequent-access and Glacier classes bill every object as 128 KB.
+    """
+
+    def __init__(self, client: Callable[[], Any], bucket: str) -> None:
+        self._client = client  # a factory: the client is made on first use
+        self._bucket = bucket
+
+    def put(self, case_id: str, body: bytes) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        from chalicelib.store.archive import object_key
+
+        try:
+            self._client().put_object(
+                Bucket=self._bucket, Key=object_key(case_id), Body=body, ContentType="application/json"
+            )
+        except (BotoCoreError, ClientError) as exc:
+            raise ServiceUnavailable("the archive is unavailable, try again shortly") from exc
+
+    def get(self, case_id: str) -> bytes | None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        from chalicelib.store.archive import object_key
+
+        try:
+            answer = self._client().get_object(Bucket=self._bucket, Key=object_key(case_id))
+            body: bytes = answer["Body"].read()
+        except ClientError as exc:
+            # Without s3:ListBucket a missing key is a 403, like a denial: both are an outage here (the record
+            # is written before its stub, so a stub's record is never missing).
+            if str(exc.response.get("Error", {}).get("Code", "")) in _MISSING:
+                return None
+            raise ServiceUnavailable("the archive is unavailable, try again shortly") from exc
+        except BotoCoreError as exc:
+            raise ServiceUnavailable("the archive is unavailable, try again shortly") from exc
+        return body

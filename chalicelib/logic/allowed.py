@@ -40,8 +40,8 @@ def allowed_actions(
     request, an admin transferring it too. With the `directory`, a transfer's `office_id`
     lists the offices it may go to (`transfer_targets`).
     """
-    if viewer is None or (viewer.role == "citizen" and case.citizen_sub != viewer.sub):
-        return []
+    if viewer is None or (viewer.role == "citizen" and case.citizen_sub != viewer.sub) or case.archived_at:
+        return []  # an archived case is read-only (store/archive.py)
     role = "citizen" if viewer.role == "citizen" else "officer"
     found = []
     for spec in workflow.SPECS:

@@ -244,7 +244,7 @@ def owned(
 ) -> tuple[Case, list[TimelineEvent]]:
     """One of the caller's cases of `kind` with its timeline; anyone else's is indistinguishable from none."""
     case_id = _own_case_id(principal, raw_id, kind)
-    found = case_store.get_case_with_timeline(services.table, case_id)
+    found = case_store.get_case_with_timeline(services.table, case_id, services.archive)
     if found is None or not _belongs(found[0], principal, kind):
         raise CaseNotFound(_NOT_YOURS[kind])
     return found

@@ -38,6 +38,17 @@ _ANSWER_SPAN = timedelta(days=14)
 # Suggestions: how long an organisation has to review one.
 REVIEW_WITHIN = timedelta(days=30)
 
+# A finished case is archived this long after it ended (store/archive.py): its record goes to S3, a stub stays.
+ARCHIVE_AFTER = timedelta(days=365)
+# The statuses each kind of case ends in: nothing more will be done. A complaint closed in silence still takes
+# the citizen's verdict until its reopen window ends, and an answered request its appeal for 30 days: both
+# windows are days, and the archive waits for them whatever their length (`archive_at`).
+ENDED: dict[str, frozenset[str]] = {
+    "complaint": frozenset({"closed", "rejected", "withdrawn"}),
+    "information": frozenset({"closed", "withdrawn"}),
+    "feedback": frozenset({"adopted", "not_adopted", "received"}),
+}
+
 
 def period(policy: SlaPolicy) -> timedelta:
     """The time one level has to answer a complaint."""
@@ -81,7 +92,9 @@ def urgency(case: Case, policy: SlaPolicy, now: datetime) -> Urgency | None:
 
 
 def next_check(case: Case, policy: SlaPolicy, now: datetime) -> str | None:
-    """When the sweeper must next look at the case, from its kind, status and deadlines."""
+    """When the sweeper must next look at the case, from its kind, status and deadlines; once it ended, to archive it."""
+    if ended(case):
+        return archive_at(case, policy, now)
     if case.kind == "information":
         return _next_information_check(case)
     if case.kind == "feedback":
@@ -117,6 +130,35 @@ def _next_information_check(case: Case) -> str | None:
     if case.status in _ANSWERED:
         return case.appeal_until
     return None
+
+
+def ended(case: Case) -> bool:
+    """Whether the case is in a status its kind ends in."""
+    return case.status in ENDED.get(case.kind, frozenset())
+
+
+def citizen_windows(case: Case, policy: SlaPolicy) -> list[str]:
+    """Until when the citizen may still act on a case that ended: its verdict, its appeal (none: an empty list)."""
+    return [until for until in (feedback_until(case, policy), appeal_until(case)) if until]
+
+
+def archive_at(case: Case, policy: SlaPolicy, now: datetime) -> str | None:
+    """When an ended case is archived: ARCHIVE_AFTER from its end, never before the citizen's windows close.
+
+    A closed case ended at `closed_at`; the other ends (rejected, withdrawn, reviewed, received) keep no time of
+    their own: the case's last change stands for it, so a later publication or moderation moves it on. Never in
+    the past, because the sweeper looks back only so far (sweeper.LOOKBACK_MONTHS). None while it has not ended.
+    """
+    if not ended(case):
+        return None
+    end = parse_time(case.closed_at or case.updated_at)
+    return max([iso(end + ARCHIVE_AFTER), iso(now), *citizen_windows(case, policy)])
+
+
+def archivable(case: Case, policy: SlaPolicy, now: datetime) -> bool:
+    """Whether the sweeper may archive the case now: it ended, and no window of the citizen's is open."""
+    stamp = iso(now)
+    return ended(case) and all(until < stamp for until in citizen_windows(case, policy))
 
 
 def feedback_until(case: Case, policy: SlaPolicy) -> str | None:

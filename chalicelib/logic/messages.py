@@ -418,6 +418,10 @@ ERRORS: dict[str, dict[Language, str]] = {
         "en": "This action is not possible at the case's current stage.",
         "ur": "کیس کے موجودہ مرحلے پر یہ کارروائی ممکن نہیں۔",
     },
+    "case_archived": {
+        "en": "This case ended over a year ago and is archived: you can still read it, but it can no longer change.",
+        "ur": "یہ کیس ایک سال سے زیادہ پہلے ختم ہوا اور محفوظ شدہ ریکارڈ میں منتقل ہو چکا ہے: آپ اسے پڑھ سکتے ہیں، مگر اب اس میں کوئی تبدیلی نہیں ہو سکتی۔",
+    },
     "already_exists": {
         "en": "An account with this phone number or email already exists.",
         "ur": "اس فون نمبر یا ای میل کے ساتھ اکاؤنٹ پہلے سے موجود ہے۔",

@@ -24,7 +24,7 @@ from pydantic import Field
 from chalicelib.logic import audit, cursors, pii, tracking, views
 from chalicelib.logic.notifications import dispatch
 from chalicelib.logic.ports import Services
-from chalicelib.logic.transition import Transition, check_version
+from chalicelib.logic.transition import Transition, check_version, check_writable
 from chalicelib.models.audit import Actor
 from chalicelib.models.base import Model
 from chalicelib.models.common import Listing, Principal, StrictInput
@@ -112,7 +112,8 @@ def _citizen(who: Principal) -> None:
 
 def _case(services: Services, raw_id: str) -> Case:
     case_id = tracking.normalise(raw_id)
-    case = case_store.get_case(services.table, case_id) if case_id else None
+    # Whole even once archived (its steps, shown to followers, are not on a private case's stub).
+    case = case_store.get_case(services.table, case_id, services.archive) if case_id else None
     if case is None or case.kind != "complaint":
         raise CaseNotFound(_NOT_FOUND)
     return case
@@ -164,6 +165,7 @@ def join(services: Services, who: Principal, raw_id: str, data: MeTooIn) -> Foll
             return followed_view(services, case, True)
         if not (_public(case) or _offered(services, data.offer, case.id)):
             raise CaseNotFound(_NOT_FOUND)
+        check_writable(case)  # read-only once archived: said before any other refusal
         if case.merged_into:
             raise TransitionNotAllowed(f"this complaint was merged into {case.merged_into}: follow that one")
         if case.status not in OPEN_STATUSES:
@@ -224,7 +226,8 @@ def list_followed(services: Services, who: Principal, limit: int, cursor: str | 
     scope = cursors.scope_of("followed", who.sub)
     start = cursors.unseal(services, cursor, scope)
     items, last = followers.followed(services.table, who.sub, limit=limit, start=start)
-    found = case_store.cases_by_ids(services.table, [str(i["case_id"]) for i in items])
+    # Whole once archived: a followed private case's steps are not on its stub (one GetObject each).
+    found = case_store.cases_by_ids(services.table, [str(i["case_id"]) for i in items], services.archive)
     return Listing[FollowedCase](
         items=[followed_view(services, c, True) for c in found],
         next_cursor=cursors.seal(services, last, scope) if last else None,
@@ -247,7 +250,7 @@ def merge(services: Services, who: Principal, raw_id: str, data: MergeIn, if_mat
     into_id = tracking.normalise(data.into)
     if into_id == case.id:
         raise TransitionNotAllowed("a complaint cannot be merged into itself")
-    found = case_store.get_case_with_timeline(services.table, into_id) if into_id else None
+    found = case_store.get_case_with_timeline(services.table, into_id, services.archive) if into_id else None
     if found is None or found[0].kind != "complaint":
         raise TransitionNotAllowed(f"there is no complaint {data.into} to merge into")
     survivor, survivor_events = found

@@ -47,7 +47,7 @@ def in_scope(
     if principal.role != "admin":
         _scope(services, principal)  # officers only
     case_id = tracking.normalise(raw_id)
-    found = case_store.get_case_with_history(services.table, case_id) if case_id else None
+    found = case_store.get_case_with_history(services.table, case_id, services.archive) if case_id else None
     if found is None:
         raise CaseNotFound(_NOT_IN_SCOPE)
     case, events, handled = found

@@ -14,6 +14,7 @@ from chalicelib.models.limits import DailyLimits
 from chalicelib.models.notifications import Notification
 from chalicelib.models.operations import DeadLetter, QueueCounts, QueueName
 from chalicelib.models.uploads import PresignedPost
+from chalicelib.store.archive import CaseArchive
 from chalicelib.store.table import Table
 
 
@@ -165,3 +166,7 @@ class Services:
     models: ModelStore | None = None
     # The sweeper's due queue (chalicelib/logic/sweeper.py fan_out); None without DUE_QUEUE_URL.
     due: DueQueue | None = None
+    # Ended cases' records a year on (chalicelib/store/archive.py); None without ARCHIVE_BUCKET: nothing is
+    # archived then (the sweeper counts such a case failed and leaves it whole and due), and an archived case
+    # cannot be read whole (503). Every deployed function and the local stack have it (CommonEnvironment).
+    archive: CaseArchive | None = None

@@ -8,7 +8,9 @@ number of due cases, not of all cases. Per due case, by its state:
   organisation when the next deadline would fall after the policy's day for it);
   at the head already, the head office is told it is overdue;
 - resolved, the feedback window passed in silence: closed (the citizen may still
-  say they are not satisfied until the reopen window ends).
+  say they are not satisfied until the reopen window ends);
+- ended (closed, rejected, withdrawn, reviewed, received) a year ago, every window of the
+  citizen's closed: archived (its record to S3, a stub in the table: store/archive.py).
 Every move re-reads the case, asks the transition table, and writes with the version
 it read, so a second run, or a run racing an officer, changes nothing twice.
 
@@ -31,6 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from chalicelib.logic import deadlines
 from chalicelib.logic.clock import iso, months_back, parse_time
 from chalicelib.logic.deadlines import REDRIVE_AFTER, WORKING_STATUSES
 from chalicelib.logic.ports import Services
@@ -38,6 +41,7 @@ from chalicelib.logic.transition import Transition
 from chalicelib.models.complaints import Case
 from chalicelib.models.errors import ConditionFailure, ServiceUnavailable, VersionConflict
 from chalicelib.observability import logger, metrics
+from chalicelib.store import archive as archive_store
 from chalicelib.store import cases as case_store
 
 # How many whole months before the current one the sweeper looks back for checks it
@@ -66,6 +70,7 @@ class SweepReport:
     closed: int = 0
     information_delayed: int = 0
     information_long_overdue: int = 0
+    archived: int = 0
     conflicts: int = 0
     failed: int = 0
     deferred: int = 0
@@ -201,6 +206,7 @@ def record(report: SweepReport) -> None:
         ("CasesClosed", report.closed),
         ("InformationRequestsDelayed", report.information_delayed),
         ("InformationRequestsLongOverdue", report.information_long_overdue),
+        ("CasesArchived", report.archived),
         ("SweepFailures", report.failed),
         ("SweepDeferred", report.deferred),
     ):
@@ -222,7 +228,9 @@ def record_fan_out(report: FanOutReport) -> None:
 
 
 def _act_on(services: Services, case: Case, now: datetime, report: SweepReport) -> None:
-    if case.kind == "information":
+    if case.archived_at or deadlines.ended(case):
+        _archive(services, case, now, report)
+    elif case.kind == "information":
         _information_due(services, case, now, report)
     elif case.kind == "feedback":
         # A suggestion not reviewed in time: the office is reminded, once.
@@ -243,6 +251,25 @@ def _act_on(services: Services, case: Case, now: datetime, report: SweepReport) 
     elif case.status == "resolved":
         _close_unanswered(services, case, now)
         report.closed += 1
+
+
+def _archive(services: Services, case: Case, now: datetime, report: SweepReport) -> None:
+    """An ended case's year has passed: its record to the archive bucket, a stub in the table (store/archive.py).
+
+    A stub still due has timeline items left that its transaction could not hold: they are deleted now.
+    """
+    if services.archive is None:
+        raise ServiceUnavailable("no archive bucket (ARCHIVE_BUCKET): the case stays whole and due")
+    if not case.archived_at and not deadlines.archivable(case, services.directory().sla_for(case.category_id), now):
+        # Due, yet the citizen may still act on it: never archived then (its next check is set past the windows).
+        logger.warning("an ended case was due with a window still open", extra={"case_id": case.id})
+        report.not_due += 1
+        return
+    archived = archive_store.archive_case(services.table, services.archive, case.id, iso(now))
+    if not archived:
+        raise ServiceUnavailable("the case's timeline was read incomplete; it stays due")
+    if not case.archived_at:
+        report.archived += 1
 
 
 def _redrive(services: Services, case: Case, now: datetime) -> int:

@@ -27,7 +27,7 @@ from chalicelib.models.audit import Actor
 from chalicelib.models.common import Principal
 from chalicelib.models.complaints import Case, CaseOut, PublicNote, TimelineEvent
 from chalicelib.models.directory import Office
-from chalicelib.models.errors import TransitionNotAllowed, VersionConflict
+from chalicelib.models.errors import CaseArchived, TransitionNotAllowed, VersionConflict
 from chalicelib.models.notifications import Notification
 from chalicelib.store import cases as case_store
 from chalicelib.store import stats as stat_store
@@ -40,8 +40,15 @@ PUBLIC_TRAIL = 30
 PRIVATE_EVENTS = frozenset({"moderation_flagged", "moderation_cleared"})
 
 
+def check_writable(case: Case) -> None:
+    """CaseArchived (409) when the case is archived: read-only for good (store/archive.py)."""
+    if case.archived_at:
+        raise CaseArchived()
+
+
 def check_version(case: Case, if_match: int | None) -> None:
-    """`If-Match`: the version the caller read must still be the case's."""
+    """`If-Match`: the version the caller read must still be the case's (and an archived case has none to change)."""
+    check_writable(case)
     if if_match is not None and if_match != case.version:
         raise VersionConflict(f"the case is at version {case.version}, not {if_match}; reload and try again")
 
@@ -59,6 +66,8 @@ class Transition:
         timeline: list[TimelineEvent] | None = None,
         now: datetime | None = None,
     ) -> None:
+        # Read-only once archived (store/archive.py): no action, no follower, no publication changes it.
+        check_writable(case)
         self.services = services
         self.case = case
         self.directory: Directory = services.directory()

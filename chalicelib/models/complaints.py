@@ -82,8 +82,13 @@ OPEN_STATUSES: frozenset[str] = frozenset(
 # Statuses in which nothing more will be done (Open311 calls them closed).
 FINISHED_STATUSES: frozenset[str] = frozenset({"closed", "rejected", "withdrawn"})
 # Statuses the sweeper still looks at (GSI3): open ones; resolved ones until the feedback
-# window ends; answered information requests until the appeal window ends.
-DUE_INDEXED_STATUSES: frozenset[str] = OPEN_STATUSES | {"resolved", "answered", "not_held", "refused"}
+# window ends; answered information requests until the appeal window ends; every status a case
+# ends in, until it is archived a year on (logic/deadlines.py archive_at).
+DUE_INDEXED_STATUSES: frozenset[str] = (
+    OPEN_STATUSES
+    | {"resolved", "answered", "not_held", "refused"}
+    | {"closed", "rejected", "withdrawn", "adopted", "not_adopted", "received"}
+)
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")]
 # The `category_id` a citizen sends when they cannot tell which category their problem is: the route
 # worker takes the model's suggestion when it is confident, else the case waits in the triage queue.
@@ -328,6 +333,9 @@ class Case(Model):
     affected: int = 1
     followers: list[str] = []
     merged_into: str | None = None
+    # When the finished case was archived (chalicelib/store/archive.py): its whole record lies in the archive
+    # bucket, the table keeps a stub, and nothing may change it any more.
+    archived_at: str | None = None
 
 
 # How close a case is to its deadline (null when no deadline is running: paused, resolved, closed).

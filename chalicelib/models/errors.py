@@ -97,6 +97,15 @@ class TransitionNotAllowed(Conflict):
     code = "transition_not_allowed"
 
 
+class CaseArchived(TransitionNotAllowed):
+    """The case ended over a year ago and is archived: it can be read, never changed (chalicelib/store/archive.py)."""
+
+    code = "case_archived"
+
+    def __init__(self) -> None:
+        super().__init__("this case was archived a year after it ended: it can be read but no longer changed")
+
+
 class AlreadyExists(Conflict):
     code = "already_exists"
 

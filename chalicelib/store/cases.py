@@ -19,8 +19,10 @@ from chalicelib.models.complaints import (
 )
 from chalicelib.models.errors import ConditionFailure, InvalidCursor, NewCaseRefused, VersionConflict
 from chalicelib.models.notifications import Notification
+from chalicelib.store import archive as archive_store
 from chalicelib.store import keys
 from chalicelib.store import stats as stat_store
+from chalicelib.store.archive import CaseArchive
 from chalicelib.store.table import (
     Delete,
     Increment,
@@ -209,7 +211,8 @@ def save_change(table: Table, change: CaseChange, *, expected_version: int, acto
     if change.once:
         raise ValueError("what counts only once is counted when a case is created (create_case)")
     first_seq = change.case.event_seq - len(change.events) + 1
-    writes: list[Write] = [Put(case_item(change.case), expect_version=expected_version)]
+    # Never onto an archived case's stub: the logic refuses first (CaseArchived), this is the safety net.
+    writes: list[Write] = [Put(case_item(change.case), expect_version=expected_version, archived=False)]
     writes.extend(_writes_for(change, first_seq=first_seq, actor_sub=actor_sub))
     writes.extend(change.also)
     try:
@@ -227,7 +230,7 @@ def save_changes(
 
     VersionConflict when one of the cases changed since; ConditionFailure when something of `also` failed.
     """
-    writes: list[Write] = [Put(case_item(c.case), expect_version=v) for c, v in changes]
+    writes: list[Write] = [Put(case_item(c.case), expect_version=v, archived=False) for c, v in changes]
     for change, _ in changes:
         first_seq = change.case.event_seq - len(change.events) + 1
         writes.extend(_writes_for(replace(change, counters=()), first_seq=first_seq, actor_sub=actor_sub))
@@ -243,31 +246,46 @@ def save_changes(
         raise
 
 
-def get_case(table: Table, case_id: str) -> Case | None:
+def listed_case(item: Item) -> Case:
+    """A case as a list shows it: an archived case's stub holds what a list line needs (store/archive.py)."""
+    return Case.model_validate(archive_store.listed(item))
+
+
+def get_case(table: Table, case_id: str, archive: CaseArchive | None = None) -> Case | None:
+    """The case (one GetItem). Archived: with `archive`, the whole case from its record (one GetObject more);
+    without, its stub as a list shows it (`archived_at` set), enough for a guard or a refusal, never to show whole."""
     item = table.get({"PK": keys.case_pk(case_id), "SK": keys.CASE_SK})
-    return Case.model_validate(item) if item else None
+    if item is None:
+        return None
+    if archive_store.is_stub(item) and archive is not None:
+        return Case.model_validate(archive_store.restore(archive, item)[0])
+    return listed_case(item)
 
 
-def get_case_with_timeline(table: Table, case_id: str) -> tuple[Case, list[TimelineEvent]] | None:
-    """The case and its whole timeline in one Query of the case's partition."""
-    found = get_case_with_history(table, case_id)
+def get_case_with_timeline(
+    table: Table, case_id: str, archive: CaseArchive | None
+) -> tuple[Case, list[TimelineEvent]] | None:
+    """The case and its whole timeline in one Query of the case's partition (and its record, once archived)."""
+    found = get_case_with_history(table, case_id, archive)
     return (found[0], found[1]) if found else None
 
 
-def get_case_with_history(table: Table, case_id: str) -> tuple[Case, list[TimelineEvent], list[str]] | None:
-    """The case, its whole timeline and the offices that had it and let it go, in one Query of its partition."""
-    items: list[Item] = []
-    start: Key | None = None
-    while True:
-        page = table.query(keys.case_pk(case_id), limit=200, start_key=start)
-        items.extend(page.items)
-        if not page.last_key:
-            break
-        start = page.last_key
+def get_case_with_history(
+    table: Table, case_id: str, archive: CaseArchive | None
+) -> tuple[Case, list[TimelineEvent], list[str]] | None:
+    """The case, its whole timeline and the offices that had it and let it go, in one Query of its partition.
+
+    An archived case (its stub in the table) is rebuilt whole from its record in `archive` (one GetObject);
+    its history entries stay in the table.
+    """
+    items = archive_store.partition(table, case_id)
     case = next((i for i in items if i["SK"] == keys.CASE_SK), None)
     if case is None:
         return None
-    events = [TimelineEvent.model_validate(i) for i in items if i["SK"].startswith(keys.EVENT_SK_PREFIX)]
+    timeline = [i for i in items if i["SK"].startswith(keys.EVENT_SK_PREFIX)]
+    if archive_store.is_stub(case):
+        case, timeline = archive_store.restore(archive, case)
+    events = [TimelineEvent.model_validate(i) for i in timeline]
     handled = [str(i["office_id"]) for i in items if i["SK"].startswith(keys.HANDLED_SK_PREFIX)]
     return Case.model_validate(case), events, handled
 
@@ -297,7 +315,7 @@ def citizen_cases(
     if start and not start["GSI1SK"].endswith("#" + keys.case_id_of(start["PK"])):
         raise InvalidCursor()  # the index key of another case than the one named
     page = table.query(pk, index="GSI1", newest_first=True, limit=limit, start_key=start)
-    return [Case.model_validate(i) for i in page.items], page.last_key
+    return [listed_case(i) for i in page.items], page.last_key
 
 
 _MAX_SORT_KEY_BYTES = 1024  # DynamoDB's limit on a sort key value
@@ -327,7 +345,7 @@ def office_queue(
         sort = SortCondition("between", lower, due_before) if after else SortCondition("<=", due_before)
     pks = [pk for office_id in office_ids for pk in keys.office_queue_pks(office_id)]
     shown, position = merged_query(table, pks, "GSI2", "GSI2SK", sort=sort, newest_first=False, limit=limit)
-    return [Case.model_validate(i) for i in shown], ({"GSI2SK": position} if position else None)
+    return [listed_case(i) for i in shown], ({"GSI2SK": position} if position else None)
 
 
 def merged_query(
@@ -388,7 +406,7 @@ def triage_queue(table: Table, *, limit: int, start: Key | None) -> tuple[list[C
     if start and not start["GSI2SK"].endswith("#" + keys.case_id_of(start["PK"])):
         raise InvalidCursor()
     page = table.query(keys.TRIAGE_PK, index="GSI2", limit=limit, start_key=start)
-    return [Case.model_validate(i) for i in page.items], page.last_key
+    return [listed_case(i) for i in page.items], page.last_key
 
 
 def office_history(
@@ -442,7 +460,7 @@ def latest_service_cases(table: Table, service_code: str, month: str, *, public:
     each = -(-limit // len(pks))
     streams = [table.query(pk, index="GSI4", newest_first=True, limit=each).items for pk in pks]
     merged = heapq.merge(*streams, key=lambda i: i["GSI4SK"], reverse=True)
-    return [Case.model_validate(item) for item in list(merged)[:limit]]
+    return [listed_case(item) for item in list(merged)[:limit]]
 
 
 def published_in_service(
@@ -464,7 +482,7 @@ def published_in_service(
         limit=limit,
         start_key=start,
     )
-    return [Case.model_validate(item) for item in page.items], page.last_key
+    return [listed_case(item) for item in page.items], page.last_key
 
 
 def published_ids(
@@ -482,11 +500,20 @@ def published_ids(
     return [(item["GSI5SK"], keys.case_id_of(item["PK"])) for item in page.items], page.last_key
 
 
-def cases_by_ids(table: Table, case_ids: Sequence[str]) -> list[Case]:
-    """The cases among `case_ids` that exist, in the order asked (BatchGetItem, 100 keys a call)."""
+def cases_by_ids(table: Table, case_ids: Sequence[str], archive: CaseArchive | None = None) -> list[Case]:
+    """The cases among `case_ids` that exist, in the order asked (BatchGetItem, 100 keys a call).
+
+    Archived ones as their stubs show them in a list (`listed_case`: no S3 read, what public lists need); with
+    `archive`, whole from their records (one GetObject each), for a list that shows more than a stub holds.
+    """
+    items = table.get_many([{"PK": keys.case_pk(i), "SK": keys.CASE_SK} for i in dict.fromkeys(case_ids)])
     found = {
-        keys.case_id_of(item["PK"]): Case.model_validate(item)
-        for item in table.get_many([{"PK": keys.case_pk(i), "SK": keys.CASE_SK} for i in dict.fromkeys(case_ids)])
+        keys.case_id_of(item["PK"]): (
+            Case.model_validate(archive_store.restore(archive, item)[0])
+            if archive is not None and archive_store.is_stub(item)
+            else listed_case(item)
+        )
+        for item in items
     }
     return [found[i] for i in case_ids if i in found]
 

@@ -72,13 +72,23 @@ def retrying(attempt: Callable[[], T], *, sleep: Callable[[float], None] = time.
     raise ServiceUnavailable("the case store is busy, try again shortly")
 
 
+# The attribute that marks a case item as an archived stub (chalicelib/store/archive.py): a write of a live case
+# requires it absent, the archive's own writes of a stub require it present.
+ARCHIVED = "archived_at"
+
+
 @dataclass(frozen=True)
 class Put:
-    """Write a whole item. `expect_version=None` means the item must not exist yet."""
+    """Write a whole item. `expect_version=None` means the item must not exist yet.
+
+    `archived`: None checks nothing more; False requires the stored item not to be an archived stub (ARCHIVED
+    absent), True requires it to be one; either only together with `expect_version`.
+    """
 
     item: Item
     expect_version: int | None = None
     overwrite: bool = False
+    archived: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -277,6 +287,10 @@ class DynamoTable:
             elif write.expect_version is not None:
                 put["ConditionExpression"] = "version = :expected"
                 put["ExpressionAttributeValues"] = {":expected": {"N": str(write.expect_version)}}
+                if write.archived is not None:
+                    marker = "attribute_exists" if write.archived else "attribute_not_exists"
+                    put["ConditionExpression"] += f" AND {marker}(#archived)"
+                    put["ExpressionAttributeNames"] = {"#archived": ARCHIVED}
             return {"Put": put}
         if isinstance(write, Increment):
             names = {f"#c{i}": k for i, k in enumerate(write.counts)}

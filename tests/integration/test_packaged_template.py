@@ -132,6 +132,23 @@ def test_the_classifier_models_are_read_by_the_api_and_intake_and_written_only_b
     assert all(bucket["PublicAccessBlockConfiguration"].values()) and "BucketEncryption" in bucket
 
 
+def test_the_archive_is_written_only_by_the_due_queue_worker_and_read_only_by_the_api(template: dict[str, Any]) -> None:
+    """chalicelib/store/archive.py: the worker that archives puts records, the API reads them; only under cases/."""
+    records = {"Fn::Sub": "${ArchiveBucket.Arn}/cases/*"}
+    grants: dict[str, list[tuple[list[str], Any]]] = {}
+    for rid, statement, actions in iam_statements(template):
+        if "ArchiveBucket" in json.dumps(statement["Resource"]):
+            grants.setdefault(rid, []).append((sorted(actions), statement["Resource"]))
+    assert grants == {
+        "ApiHandlerAccessPolicy": [(["s3:GetObject"], records)],
+        "SweepDueCasesAccessPolicy": [(["s3:PutObject"], records)],
+    }
+    bucket = template["Resources"]["ArchiveBucket"]["Properties"]
+    assert bucket["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert all(bucket["PublicAccessBlockConfiguration"].values()) and "BucketEncryption" in bucket
+    assert "CorsConfiguration" not in bucket  # no browser ever reaches it
+
+
 def test_api_gateway_compresses_answers_from_the_size_the_local_gateway_uses(template: dict[str, Any]) -> None:
     """`minimum_compression_size` in .chalice/config.json becomes the REST API's MinimumCompressionSize."""
     from local.gateway import minimum_compression_size

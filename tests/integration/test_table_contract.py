@@ -39,6 +39,19 @@ def test_create_only_once_and_versioned_replace(table: Table) -> None:
     assert table.get({"PK": "A", "SK": "1"}) == item("A", "1", version=2, note="ok")
 
 
+def test_a_versioned_write_may_require_the_item_archived_or_not(table: Table) -> None:
+    # A live case's write requires it not archived; the archive's own writes of a stub require it archived
+    table.transact([Put(item("A", "1"))])
+    with pytest.raises(ConditionFailure):
+        table.transact([Put(item("A", "1", archived_at="t"), expect_version=1, archived=True)])
+    table.transact([Put(item("A", "1", archived_at="t"), expect_version=1, archived=False)])
+    with pytest.raises(ConditionFailure) as refused:
+        table.transact([Put(item("B", "1")), Put(item("A", "1", version=2), expect_version=1, archived=False)])
+    assert refused.value.failed_indexes == [1] and table.get({"PK": "B", "SK": "1"}) is None
+    table.transact([Put(item("A", "1", note="stub"), expect_version=1, archived=True)])
+    assert table.get({"PK": "A", "SK": "1"}) == item("A", "1", note="stub")
+
+
 def test_query_order_conditions_and_pages(table: Table) -> None:
     table.transact([Put(item("P", f"EVT#{n:02d}", GSI1PK="G", GSI1SK=f"{n:02d}")) for n in range(5)])
     table.transact([Put(item("P", "CASE"))])

@@ -7,7 +7,7 @@ import pytest
 from bench import simulate
 from bench.simulate import MeteredTable, item_size
 from chalicelib.store import keys
-from chalicelib.store.table import Put
+from chalicelib.store.table import Delete, Put
 
 
 def _item(pk: str, kilobytes: float, **keys: str) -> dict[str, str]:
@@ -89,3 +89,34 @@ def test_the_table_class_trades_storage_for_requests_and_the_stack_deploys_the_o
     stored = "dynamodb storage and backups (5 years)"
     assert infrequent[stored] == pytest.approx(standard[stored] * (0.10 + 0.20) / (0.25 + 0.20))
     assert simulate.table_class() == "STANDARD_INFREQUENT_ACCESS"
+
+
+def test_storage_is_integrated_over_time_a_deleted_item_until_then_a_stub_after() -> None:
+    # Given a table whose clock the test sets, and a case item that is replaced by a smaller stub a year on
+    now = {"t": 0.0}
+    table = MeteredTable(clock=lambda: now["t"])
+    whole, event = _item("CASE#1", 4), {**_item("CASE#1", 1), "SK": "EVT#1"}
+    table.transact([Put(whole), Put(event)])
+    year = 12 * simulate.MONTH_SECONDS
+    now["t"] = year
+    stub = {**_item("CASE#1", 0.5), "version": 1}
+    table.transact([Put(stub, overwrite=True), Delete({"PK": "CASE#1", "SK": "EVT#1"})])
+    months = 12.0 * simulate.STORAGE_YEARS
+    stored = simulate.stored_byte_months(table.history, started_at=0)
+    expected = (
+        simulate.footprint(whole) * 12 + simulate.footprint(event) * 12 + simulate.footprint(stub) * (months - 12)
+    )
+    assert stored == pytest.approx(expected)
+    # Without the archive, both would have counted in full
+    assert stored < (simulate.footprint(whole) + simulate.footprint(event)) * months
+
+
+def test_the_life_goes_on_to_the_archive_a_year_after_closing_and_s3_is_its_own_line() -> None:
+    archived, whole = simulate.lifecycle(), simulate.lifecycle(archived=False)
+    assert archived["steps"][-1]["step"].startswith("archive") and archived["archive"]["puts"] == 1
+    assert 12 < archived["archive"]["months_in_table"] < 13  # closed within a month of filing, a year on
+    assert archived["byte_months"] < whole["byte_months"]
+    lines = simulate.price(archived)
+    s3 = next(cost for name, cost in lines.items() if name.startswith("s3 archive"))
+    assert 0 < s3 < lines["dynamodb storage and backups (5 years)"]
+    assert sum(lines.values()) < sum(simulate.price(whole).values())

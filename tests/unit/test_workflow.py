@@ -115,7 +115,7 @@ def test_every_status_and_action_pair_follows_the_table(status: str, action: str
     services, _, clock = make_services()
     case_id = file_and_route(services)
     force_status(services, case_id, status)
-    before = case_store.get_case_with_timeline(services.table, case_id)
+    before = case_store.get_case_with_timeline(services.table, case_id, services.archive)
     assert before is not None
     clock.advance(hours=1)
     expected = workflow.TRANSITIONS.get((status, action))
@@ -123,7 +123,7 @@ def test_every_status_and_action_pair_follows_the_table(status: str, action: str
         # When the table has no such pair, Then the action is refused and nothing changes
         with pytest.raises(TransitionNotAllowed):
             perform(services, case_id, action)
-        assert case_store.get_case_with_timeline(services.table, case_id) == before
+        assert case_store.get_case_with_timeline(services.table, case_id, services.archive) == before
         return
     # When the action is taken
     result = perform(services, case_id, action)
