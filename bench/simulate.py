@@ -186,7 +186,8 @@ class MeteredTable(MemoryTable):
         before = {k: (dict(self.items[k]) if k in self.items else None) for k in named}
         super()._transact_once(writes)
         for k in named:
-            self._charge_write(before[k], self.items.get(k), transactional=len(writes) > 1)
+            # The table writes every change with TransactWriteItems (store/table.py), one item or many: 2x each
+            self._charge_write(before[k], self.items.get(k), transactional=True)
             self._remember(k)
 
     def _count_once(self, key: Key, name: str, expires_at: int) -> int:

@@ -7,11 +7,13 @@ items. Order makes it safe to repeat or to race: the object is written first, an
 turn that finds the case still whole after a crash; two archivers of one case both write the same object and
 only one transaction commits, the other fails its condition and the case is no longer due.
 
-The stub keeps the keys, `version`, `archived_at`, the index keys of the citizen's list (GSI1), of the category's
-months (GSI4) and of the published lists (GSI5), and exactly what the readers of those lists render from it
+The stub keeps the keys, `version`, `archived_at`, the index keys of the citizen's list (GSI1) and, for a published
+complaint, of its category's published months (GSI4) and the published lists (GSI5), and exactly what the readers of those lists render from it
 (`STUB_FIELDS`): a list never reads S3. It drops the heavy attributes (the description, files, attributes, the
 resolution and verdict, the private location details, the public trail of a private case, ...). It has no due key
-(GSI3): nothing is due on an archived case. HANDLED items stay in the table: the office history lists them through
+(GSI3): nothing is due on an archived case, and a private case leaves its category's months (GSI4): their readers
+(the similar check: 2 months; topics: 7 weeks; retraining: 12 filing months, which skips stubs) never want a stub,
+and its copy there would be kept for the rest of the 5 years for nothing (~600 bytes). HANDLED items stay in the table: the office history lists them through
 GSI2 and reads each case's stub, so an archived case still shows there; they are ~200 bytes each.
 
 A reader of one case (`restore`) rebuilds the whole case and its timeline from the object.
@@ -33,8 +35,10 @@ from chalicelib.store.table import ARCHIVED, Delete, Item, Key, Put, Table
 DELETES_WITH_STUB = 99
 _DELETES_PER_WRITE = 100
 
-# The index keys a stub keeps: the citizen's list (GSI1), the category's months (GSI4), the published lists (GSI5).
+# The index keys a stub keeps: the citizen's list (GSI1), the category's months (GSI4: a published complaint's
+# only, `stub_of`), the published lists (GSI5).
 STUB_KEYS = ("PK", "SK", "GSI1PK", "GSI1SK", "GSI4PK", "GSI4SK", "GSI5PK", "GSI5SK")
+_PUBLISHED_MONTHS = f"{keys.Prefix.SERVICE}PUB#"  # keys.service_pk of a published partition
 # What the lists render from a stub alone: a list line (logic/views.py summary: the citizen's list, the office
 # history, the followed list's headline), the staff standing (workflow.standings), and a published complaint
 # as Open311 and the followed list show it (logic/open311.py public_request, logic/metoo.py followed_view).
@@ -106,6 +110,9 @@ def stub_of(item: Item, archived_at: str) -> Item:
         stub.update({name: item[name] for name in PUBLISHED_FIELDS if item.get(name) is not None})
     elif isinstance(item.get("location"), dict):
         stub["location"] = {"district": item["location"]["district"]}  # a list line shows the district alone
+    if not str(stub.get("GSI4PK", "")).startswith(_PUBLISHED_MONTHS):
+        stub.pop("GSI4PK", None)  # a private case leaves its category's months (the module's text)
+        stub.pop("GSI4SK", None)
     stub[ARCHIVED] = archived_at
     return stub
 

@@ -206,6 +206,9 @@ def test_every_reader_sees_the_same_case_after_archiving_and_lists_read_no_s3(
     assert partition(table, ids["private"])["CASE"]["location"] == {"district": "lahore"}
     assert "public_trail" not in partition(table, ids["private"])["CASE"]
     assert partition(table, ids["published"])["CASE"]["location"]["lat"] == 31.52
+    # A private case leaves its category's months; a published one stays in its published partition (Open311)
+    assert "GSI4PK" not in partition(table, ids["private"])["CASE"]
+    assert partition(table, ids["published"])["CASE"]["GSI4PK"].startswith("SVCPUB#")
     # HANDLED items stay: the office history lists them
     assert [sk for sk in partition(table, ids["private"]) if sk.startswith(keys.HANDLED_SK_PREFIX)]
 
@@ -422,5 +425,5 @@ def test_the_retraining_reads_no_archived_text(world: tuple[Services, Clock, Mem
     assert case_rows(services, clock(), {"electricity-overbilling"})
     clock.advance(days=366)
     sweeper.sweep(services, clock())
-    # A year on, the case's filing month is past the retraining's window; its stub is skipped all the same
+    # A year on, the filing month is past the retraining's window, and the private stub left the category's months
     assert case_rows(services, clock() - timedelta(days=300), {"electricity-overbilling"}) == []
