@@ -156,6 +156,8 @@ class MeteredTable(MemoryTable):
         key = (after or before or {}).get("PK", "?")
         self.meter.write[("table", key)] += units
         self.meter.totals["write_units_transactional" if transactional else "write_units"] += units
+        if str(key).startswith("STAT#"):  # the statistics counters (keys.Prefix.STAT), already in the totals above
+            self.meter.totals["counter_write_units"] += units
         for index, (pk, sk) in INDEX_KEYS.items():
             if index is None:
                 continue
@@ -562,6 +564,14 @@ def main() -> None:
     print(
         f"  without the archive (the case whole in the table to year {STORAGE_YEARS}), it would cost "
         f"${sum(price(lifecycle(archived=False), klass).values()):.6f}"
+    )
+    request_factor = PRICES["dynamodb_ia_request_factor"] if klass == "STANDARD_INFREQUENT_ACCESS" else 1.0
+    counter_units = totals.get("counter_write_units", 0)
+    counters = counter_units * PRICES["dynamodb_write_unit"] * request_factor
+    api = lines["api gateway (REST, with preflights)"]
+    print(
+        f"  of which the statistics counters (exact: in each change's transaction) {counter_units:.0f} write units, "
+        f"${counters:.7f}; without them and without API Gateway it would still cost ${infrastructure - counters - api:.6f}"
     )
     print(f"infrastructure cost per complaint: ${infrastructure:.6f}")
     print(f"  per million complaints a year: ${infrastructure * 1e6:,.0f}")

@@ -33,6 +33,14 @@ def test_writes_round_up_per_kilobyte_double_in_a_transaction_and_land_in_each_i
     assert write[("table", "CASE#1")] == 8  # one item is a TransactWriteItems too (store/table.py): doubled
 
 
+def test_the_counters_write_units_are_booked_apart_as_well() -> None:
+    table = MeteredTable()
+    table.transact([Put(_item("STAT#all#all#3", 0.1), expect_version=None), Put(_item("CASE#1", 1.5))])
+    totals = table.meter.totals
+    assert totals["counter_write_units"] == 2  # the counter: 1 KB ×2 in the transaction
+    assert totals["write_units_transactional"] == 6  # and both items in the table's total
+
+
 def test_reads_round_up_per_4_kilobytes_and_queries_are_half() -> None:
     table = MeteredTable()
     table.put_many([_item("CASE#1", 5), {**_item("CASE#1", 1), "SK": "B"}])
