@@ -9,16 +9,9 @@ from typing import Any
 from chalicelib.logic.messages import ERRORS
 from tests.harness import Stack
 from tests.integration.test_journey import complaint_body
+from tests.unit.test_archive import _without_actions
 
 YEAR_AND_A_DAY = 366 * 24 * 60  # minutes
-
-
-def _without_actions(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _without_actions(v) for k, v in value.items() if k != "allowed_actions"}
-    if isinstance(value, list):
-        return [_without_actions(v) for v in value]
-    return value
 
 
 def test_a_case_closed_a_year_ago_is_archived_and_reads_the_same_and_takes_no_change(stack: Stack) -> None:

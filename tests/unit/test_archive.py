@@ -363,14 +363,20 @@ def test_two_archivers_of_one_case_commit_once(world: tuple[Services, Clock, Mem
     assert archive.puts == 0
 
 
+def rejected_after_notes(services: Services, notes: int) -> str:
+    """A complaint with a long timeline (`notes` officer notes), then rejected: ended."""
+    case_id = file(services)
+    for n in range(notes):
+        actions.act(services, LAHORE, case_id, NoteIn(action="note", note=f"Visit {n}."), None)
+    actions.act(services, LAHORE, case_id, RejectIn(action="reject", reason="duplicate", note="Repeat."), None)
+    return case_id
+
+
 def test_a_long_timeline_is_archived_whole_over_several_transactions(
     world: tuple[Services, Clock, MemoryTable, FakeArchive],
 ) -> None:
     services, clock, table, _ = world
-    case_id = file(services)
-    for n in range(120):
-        actions.act(services, LAHORE, case_id, NoteIn(action="note", note=f"Visit {n}."), None)
-    actions.act(services, LAHORE, case_id, RejectIn(action="reject", reason="duplicate", note="Repeat."), None)
+    case_id = rejected_after_notes(services, 120)
     whole = complaints.track(services, SANA, case_id)
     assert len(whole.timeline) > archive_store.DELETES_WITH_STUB
     clock.advance(days=366)
@@ -387,10 +393,7 @@ def test_a_stub_left_due_by_a_crash_finishes_its_timeline(
     world: tuple[Services, Clock, MemoryTable, FakeArchive],
 ) -> None:
     services, clock, table, archive = world
-    case_id = file(services)
-    for n in range(110):
-        actions.act(services, LAHORE, case_id, NoteIn(action="note", note=f"Visit {n}."), None)
-    actions.act(services, LAHORE, case_id, RejectIn(action="reject", reason="duplicate", note="Repeat."), None)
+    case_id = rejected_after_notes(services, 110)
     clock.advance(days=366)
     # The stub's transaction commits, then the turn dies before deleting the rest of the timeline
     real = table.transact
